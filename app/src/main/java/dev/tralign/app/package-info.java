@@ -1,0 +1,2 @@
+/** tralign app module. */
+package dev.tralign.app;

@@ -1,0 +1,2 @@
+/** tralign evaluator module. */
+package dev.tralign.evaluator;

@@ -1,0 +1,2 @@
+/** tralign ingest module. */
+package dev.tralign.ingest;

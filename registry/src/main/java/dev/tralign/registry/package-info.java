@@ -1,0 +1,2 @@
+/** tralign registry module. */
+package dev.tralign.registry;

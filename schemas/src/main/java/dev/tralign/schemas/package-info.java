@@ -1,0 +1,2 @@
+/** tralign schemas module. */
+package dev.tralign.schemas;

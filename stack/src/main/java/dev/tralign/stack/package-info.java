@@ -1,0 +1,2 @@
+/** tralign stack module. */
+package dev.tralign.stack;

@@ -1,0 +1,2 @@
+/** tralign trainer module. */
+package dev.tralign.trainer;
