@@ -1,0 +1,113 @@
+package dev.tralign.evaluator.alpaca;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The published AlpacaEval rows are the spec: recomputing them from the two annotation files must agree to 1e-9.
+ * The files live outside the repository (shared data); the directory is the system property tralign.alpaca.dir.
+ */
+class AlpacaLeaderboardConformanceTest {
+
+    private static final double TOLERANCE = 1e-9;
+
+    private static Path dataDir() {
+        String dir = System.getProperty("tralign.alpaca.dir", "../../shared/data/alpaca_eval");
+        Path path = Path.of(dir);
+        assertThat(path.resolve("leaderboard_subset.csv"))
+                .as("AlpacaEval data; set -Dtralign.alpaca.dir to the folder with leaderboard_subset.csv")
+                .exists();
+        return path;
+    }
+
+    private static List<Path> annotationFiles(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".annotations.json.gz")).sorted()
+                    .collect(Collectors.toList());
+        }
+    }
+
+    /** Rows of the published CSV keyed by candidate, header names as keys. */
+    private static Map<String, Map<String, String>> publishedRows(Path csv) throws IOException {
+        List<String> lines = Files.readAllLines(csv);
+        List<String> header = Arrays.asList(lines.get(0).split(",", -1));
+        Map<String, Map<String, String>> rows = new HashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] cells = line.split(",", -1);
+            Map<String, String> row = new HashMap<>();
+            for (int i = 0; i < header.size(); i++) {
+                row.put(header.get(i), cells[i]);
+            }
+            rows.put(cells[0], row);
+        }
+        return rows;
+    }
+
+    @Test
+    void reproducesEveryPublishedRow() throws IOException {
+        Path dir = dataDir();
+        List<Path> files = annotationFiles(dir);
+        Map<String, Map<String, String>> published = publishedRows(dir.resolve("leaderboard_subset.csv"));
+        assertThat(files).hasSize(2);
+
+        List<CandidateRow> rows = AlpacaImport.rowsFromFiles(files);
+
+        assertThat(rows).extracting(CandidateRow::candidate).containsExactlyInAnyOrderElementsOf(published.keySet());
+        for (CandidateRow row : rows) {
+            Map<String, String> expected = published.get(row.candidate());
+            String what = row.candidate() + " ";
+            assertThat(row.stats().winRate()).as(what + "win_rate")
+                    .isCloseTo(Double.parseDouble(expected.get("win_rate")), within(TOLERANCE));
+            assertThat(row.stats().standardError()).as(what + "standard_error")
+                    .isCloseTo(Double.parseDouble(expected.get("standard_error")), within(TOLERANCE));
+            assertThat(row.stats().discreteWinRate()).as(what + "discrete_win_rate")
+                    .isCloseTo(Double.parseDouble(expected.get("discrete_win_rate")), within(TOLERANCE));
+            assertThat(row.stats().nWins()).as(what + "n_wins").isEqualTo(Long.parseLong(expected.get("n_wins")));
+            assertThat(row.stats().nWinsBase()).as(what + "n_wins_base")
+                    .isEqualTo(Long.parseLong(expected.get("n_wins_base")));
+            assertThat(row.stats().nDraws()).as(what + "n_draws").isEqualTo(Long.parseLong(expected.get("n_draws")));
+            assertThat(row.stats().nTotal()).as(what + "n_total").isEqualTo(Long.parseLong(expected.get("n_total")));
+        }
+    }
+
+    @Test
+    void jsonLinesCarryTheLeaderboardKeys() throws IOException {
+        Path dir = dataDir();
+        Map<String, Map<String, String>> published = publishedRows(dir.resolve("leaderboard_subset.csv"));
+        List<String> lines = AlpacaImport.importAlpacaJsonLines(annotationFiles(dir));
+
+        ObjectMapper mapper = new ObjectMapper();
+        List<String> candidates = new ArrayList<>();
+        for (String line : lines) {
+            assertThat(line).doesNotContain("\n");
+            JsonNode json = mapper.readTree(line);
+            String candidate = json.get("candidate").asText();
+            candidates.add(candidate);
+            for (String key : List.of("win_rate", "standard_error", "discrete_win_rate")) {
+                assertThat(json.get(key).doubleValue()).as(candidate + " " + key)
+                        .isCloseTo(Double.parseDouble(published.get(candidate).get(key)), within(TOLERANCE));
+            }
+            for (String key : List.of("n_wins", "n_wins_base", "n_draws", "n_total")) {
+                assertThat(json.get(key).longValue()).as(candidate + " " + key)
+                        .isEqualTo(Long.parseLong(published.get(candidate).get(key)));
+            }
+        }
+        assertThat(candidates).containsExactlyInAnyOrderElementsOf(published.keySet());
+    }
+}
