@@ -1,0 +1,178 @@
+package dev.tralign.schemas;
+
+import dev.tralign.schemas.avro.BinaryFeedback;
+import dev.tralign.schemas.avro.CheckpointEvent;
+import dev.tralign.schemas.avro.DeadLetter;
+import dev.tralign.schemas.avro.Generation;
+import dev.tralign.schemas.avro.Judgment;
+import dev.tralign.schemas.avro.PreferencePair;
+import dev.tralign.schemas.avro.ReferenceUpdateEvent;
+import dev.tralign.schemas.avro.TrainMetrics;
+import dev.tralign.schemas.avro.WinRate;
+import dev.tralign.schemas.registry.SchemaRegistryClient;
+import dev.tralign.schemas.serde.AvroSerde;
+import dev.tralign.schemas.serde.SerdeConfig;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The set of tralign topics, named from one prefix (default {@value #DEFAULT_PREFIX}), each with its serdes.
+ * An injected object, not static state: tests and several runs on one broker each make their own. Keys are
+ * String ids (pair or feedback id, run id); values are Avro, except {@link #raw()} which carries the bytes any
+ * producer wrote. All Avro serdes share one registry client. Close it to release that client.
+ */
+public final class Topics implements AutoCloseable {
+
+    /** The prefix used when none is configured. */
+    public static final String DEFAULT_PREFIX = "tralign.";
+
+    private final String prefix;
+    private final SchemaRegistryClient client;
+    private final boolean ownsClient;
+    private final Topic<String, PreferencePair> preferences;
+    private final Topic<String, PreferencePair> preferencesOnline;
+    private final Topic<String, BinaryFeedback> feedback;
+    private final Topic<String, DeadLetter> dlq;
+    private final Topic<byte[], byte[]> raw;
+    private final Topic<String, CheckpointEvent> checkpoints;
+    private final Topic<String, ReferenceUpdateEvent> referenceUpdates;
+    private final Topic<String, TrainMetrics> trainMetrics;
+    private final Topic<String, Generation> generations;
+    private final Topic<String, Judgment> judgments;
+    private final Topic<String, WinRate> winRates;
+
+    private Topics(String prefix, SchemaRegistryClient client, boolean ownsClient, Map<String, ?> serdeConfig) {
+        if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
+            throw new IllegalArgumentException("topic prefix '" + prefix + "' may only hold letters, digits, '.', "
+                    + "'_' and '-' (Kafka's topic name rules): pick another prefix, e.g. 'tralign.'");
+        }
+        this.prefix = prefix;
+        this.client = client;
+        this.ownsClient = ownsClient;
+        this.preferences = avro("preferences", PreferencePair.class, serdeConfig);
+        this.preferencesOnline = avro("preferences.online", PreferencePair.class, serdeConfig);
+        this.feedback = avro("feedback", BinaryFeedback.class, serdeConfig);
+        this.dlq = avro("dlq", DeadLetter.class, serdeConfig);
+        this.raw = new Topic<>(prefix + "raw", Serdes.ByteArray(), Serdes.ByteArray());
+        this.checkpoints = avro("checkpoints", CheckpointEvent.class, serdeConfig);
+        this.referenceUpdates = avro("reference-updates", ReferenceUpdateEvent.class, serdeConfig);
+        this.trainMetrics = avro("train-metrics", TrainMetrics.class, serdeConfig);
+        this.generations = avro("generations", Generation.class, serdeConfig);
+        this.judgments = avro("judgments", Judgment.class, serdeConfig);
+        this.winRates = avro("win-rates", WinRate.class, serdeConfig);
+    }
+
+    /**
+     * Topics whose serdes talk to the registry named in {@code serdeConfig} (Confluent's keys:
+     * {@code schema.registry.url}, {@code auto.register.schemas}, {@code use.latest.version}, basic auth).
+     */
+    public static Topics create(String prefix, Map<String, ?> serdeConfig) {
+        return new Topics(prefix, SerdeConfig.from(serdeConfig).newClient(), true, serdeConfig);
+    }
+
+    /** Topics with the default prefix over a registry URL. */
+    public static Topics create(String registryUrl) {
+        return create(DEFAULT_PREFIX, Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl));
+    }
+
+    /** Topics over a given client (e.g. an in-memory one); the caller keeps ownership of the client. */
+    public static Topics create(String prefix, SchemaRegistryClient client, Map<String, ?> serdeConfig) {
+        return new Topics(prefix, client, false, serdeConfig);
+    }
+
+    /** Default-prefix topics over a given client with auto-registration, for TopologyTestDriver tests. */
+    public static Topics forTests(SchemaRegistryClient client) {
+        return create(DEFAULT_PREFIX, client, Map.of());
+    }
+
+    private <V extends SpecificRecord> Topic<String, V> avro(String suffix, Class<V> type, Map<String, ?> config) {
+        Serde<V> value = AvroSerde.of(client, type, config, false);
+        return new Topic<>(prefix + suffix, Serdes.String(), value);
+    }
+
+    /** The prefix every name starts with. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** The registry client the Avro serdes share. */
+    public SchemaRegistryClient registryClient() {
+        return client;
+    }
+
+    /** Offline preference pairs from ingest, keyed by pair id. */
+    public Topic<String, PreferencePair> preferences() {
+        return preferences;
+    }
+
+    /** Preference pairs made from judgments of the policy's own samples, keyed by pair id. */
+    public Topic<String, PreferencePair> preferencesOnline() {
+        return preferencesOnline;
+    }
+
+    /** Unpaired thumbs up/down, keyed by feedback id. */
+    public Topic<String, BinaryFeedback> feedback() {
+        return feedback;
+    }
+
+    /** Input that could not be accepted, with the reason. */
+    public Topic<String, DeadLetter> dlq() {
+        return dlq;
+    }
+
+    /** JSON feedback as any producer wrote it; bytes kept exact so dead letters hold the original. */
+    public Topic<byte[], byte[]> raw() {
+        return raw;
+    }
+
+    /** One event per committed checkpoint, keyed by run id. */
+    public Topic<String, CheckpointEvent> checkpoints() {
+        return checkpoints;
+    }
+
+    /** One event per trust-region reference update, keyed by run id. */
+    public Topic<String, ReferenceUpdateEvent> referenceUpdates() {
+        return referenceUpdates;
+    }
+
+    /** Training metrics, keyed by run id. */
+    public Topic<String, TrainMetrics> trainMetrics() {
+        return trainMetrics;
+    }
+
+    /** Evaluation generations, keyed by run id. */
+    public Topic<String, Generation> generations() {
+        return generations;
+    }
+
+    /** Pairwise judgments, keyed by run id. */
+    public Topic<String, Judgment> judgments() {
+        return judgments;
+    }
+
+    /** Aggregated win rates per run and step, keyed by run id. */
+    public Topic<String, WinRate> winRates() {
+        return winRates;
+    }
+
+    /** Every topic, in pipeline order. */
+    public List<Topic<?, ?>> all() {
+        return List.of(raw, preferences, preferencesOnline, feedback, dlq, checkpoints, referenceUpdates,
+                trainMetrics, generations, judgments, winRates);
+    }
+
+    /** Every topic name, in pipeline order. */
+    public List<String> names() {
+        return all().stream().map(Topic::name).toList();
+    }
+
+    @Override
+    public void close() {
+        if (ownsClient) {
+            client.close();
+        }
+    }
+}
