@@ -1,0 +1,338 @@
+package dev.tralign.ingest.parse;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.tralign.schemas.avro.BinaryFeedback;
+import dev.tralign.schemas.avro.FeedbackLabel;
+import dev.tralign.schemas.avro.PreferencePair;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Turns one JSON record into a {@link PreferencePair}, a {@link BinaryFeedback} or a {@link Rejection}. Pure: no
+ * I/O, no Kafka; the only outside input is the clock for createdAt. Thread-safe.
+ */
+public final class FeedbackParser {
+
+    /** The documentation every reason points to. */
+    public static final String DOCS = "see docs/ingest.md";
+
+    private static final Set<String> OPTIONAL_FIELDS = Set.of("annotator", "score_chosen", "score_rejected");
+    private static final Map<Format, Set<String>> KNOWN_FIELDS = Map.of(
+            Format.PREFERENCE, Set.of("prompt", "chosen", "rejected"),
+            Format.CONVERSATIONAL, Set.of("prompt", "chosen", "rejected"),
+            Format.HH_RLHF, Set.of("chosen", "rejected"),
+            Format.BINARY, Set.of("prompt", "completion", "label"));
+
+    private final Format format;
+    private final IngestLimits limits;
+    private final Clock clock;
+    private final ObjectMapper mapper;
+
+    /**
+     * @param format the format every record must have, or {@link Format#AUTO} to decide per record
+     * @param limits size limits
+     * @param clock  source of createdAt
+     */
+    public FeedbackParser(Format format, IngestLimits limits, Clock clock) {
+        this.format = Objects.requireNonNull(format, "format");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.mapper = strictMapper(limits);
+    }
+
+    /** A Jackson mapper that rejects trailing garbage, duplicate keys, deep nesting and over-long strings. */
+    public static ObjectMapper strictMapper(IngestLimits limits) {
+        JsonMapper mapper = JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .build();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(64)
+                .maxStringLength(Math.max(limits.maxRecordBytes(), 1024))
+                .build());
+        return mapper;
+    }
+
+    /** The mapper this parser reads with (for streaming readers that must apply the same rules). */
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /** The configured limits. */
+    public IngestLimits limits() {
+        return limits;
+    }
+
+    /** Parses raw bytes: size check, strict UTF-8 decoding, JSON, then the record rules. */
+    public Outcome parse(byte[] raw, Origin origin, String source) {
+        if (raw.length > limits.maxRecordBytes()) {
+            return oversized(raw, raw.length, origin);
+        }
+        String text;
+        try {
+            text = strictUtf8(raw);
+        } catch (CharacterCodingException e) {
+            return reject(ErrorClass.INVALID_UTF8, null, "the record is not valid UTF-8 (" + e.getMessage()
+                    + "); save the file as UTF-8", origin, raw);
+        }
+        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
+            text = text.substring(1);
+        }
+        JsonNode node;
+        try {
+            node = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            return reject(ErrorClass.MALFORMED_JSON, null, "the record is not valid JSON ("
+                    + e.getOriginalMessage().lines().findFirst().orElse("") + "); each line must be one JSON object; "
+                    + DOCS, origin, raw);
+        }
+        if (node == null || node.isMissingNode()) {
+            return reject(ErrorClass.MALFORMED_JSON, null, "the record is empty; each line must be one JSON object; "
+                    + DOCS, origin, raw);
+        }
+        return parseNode(node, raw, origin, source);
+    }
+
+    /** A rejection for a record longer than the limit; {@code head} is what was kept of it. */
+    public Outcome oversized(byte[] head, long actualBytes, Origin origin) {
+        byte[] kept = head.length > limits.maxRecordBytes()
+                ? java.util.Arrays.copyOf(head, limits.maxRecordBytes()) : head;
+        return reject(ErrorClass.TOO_LARGE, null, "the record is " + actualBytes + " bytes, over the limit of "
+                + limits.maxRecordBytes() + " (--max-record-bytes); shorten it or raise the limit", origin, kept);
+    }
+
+    /** Applies the record rules to an already parsed JSON value. */
+    public Outcome parseNode(JsonNode node, byte[] raw, Origin origin, String source) {
+        try {
+            if (!node.isObject()) {
+                throw new InvalidRecord(ErrorClass.NOT_AN_OBJECT, null, "the record is a JSON "
+                        + node.getNodeType().name().toLowerCase(Locale.ROOT) + ", not an object; each record needs "
+                        + "prompt, chosen and rejected (or prompt, completion and label); " + DOCS);
+            }
+            Format recordFormat = format == Format.AUTO ? detect(node) : format;
+            Map<String, String> metadata = metadata(node, recordFormat, origin);
+            if (recordFormat == Format.BINARY) {
+                return new Outcome.Feedback(feedback(node, source, metadata), origin);
+            }
+            return new Outcome.Pair(pair(node, recordFormat, source, metadata), origin);
+        } catch (InvalidRecord e) {
+            return reject(e.errorClass(), e.field(), e.getMessage(), origin, raw);
+        }
+    }
+
+    /** Decides the format of one record from its fields. */
+    static Format detect(JsonNode node) throws InvalidRecord {
+        if (node.has("label") || node.has("completion")) {
+            return Format.BINARY;
+        }
+        for (String field : List.of("prompt", "chosen", "rejected")) {
+            if (node.path(field).isArray()) {
+                return Format.CONVERSATIONAL;
+            }
+        }
+        if (node.has("prompt")) {
+            return Format.PREFERENCE;
+        }
+        if (node.has("chosen") || node.has("rejected")) {
+            return Format.HH_RLHF;
+        }
+        throw new InvalidRecord(ErrorClass.UNKNOWN_FORMAT, null, "the record has none of the fields prompt, chosen, "
+                + "rejected, completion or label (it has " + fieldNames(node) + "); each record needs prompt, chosen "
+                + "and rejected (or messages), or prompt, completion and label; " + DOCS);
+    }
+
+    private PreferencePair pair(JsonNode node, Format recordFormat, String source, Map<String, String> metadata)
+            throws InvalidRecord {
+        HhTranscripts.Split split = switch (recordFormat) {
+            case PREFERENCE -> new HhTranscripts.Split(
+                    text(node, "prompt", "prompt"), text(node, "chosen", "chosen"), text(node, "rejected", "rejected"));
+            case HH_RLHF -> hhSplit(node);
+            case CONVERSATIONAL -> Conversations.split(
+                    node.has("prompt") ? Conversations.messages(node.get("prompt"), "prompt", this::text) : null,
+                    Conversations.messages(node.get("chosen"), "chosen", this::text),
+                    Conversations.messages(node.get("rejected"), "rejected", this::text));
+            default -> throw new IllegalStateException("not a pair format: " + recordFormat);
+        };
+        requireNonBlank(split.chosen(), "chosen");
+        requireNonBlank(split.rejected(), "rejected");
+        if (split.chosen().strip().equals(split.rejected().strip())) {
+            throw new InvalidRecord(ErrorClass.IDENTICAL_PAIR, "rejected", "chosen and rejected are the same text; a "
+                    + "preference pair needs two different answers to the same prompt");
+        }
+        return PreferencePair.newBuilder()
+                .setId(ContentIds.pairId(split.prompt(), split.chosen(), split.rejected()))
+                .setPrompt(split.prompt())
+                .setChosen(split.chosen())
+                .setRejected(split.rejected())
+                .setSource(source)
+                .setCreatedAt(clock.instant())
+                .setAnnotator(optionalText(node, "annotator"))
+                .setScoreMargin(scoreMargin(node))
+                .setMetadata(metadata)
+                .build();
+    }
+
+    private HhTranscripts.Split hhSplit(JsonNode node) throws InvalidRecord {
+        String chosen = text(node, "chosen", "chosen");
+        String rejected = text(node, "rejected", "rejected");
+        return HhTranscripts.split(chosen, rejected).orElseThrow(() -> new InvalidRecord(ErrorClass.NO_SHARED_PROMPT,
+                "chosen", "chosen and rejected do not start with the same \"\\n\\nHuman: ...\\n\\nAssistant:\" history; "
+                + "HH-RLHF records are two full transcripts of one conversation; give a 'prompt' field otherwise; "
+                + DOCS));
+    }
+
+    private BinaryFeedback feedback(JsonNode node, String source, Map<String, String> metadata) throws InvalidRecord {
+        String prompt = text(node, "prompt", "prompt");
+        String completion = text(node, "completion", "completion");
+        FeedbackLabel label = label(node.get("label"));
+        return BinaryFeedback.newBuilder()
+                .setId(ContentIds.feedbackId(prompt, completion, label))
+                .setPrompt(prompt)
+                .setCompletion(completion)
+                .setLabel(label)
+                .setSource(source)
+                .setCreatedAt(clock.instant())
+                .setAnnotator(optionalText(node, "annotator"))
+                .setMetadata(metadata)
+                .build();
+    }
+
+    static FeedbackLabel label(JsonNode label) throws InvalidRecord {
+        if (label == null || label.isNull()) {
+            throw new InvalidRecord(ErrorClass.MISSING_FIELD, "label", "field 'label' is missing; binary feedback "
+                    + "needs prompt, completion and label (true/false or \"desirable\"/\"undesirable\"); " + DOCS);
+        }
+        if (label.isBoolean()) {
+            return label.booleanValue() ? FeedbackLabel.DESIRABLE : FeedbackLabel.UNDESIRABLE;
+        }
+        if (label.isTextual()) {
+            switch (label.asText().strip().toLowerCase(Locale.ROOT)) {
+                case "desirable", "true" -> {
+                    return FeedbackLabel.DESIRABLE;
+                }
+                case "undesirable", "false" -> {
+                    return FeedbackLabel.UNDESIRABLE;
+                }
+                default -> {
+                }
+            }
+        }
+        throw new InvalidRecord(ErrorClass.INVALID_LABEL, "label", "label " + abbreviate(label.toString())
+                + " is not a verdict; use true/false or \"desirable\"/\"undesirable\"");
+    }
+
+    /** Reads a required text field and applies the text rules (type, UTF-8, size, normalisation, blank). */
+    private String text(JsonNode parent, String name, String displayName) throws InvalidRecord {
+        JsonNode value = parent.get(name);
+        if (value == null || value.isNull()) {
+            throw new InvalidRecord(ErrorClass.MISSING_FIELD, displayName, "field '" + displayName + "' is "
+                    + (value == null ? "missing" : "null") + "; each record needs prompt, chosen and rejected (or "
+                    + "messages), or prompt, completion and label; " + DOCS);
+        }
+        if (!value.isTextual()) {
+            throw new InvalidRecord(ErrorClass.WRONG_TYPE, displayName, "field '" + displayName + "' is a "
+                    + value.getNodeType().name().toLowerCase(Locale.ROOT) + " (" + abbreviate(value.toString())
+                    + "); it must be a JSON string; quote it");
+        }
+        String raw = value.textValue();
+        int surrogate = TextRules.firstLoneSurrogate(raw);
+        if (surrogate >= 0) {
+            throw new InvalidRecord(ErrorClass.INVALID_UTF8, displayName, "field '" + displayName
+                    + "' holds a lone surrogate (\\u" + Integer.toHexString(raw.charAt(surrogate))
+                    + ") at character " + surrogate + ", which is not valid Unicode; fix the escape sequence");
+        }
+        int bytes = TextRules.utf8Length(raw);
+        if (bytes > limits.maxTextBytes()) {
+            throw new InvalidRecord(ErrorClass.TOO_LARGE, displayName, "field '" + displayName + "' is " + bytes
+                    + " bytes, over the limit of " + limits.maxTextBytes() + " (--max-text-bytes); shorten it or raise "
+                    + "the limit");
+        }
+        String text = TextRules.normalise(raw);
+        requireNonBlank(text, displayName);
+        return text;
+    }
+
+    private static void requireNonBlank(String text, String field) throws InvalidRecord {
+        if (text.isBlank()) {
+            throw new InvalidRecord(ErrorClass.BLANK_FIELD, field, "field '" + field + "' is empty or only "
+                    + "whitespace; give the text or drop the record");
+        }
+    }
+
+    private static String optionalText(JsonNode node, String name) {
+        JsonNode value = node.get(name);
+        return value != null && value.isTextual() && !value.textValue().isBlank()
+                && TextRules.firstLoneSurrogate(value.textValue()) < 0 ? value.textValue().strip() : null;
+    }
+
+    private static Double scoreMargin(JsonNode node) {
+        JsonNode chosen = node.get("score_chosen");
+        JsonNode rejected = node.get("score_rejected");
+        if (chosen != null && rejected != null && chosen.isNumber() && rejected.isNumber()) {
+            return chosen.doubleValue() - rejected.doubleValue();
+        }
+        return null;
+    }
+
+    /** Unknown fields (kept as text or compact JSON) plus provenance, never dropped. */
+    private static Map<String, String> metadata(JsonNode node, Format recordFormat, Origin origin) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        Set<String> known = KNOWN_FIELDS.get(recordFormat);
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (known.contains(field.getKey()) || (OPTIONAL_FIELDS.contains(field.getKey())
+                    && !field.getValue().isContainerNode())) {
+                if (!known.contains(field.getKey()) && !field.getKey().equals("annotator")) {
+                    metadata.put(field.getKey(), field.getValue().asText());
+                }
+                continue;
+            }
+            JsonNode value = field.getValue();
+            String text = value.isTextual() ? value.textValue() : value.toString();
+            metadata.put(field.getKey(), TextRules.firstLoneSurrogate(text) < 0 ? text : value.toString());
+        }
+        metadata.put("ingest.format", recordFormat.optionName());
+        metadata.put("ingest.origin", origin.describe());
+        return metadata;
+    }
+
+    private static String fieldNames(JsonNode node) {
+        StringBuilder names = new StringBuilder();
+        node.fieldNames().forEachRemaining(n -> names.append(names.length() == 0 ? "" : ", ").append(n));
+        return names.length() == 0 ? "no fields" : abbreviate(names.toString());
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+    }
+
+    private static String strictUtf8(byte[] raw) throws CharacterCodingException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        return decoder.decode(ByteBuffer.wrap(raw)).toString();
+    }
+
+    private static Outcome reject(ErrorClass errorClass, String field, String reason, Origin origin, byte[] raw) {
+        return new Outcome.Rejected(new Rejection(errorClass, field, reason, origin, raw));
+    }
+}

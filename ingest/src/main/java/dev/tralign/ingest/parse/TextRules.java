@@ -1,0 +1,58 @@
+package dev.tralign.ingest.parse;
+
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+
+/**
+ * Pure text rules: lone-surrogate detection and normalisation (line endings to \n, control characters other
+ * than \t and \n removed, stray BOMs removed, Unicode NFC) so that the same text typed on two systems hashes
+ * to the same id.
+ */
+public final class TextRules {
+
+    private TextRules() {
+    }
+
+    /** Index of the first unpaired surrogate, or -1. Such strings cannot be encoded as UTF-8. */
+    public static int firstLoneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return i;
+                }
+            } else if (Character.isLowSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Normalises line endings and control characters, then applies NFC. */
+    public static String normalise(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\r') {
+                out.append('\n');
+                if (i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+                    i++;
+                }
+            } else if (c == '\n' || c == '\t' || !isDroppedControl(c)) {
+                out.append(c);
+            }
+        }
+        return Normalizer.normalize(out, Normalizer.Form.NFC);
+    }
+
+    /** UTF-8 length of a (surrogate-free) string. */
+    public static int utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static boolean isDroppedControl(char c) {
+        return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == '\uFEFF';
+    }
+}
