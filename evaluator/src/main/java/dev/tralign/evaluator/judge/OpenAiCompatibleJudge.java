@@ -44,10 +44,12 @@ public final class OpenAiCompatibleJudge implements Judge {
         if (candidate.equals(baseline)) {
             return Verdict.tie();
         }
-        Choice baselineFirst = ask(prompt, baseline, candidate);
-        Choice candidateFirst = ask(prompt, candidate, baseline);
-        Verdict verdict = combine(baselineFirst, candidateFirst);
+        Answer baselineFirst = ask(prompt, baseline, candidate);
+        Answer candidateFirst = ask(prompt, candidate, baseline);
+        Verdict verdict = combine(baselineFirst.choice(), candidateFirst.choice());
         if (verdict.isMissing()) {
+            verdict = Verdict.missing("baseline-first: " + baselineFirst.detail() + "; candidate-first: "
+                    + candidateFirst.detail());
             LOG.warn("judge {} gave no usable verdict for prompt '{}': {}", name(), abbreviate(prompt),
                     verdict.missingReason());
             return verdict;
@@ -74,14 +76,20 @@ public final class OpenAiCompatibleJudge implements Judge {
         return Verdict.of(candidateWinsFirst ? Preferences.CANDIDATE_WINS : Preferences.BASELINE_WINS);
     }
 
-    private Choice ask(String prompt, String outputA, String outputB) {
+    /** One position's answer and, for the logs, what happened. */
+    private record Answer(Choice choice, String detail) {
+    }
+
+    private Answer ask(String prompt, String outputA, String outputB) {
         ChatCompletionsClient.Result reply =
                 client.complete(PairwisePrompt.SYSTEM, PairwisePrompt.userMessage(prompt, outputA, outputB));
         if (!reply.ok()) {
-            LOG.debug("judge {}: {}", name(), reply.failure());
-            return Choice.UNPARSEABLE;
+            return new Answer(Choice.UNPARSEABLE, reply.failure());
         }
-        return PairwisePrompt.parse(reply.content());
+        Choice choice = PairwisePrompt.parse(reply.content());
+        String detail = choice == Choice.UNPARSEABLE ? "unparseable answer '" + abbreviate(reply.content()) + "'"
+                : choice.name();
+        return new Answer(choice, detail);
     }
 
     private Map<String, Double> rate(String prompt, String candidate) {
