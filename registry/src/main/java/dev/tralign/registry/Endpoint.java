@@ -1,0 +1,25 @@
+package dev.tralign.registry;
+
+/** The Confluent REST endpoints this registry answers. */
+enum Endpoint {
+    ROOT,
+    SUBJECTS,
+    SUBJECT_VERSIONS,
+    REGISTER,
+    LOOKUP,
+    DELETE_SUBJECT,
+    GET_VERSION,
+    GET_VERSION_SCHEMA,
+    DELETE_VERSION,
+    SCHEMA_BY_ID,
+    SCHEMA_TEXT_BY_ID,
+    SCHEMA_VERSIONS_BY_ID,
+    SCHEMA_TYPES,
+    GET_GLOBAL_CONFIG,
+    PUT_GLOBAL_CONFIG,
+    GET_SUBJECT_CONFIG,
+    PUT_SUBJECT_CONFIG,
+    DELETE_SUBJECT_CONFIG,
+    COMPATIBILITY,
+    MODE
+}
