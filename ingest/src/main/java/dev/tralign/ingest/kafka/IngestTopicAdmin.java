@@ -1,0 +1,91 @@
+package dev.tralign.ingest.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+
+/**
+ * Creates the topics ingest writes to when they are missing, and waits until every partition has a leader
+ * (producing earlier can lose records, KAFKA-15591). The progress topic is compacted: only the latest position
+ * per file matters.
+ */
+public final class IngestTopicAdmin {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    private IngestTopicAdmin() {
+    }
+
+    /** Ensures data topics (with {@code partitions}) and the compacted progress topic exist. */
+    public static void ensureTopics(String bootstrapServers, List<String> dataTopics, String progressTopic,
+                                    int partitions) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Set<String> existing = admin.listTopics().names().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String name : dataTopics) {
+                if (!existing.contains(name)) {
+                    missing.add(new NewTopic(name, Optional.of(partitions), Optional.empty()));
+                }
+            }
+            if (progressTopic != null && !existing.contains(progressTopic)) {
+                missing.add(new NewTopic(progressTopic, Optional.of(1), Optional.empty())
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            }
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            List<String> all = new ArrayList<>(dataTopics);
+            if (progressTopic != null) {
+                all.add(progressTopic);
+            }
+            awaitLeaders(admin, all);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create the ingest topics on " + bootstrapServers + ": " + e
+                    + "; check bootstrap servers and that the broker allows topic creation", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames()
+                        .get(5, TimeUnit.SECONDS);
+                boolean ready = descriptions.values().stream().flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && p.leader().id() >= 0);
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                // metadata not propagated yet: ask again
+            }
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        }
+        throw new IllegalStateException("topics " + names + " still have partitions without a leader after "
+                + DEADLINE.toSeconds() + " s; is the broker healthy?");
+    }
+}
