@@ -1,0 +1,470 @@
+package dev.tralign.trainer;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import dev.tralign.trainer.checkpoint.CheckpointFile;
+import dev.tralign.trainer.checkpoint.CheckpointHeader;
+import dev.tralign.trainer.checkpoint.ParameterTensors;
+import dev.tralign.trainer.loss.FeedbackLogProbs;
+import dev.tralign.trainer.loss.KtoLoss;
+import dev.tralign.trainer.loss.KtoOutput;
+import dev.tralign.trainer.loss.LossOutput;
+import dev.tralign.trainer.loss.PairLogProbs;
+import dev.tralign.trainer.loss.PairLoss;
+import dev.tralign.trainer.loss.SftLoss;
+import dev.tralign.trainer.model.Autograd;
+import dev.tralign.trainer.model.GptModel;
+import dev.tralign.trainer.model.ModelConfig;
+import dev.tralign.trainer.model.ParameterSet;
+import dev.tralign.trainer.model.SequenceBatch;
+import dev.tralign.trainer.model.SequenceCollator;
+import dev.tralign.trainer.model.SplitMix64;
+import dev.tralign.trainer.optim.AdamW;
+import dev.tralign.trainer.optim.GradientClipping;
+import dev.tralign.trainer.optim.LearningRateSchedule;
+import dev.tralign.trainer.reference.TrustRegionUpdater;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Trains a policy against a reference with DPO/cDPO/IPO/hinge/kto_pair (pairs), KTO (unpaired feedback) or SFT,
+ * with optional trust-region reference updates. One call = one micro-batch; every
+ * {@code gradientAccumulationSteps}-th call clips the global gradient norm, takes an AdamW step and then lets the
+ * {@link TrustRegionUpdater} look at the new step count. While the policy runs forward and backward on the calling
+ * thread, the reference forward (no gradients) runs on a second thread: with one intra-op thread each, the two
+ * use both cores. Not thread-safe: drive a trainer from one thread.
+ */
+public final class AlignmentTrainer implements AutoCloseable {
+
+    private final ModelConfig modelConfig;
+    private final TrainingConfig config;
+    private final GptModel model;
+    private final ParameterSet policy;
+    private final ParameterSet reference;
+    private final AdamW optimizer;
+    private final LearningRateSchedule schedule;
+    private final TrustRegionUpdater updater;
+    private final SequenceCollator collator;
+    private final ExecutorService referenceWorker;
+    private final PairLoss pairLoss;
+    private final KtoLoss ktoLoss;
+    private final SftLoss sftLoss = new SftLoss();
+    private final SplitMix64 random;
+    private long step;
+    private int pendingMicroBatches;
+
+    private AlignmentTrainer(ModelConfig modelConfig, TrainingConfig config, GptModel model, ParameterSet policy,
+            ParameterSet reference, AdamW optimizer, long step, long referenceVersion, long rngState) {
+        this.modelConfig = modelConfig;
+        this.config = config;
+        this.model = model;
+        this.policy = policy;
+        this.reference = reference;
+        this.optimizer = optimizer;
+        this.step = step;
+        this.random = new SplitMix64(rngState);
+        this.schedule = new LearningRateSchedule(config.lrScheduler(), config.learningRate(), config.warmupSteps(),
+                config.maxSteps());
+        this.updater = new TrustRegionUpdater(policy, reference, config.syncRefModel(), config.refModelMixupAlpha(),
+                config.refModelSyncSteps(), referenceVersion);
+        this.collator = new SequenceCollator(modelConfig.maxSeqLen(), 0);
+        this.pairLoss = config.lossType().isPaired() ? PairLosses.of(config) : null;
+        this.ktoLoss = new KtoLoss(config.beta(), config.desirableWeight(), config.undesirableWeight());
+        this.referenceWorker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "tralign-reference-forward");
+            t.setDaemon(true);
+            return t;
+        });
+        policy.setRequiresGradient(true);
+        config.warnIfSyncNeverFires();
+    }
+
+    /** A fresh model initialised from {@code config.seed()}; the reference starts as an exact copy. */
+    public static AlignmentTrainer create(ModelConfig modelConfig, TrainingConfig config) {
+        Autograd.setIntraOpThreads(config.intraOpThreads());
+        Device device = Device.fromName(config.device());
+        ParameterSet policy = ParameterSet.initialise(modelConfig, config.seed(), device);
+        return assemble(modelConfig, config, policy);
+    }
+
+    /** Policy AND reference start from the policy weights of an (SFT) checkpoint; optimizer and step start fresh. */
+    public static AlignmentTrainer fromPolicyCheckpoint(Path sftCheckpoint, TrainingConfig config) {
+        Autograd.setIntraOpThreads(config.intraOpThreads());
+        CheckpointFile.Contents contents = CheckpointFile.read(sftCheckpoint, Set.of("policy"));
+        ModelConfig modelConfig = contents.header().model();
+        ParameterSet policy = ParameterTensors.toParameterSet("policy", contents.group("policy"), modelConfig,
+                Device.fromName(config.device()));
+        return assemble(modelConfig, config, policy);
+    }
+
+    private static AlignmentTrainer assemble(ModelConfig modelConfig, TrainingConfig config, ParameterSet policy) {
+        ParameterSet reference = policy.copy();
+        AdamW optimizer = new AdamW(policy, config.adamBeta1(), config.adamBeta2(), config.adamEpsilon(),
+                config.weightDecay());
+        GptModel model = new GptModel(modelConfig, policy.device());
+        return new AlignmentTrainer(modelConfig, config, model, policy, reference, optimizer, 0, 0,
+                new SplitMix64(config.seed()).nextLong());
+    }
+
+    /** Continues a run exactly where {@link #saveCheckpoint} left it. */
+    public static AlignmentTrainer resume(Path checkpoint) {
+        return resume(checkpoint, null);
+    }
+
+    /**
+     * Continues a run, first checking the checkpoint holds a model of {@code expectedShape} (null = any).
+     */
+    public static AlignmentTrainer resume(Path checkpoint, ModelConfig expectedShape) {
+        CheckpointFile.Contents c = CheckpointFile.read(checkpoint, Set.of("policy", "reference", "adam.m", "adam.v"));
+        CheckpointHeader h = c.header();
+        if (expectedShape != null && !expectedShape.equals(h.model())) {
+            throw new IllegalArgumentException("checkpoint " + checkpoint + " holds model shape " + h.model()
+                    + " but " + expectedShape + " was expected: resume with the run's own model shape");
+        }
+        TrainingConfig config = h.training();
+        Autograd.setIntraOpThreads(config.intraOpThreads());
+        Device device = Device.fromName(config.device());
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            ParameterSet policy = track(opened, ParameterTensors.toParameterSet("policy", c.group("policy"),
+                    h.model(), device));
+            ParameterSet reference = track(opened, ParameterTensors.toParameterSet("reference", c.group("reference"),
+                    h.model(), device));
+            ParameterSet m = track(opened, ParameterTensors.toParameterSet("adam.m", c.group("adam.m"), h.model(),
+                    device));
+            ParameterSet v = track(opened, ParameterTensors.toParameterSet("adam.v", c.group("adam.v"), h.model(),
+                    device));
+            AdamW optimizer = new AdamW(config.adamBeta1(), config.adamBeta2(), config.adamEpsilon(),
+                    config.weightDecay(), m, v, h.optimizerUpdates());
+            GptModel model = new GptModel(h.model(), device);
+            return new AlignmentTrainer(h.model(), config, model, policy, reference, optimizer, h.step(),
+                    h.referenceVersion(), h.rngState());
+        } catch (RuntimeException e) {
+            for (AutoCloseable a : opened) {
+                try {
+                    a.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static ParameterSet track(List<AutoCloseable> opened, ParameterSet set) {
+        opened.add(set);
+        return set;
+    }
+
+    /** One micro-batch of preference pairs (lossType sigmoid, ipo, hinge or kto_pair). */
+    public StepResult stepPairs(List<TokenizedPair> pairs) {
+        if (!config.lossType().isPaired()) {
+            throw new IllegalStateException("stepPairs needs lossType sigmoid|ipo|hinge|kto_pair, this trainer has "
+                    + "lossType=" + config.lossType().trlName() + ": use "
+                    + (config.lossType() == LossType.KTO ? "stepFeedback" : "stepSft"));
+        }
+        requireNonEmpty(pairs, "pairs");
+        int b = pairs.size();
+        List<int[]> prompts = new ArrayList<>(2 * b);
+        List<int[]> completions = new ArrayList<>(2 * b);
+        pairs.forEach(p -> { prompts.add(p.prompt()); completions.add(p.chosen()); });
+        pairs.forEach(p -> { prompts.add(p.prompt()); completions.add(p.rejected()); });
+        SequenceBatch batch = collator.collate(prompts, completions);
+        Future<float[]> referenceLogProbs = referenceWorker.submit(() -> noGradLogProbs(reference, batch));
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        double loss = trainOn(stepManager -> {
+            NDArray policyLogProbs = model.sequenceLogProbs(policy, batch, stepManager);
+            NDArray referenceArray = stepManager.create(await(referenceLogProbs));
+            NDArray lengths = stepManager.create(toFloats(batch.completionLengths()));
+            String first = "0:" + b;
+            String second = b + ":";
+            LossOutput out = pairLoss.compute(new PairLogProbs(policyLogProbs.get(first), policyLogProbs.get(second),
+                    referenceArray.get(first), referenceArray.get(second), lengths.get(first), lengths.get(second)));
+            pairMetrics(metrics, out, policyLogProbs.toFloatArray(), b);
+            return out.losses().mean();
+        });
+        return finish(loss, batch, metrics);
+    }
+
+    /** One micro-batch of unpaired thumbs up/down (lossType kto); needs at least 2 examples. */
+    public StepResult stepFeedback(List<TokenizedFeedback> feedback) {
+        if (config.lossType() != LossType.KTO) {
+            throw new IllegalStateException("stepFeedback needs lossType=kto, this trainer has lossType="
+                    + config.lossType().trlName() + ": use " + (config.lossType() == LossType.SFT ? "stepSft"
+                    : "stepPairs"));
+        }
+        requireNonEmpty(feedback, "feedback");
+        int b = feedback.size();
+        if (b < 2) {
+            throw new IllegalArgumentException("KTO needs at least 2 examples per micro-batch (the KL reference point "
+                    + "pairs each prompt with another example's completion), got " + b + ": raise the batch size");
+        }
+        List<int[]> prompts = feedback.stream().map(TokenizedFeedback::prompt).toList();
+        List<int[]> completions = feedback.stream().map(TokenizedFeedback::completion).toList();
+        List<int[]> rotated = new ArrayList<>(b);
+        for (int i = 0; i < b; i++) {
+            rotated.add(completions.get((i - 1 + b) % b));
+        }
+        SequenceBatch matched = collator.collate(prompts, completions);
+        SequenceBatch mismatched = collator.collate(prompts, rotated);
+        // The second thread computes everything that needs no gradient: reference on both, policy on mismatched.
+        Future<float[][]> noGrad = referenceWorker.submit(() -> new float[][] {
+            noGradLogProbs(reference, matched), noGradLogProbs(reference, mismatched),
+            noGradLogProbs(policy, mismatched)});
+        float[] desirable = new float[b];
+        for (int i = 0; i < b; i++) {
+            desirable[i] = feedback.get(i).desirable() ? 1f : 0f;
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        double loss = trainOn(stepManager -> {
+            NDArray policyLogProbs = model.sequenceLogProbs(policy, matched, stepManager);
+            float[][] other = await(noGrad);
+            KtoOutput out = ktoLoss.compute(new FeedbackLogProbs(policyLogProbs, stepManager.create(other[0]),
+                    stepManager.create(other[2]), stepManager.create(other[1]), stepManager.create(desirable)));
+            ktoMetrics(metrics, out, policyLogProbs.toFloatArray(), desirable);
+            return out.losses().mean();
+        });
+        return finish(loss, matched, metrics);
+    }
+
+    /** One micro-batch of supervised fine-tuning (lossType sft): token-mean NLL of the completions. */
+    public StepResult stepSft(List<TokenizedExample> examples) {
+        if (config.lossType() != LossType.SFT) {
+            throw new IllegalStateException("stepSft needs lossType=sft, this trainer has lossType="
+                    + config.lossType().trlName() + ": build the SFT trainer with lossType(LossType.SFT)");
+        }
+        requireNonEmpty(examples, "examples");
+        SequenceBatch batch = collator.collate(examples.stream().map(TokenizedExample::prompt).toList(),
+                examples.stream().map(TokenizedExample::completion).toList());
+        int scored = 0;
+        for (int n : batch.completionLengths()) {
+            scored += n;
+        }
+        int tokens = scored;
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        double loss = trainOn(stepManager -> sftLoss.compute(model.sequenceLogProbs(policy, batch, stepManager),
+                tokens));
+        metrics.put("nll_per_token", loss);
+        return finish(loss, batch, metrics);
+    }
+
+    /**
+     * Runs the policy forward + loss with gradients, checks the loss is finite, back-propagates loss / k, and
+     * returns the loss. All arrays of the step are freed when it returns.
+     */
+    private double trainOn(java.util.function.Function<NDManager, NDArray> forwardAndLoss) {
+        return Autograd.withGrad(true, () -> {
+            try (NDManager stepManager = model.newStepManager(); NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray loss = forwardAndLoss.apply(stepManager);
+                double value = loss.getFloat();
+                if (!Double.isFinite(value)) {
+                    zeroGradients();
+                    pendingMicroBatches = 0;
+                    throw new TrainingDivergedException("loss is " + value + " at step " + step
+                            + ": lower learningRate or beta, or check the data");
+                }
+                Autograd.backward(loss.div(config.gradientAccumulationSteps()));
+                return value;
+            }
+        });
+    }
+
+    private float[] noGradLogProbs(ParameterSet params, SequenceBatch batch) {
+        // Worker threads start with libtorch's default grad mode (on); the reference must build no graph.
+        Autograd.setGradMode(false);
+        try (NDManager stepManager = model.newStepManager(); NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            return model.sequenceLogProbs(params, batch, stepManager).toFloatArray();
+        }
+    }
+
+    private StepResult finish(double loss, SequenceBatch batch, Map<String, Double> metrics) {
+        double learningRate = schedule.at(step);
+        double gradNorm = Double.NaN;
+        Optional<ReferenceUpdate> update = Optional.empty();
+        pendingMicroBatches++;
+        if (pendingMicroBatches == config.gradientAccumulationSteps()) {
+            pendingMicroBatches = 0;
+            gradNorm = optimizerStep(learningRate);
+            step++;
+            update = updater.onOptimizerStep(step);
+        }
+        metrics.put("optimizer_step", Double.isNaN(gradNorm) ? 0.0 : 1.0);
+        metrics.put("truncated_prompts", (double) batch.truncatedPrompts());
+        metrics.put("truncated_completions", (double) batch.truncatedCompletions());
+        return new StepResult(step, loss, gradNorm, learningRate, batch.tokenCount(), Map.copyOf(metrics), update);
+    }
+
+    private double optimizerStep(double learningRate) {
+        return Autograd.withGrad(false, () -> {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                Map<String, NDArray> gradients = new LinkedHashMap<>();
+                policy.tensors().forEach((name, p) -> gradients.put(name, p.getGradient()));
+                double norm = GradientClipping.globalNorm(new ArrayList<>(gradients.values()));
+                double factor = GradientClipping.factor(norm, config.maxGradNorm());
+                if (factor != 1.0) {
+                    gradients.replaceAll((name, g) -> g.mul(factor));
+                }
+                optimizer.step(policy, gradients, learningRate);
+                zeroGradients();
+                return norm;
+            }
+        });
+    }
+
+    private void zeroGradients() {
+        policy.tensors().values().forEach(Autograd::zeroGradient);
+    }
+
+    private static void pairMetrics(Map<String, Double> metrics, LossOutput out, float[] policyLogProbs, int b) {
+        float[] chosen = out.chosenRewards().toFloatArray();
+        float[] rejected = out.rejectedRewards().toFloatArray();
+        double c = 0;
+        double r = 0;
+        double correct = 0;
+        double lpChosen = 0;
+        double lpRejected = 0;
+        for (int i = 0; i < b; i++) {
+            c += chosen[i];
+            r += rejected[i];
+            correct += chosen[i] > rejected[i] ? 1 : 0;
+            lpChosen += policyLogProbs[i];
+            lpRejected += policyLogProbs[b + i];
+        }
+        metrics.put("rewards/chosen", c / b);
+        metrics.put("rewards/rejected", r / b);
+        metrics.put("rewards/margins", (c - r) / b);
+        metrics.put("rewards/accuracies", correct / b);
+        metrics.put("logps/chosen", lpChosen / b);
+        metrics.put("logps/rejected", lpRejected / b);
+    }
+
+    private static void ktoMetrics(Map<String, Double> metrics, KtoOutput out, float[] policyLogProbs,
+            float[] desirable) {
+        float[] rewards = out.rewards().toFloatArray();
+        double[] sum = new double[2];
+        double[] logps = new double[2];
+        int[] count = new int[2];
+        for (int i = 0; i < rewards.length; i++) {
+            int k = desirable[i] > 0 ? 0 : 1;
+            sum[k] += rewards[i];
+            logps[k] += policyLogProbs[i];
+            count[k]++;
+        }
+        if (count[0] > 0) {
+            metrics.put("rewards/chosen", sum[0] / count[0]);
+            metrics.put("logps/chosen", logps[0] / count[0]);
+        }
+        if (count[1] > 0) {
+            metrics.put("rewards/rejected", sum[1] / count[1]);
+            metrics.put("logps/rejected", logps[1] / count[1]);
+        }
+        if (count[0] > 0 && count[1] > 0) {
+            metrics.put("rewards/margins", sum[0] / count[0] - sum[1] / count[1]);
+        }
+        metrics.put("kl", (double) out.kl().getFloat());
+    }
+
+    /** Optimizer steps taken so far. */
+    public long step() {
+        return step;
+    }
+
+    public ModelConfig modelConfig() {
+        return modelConfig;
+    }
+
+    public TrainingConfig config() {
+        return config;
+    }
+
+    /** Registers a listener for trust-region updates (called on the training thread). */
+    public void addReferenceUpdateListener(Consumer<ReferenceUpdate> listener) {
+        updater.addListener(listener);
+    }
+
+    /** The live policy (borrowed: closing it does nothing; do not use it while a step runs). */
+    public Policy policy() {
+        return new GptPolicy(model, policy, false);
+    }
+
+    /** The live reference model (borrowed, like {@link #policy()}). */
+    public Policy referencePolicy() {
+        return new GptPolicy(model, reference, false);
+    }
+
+    /** SHA-256 of the reference weights. */
+    public String referenceDigest() {
+        return reference.sha256();
+    }
+
+    /**
+     * Writes policy, reference, AdamW state, step, RNG state, resolved config and model shape atomically; returns
+     * the file's SHA-256. Only between optimizer steps (not halfway through gradient accumulation).
+     */
+    public SavedCheckpoint saveCheckpoint(Path file) {
+        if (pendingMicroBatches != 0) {
+            throw new IllegalStateException("saveCheckpoint called with " + pendingMicroBatches + " of "
+                    + config.gradientAccumulationSteps() + " micro-batches accumulated: save after an optimizer step");
+        }
+        Map<String, Map<String, CheckpointFile.Tensor>> groups = new LinkedHashMap<>();
+        groups.put("policy", ParameterTensors.of(policy));
+        groups.put("reference", ParameterTensors.of(reference));
+        groups.put("adam.m", ParameterTensors.of(optimizer.firstMoments()));
+        groups.put("adam.v", ParameterTensors.of(optimizer.secondMoments()));
+        CheckpointHeader header = new CheckpointHeader(CheckpointHeader.FORMAT, modelConfig, config, step,
+                optimizer.updates(), updater.version(), random.state());
+        return CheckpointFile.write(file, header, groups);
+    }
+
+    @Override
+    public void close() {
+        referenceWorker.shutdownNow();
+        optimizer.close();
+        reference.close();
+        policy.close();
+        model.close();
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the reference forward", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("reference forward failed", e.getCause());
+        }
+    }
+
+    private static float[] toFloats(int[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
+    private static void requireNonEmpty(List<?> batch, String name) {
+        if (batch == null || batch.isEmpty()) {
+            throw new IllegalArgumentException(name + " must not be empty");
+        }
+    }
+}

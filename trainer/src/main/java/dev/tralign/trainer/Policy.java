@@ -1,0 +1,39 @@
+package dev.tralign.trainer;
+
+import dev.tralign.trainer.model.ModelConfig;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A language model one can score and sample from: the trainer's live policy ({@link AlignmentTrainer#policy()})
+ * or the policy weights of a checkpoint ({@link #load}). Calls run without gradients. Not safe for concurrent use
+ * with training steps of the same trainer.
+ */
+public interface Policy extends AutoCloseable {
+
+    /** Loads the policy weights of a checkpoint written by {@link AlignmentTrainer#saveCheckpoint}. */
+    static Policy load(Path checkpoint) {
+        return GptPolicy.load(checkpoint);
+    }
+
+    ModelConfig config();
+
+    /** Sum of completion-token log-probs for each example (prompt masked), batched. */
+    double[] completionLogProbs(List<TokenizedExample> examples);
+
+    /** Per-completion-token log-probs for each example (as many as scored completion tokens). */
+    double[][] tokenLogProbs(List<TokenizedExample> examples);
+
+    /**
+     * Generates a completion for each prompt (left-truncated to fit maxSeqLen). Deterministic: prompt i's output
+     * depends only on its tokens, the weights, {@code cfg} and {@code seed} (each row has its own generator).
+     * The EOS token, when produced, ends the row and is included.
+     */
+    int[][] sample(List<int[]> prompts, SamplingConfig cfg, long seed);
+
+    /** SHA-256 of the weights. */
+    String digest();
+
+    @Override
+    void close();
+}

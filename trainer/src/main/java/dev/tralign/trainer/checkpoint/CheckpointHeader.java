@@ -1,0 +1,22 @@
+package dev.tralign.trainer.checkpoint;
+
+import dev.tralign.trainer.TrainingConfig;
+import dev.tralign.trainer.model.ModelConfig;
+
+/**
+ * The JSON header of a checkpoint: everything besides the tensors. No wall-clock fields, so replaying a run
+ * writes byte-identical checkpoints.
+ *
+ * @param format file format version
+ * @param model model shape
+ * @param training resolved training config
+ * @param step optimizer steps taken
+ * @param optimizerUpdates AdamW's update count (bias-correction exponent)
+ * @param referenceVersion trust-region updates applied so far
+ * @param rngState the trainer's random generator state
+ */
+public record CheckpointHeader(int format, ModelConfig model, TrainingConfig training, long step,
+        long optimizerUpdates, long referenceVersion, long rngState) {
+
+    public static final int FORMAT = 1;
+}

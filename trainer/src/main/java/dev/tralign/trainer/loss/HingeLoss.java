@@ -1,0 +1,21 @@
+package dev.tralign.trainer.loss;
+
+import ai.djl.nn.Activation;
+
+/**
+ * SLiC hinge (Zhao et al. 2023, arXiv 2305.10425; TRL loss_type "hinge"):
+ * {@code loss = max(0, 1 - beta * h)}; beta acts as the inverse margin.
+ */
+public final class HingeLoss implements PairLoss {
+
+    private final double beta;
+
+    public HingeLoss(double beta) {
+        this.beta = beta;
+    }
+
+    @Override
+    public LossOutput compute(PairLogProbs in) {
+        return PairLoss.withRewards(beta, in, Activation.relu(in.margin().mul(-beta).add(1.0)));
+    }
+}

@@ -1,0 +1,36 @@
+package dev.tralign.trainer.loss;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * IPO (Azar et al. 2023, arXiv 2310.12036; TRL loss_type "ipo"): {@code loss = (h' - 1/(2*beta))^2}.
+ * With length normalisation (TRL's behaviour, the default) every log-prob is divided by its completion's
+ * token count before forming {@code h'}; otherwise {@code h' = h} on summed log-probs. The reported rewards use
+ * the same (normalised or summed) log-ratios, as TRL does.
+ */
+public final class IpoLoss implements PairLoss {
+
+    private final double beta;
+    private final boolean normalizeLength;
+
+    public IpoLoss(double beta, boolean normalizeLength) {
+        this.beta = beta;
+        this.normalizeLength = normalizeLength;
+    }
+
+    @Override
+    public LossOutput compute(PairLogProbs in) {
+        PairLogProbs used = normalizeLength ? perToken(in) : in;
+        NDArray losses = used.margin().sub(1.0 / (2.0 * beta)).square();
+        return PairLoss.withRewards(beta, used, losses);
+    }
+
+    private static PairLogProbs perToken(PairLogProbs in) {
+        // A completion with no scored token has log-prob 0; dividing by 1 keeps it 0 instead of NaN.
+        NDArray chosenLen = in.chosenLengths().maximum(1f);
+        NDArray rejectedLen = in.rejectedLengths().maximum(1f);
+        return new PairLogProbs(in.policyChosen().div(chosenLen), in.policyRejected().div(rejectedLen),
+                in.referenceChosen().div(chosenLen), in.referenceRejected().div(rejectedLen),
+                in.chosenLengths(), in.rejectedLengths());
+    }
+}

@@ -1,0 +1,42 @@
+package dev.tralign.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AlignmentTrainerTest {
+
+    @Test
+    void dpoStepsRaiseTheMarginOnTheTrainingPairs() {
+        List<TokenizedPair> pairs = TinyData.pairs(1, 8);
+        try (AlignmentTrainer trainer = AlignmentTrainer.create(TinyData.SHAPE, TinyData.dpo().build())) {
+            StepResult first = trainer.stepPairs(pairs);
+            StepResult last = first;
+            for (int i = 0; i < 15; i++) {
+                last = trainer.stepPairs(pairs);
+            }
+            // Policy == reference at the start: every log-ratio is 0, so the loss is softplus(0) = ln 2.
+            assertThat(first.loss()).isCloseTo(Math.log(2), org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(first.metrics().get("rewards/margins")).isCloseTo(0.0, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(last.loss()).isLessThan(first.loss() - 0.1);
+            assertThat(last.metrics().get("rewards/margins")).isGreaterThan(0.2);
+            assertThat(last.metrics().get("rewards/accuracies")).isGreaterThan(0.7);
+            assertThat(last.step()).isEqualTo(16);
+            assertThat(last.gradNorm()).isPositive();
+            assertThat(last.tokens()).isPositive();
+        }
+    }
+
+    @Test
+    void stepPairsRejectsAnUnpairedLossType() {
+        try (AlignmentTrainer trainer = AlignmentTrainer.create(TinyData.SHAPE,
+                TinyData.dpo().lossType(LossType.KTO).build())) {
+            assertThatThrownBy(() -> trainer.stepPairs(TinyData.pairs(1, 2)))
+                    .hasMessageContaining("lossType=kto").hasMessageContaining("stepFeedback");
+            assertThatThrownBy(() -> trainer.stepFeedback(TinyData.feedback(1, 1, false)))
+                    .hasMessageContaining("at least 2");
+        }
+    }
+}
