@@ -1,0 +1,107 @@
+package dev.tralign.evaluator.stream;
+
+import dev.tralign.evaluator.judge.Verdict;
+import dev.tralign.evaluator.kl.KlAccumulator;
+import dev.tralign.evaluator.kl.SampleLogProbs;
+import dev.tralign.evaluator.winrate.Preferences;
+import dev.tralign.evaluator.winrate.WinRateAccumulator;
+import dev.tralign.evaluator.winrate.WinRateStats;
+import dev.tralign.schemas.avro.Generation;
+import dev.tralign.schemas.avro.GenerationRole;
+import dev.tralign.schemas.avro.Judgment;
+import dev.tralign.schemas.avro.WinRate;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/** Conversions between the evaluator's pure values and the Avro records on its topics. */
+public final class Records {
+
+    private Records() {
+    }
+
+    /** The key of a judgment on tralign.judgments: runId/step/promptId. */
+    public static String judgmentKey(Judgment judgment) {
+        return Keys.of(judgment.getRunId(), judgment.getStep(), judgment.getPromptId());
+    }
+
+    /** The key of a win rate on tralign.win-rates: runId/step. */
+    public static String winRateKey(String runId, long step) {
+        return Keys.step(runId, step);
+    }
+
+    /** A Judgment record for a verdict. */
+    public static Judgment judgment(String runId, long step, String promptId, String judge, String candidate,
+            String baseline, Verdict verdict, Instant at) {
+        return Judgment.newBuilder()
+                .setRunId(runId).setStep(step).setPromptId(promptId).setJudge(judge)
+                .setCandidate(candidate).setBaseline(baseline)
+                .setPreference(verdict.preference())
+                .setCandidateScore(verdict.candidateScore())
+                .setBaselineScore(verdict.baselineScore())
+                .setRatings(verdict.ratings())
+                .setAt(at)
+                .build();
+    }
+
+    /** The judgment's preference after AlpacaEval's rules, empty when it is to be excluded. */
+    public static OptionalDouble preference(Judgment judgment) {
+        return Preferences.normalise(judgment.getPreference(), judgment.getCandidate(), judgment.getBaseline());
+    }
+
+    /** Adds a judgment to an aggregate (missing judgments leave it unchanged). */
+    public static WinRateAccumulator add(WinRateAccumulator accumulator, Judgment judgment) {
+        OptionalDouble preference = preference(judgment);
+        return preference.isPresent()
+                ? accumulator.add(preference.getAsDouble(), judgment.getCandidateScore())
+                : accumulator;
+    }
+
+    /** Retracts a judgment from an aggregate, exactly undoing {@link #add}. */
+    public static WinRateAccumulator subtract(WinRateAccumulator accumulator, Judgment judgment) {
+        OptionalDouble preference = preference(judgment);
+        return preference.isPresent()
+                ? accumulator.subtract(preference.getAsDouble(), judgment.getCandidateScore())
+                : accumulator;
+    }
+
+    /**
+     * The log-probs of a generation for KL to SFT: only POLICY samples that carry both sums count (the
+     * baseline's samples come from the SFT model itself).
+     */
+    public static Optional<SampleLogProbs> klSample(Generation generation) {
+        if (generation.getRole() != GenerationRole.POLICY || generation.getLogProbPolicy() == null
+                || generation.getLogProbSft() == null) {
+            return Optional.empty();
+        }
+        double policy = generation.getLogProbPolicy();
+        double sft = generation.getLogProbSft();
+        if (!Double.isFinite(policy) || !Double.isFinite(sft) || generation.getTokens() < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new SampleLogProbs(policy, sft, generation.getTokens()));
+    }
+
+    /** A WinRate record from the aggregates of one (run, step). */
+    public static WinRate winRate(String runId, long step, WinRateAccumulator judgments, KlAccumulator kl,
+            Instant at) {
+        WinRateStats stats = judgments.stats();
+        KlAccumulator klOrEmpty = kl == null ? KlAccumulator.EMPTY : kl;
+        return WinRate.newBuilder()
+                .setRunId(runId).setStep(step)
+                .setNWins(stats.nWins()).setNWinsBase(stats.nWinsBase()).setNDraws(stats.nDraws())
+                .setNTotal(stats.nTotal())
+                .setWinRate(stats.winRate()).setStandardError(stats.standardError())
+                .setDiscreteWinRate(stats.discreteWinRate())
+                .setWilsonLow(stats.wilsonLow()).setWilsonHigh(stats.wilsonHigh())
+                .setKlToSft(boxed(klOrEmpty.perSequence()))
+                .setKlToSftPerToken(boxed(klOrEmpty.perToken()))
+                .setMeanGoldScore(boxed(stats.meanCandidateScore()))
+                .setAt(at)
+                .build();
+    }
+
+    private static Double boxed(OptionalDouble value) {
+        return value.isPresent() ? value.getAsDouble() : null;
+    }
+}

@@ -1,0 +1,203 @@
+package dev.tralign.evaluator.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.tralign.evaluator.winrate.WinRateStats;
+import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.avro.Generation;
+import dev.tralign.schemas.avro.GenerationRole;
+import dev.tralign.schemas.avro.Judgment;
+import dev.tralign.schemas.avro.WinRate;
+import dev.tralign.schemas.registry.InMemorySchemaRegistryClient;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WinRateTopologyTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    @TempDir
+    Path stateDir;
+
+    private Topics topics;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, Judgment> judgments;
+    private TestInputTopic<String, Generation> generations;
+    private TestOutputTopic<String, WinRate> winRates;
+
+    @BeforeEach
+    void start() {
+        topics = Topics.forTests(new InMemorySchemaRegistryClient());
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "win-rate-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        props.put("processing.exception.handler.global.enabled", true);
+        driver = new TopologyTestDriver(WinRateTopology.topology(topics), props);
+        judgments = driver.createInputTopic(topics.judgments().name(),
+                topics.judgments().keySerde().serializer(), topics.judgments().valueSerde().serializer());
+        generations = driver.createInputTopic(topics.generations().name(),
+                topics.generations().keySerde().serializer(), topics.generations().valueSerde().serializer());
+        winRates = driver.createOutputTopic(topics.winRates().name(),
+                topics.winRates().keySerde().deserializer(), topics.winRates().valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+        topics.close();
+    }
+
+    private static Judgment judgment(String run, long step, String prompt, Double preference) {
+        return judgment(run, step, prompt, preference, "cand-" + prompt, "base-" + prompt, null);
+    }
+
+    private static Judgment judgment(String run, long step, String prompt, Double preference, String candidate,
+            String baseline, Double candidateScore) {
+        return Judgment.newBuilder().setRunId(run).setStep(step).setPromptId(prompt).setJudge("gold")
+                .setCandidate(candidate).setBaseline(baseline).setPreference(preference)
+                .setCandidateScore(candidateScore).setBaselineScore(null).setRatings(Map.of()).setAt(T0).build();
+    }
+
+    private static Generation policySample(String run, long step, String prompt, long seed, double lpPolicy,
+            double lpSft, int tokens) {
+        return Generation.newBuilder().setRunId(run).setStep(step).setRole(GenerationRole.POLICY)
+                .setPromptId(prompt).setPrompt("p").setCompletion("c").setSeed(seed).setTokens(tokens)
+                .setLogProbPolicy(lpPolicy).setLogProbSft(lpSft).setAt(T0).build();
+    }
+
+    private void send(Judgment judgment, long millis) {
+        judgments.pipeInput(judgment.getRunId(), judgment, T0.plusMillis(millis));
+    }
+
+    private Map<String, WinRate> latest() {
+        return winRates.readKeyValuesToMap();
+    }
+
+    @Test
+    void aggregatesJudgmentsPerRunAndStep() {
+        send(judgment("r1", 10, "p1", 2.0), 1);
+        send(judgment("r1", 10, "p2", 1.0), 2);
+        send(judgment("r1", 10, "p3", 1.5), 3);
+        send(judgment("r1", 20, "p1", 2.0), 4);
+        send(judgment("r2", 10, "p1", 1.0), 5);
+
+        Map<String, WinRate> latest = latest();
+
+        assertThat(latest).containsOnlyKeys("r1/10", "r1/20", "r2/10");
+        WinRate r1s10 = latest.get("r1/10");
+        WinRateStats expected = WinRateStats.ofPreferences(2, 1, 1.5);
+        assertThat(r1s10.getRunId()).isEqualTo("r1");
+        assertThat(r1s10.getStep()).isEqualTo(10);
+        assertThat(r1s10.getNTotal()).isEqualTo(3);
+        assertThat(r1s10.getNWins()).isEqualTo(1);
+        assertThat(r1s10.getNWinsBase()).isEqualTo(1);
+        assertThat(r1s10.getNDraws()).isEqualTo(1);
+        assertThat(r1s10.getWinRate()).isCloseTo(50.0, within(1e-9));
+        assertThat(r1s10.getStandardError()).isCloseTo(expected.standardError(), within(1e-9));
+        assertThat(r1s10.getWilsonLow()).isCloseTo(expected.wilsonLow(), within(1e-9));
+        assertThat(r1s10.getWilsonHigh()).isCloseTo(expected.wilsonHigh(), within(1e-9));
+        assertThat(r1s10.getAt()).isEqualTo(T0.plusMillis(3));
+        assertThat(latest.get("r1/20").getWinRate()).isCloseTo(100.0, within(1e-9));
+        assertThat(latest.get("r2/10").getWinRate()).isCloseTo(0.0, within(1e-9));
+        assertThat(r1s10.getKlToSft()).isNull();
+    }
+
+    @Test
+    void reJudgingAPromptReplacesItsJudgment() {
+        send(judgment("r", 5, "p1", 2.0), 1);
+        send(judgment("r", 5, "p2", 2.0), 2);
+        send(judgment("r", 5, "p1", 1.0), 3);
+        send(judgment("r", 5, "p1", 1.0), 4);
+
+        WinRate winRate = latest().get("r/5");
+
+        assertThat(winRate.getNTotal()).isEqualTo(2);
+        assertThat(winRate.getNWins()).isEqualTo(1);
+        assertThat(winRate.getNWinsBase()).isEqualTo(1);
+        assertThat(winRate.getWinRate()).isCloseTo(50.0, within(1e-9));
+    }
+
+    @Test
+    void missingJudgmentsAreExcludedAndIdenticalOutputsTie() {
+        send(judgment("r", 1, "p1", 2.0), 1);
+        send(judgment("r", 1, "p2", null), 2);
+        send(judgment("r", 1, "p3", 1.0, "same", "same", null), 3);
+
+        WinRate winRate = latest().get("r/1");
+
+        assertThat(winRate.getNTotal()).isEqualTo(2);
+        assertThat(winRate.getNDraws()).isEqualTo(1);
+        assertThat(winRate.getWinRate()).isCloseTo(75.0, within(1e-9));
+    }
+
+    @Test
+    void aMissingReJudgmentRetractsTheEarlierVerdict() {
+        send(judgment("r", 1, "p1", 2.0), 1);
+        send(judgment("r", 1, "p2", 1.0), 2);
+        send(judgment("r", 1, "p1", null), 3);
+
+        WinRate winRate = latest().get("r/1");
+
+        assertThat(winRate.getNTotal()).isEqualTo(1);
+        assertThat(winRate.getWinRate()).isCloseTo(0.0, within(1e-9));
+    }
+
+    @Test
+    void meanGoldScoreComesFromCandidateScores() {
+        send(judgment("r", 1, "p1", 2.0, "a", "b", 3.0), 1);
+        send(judgment("r", 1, "p2", 1.0, "c", "d", 1.0), 2);
+
+        assertThat(latest().get("r/1").getMeanGoldScore()).isCloseTo(2.0, within(1e-12));
+    }
+
+    @Test
+    void klToSftComesFromPolicyGenerations() {
+        send(judgment("r", 7, "p1", 2.0), 1);
+        // log-ratios 3 and 1 over 4 + 6 tokens: 2 nats per sequence, 0.4 per token.
+        generations.pipeInput("r", policySample("r", 7, "p1", 1L, -10.0, -13.0, 4), T0.plusMillis(2));
+        generations.pipeInput("r", policySample("r", 7, "p2", 1L, -20.0, -21.0, 6), T0.plusMillis(3));
+        // A re-sent sample replaces itself; the baseline's samples never count.
+        generations.pipeInput("r", policySample("r", 7, "p2", 1L, -20.0, -21.0, 6), T0.plusMillis(4));
+        Generation baseline = policySample("r", 7, "p1", 9L, -5.0, -50.0, 3);
+        baseline.setRole(GenerationRole.BASELINE);
+        generations.pipeInput("r", baseline, T0.plusMillis(5));
+
+        WinRate winRate = latest().get("r/7");
+
+        assertThat(winRate.getKlToSft()).isCloseTo(2.0, within(1e-12));
+        assertThat(winRate.getKlToSftPerToken()).isCloseTo(0.4, within(1e-12));
+        assertThat(winRate.getNTotal()).isEqualTo(1);
+    }
+
+    @Test
+    void stepsWithoutJudgmentsProduceNoWinRate() {
+        generations.pipeInput("r", policySample("r", 3, "p1", 1L, -1.0, -2.0, 1), T0);
+
+        assertThat(winRates.isEmpty()).isTrue();
+    }
+
+    @Test
+    void runIdsWithSlashesCannotCollide() {
+        send(judgment("a/1", 2, "p", 2.0), 1);
+        send(judgment("a", 1, "2/p", 1.0), 2);
+
+        Map<String, WinRate> latest = latest();
+
+        assertThat(latest).hasSize(2);
+        assertThat(latest.get(Keys.step("a/1", 2)).getWinRate()).isCloseTo(100.0, within(1e-9));
+        assertThat(Keys.parts(Keys.of("a/1", 2, "p\\q"))).containsExactly("a/1", "2", "p\\q");
+    }
+}
