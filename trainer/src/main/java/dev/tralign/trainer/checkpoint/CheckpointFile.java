@@ -154,7 +154,15 @@ public final class CheckpointFile {
         }
         int length = in.readInt();
         if (!keep) {
-            in.skipNBytes(length);
+            // Read, not skip: skipped bytes would bypass the digest and fail the sidecar check.
+            byte[] discard = new byte[Math.min(length, 1 << 16)];
+            for (int left = length; left > 0; ) {
+                int n = in.read(discard, 0, Math.min(left, discard.length));
+                if (n < 0) {
+                    throw new IOException("truncated tensor data");
+                }
+                left -= n;
+            }
             return null;
         }
         byte[] bytes = in.readNBytes(length);
