@@ -13,8 +13,9 @@ import dev.tralign.ingest.read.FeedbackReader;
 import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.avro.DeadLetter;
 import dev.tralign.schemas.avro.PreferencePair;
-import dev.tralign.schemas.registry.InMemorySchemaRegistryClient;
-import dev.tralign.stack.EmbeddedKafka;
+import dev.tralign.schemas.serde.SerdeConfig;
+import dev.tralign.stack.EmbeddedStack;
+import dev.tralign.stack.EmbeddedStackExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,32 +34,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The file importer on a real KRaft broker: a crash part-way and a re-run leave no duplicates and no gaps. */
+/** The file importer on the embedded stack (KRaft broker, registry over HTTP): a crash part-way and a re-run leave no duplicates and no gaps. */
+@ExtendWith(EmbeddedStackExtension.class)
 class FileImporterIT {
 
     static final Path HH = Path.of("/work/shared/data/hh-rlhf/harmless-base-test.jsonl.gz");
 
-    @TempDir
-    static Path dataDir;
-    static EmbeddedKafka kafka;
+    static EmbeddedStack stack;
 
     @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start(dataDir, 0);
+    static void stack(EmbeddedStack stack) {
+        FileImporterIT.stack = stack;
     }
 
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
-
+    /** Topics under their own prefix, over the stack's registry (real HTTP). */
     private static Topics topics(String prefix) {
-        return Topics.create(prefix, new InMemorySchemaRegistryClient(), Map.of());
+        return Topics.create(prefix, Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, stack.registryUrl()));
     }
 
     /** What the pure reader makes of the file: ids of accepted pairs, and the number of rejections. */
@@ -106,25 +102,25 @@ class FileImporterIT {
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         PrintStream progress = new PrintStream(stderr, true, StandardCharsets.UTF_8);
         try (Topics topics = topics("crash.")) {
-            FileImporter crashing = new FileImporter(kafka.bootstrapServers(), topics, IngestLimits.DEFAULTS, progress,
+            FileImporter crashing = new FileImporter(stack.bootstrapServers(), topics, IngestLimits.DEFAULTS, progress,
                     500, config -> dyingProducer(config, 1_300));
             assertThatThrownBy(() -> crashing.importFiles(List.of(HH), Format.AUTO))
                     .hasMessageContaining("simulated crash");
             // Two transactions (1000 records) were committed before the crash.
-            assertThat(KafkaTestSupport.readAll(kafka.bootstrapServers(), topics.preferences())).hasSizeBetween(990, 1000);
+            assertThat(KafkaTestSupport.readAll(stack.bootstrapServers(), topics.preferences())).hasSizeBetween(990, 1000);
 
-            ImportSummary rerun = new FileImporter(kafka.bootstrapServers(), topics, IngestLimits.DEFAULTS, progress)
+            ImportSummary rerun = new FileImporter(stack.bootstrapServers(), topics, IngestLimits.DEFAULTS, progress)
                     .importFiles(List.of(HH), Format.AUTO);
 
             assertThat(rerun.accepted()).isEqualTo(expected.size());
             assertThat(rerun.deadLettered()).isEqualTo(rejected.size());
             assertThat(rerun.accepted() + rerun.duplicates() + rerun.deadLettered()).isEqualTo(2312);
             assertThat(rerun.published()).isEqualTo(expected.size() + rejected.size() - 1000);
-            List<String> ids = KafkaTestSupport.readValues(kafka.bootstrapServers(), topics.preferences(),
+            List<String> ids = KafkaTestSupport.readValues(stack.bootstrapServers(), topics.preferences(),
                     PreferencePair::getId);
             assertThat(ids).doesNotHaveDuplicates().hasSize(expected.size());
             assertThat(new HashSet<>(ids)).isEqualTo(expected);
-            List<DeadLetter> letters = KafkaTestSupport.readValues(kafka.bootstrapServers(), topics.dlq(), d -> d);
+            List<DeadLetter> letters = KafkaTestSupport.readValues(stack.bootstrapServers(), topics.dlq(), d -> d);
             assertThat(letters).hasSize(rejected.size()).allSatisfy(letter -> {
                 assertThat(letter.getSourceFile()).isEqualTo(HH.toString());
                 assertThat(letter.getSourceLine()).isPositive();
@@ -132,11 +128,11 @@ class FileImporterIT {
                 assertThat(letter.getOriginalBytes().remaining()).isPositive();
             });
 
-            ImportSummary third = new FileImporter(kafka.bootstrapServers(), topics, IngestLimits.DEFAULTS, progress)
+            ImportSummary third = new FileImporter(stack.bootstrapServers(), topics, IngestLimits.DEFAULTS, progress)
                     .importFiles(List.of(HH), Format.AUTO);
             assertThat(third.published()).isZero();
             assertThat(third.render()).contains("already published by an earlier run");
-            assertThat(KafkaTestSupport.readAll(kafka.bootstrapServers(), topics.preferences())).hasSize(expected.size());
+            assertThat(KafkaTestSupport.readAll(stack.bootstrapServers(), topics.preferences())).hasSize(expected.size());
         }
         assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("[ingest] done harmless-base-test.jsonl.gz: 2312 records");
     }
@@ -151,7 +147,7 @@ class FileImporterIT {
         Files.writeString(b, "[{\"prompt\":\"p1\",\"chosen\":\"x\",\"rejected\":\"y\",\"note\":\"again\"},"
                 + "{\"prompt\":\"p4\",\"chosen\":\"x\",\"rejected\":\"y\"}]");
         try (Topics topics = topics("dups.")) {
-            ImportSummary summary = new FileImporter(kafka.bootstrapServers(), topics, IngestLimits.DEFAULTS,
+            ImportSummary summary = new FileImporter(stack.bootstrapServers(), topics, IngestLimits.DEFAULTS,
                     new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
                     .importFiles(List.of(a, b), Format.AUTO);
 
@@ -159,10 +155,10 @@ class FileImporterIT {
             assertThat(summary.duplicates()).isEqualTo(1);
             assertThat(summary.deadLettered()).isEqualTo(1);
             assertThat(summary.files().get(0).byErrorClass()).containsEntry(ErrorClass.MISSING_FIELD, 1L);
-            assertThat(KafkaTestSupport.readValues(kafka.bootstrapServers(), topics.preferences(),
+            assertThat(KafkaTestSupport.readValues(stack.bootstrapServers(), topics.preferences(),
                     PreferencePair::getPrompt)).containsExactlyInAnyOrder("p1", "p4");
-            assertThat(KafkaTestSupport.readAll(kafka.bootstrapServers(), topics.feedback())).hasSize(1);
-            List<DeadLetter> letters = KafkaTestSupport.readValues(kafka.bootstrapServers(), topics.dlq(), d -> d);
+            assertThat(KafkaTestSupport.readAll(stack.bootstrapServers(), topics.feedback())).hasSize(1);
+            List<DeadLetter> letters = KafkaTestSupport.readValues(stack.bootstrapServers(), topics.dlq(), d -> d);
             assertThat(letters).singleElement().satisfies(l -> {
                 assertThat(l.getOrigin()).isEqualTo(a + " line 3");
                 assertThat(StandardCharsets.UTF_8.decode(l.getOriginalBytes()).toString())
@@ -174,7 +170,7 @@ class FileImporterIT {
     @Test
     void missingFileFailsBeforePublishingAnything() {
         try (Topics topics = topics("missing.")) {
-            FileImporter importer = new FileImporter(kafka.bootstrapServers(), topics, IngestLimits.DEFAULTS,
+            FileImporter importer = new FileImporter(stack.bootstrapServers(), topics, IngestLimits.DEFAULTS,
                     new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
             assertThatThrownBy(() -> importer.importFiles(List.of(Path.of("no/such/file.jsonl")), Format.AUTO))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no/such/file.jsonl");

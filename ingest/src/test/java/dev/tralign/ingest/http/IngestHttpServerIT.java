@@ -12,42 +12,41 @@ import dev.tralign.schemas.avro.BinaryFeedback;
 import dev.tralign.schemas.avro.DeadLetter;
 import dev.tralign.schemas.avro.FeedbackLabel;
 import dev.tralign.schemas.avro.PreferencePair;
-import dev.tralign.schemas.registry.InMemorySchemaRegistryClient;
-import dev.tralign.stack.EmbeddedKafka;
+import dev.tralign.schemas.serde.SerdeConfig;
+import dev.tralign.stack.EmbeddedStack;
+import dev.tralign.stack.EmbeddedStackExtension;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The HTTP endpoint against a real KRaft broker, through a real HTTP client. */
+/** The HTTP endpoint against the embedded stack (KRaft broker, registry over HTTP), through a real HTTP client. */
+@ExtendWith(EmbeddedStackExtension.class)
 class IngestHttpServerIT {
 
     private static final String TOKEN = "s3cret-token";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path dataDir;
-    static EmbeddedKafka kafka;
+    static EmbeddedStack stack;
     static Topics topics;
     static IngestHttpServer server;
     static IngestHttpServer tinyServer;
     final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafka.start(dataDir, 0);
-        topics = Topics.create("http.", new InMemorySchemaRegistryClient(), Map.of());
-        server = IngestHttpServer.start(HttpIngestConfig.local(0, TOKEN), kafka.bootstrapServers(), topics);
+    static void start(EmbeddedStack stack) {
+        IngestHttpServerIT.stack = stack;
+        topics = Topics.create("http.", Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, stack.registryUrl()));
+        server = IngestHttpServer.start(HttpIngestConfig.local(0, TOKEN), stack.bootstrapServers(), topics);
         tinyServer = IngestHttpServer.start(new HttpIngestConfig("127.0.0.1", 0, TOKEN, 2048, 2, IngestLimits.DEFAULTS),
-                kafka.bootstrapServers(), topics);
+                stack.bootstrapServers(), topics);
     }
 
     @AfterAll
@@ -55,7 +54,6 @@ class IngestHttpServerIT {
         tinyServer.close();
         server.close();
         topics.close();
-        kafka.close();
     }
 
     private HttpResponse<String> post(IngestHttpServer target, String path, String body, String token)
@@ -78,7 +76,7 @@ class IngestHttpServerIT {
         assertThat(body.get("accepted")).extracting(JsonNode::asText)
                 .containsExactly(ContentIds.pairId("h1", "a", "b"), ContentIds.pairId("h2", "c", "d"));
         assertThat(response.headers().firstValue("X-Request-Id")).contains(body.get("requestId").asText());
-        assertThat(KafkaTestSupport.readValues(kafka.bootstrapServers(), topics.preferences(), PreferencePair::getId))
+        assertThat(KafkaTestSupport.readValues(stack.bootstrapServers(), topics.preferences(), PreferencePair::getId))
                 .contains(ContentIds.pairId("h1", "a", "b"), ContentIds.pairId("h2", "c", "d"));
     }
 
@@ -101,10 +99,10 @@ class IngestHttpServerIT {
         assertThat(body.get("errors").get(0).get("reason").asText()).contains("must be a JSON string");
         assertThat(body.get("errors").get(1).get("index").asInt()).isEqualTo(3);
         assertThat(body.get("errors").get(1).get("reason").asText()).contains("/v1/feedback");
-        assertThat(KafkaTestSupport.readValues(kafka.bootstrapServers(), topics.preferences(), PreferencePair::getId))
+        assertThat(KafkaTestSupport.readValues(stack.bootstrapServers(), topics.preferences(), PreferencePair::getId))
                 .contains(ContentIds.pairId("m1", "a", "b"), ContentIds.pairId("m3", "a", "b"));
         String requestId = body.get("requestId").asText();
-        List<DeadLetter> letters = KafkaTestSupport.readValues(kafka.bootstrapServers(), topics.dlq(), d -> d).stream()
+        List<DeadLetter> letters = KafkaTestSupport.readValues(stack.bootstrapServers(), topics.dlq(), d -> d).stream()
                 .filter(d -> requestId.equals(d.getRequestId())).toList();
         assertThat(letters).extracting(DeadLetter::getErrorClass).containsExactly("WRONG_TYPE", "UNKNOWN_FORMAT");
         assertThat(letters.get(0).getOrigin()).isEqualTo("request " + requestId + " record 1");
@@ -118,7 +116,7 @@ class IngestHttpServerIT {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         String id = ContentIds.feedbackId("f1", "ok", FeedbackLabel.UNDESIRABLE);
         assertThat(JSON.readTree(response.body()).get("accepted").get(0).asText()).isEqualTo(id);
-        assertThat(KafkaTestSupport.readValues(kafka.bootstrapServers(), topics.feedback(), BinaryFeedback::getId))
+        assertThat(KafkaTestSupport.readValues(stack.bootstrapServers(), topics.feedback(), BinaryFeedback::getId))
                 .contains(id);
     }
 
