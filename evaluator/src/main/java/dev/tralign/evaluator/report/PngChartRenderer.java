@@ -1,0 +1,125 @@
+package dev.tralign.evaluator.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.AffineTransform;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Line2D;
+import java.awt.geom.Path2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+
+/** Draws a {@link Chart} into a PNG with java.awt on an off-screen image (works headless, no display). */
+public final class PngChartRenderer {
+
+    private PngChartRenderer() {
+    }
+
+    /** The chart as an image of the given size. */
+    public static BufferedImage render(Chart chart, int width, int height) {
+        Layout layout = new Layout(width, height, chart);
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            g.setColor(Color.DARK_GRAY);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+            centred(g, chart.title(), width / 2.0, Layout.TITLE_Y);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            axes(g, layout, chart);
+            // All bands first, so no run's band veils another run's line.
+            for (Chart.Series s : chart.series()) {
+                band(g, layout, s);
+            }
+            for (int i = 0; i < chart.series().size(); i++) {
+                series(g, layout, chart.series().get(i), i);
+            }
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+
+    /** Renders and writes a PNG file. */
+    public static void write(Chart chart, int width, int height, Path file) throws IOException {
+        if (!ImageIO.write(render(chart, width, height), "png", file.toFile())) {
+            throw new IOException("no PNG writer available in this JDK (javax.imageio)");
+        }
+    }
+
+    private static void axes(Graphics2D g, Layout l, Chart chart) {
+        g.setStroke(new BasicStroke(1f));
+        for (double t : chart.y().ticks()) {
+            double y = l.py(t);
+            g.setColor(new Color(0xdddddd));
+            g.draw(new Line2D.Double(l.plotLeft(), y, l.plotRight(), y));
+            g.setColor(Color.DARK_GRAY);
+            String label = Formats.tick(t);
+            g.drawString(label, (float) (l.plotLeft() - 6 - g.getFontMetrics().stringWidth(label)), (float) (y + 4));
+        }
+        for (double t : chart.x().ticks()) {
+            double x = l.px(t);
+            g.setColor(new Color(0xeeeeee));
+            g.draw(new Line2D.Double(x, l.plotTop(), x, l.plotBottom()));
+            g.setColor(Color.DARK_GRAY);
+            centred(g, Formats.tick(t), x, l.plotBottom() + 16);
+        }
+        g.setColor(new Color(0x333333));
+        g.draw(new Line2D.Double(l.plotLeft(), l.plotBottom(), l.plotRight(), l.plotBottom()));
+        g.draw(new Line2D.Double(l.plotLeft(), l.plotTop(), l.plotLeft(), l.plotBottom()));
+        centred(g, chart.xLabel(), (l.plotLeft() + l.plotRight()) / 2, l.height() - 12);
+        AffineTransform saved = g.getTransform();
+        g.rotate(-Math.PI / 2, 16, (l.plotTop() + l.plotBottom()) / 2);
+        centred(g, chart.yLabel(), 16, (l.plotTop() + l.plotBottom()) / 2);
+        g.setTransform(saved);
+    }
+
+    private static void band(Graphics2D g, Layout l, Chart.Series s) {
+        Color color = Color.decode(s.color());
+        if (s.hasBand() && !s.xs().isEmpty()) {
+            Path2D.Double band = new Path2D.Double();
+            band.moveTo(l.px(s.xs().get(0)), l.py(s.highs().get(0)));
+            for (int i = 1; i < s.xs().size(); i++) {
+                band.lineTo(l.px(s.xs().get(i)), l.py(s.highs().get(i)));
+            }
+            for (int i = s.xs().size() - 1; i >= 0; i--) {
+                band.lineTo(l.px(s.xs().get(i)), l.py(s.lows().get(i)));
+            }
+            band.closePath();
+            g.setColor(new Color(color.getRed(), color.getGreen(), color.getBlue(), 38));
+            g.fill(band);
+        }
+    }
+
+    private static void series(Graphics2D g, Layout l, Chart.Series s, int index) {
+        Color color = Color.decode(s.color());
+        g.setColor(color);
+        g.setStroke(new BasicStroke(2f));
+        for (int i = 1; i < s.xs().size(); i++) {
+            g.draw(new Line2D.Double(l.px(s.xs().get(i - 1)), l.py(s.ys().get(i - 1)), l.px(s.xs().get(i)),
+                    l.py(s.ys().get(i))));
+        }
+        for (int i = 0; i < s.xs().size(); i++) {
+            g.fill(new Ellipse2D.Double(l.px(s.xs().get(i)) - 3, l.py(s.ys().get(i)) - 3, 6, 6));
+        }
+        double x = l.legendX(index);
+        g.setStroke(new BasicStroke(3f));
+        g.draw(new Line2D.Double(x, Layout.LEGEND_Y - 4, x + 18, Layout.LEGEND_Y - 4));
+        g.setColor(Color.DARK_GRAY);
+        g.drawString(s.name(), (float) (x + 22), Layout.LEGEND_Y);
+    }
+
+    private static void centred(Graphics2D g, String text, double x, double y) {
+        FontMetrics metrics = g.getFontMetrics();
+        g.drawString(text, (float) (x - metrics.stringWidth(text) / 2.0), (float) y);
+    }
+}

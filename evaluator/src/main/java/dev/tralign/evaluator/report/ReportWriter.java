@@ -1,0 +1,80 @@
+package dev.tralign.evaluator.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes a run comparison: a self-contained HTML page (inline SVG charts of win rate against step with Wilson
+ * bands, and win rate against KL to SFT, plus the table), the same two charts as PNG, and returns the console
+ * table. Files: report.html, win-rate-by-step.png, win-rate-by-kl.png.
+ */
+public final class ReportWriter {
+
+    /** Chart width in pixels. */
+    public static final int WIDTH = 800;
+    /** Chart height in pixels. */
+    public static final int HEIGHT = 420;
+
+    /**
+     * What was written.
+     *
+     * @param html the HTML report
+     * @param winRateByStepPng PNG of win rate against step
+     * @param winRateByKlPng PNG of win rate against KL to SFT
+     * @param consoleTable the plain-text table
+     */
+    public record Report(Path html, Path winRateByStepPng, Path winRateByKlPng, String consoleTable) {
+    }
+
+    private ReportWriter() {
+    }
+
+    /** Writes the report files into the directory (created if needed) and returns their paths and the table. */
+    public static Report write(Path directory, String title, List<RunSeries> runs) throws IOException {
+        Files.createDirectories(directory);
+        Chart byStep = Chart.winRateVsStep(runs);
+        Chart byKl = Chart.winRateVsKl(runs);
+        Path html = directory.resolve("report.html");
+        Path stepPng = directory.resolve("win-rate-by-step.png");
+        Path klPng = directory.resolve("win-rate-by-kl.png");
+        Files.writeString(html, html(title, runs, byStep, byKl), StandardCharsets.UTF_8);
+        PngChartRenderer.write(byStep, WIDTH, HEIGHT, stepPng);
+        PngChartRenderer.write(byKl, WIDTH, HEIGHT, klPng);
+        return new Report(html, stepPng, klPng, ConsoleTable.render(runs));
+    }
+
+    /** The HTML page alone. */
+    public static String html(String title, List<RunSeries> runs) {
+        return html(title, runs, Chart.winRateVsStep(runs), Chart.winRateVsKl(runs));
+    }
+
+    private static String html(String title, List<RunSeries> runs, Chart byStep, Chart byKl) {
+        StringBuilder page = new StringBuilder()
+                .append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
+                .append(Html.escape(title)).append("</title>\n<style>\n")
+                .append("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse}")
+                .append("td,th{padding:.25em .8em;border-bottom:1px solid #ddd;text-align:right}")
+                .append("td:first-child,th:first-child{text-align:left}\n</style>\n</head>\n<body>\n<h1>")
+                .append(Html.escape(title)).append("</h1>\n<p>Win rate against the SFT baseline, AlpacaEval ")
+                .append("conventions (ties count half, missing judgments excluded); bands are Wilson 95% intervals of ")
+                .append("(W + T/2)/N. Runs: ").append(runs.size()).append(".</p>\n")
+                .append(SvgChartRenderer.render(byStep, WIDTH, HEIGHT))
+                .append(SvgChartRenderer.render(byKl, WIDTH, HEIGHT))
+                .append("<table>\n<tr><th>run</th><th>step</th><th>win rate %</th><th>Wilson 95% %</th>")
+                .append("<th>KL/seq (nats)</th><th>n</th></tr>\n");
+        for (RunSeries run : runs) {
+            for (WinRatePoint p : run.points()) {
+                page.append(String.format(Locale.ROOT,
+                        "<tr><td>%s</td><td>%d</td><td>%s</td><td>%s - %s</td><td>%s</td><td>%d</td></tr>%n",
+                        Html.escape(run.runId()), p.step(), Formats.number(p.winRate(), 1),
+                        Formats.number(p.low(), 1), Formats.number(p.high(), 1),
+                        Formats.number(p.klPerSequence(), 2), p.nTotal()));
+            }
+        }
+        return page.append("</table>\n</body>\n</html>\n").toString();
+    }
+}

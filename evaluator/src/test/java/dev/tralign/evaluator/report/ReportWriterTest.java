@@ -1,0 +1,109 @@
+package dev.tralign.evaluator.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportWriterTest {
+
+    private static final List<RunSeries> RUNS = List.of(
+            new RunSeries("dpo-seed1", List.of(
+                    new WinRatePoint(200, 60.0, 50.0, 69.0, 2.5, 100),
+                    new WinRatePoint(100, 55.0, 45.0, 64.0, 1.0, 100),
+                    new WinRatePoint(300, 48.0, 38.0, 58.0, 6.0, 100))),
+            new RunSeries("tr-dpo <soft>", List.of(
+                    new WinRatePoint(100, 52.0, 42.0, 61.0, null, 100),
+                    new WinRatePoint(200, 66.0, 56.0, 74.0, 2.0, 100))));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesHtmlAndPngsThatNameEveryRun() throws IOException {
+        ReportWriter.Report report = ReportWriter.write(dir.resolve("out"), "TR-DPO vs DPO", RUNS);
+
+        String html = Files.readString(report.html());
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("dpo-seed1", "tr-dpo &lt;soft&gt;")
+                .doesNotContain("tr-dpo <soft>").contains("<svg")
+                .as("self-contained: no scripts, no linked resources").doesNotContain("<script", "src=", "href=");
+        assertThat(html.split("<svg", -1)).hasSize(3);
+        for (Path png : List.of(report.winRateByStepPng(), report.winRateByKlPng())) {
+            BufferedImage image = ImageIO.read(png.toFile());
+            assertThat(image).as(png + " decodes").isNotNull();
+            assertThat(image.getWidth()).isEqualTo(ReportWriter.WIDTH);
+            assertThat(image.getHeight()).isEqualTo(ReportWriter.HEIGHT);
+        }
+        assertThat(report.consoleTable()).contains("dpo-seed1", "tr-dpo <soft>");
+    }
+
+    @Test
+    void pngDrawsEachRunInItsColour() {
+        BufferedImage image = PngChartRenderer.render(Chart.winRateVsStep(RUNS), 800, 420);
+        // The first run's point at step 100 (x-axis 100..300) sits at the plot's left edge, y = 55%.
+        Chart chart = Chart.winRateVsStep(RUNS);
+        Layout layout = new Layout(800, 420, chart);
+        int rgb = image.getRGB((int) Math.round(layout.px(100)), (int) Math.round(layout.py(55.0))) & 0xffffff;
+        assertThat(rgb).isEqualTo(Integer.parseInt(Chart.color(0).substring(1), 16));
+        assertThat(darkPixels(image, 0, 8, 800, 26)).as("the title is drawn, in a visible colour").isPositive();
+    }
+
+    private static int darkPixels(BufferedImage image, int x0, int y0, int x1, int y1) {
+        int dark = 0;
+        for (int y = y0; y < y1; y++) {
+            for (int x = x0; x < x1; x++) {
+                int rgb = image.getRGB(x, y);
+                int luminance = ((rgb >> 16) & 0xff) + ((rgb >> 8) & 0xff) + (rgb & 0xff);
+                dark += luminance < 3 * 128 ? 1 : 0;
+            }
+        }
+        return dark;
+    }
+
+    @Test
+    void consoleTableHasOneSortedRowPerCheckpoint() {
+        String[] lines = ConsoleTable.render(RUNS).split("\n");
+        assertThat(lines).hasSize(2 + 5);
+        assertThat(lines[2]).startsWith("dpo-seed1").contains(" 100 ").contains("55.0").contains("45.0 - 64.0");
+        assertThat(lines[4]).contains(" 300 ").contains("6.00");
+        assertThat(lines[5]).startsWith("tr-dpo <soft>").endsWith("100").contains(" - ");
+        assertThat(lines[5]).matches(".*\\s-\\s+100$");
+    }
+
+    @Test
+    void klChartSkipsPointsWithoutKl() {
+        Chart chart = Chart.winRateVsKl(RUNS);
+        assertThat(chart.series().get(0).xs()).containsExactly(1.0, 2.5, 6.0);
+        assertThat(chart.series().get(1).xs()).containsExactly(2.0);
+        assertThat(chart.x().min()).isLessThanOrEqualTo(0.0);
+        assertThat(chart.x().max()).isGreaterThanOrEqualTo(6.0);
+    }
+
+    @Test
+    void axesCoverTheDataWithRoundTicks() {
+        Chart.Axis axis = Chart.Axis.covering(100, 300);
+        assertThat(axis.min()).isEqualTo(100.0);
+        assertThat(axis.max()).isEqualTo(300.0);
+        assertThat(axis.ticks()).containsExactly(100.0, 150.0, 200.0, 250.0, 300.0);
+        assertThat(axis.fraction(200)).isCloseTo(0.5, within(1e-12));
+        Chart.Axis single = Chart.Axis.covering(5, 5);
+        assertThat(single.min()).isLessThan(5.0);
+        assertThat(single.max()).isGreaterThan(5.0);
+    }
+
+    @Test
+    void svgEscapesRunNamesAndHasOneGroupPerRun() {
+        String svg = SvgChartRenderer.render(Chart.winRateVsStep(RUNS), 800, 420);
+        assertThat(svg).contains("data-run=\"dpo-seed1\"", "data-run=\"tr-dpo &lt;soft&gt;\"")
+                .doesNotContain("tr-dpo <soft>");
+        assertThat(svg.split("class=\"series\"", -1)).hasSize(3);
+        assertThat(svg.split("<polygon", -1)).as("one interval band per run").hasSize(3);
+    }
+}
