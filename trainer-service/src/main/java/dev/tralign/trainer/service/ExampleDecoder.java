@@ -1,0 +1,94 @@
+package dev.tralign.trainer.service;
+
+import dev.tralign.schemas.avro.BinaryFeedback;
+import dev.tralign.schemas.avro.FeedbackLabel;
+import dev.tralign.schemas.avro.PreferencePair;
+import dev.tralign.trainer.LossType;
+import dev.tralign.trainer.TokenizedFeedback;
+import dev.tralign.trainer.TokenizedPair;
+import dev.tralign.trainer.service.source.InputRecord;
+import dev.tralign.trainer.tokenizer.TextTokenizer;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Turns an input record into training examples for the run's loss, or into a rejection with a reason. The value's
+ * Avro writer schema decides its type, so any topic may carry pairs or feedback. Completions end with the
+ * tokenizer's EOS, as TRL appends it, so the policy learns where answers stop.
+ */
+final class ExampleDecoder {
+
+    private final Deserializer<SpecificRecord> values;
+    private final TextTokenizer tokenizer;
+    private final LossType lossType;
+    private final boolean splitPairs;
+
+    ExampleDecoder(Deserializer<SpecificRecord> values, TextTokenizer tokenizer, LossType lossType,
+            boolean splitPairs) {
+        this.values = values;
+        this.tokenizer = tokenizer;
+        this.lossType = lossType;
+        this.splitPairs = splitPairs;
+    }
+
+    Decoded decode(InputRecord record) {
+        if (record.value() == null) {
+            return Decoded.rejected("NULL_VALUE", "record " + record.origin() + " has no value (a tombstone?): "
+                    + "input topics carry PreferencePair or BinaryFeedback values");
+        }
+        SpecificRecord value;
+        try {
+            value = values.deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+            return Decoded.rejected("DESERIALIZATION", String.valueOf(e.getMessage()));
+        }
+        try {
+            if (value instanceof PreferencePair p) {
+                return fromPair(p);
+            }
+            if (value instanceof BinaryFeedback f) {
+                return fromFeedback(f);
+            }
+            return Decoded.rejected("WRONG_RECORD_TYPE", "record " + record.origin() + " holds "
+                    + value.getSchema().getFullName() + ", not PreferencePair or BinaryFeedback: remove this topic "
+                    + "from input.topics");
+        } catch (IllegalArgumentException e) {
+            return Decoded.rejected("TOKENIZATION", "record " + record.origin() + " cannot be tokenised: "
+                    + e.getMessage() + " (check the tokenizer setting matches the data)");
+        }
+    }
+
+    private Decoded fromPair(PreferencePair p) {
+        int[] prompt = tokenizer.encode(p.getPrompt());
+        int[] chosen = completion(p.getChosen());
+        int[] rejected = completion(p.getRejected());
+        if (lossType.isPaired()) {
+            return Decoded.pair(new TokenizedPair(p.getId(), prompt, chosen, rejected));
+        }
+        if (lossType == LossType.KTO && splitPairs) {
+            return Decoded.feedback(List.of(new TokenizedFeedback(p.getId() + "#chosen", prompt, chosen, true),
+                    new TokenizedFeedback(p.getId() + "#rejected", prompt, rejected, false)));
+        }
+        return Decoded.rejected("WRONG_RECORD_TYPE", "PreferencePair " + p.getId() + " cannot train loss_type="
+                + lossType.trlName() + " without kto.split_pairs=true: set it, or remove the topic from input.topics");
+    }
+
+    private Decoded fromFeedback(BinaryFeedback f) {
+        if (lossType != LossType.KTO) {
+            return Decoded.rejected("WRONG_RECORD_TYPE", "BinaryFeedback " + f.getId() + " cannot train loss_type="
+                    + lossType.trlName() + " (it needs pairs): use loss_type=kto or remove the topic from "
+                    + "input.topics");
+        }
+        return Decoded.feedback(List.of(new TokenizedFeedback(f.getId(), tokenizer.encode(f.getPrompt()),
+                completion(f.getCompletion()), f.getLabel() == FeedbackLabel.DESIRABLE)));
+    }
+
+    private int[] completion(String text) {
+        int[] ids = tokenizer.encode(text);
+        int[] withEos = Arrays.copyOf(ids, ids.length + 1);
+        withEos[ids.length] = tokenizer.eosId();
+        return withEos;
+    }
+}

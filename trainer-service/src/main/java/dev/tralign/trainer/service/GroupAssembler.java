@@ -1,0 +1,99 @@
+package dev.tralign.trainer.service;
+
+import dev.tralign.trainer.TokenizedFeedback;
+import dev.tralign.trainer.TokenizedPair;
+import dev.tralign.trainer.service.source.InputRecord;
+import dev.tralign.trainer.service.source.RecordSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Pulls records one at a time and forms the micro-batches of the next optimizer step. Records are pulled only as
+ * batches need them, so the source's positions always equal "everything before was trained or rejected" at a
+ * group boundary. A micro-batch closes at batch_size examples; in streaming mode also max_wait_ms after its
+ * first example arrived, if it holds at least the loss's minimum (2 for kto).
+ */
+final class GroupAssembler {
+
+    private static final Duration SLICE = Duration.ofMillis(100);
+
+    private final RecordSource source;
+    private final ExampleDecoder decoder;
+    private final int batchSize;
+    private final int microBatchesPerStep;
+    private final int minimumBatch;
+    private final boolean streaming;
+    private final long maxWaitNanos;
+
+    GroupAssembler(RecordSource source, ExampleDecoder decoder, int batchSize, int microBatchesPerStep,
+            int minimumBatch, boolean streaming, long maxWaitMs) {
+        this.source = source;
+        this.decoder = decoder;
+        this.batchSize = batchSize;
+        this.microBatchesPerStep = microBatchesPerStep;
+        this.minimumBatch = minimumBatch;
+        this.streaming = streaming;
+        this.maxWaitNanos = Duration.ofMillis(maxWaitMs).toNanos();
+    }
+
+    /** The next group, or an incomplete one when {@code stop} turned true or a bounded source ended. */
+    StepGroup next(BooleanSupplier stop) {
+        List<MicroBatch> batches = new ArrayList<>(microBatchesPerStep);
+        List<Rejected> rejected = new ArrayList<>();
+        int examples = 0;
+        for (int i = 0; i < microBatchesPerStep; i++) {
+            MicroBatch batch = fill(rejected, stop);
+            examples += batch.size();
+            boolean full = batch.size() >= batchSize;
+            boolean timedOut = streaming && batch.size() >= minimumBatch && !stop.getAsBoolean();
+            boolean lastOfData = !streaming && source.exhausted() && microBatchesPerStep == 1
+                    && batch.size() >= minimumBatch;
+            if (!(full || timedOut || lastOfData)) {
+                return new StepGroup(List.of(), rejected, source.positions(), source.epoch(), false,
+                        source.exhausted(), examples);
+            }
+            batches.add(batch);
+        }
+        return new StepGroup(batches, rejected, source.positions(), source.epoch(), true, false, 0);
+    }
+
+    private MicroBatch fill(List<Rejected> rejected, BooleanSupplier stop) {
+        List<TokenizedPair> pairs = new ArrayList<>();
+        List<TokenizedFeedback> feedback = new ArrayList<>();
+        List<String> origins = new ArrayList<>();
+        long firstAt = -1;
+        while (pairs.size() + feedback.size() < batchSize && !stop.getAsBoolean()) {
+            Duration wait = SLICE;
+            if (streaming && firstAt >= 0 && pairs.size() + feedback.size() >= minimumBatch) {
+                long left = firstAt + maxWaitNanos - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                wait = Duration.ofNanos(Math.min(left, SLICE.toNanos()));
+            }
+            Optional<InputRecord> next = source.next(wait);
+            if (next.isEmpty()) {
+                if (source.exhausted()) {
+                    break;
+                }
+                continue;
+            }
+            InputRecord record = next.get();
+            Decoded decoded = decoder.decode(record);
+            if (!decoded.accepted()) {
+                rejected.add(new Rejected(record, decoded.errorClass(), decoded.reason()));
+                continue;
+            }
+            origins.add(record.origin());
+            pairs.addAll(decoded.pairs());
+            feedback.addAll(decoded.feedback());
+            if (firstAt < 0) {
+                firstAt = System.nanoTime();
+            }
+        }
+        return new MicroBatch(pairs, feedback, origins);
+    }
+}

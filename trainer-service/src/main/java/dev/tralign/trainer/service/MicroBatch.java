@@ -1,0 +1,28 @@
+package dev.tralign.trainer.service;
+
+import dev.tralign.trainer.TokenizedFeedback;
+import dev.tralign.trainer.TokenizedPair;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The examples of one trainer call, and the records they came from (for the ledger).
+ *
+ * @param pairs preference pairs, in record order
+ * @param feedback feedback examples, in record order
+ * @param origins topic/partition@offset of every record that contributed
+ */
+record MicroBatch(List<TokenizedPair> pairs, List<TokenizedFeedback> feedback, List<String> origins) {
+
+    int size() {
+        return pairs.size() + feedback.size();
+    }
+
+    /** Example ids in batch order. */
+    List<String> ids() {
+        List<String> ids = new ArrayList<>(size());
+        pairs.forEach(p -> ids.add(p.id()));
+        feedback.forEach(f -> ids.add(f.id()));
+        return ids;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.tralign.trainer.service;
+
+import dev.tralign.trainer.service.source.InputRecord;
+
+/**
+ * An input record that will not be trained on, bound for the DLQ.
+ *
+ * @param record the record as read
+ * @param errorClass short machine-readable class
+ * @param reason what is wrong and how to fix it
+ */
+record Rejected(InputRecord record, String errorClass, String reason) {
+}

@@ -1,0 +1,303 @@
+package dev.tralign.trainer.service;
+
+import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.avro.CheckpointEvent;
+import dev.tralign.schemas.avro.TopicPartitionOffset;
+import dev.tralign.schemas.serde.AvroDeserializer;
+import dev.tralign.trainer.AlignmentTrainer;
+import dev.tralign.trainer.StepResult;
+import dev.tralign.trainer.TrainingConfig;
+import dev.tralign.trainer.service.config.RunConfig;
+import dev.tralign.trainer.service.config.RunConfigException;
+import dev.tralign.trainer.service.source.KafkaRecordSource;
+import dev.tralign.trainer.service.source.OffsetRange;
+import dev.tralign.trainer.service.source.RecordSource;
+import dev.tralign.trainer.tokenizer.TextTokenizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains one run from Kafka, exactly once: a read_committed consumer (group {@code tralign-trainer-<run.id>},
+ * manual assignment) feeds the {@link TrainingLoop}; a transactional producer (same transactional.id) commits each
+ * checkpoint's events with the input offsets. On start it resumes from the run's last committed checkpoint, if
+ * any; checkpoint files written after it (by a transaction that never committed) are ignored.
+ *
+ * <pre>{@code
+ * try (TrainerService service = new TrainerService(RunConfig.load(file, Map.of()))) {
+ *     service.addProgressListener(step -> ...);
+ *     RunSummary summary = service.run();   // another thread may call service.stop()
+ * }
+ * }</pre>
+ */
+public final class TrainerService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
+
+    private final RunConfig config;
+    private final OffsetRange fixedRange;
+    private final TextTokenizer tokenizer;
+    private final List<Consumer<StepResult>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile boolean stopRequested;
+
+    /** A run over the offsets present when it starts (bounded) or everything that arrives (streaming). */
+    public TrainerService(RunConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * A bounded run over an explicit offset range (a replay of another run's range); null = capture at start.
+     */
+    public TrainerService(RunConfig config, OffsetRange range) {
+        if (range != null && config.streaming()) {
+            throw new RunConfigException("an explicit offset range needs mode=bounded: set mode=bounded");
+        }
+        this.config = config;
+        this.fixedRange = range;
+        this.tokenizer = Tokenizers.create(config);
+    }
+
+    /** Called on the training thread after every micro-batch. */
+    public void addProgressListener(Consumer<StepResult> listener) {
+        listeners.add(listener);
+    }
+
+    /** Asks {@link #run()} to finish the current optimizer step, checkpoint and return. Safe from any thread. */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    /** Runs until the bounded range is done, max_steps is reached or {@link #stop()}; blocks. Call once. */
+    public RunSummary run() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("run() was already called: make a new TrainerService per run");
+        }
+        LOG.info("run {}: starting with config digest {}\n{}", config.runId(), config.digest(), config);
+        Map<String, Object> kafka = config.kafkaSettings();
+        try (Topics topics = Topics.create(config.topicPrefix(), config.serdeSettings());
+                Admin admin = Admin.create(properties(kafka));
+                KafkaProducer<byte[], byte[]> producer = newProducer(kafka);
+                KafkaConsumer<byte[], byte[]> consumer = newConsumer(kafka)) {
+            RunEvents events = new RunEvents(topics, config.runId());
+            ensureTopic(admin, events.ledgerTopic());
+            List<TopicPartition> inputs = inputPartitions(admin);
+            // Fences an older instance of this run and aborts its open transaction before we read history.
+            producer.initTransactions();
+            List<CheckpointEvent> history = RunHistory.checkpoints(kafka, topics.checkpoints(), config.runId());
+            Optional<CheckpointEvent> last = history.isEmpty() ? Optional.empty()
+                    : Optional.of(history.get(history.size() - 1));
+            checkCommittedOffsets(consumer, inputs, last);
+            if (last.isPresent()) {
+                checkSameConfig(last.get());
+                if (last.get().getFinal$() && "completed".equals(last.get().getMetadata().get("end"))) {
+                    LOG.info("run {} already completed at step {}: nothing to do", config.runId(),
+                            last.get().getStep());
+                    return new RunSummary(config.runId(), last.get().getStep(), TrainingLoop.fileOf(last.get()),
+                            last.get().getSha256(), List.of(), 0, true, last.get().getStep());
+                }
+            }
+            OffsetRange range = config.streaming() ? null : range(consumer, inputs, last);
+            long planned = plannedSteps(range);
+            try (AlignmentTrainer trainer = last.isPresent() ? resume(last.get()) : create(planned);
+                    RecordSource source = source(consumer, inputs, range, last);
+                    RunOutput output = new KafkaRunOutput(producer, consumer)) {
+                TrainingLoop loop = new TrainingLoop(config, trainer, source, decoder(topics), events, output, range,
+                        planned, last.map(CheckpointEvent::getReferenceVersion).orElse(0L));
+                listeners.forEach(loop::addListener);
+                return loop.run(() -> stopRequested, last.map(CheckpointEvent::getStep).orElse(0L));
+            }
+        }
+    }
+
+    private AlignmentTrainer create(long plannedSteps) {
+        TrainingConfig training = config.trainingConfig(plannedSteps);
+        Path sft = config.sftCheckpoint();
+        AlignmentTrainer trainer = sft == null
+                ? AlignmentTrainer.create(config.freshModel(tokenizer.vocabSize()), training)
+                : AlignmentTrainer.fromPolicyCheckpoint(sft, training);
+        if (trainer.modelConfig().vocabSize() < tokenizer.vocabSize()) {
+            trainer.close();
+            throw new RunConfigException("model.init=" + sft + " has a vocabulary of "
+                    + trainer.modelConfig().vocabSize() + " ids but tokenizer=" + config.tokenizer() + " produces "
+                    + tokenizer.vocabSize() + ": use the tokenizer the SFT model was trained with");
+        }
+        return trainer;
+    }
+
+    private AlignmentTrainer resume(CheckpointEvent event) {
+        Path file = TrainingLoop.fileOf(event);
+        String actual = Checksums.sha256(file);
+        if (!actual.equals(event.getSha256())) {
+            throw new IllegalStateException("checkpoint " + file + " has sha256 " + actual + " but run "
+                    + config.runId() + " committed " + event.getSha256() + " for step " + event.getStep()
+                    + ": the file was changed or replaced; restore it or start a new run.id");
+        }
+        LOG.info("run {}: resuming from step {} ({})", config.runId(), event.getStep(), file);
+        return AlignmentTrainer.resume(file);
+    }
+
+    private void checkSameConfig(CheckpointEvent last) {
+        if (!last.getConfigDigest().equals(config.digest())) {
+            throw new RunConfigException("run.id=" + config.runId() + " was started with config digest "
+                    + last.getConfigDigest() + " but this config has digest " + config.digest()
+                    + ": resume with the original settings, or give a new run.id");
+        }
+    }
+
+    private void checkCommittedOffsets(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> inputs,
+            Optional<CheckpointEvent> last) {
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(inputs));
+        Map<TopicPartition, Long> recorded = last.map(TrainerService::offsetsOf).orElse(Map.of());
+        for (TopicPartition tp : inputs) {
+            OffsetAndMetadata c = committed.get(tp);
+            Long r = recorded.get(tp);
+            boolean same = c == null ? r == null : r != null && c.offset() == r;
+            if (!same) {
+                throw new IllegalStateException("consumer group " + config.clientId() + " has offset "
+                        + (c == null ? "none" : c.offset()) + " on " + tp + " but the run's last checkpoint event "
+                        + "records " + (r == null ? "none" : r) + ": another process committed offsets for this "
+                        + "group; give a new run.id");
+            }
+        }
+    }
+
+    private OffsetRange range(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> inputs,
+            Optional<CheckpointEvent> last) {
+        if (last.isPresent() && last.get().getMetadata().containsKey("range.start")) {
+            Map<String, String> m = last.get().getMetadata();
+            return new OffsetRange(OffsetRange.parse(m.get("range.start")), OffsetRange.parse(m.get("range.end")));
+        }
+        if (fixedRange != null) {
+            return fixedRange;
+        }
+        // read_committed: endOffsets are the last stable offsets, so open transactions are not waited for.
+        return new OffsetRange(consumer.beginningOffsets(inputs), consumer.endOffsets(inputs));
+    }
+
+    private RecordSource source(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> inputs,
+            OffsetRange range, Optional<CheckpointEvent> last) {
+        Map<TopicPartition, Long> start = new LinkedHashMap<>(range != null ? range.start()
+                : consumer.beginningOffsets(inputs));
+        last.ifPresent(e -> start.putAll(offsetsOf(e)));
+        int epoch = last.map(e -> Integer.parseInt(e.getMetadata().getOrDefault("epoch", "0"))).orElse(0);
+        return range == null ? KafkaRecordSource.streaming(consumer, start)
+                : KafkaRecordSource.bounded(consumer, range, config.epochs(), epoch, start);
+    }
+
+    private long plannedSteps(OffsetRange range) {
+        if (config.maxSteps() > 0 || range == null) {
+            return config.maxSteps();
+        }
+        long perStep = (long) config.batchSize() * config.gradientAccumulationSteps();
+        return Math.max(1, range.size() * config.epochs() / perStep);
+    }
+
+    private ExampleDecoder decoder(Topics topics) {
+        AvroDeserializer<SpecificRecord> values = new AvroDeserializer<>(topics.registryClient(), null);
+        values.configure(config.serdeSettings(), false);
+        return new ExampleDecoder(values, tokenizer, config.lossType(), config.ktoSplitPairs());
+    }
+
+    private List<TopicPartition> inputPartitions(Admin admin) {
+        List<TopicPartition> out = new ArrayList<>();
+        for (String topic : config.inputTopics()) {
+            TopicDescription d;
+            try {
+                d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    throw new RunConfigException("input topic " + topic + " does not exist: create it (tralign "
+                            + "stack creates the tralign topics) or fix input.topics");
+                }
+                throw new IllegalStateException("cannot describe input topic " + topic + ": " + e.getCause(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while describing " + topic, e);
+            }
+            d.partitions().forEach(p -> out.add(new TopicPartition(topic, p.partition())));
+        }
+        return out;
+    }
+
+    private static void ensureTopic(Admin admin, String name) {
+        try {
+            admin.createTopics(List.of(new NewTopic(name, Optional.of(1), Optional.empty()))).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating " + name, e);
+        }
+    }
+
+    static Map<TopicPartition, Long> offsetsOf(CheckpointEvent event) {
+        Map<TopicPartition, Long> out = new LinkedHashMap<>();
+        for (TopicPartitionOffset o : event.getConsumedOffsets()) {
+            out.put(new TopicPartition(o.getTopic(), o.getPartition()), o.getOffset());
+        }
+        return out;
+    }
+
+    private KafkaProducer<byte[], byte[]> newProducer(Map<String, Object> kafka) {
+        Properties p = properties(kafka);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.clientId());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private KafkaConsumer<byte[], byte[]> newConsumer(Map<String, Object> kafka) {
+        Properties p = properties(kafka);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.clientId());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static Properties properties(Map<String, Object> settings) {
+        Properties p = new Properties();
+        p.putAll(settings);
+        return p;
+    }
+
+    @Override
+    public void close() {
+        stop();
+        if (tokenizer instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.debug("closing the tokenizer failed", e);
+            }
+        }
+    }
+}

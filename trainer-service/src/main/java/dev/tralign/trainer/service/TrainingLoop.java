@@ -1,0 +1,190 @@
+package dev.tralign.trainer.service;
+
+import dev.tralign.schemas.avro.CheckpointEvent;
+import dev.tralign.schemas.avro.TopicPartitionOffset;
+import dev.tralign.trainer.AlignmentTrainer;
+import dev.tralign.trainer.Policy;
+import dev.tralign.trainer.SavedCheckpoint;
+import dev.tralign.trainer.StepResult;
+import dev.tralign.trainer.service.config.RunConfig;
+import dev.tralign.trainer.service.source.OffsetRange;
+import dev.tralign.trainer.service.source.RecordSource;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training loop, independent of where records come from ({@link RecordSource}) and where events go
+ * ({@link RunOutput}): assemble a step's micro-batches, train them, note the step in the ledger, and every
+ * checkpoint.every_steps write the checkpoint file and commit it with every pending event and the input positions.
+ * Drive it from one thread.
+ */
+public final class TrainingLoop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+
+    private final RunConfig config;
+    private final AlignmentTrainer trainer;
+    private final RecordSource source;
+    private final GroupAssembler assembler;
+    private final RunEvents events;
+    private final RunOutput output;
+    private final OffsetRange range;
+    private final long plannedSteps;
+    private final List<Consumer<StepResult>> listeners = new CopyOnWriteArrayList<>();
+    private final List<ProducerRecord<byte[], byte[]>> pending = new ArrayList<>();
+    private final List<CheckpointEvent> committed = new ArrayList<>();
+    private Map<TopicPartition, Long> positions;
+    private int epoch;
+    private long referenceVersion;
+    private long deadLetters;
+
+    TrainingLoop(RunConfig config, AlignmentTrainer trainer, RecordSource source, ExampleDecoder decoder,
+            RunEvents events, RunOutput output, OffsetRange range, long plannedSteps, long referenceVersion) {
+        this.config = config;
+        this.trainer = trainer;
+        this.source = source;
+        this.events = events;
+        this.output = output;
+        this.range = range;
+        this.plannedSteps = plannedSteps;
+        this.referenceVersion = referenceVersion;
+        this.positions = source.positions();
+        this.epoch = source.epoch();
+        int minimum = config.lossType() == dev.tralign.trainer.LossType.KTO ? 2 : 1;
+        this.assembler = new GroupAssembler(source, decoder, config.batchSize(), config.gradientAccumulationSteps(),
+                minimum, config.streaming(), config.maxWaitMs());
+        trainer.addReferenceUpdateListener(update -> {
+            this.referenceVersion = update.version();
+            pending.add(events.referenceUpdate(update));
+        });
+    }
+
+    void addListener(Consumer<StepResult> listener) {
+        listeners.add(listener);
+    }
+
+    /** Trains until the data ends, max_steps is reached or {@code stop} turns true; always ends with a checkpoint. */
+    RunSummary run(BooleanSupplier stop, long resumedFromStep) {
+        ProgressLog progress = new ProgressLog(config.runId(), plannedSteps, config.logEverySteps(), resumedFromStep);
+        boolean completed = false;
+        while (!stop.getAsBoolean()) {
+            if (config.maxSteps() > 0 && trainer.step() >= config.maxSteps()) {
+                completed = true;
+                break;
+            }
+            StepGroup group = assembler.next(stop);
+            if (!group.complete()) {
+                if (group.dataEnded()) {
+                    consume(group);
+                    if (group.droppedExamples() > 0) {
+                        LOG.warn("run {}: {} examples at the end of the data do not fill an optimizer step "
+                                + "(batch_size x gradient_accumulation_steps) and were not trained", config.runId(),
+                                group.droppedExamples());
+                    }
+                    completed = true;
+                }
+                break;
+            }
+            trainStep(group, progress);
+            consume(group);
+            if (trainer.step() % config.checkpointEverySteps() == 0) {
+                checkpoint(false, "periodic");
+            }
+        }
+        SavedCheckpoint last = checkpoint(true, completed ? "completed" : "stopped");
+        return new RunSummary(config.runId(), trainer.step(), last.path(), last.sha256(), List.copyOf(committed),
+                deadLetters, completed, resumedFromStep);
+    }
+
+    private void consume(StepGroup group) {
+        group.rejected().forEach(r -> {
+            LOG.warn("run {}: {} -> DLQ ({}): {}", config.runId(), r.record().origin(), r.errorClass(), r.reason());
+            pending.add(events.deadLetter(r));
+        });
+        deadLetters += group.rejected().size();
+        positions = group.positions();
+        epoch = group.epoch();
+    }
+
+    private void trainStep(StepGroup group, ProgressLog progress) {
+        long started = System.nanoTime();
+        List<String> ids = new ArrayList<>();
+        List<String> origins = new ArrayList<>();
+        Map<String, Double> sums = new LinkedHashMap<>();
+        double loss = 0;
+        long tokens = 0;
+        StepResult last = null;
+        for (MicroBatch batch : group.microBatches()) {
+            last = batch.pairs().isEmpty() ? trainer.stepFeedback(batch.feedback()) : trainer.stepPairs(batch.pairs());
+            loss += last.loss();
+            tokens += last.tokens();
+            last.metrics().forEach((k, v) -> sums.merge(k, v, Double::sum));
+            ids.addAll(batch.ids());
+            origins.addAll(batch.origins());
+            StepResult result = last;
+            listeners.forEach(l -> l.accept(result));
+        }
+        int n = group.microBatches().size();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long step = trainer.step();
+        pending.add(events.ledger(new LedgerEntry(step, group.epoch(), ids, origins)));
+        if (step % config.metricsEverySteps() == 0) {
+            Map<String, Double> means = new LinkedHashMap<>();
+            sums.forEach((k, v) -> means.put(k, v / n));
+            pending.add(events.metrics(step, loss / n, last.learningRate(), last.gradNorm(), tokens / seconds, means));
+        }
+        progress.onStep(step, loss / n, last.learningRate());
+    }
+
+    private SavedCheckpoint checkpoint(boolean last, String reason) {
+        long step = trainer.step();
+        SavedCheckpoint saved = trainer.saveCheckpoint(config.checkpointDir().resolve("step-" + step + ".ckpt"));
+        String policyDigest;
+        try (Policy policy = trainer.policy()) {
+            policyDigest = policy.digest();
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("epoch", Integer.toString(epoch));
+        metadata.put("end", reason);
+        metadata.put("mode", config.streaming() ? "streaming" : "bounded");
+        metadata.put("policy.digest", policyDigest);
+        metadata.put("planned_steps", Long.toString(plannedSteps));
+        if (range != null) {
+            metadata.put("range.start", OffsetRange.format(range.start()));
+            metadata.put("range.end", OffsetRange.format(range.end()));
+        }
+        config.definedSettings().forEach((k, v) -> metadata.put("config." + k, v));
+        List<TopicPartitionOffset> offsets = new ArrayList<>();
+        Map<TopicPartition, Long> sorted = new java.util.TreeMap<>(OffsetRange.partitionOrder());
+        sorted.putAll(positions);
+        sorted.forEach((tp, o) -> offsets.add(new TopicPartitionOffset(tp.topic(), tp.partition(), o)));
+        CheckpointEvent event = CheckpointEvent.newBuilder()
+                .setRunId(config.runId()).setStep(step).setUri(saved.path().toAbsolutePath().toUri().toString())
+                .setSha256(saved.sha256()).setConfigDigest(config.digest()).setConsumedOffsets(offsets)
+                .setReferenceVersion(referenceVersion).setFinal$(last).setCreatedAt(Instant.now())
+                .setMetadata(metadata).build();
+        pending.add(events.checkpoint(event));
+        output.commit(List.copyOf(pending), positions);
+        pending.clear();
+        committed.add(event);
+        LOG.info("run {}: checkpoint step {} ({}) committed: {} sha256 {}", config.runId(), step, reason,
+                saved.path(), saved.sha256());
+        return saved;
+    }
+
+    /** The checkpoint file of an event. */
+    static Path fileOf(CheckpointEvent event) {
+        return Path.of(java.net.URI.create(event.getUri()));
+    }
+}

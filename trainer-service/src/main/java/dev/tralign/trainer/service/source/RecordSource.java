@@ -1,0 +1,28 @@
+package dev.tralign.trainer.service.source;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Input records in training order. Bounded sources hand out a fixed offset range {@code epochs} times in an order
+ * that is a pure function of the offsets; streaming sources hand out records as they arrive.
+ */
+public interface RecordSource extends AutoCloseable {
+
+    /** The next record, waiting at most {@code maxWait}; empty when none came in time or the source is exhausted. */
+    Optional<InputRecord> next(Duration maxWait);
+
+    /** True once a bounded source handed out its whole range for the last epoch (never for streaming). */
+    boolean exhausted();
+
+    /** Per partition, the offset of the next record to hand out in the current epoch (Kafka's commit convention). */
+    Map<TopicPartition, Long> positions();
+
+    /** The current pass over the range, from 0. */
+    int epoch();
+
+    @Override
+    void close();
+}
