@@ -1,0 +1,108 @@
+package dev.tralign.ingest.streams;
+
+import dev.tralign.ingest.kafka.IngestTopicAdmin;
+import dev.tralign.ingest.parse.FeedbackParser;
+import dev.tralign.ingest.parse.Format;
+import dev.tralign.ingest.parse.IngestLimits;
+import dev.tralign.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+
+/**
+ * Runs the normaliser (tralign.raw -> typed topics / DLQ) and the pairing topology in one exactly-once Kafka
+ * Streams application. Feedback that cannot be deserialized is logged and skipped (it was not written by ingest).
+ */
+public final class IngestStreams implements AutoCloseable {
+
+    /** Settings of {@code tralign ingest normalise}. */
+    public record Options(String applicationId, Format format, IngestLimits limits, Duration pairWindow,
+                          Path stateDir, boolean pairing) {
+
+        /** Validates with messages naming the option. */
+        public Options {
+            if (applicationId == null || !applicationId.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("--application-id '" + applicationId + "' may only hold letters, "
+                        + "digits, '.', '_' and '-'");
+            }
+            Objects.requireNonNull(format, "format");
+            Objects.requireNonNull(limits, "limits");
+            if (pairWindow == null || pairWindow.isNegative() || pairWindow.isZero()) {
+                throw new IllegalArgumentException("--pair-window must be a positive duration such as PT1H");
+            }
+            Objects.requireNonNull(stateDir, "--state-dir is required");
+        }
+
+        /** Defaults: application id tralign-ingest, auto format, 1 hour pairing window, pairing on. */
+        public static Options defaults(Path stateDir) {
+            return new Options("tralign-ingest", Format.AUTO, IngestLimits.DEFAULTS, Duration.ofHours(1), stateDir, true);
+        }
+    }
+
+    private final KafkaStreams streams;
+    private final Topics ownedTopics;
+
+    private IngestStreams(KafkaStreams streams, Topics ownedTopics) {
+        this.streams = streams;
+        this.ownedTopics = ownedTopics;
+    }
+
+    /** The combined topology (pure: no I/O). */
+    public static Topology topology(Topics topics, Options options, Clock clock) {
+        StreamsBuilder builder = new StreamsBuilder();
+        IngestTopologies.normaliser(builder, topics, new FeedbackParser(options.format(), options.limits(), clock),
+                clock);
+        if (options.pairing()) {
+            IngestTopologies.pairing(builder, topics, options.pairWindow());
+        }
+        return builder.build();
+    }
+
+    /** Entry point for {@code tralign ingest normalise}. */
+    public static IngestStreams start(String bootstrapServers, String registryUrl, Options options) {
+        Topics topics = Topics.create(registryUrl);
+        return start(bootstrapServers, topics, options, topics);
+    }
+
+    /** Starts over given topics (not closed by this object). */
+    public static IngestStreams start(String bootstrapServers, Topics topics, Options options) {
+        return start(bootstrapServers, topics, options, null);
+    }
+
+    private static IngestStreams start(String bootstrapServers, Topics topics, Options options, Topics owned) {
+        IngestTopicAdmin.ensureTopics(bootstrapServers, List.of(topics.raw().name(), topics.preferences().name(),
+                topics.feedback().name(), topics.dlq().name()), null, 1);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, options.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, options.stateDir().toString());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        KafkaStreams streams = new KafkaStreams(topology(topics, options, Clock.systemUTC()), props);
+        streams.start();
+        return new IngestStreams(streams, owned);
+    }
+
+    /** The Streams state (RUNNING once partitions are assigned). */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        if (ownedTopics != null) {
+            ownedTopics.close();
+        }
+    }
+}

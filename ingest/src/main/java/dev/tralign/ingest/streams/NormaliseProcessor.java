@@ -1,0 +1,49 @@
+package dev.tralign.ingest.streams;
+
+import dev.tralign.ingest.kafka.DeadLetters;
+import dev.tralign.ingest.parse.FeedbackParser;
+import dev.tralign.ingest.parse.Origin;
+import dev.tralign.ingest.parse.Outcome;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Parses each raw JSON record with the same rules as files and HTTP; the origin is the raw record's
+ * topic/partition/offset. Accepted records are re-keyed by content id, rejections by their source partition.
+ */
+final class NormaliseProcessor implements Processor<byte[], byte[], String, Outcome> {
+
+    private final FeedbackParser parser;
+    private ProcessorContext<String, Outcome> context;
+
+    NormaliseProcessor(FeedbackParser parser) {
+        this.parser = parser;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Outcome> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata metadata = context.recordMetadata().orElseThrow(() ->
+                new IllegalStateException("raw records always come from a topic"));
+        Origin origin = Origin.kafka(metadata.topic(), metadata.partition(), metadata.offset());
+        byte[] value = record.value() == null ? new byte[0] : record.value();
+        Outcome outcome = parser.parse(value, origin, "raw-topic");
+        context.forward(record.withKey(key(outcome)).withValue(outcome));
+    }
+
+    private static String key(Outcome outcome) {
+        if (outcome instanceof Outcome.Pair p) {
+            return p.pair().getId();
+        }
+        if (outcome instanceof Outcome.Feedback f) {
+            return f.feedback().getId();
+        }
+        return DeadLetters.key(((Outcome.Rejected) outcome).rejection());
+    }
+}
