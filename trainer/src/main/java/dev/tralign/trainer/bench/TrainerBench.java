@@ -1,0 +1,197 @@
+package dev.tralign.trainer.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.tralign.trainer.AlignmentTrainer;
+import dev.tralign.trainer.LossType;
+import dev.tralign.trainer.TokenizedPair;
+import dev.tralign.trainer.TrainingConfig;
+import dev.tralign.trainer.model.Autograd;
+import dev.tralign.trainer.model.ModelConfig;
+import dev.tralign.trainer.model.ParameterSet;
+import dev.tralign.trainer.model.SplitMix64;
+import dev.tralign.trainer.reference.TrustRegionUpdater;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The trainer's counterpart of {@code bench/torch_dpo_step.py}: same model shape, same batch (2 x pairs random
+ * sequences of {@code seq} tokens, first half prompt), one sigmoid DPO step = policy forward+backward, reference
+ * forward, AdamW step (lr 1e-4, no decay, no clipping, like the peer's Adam). Prints one JSON line with the peer's
+ * keys plus {@code gemm_gflops_per_s}, a measured fp32 GEMM through DJL at the same thread count.
+ * Flags: --vocab --embed --layers --heads --seq --pairs --threads --steps --warmup --beta --alpha.
+ */
+public final class TrainerBench {
+
+    private TrainerBench() {
+    }
+
+    public static void main(String[] args) {
+        System.out.println(run(args));
+    }
+
+    /** Runs the benchmark and returns its JSON line. */
+    public static String run(String[] args) {
+        Map<String, String> flags = parse(args);
+        int vocab = intFlag(flags, "vocab", 64);
+        int embed = intFlag(flags, "embed", 128);
+        int layers = intFlag(flags, "layers", 2);
+        int heads = intFlag(flags, "heads", 4);
+        int seq = intFlag(flags, "seq", 64);
+        int pairs = intFlag(flags, "pairs", 16);
+        int threads = intFlag(flags, "threads", 1);
+        int steps = intFlag(flags, "steps", 30);
+        int warmup = intFlag(flags, "warmup", 5);
+        double beta = Double.parseDouble(flags.getOrDefault("beta", "0.1"));
+        double alpha = Double.parseDouble(flags.getOrDefault("alpha", "0.6"));
+
+        ModelConfig shape = new ModelConfig(vocab, embed, layers, heads, seq);
+        TrainingConfig config = TrainingConfig.builder().lossType(LossType.SIGMOID).beta(beta).learningRate(1e-4)
+                .maxGradNorm(0).intraOpThreads(threads).seed(0).build();
+        List<TokenizedPair> batch = randomBatch(vocab, seq, pairs);
+
+        double stepMs;
+        try (AlignmentTrainer trainer = AlignmentTrainer.create(shape, config)) {
+            for (int i = 0; i < warmup; i++) {
+                trainer.stepPairs(batch);
+            }
+            long start = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                trainer.stepPairs(batch);
+            }
+            stepMs = (System.nanoTime() - start) / 1e6 / steps;
+        }
+        double updateMs = softUpdateMs(shape, alpha, steps);
+        double gemm = gemmGflops(threads);
+
+        long params = shape.parameterCount();
+        long tokensPerStep = 2L * pairs * (seq - 1);
+        double flops = 8.0 * params * tokensPerStep;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("impl", "tralign-djl");
+        out.put("djl", ai.djl.engine.Engine.getEngine("PyTorch").getVersion());
+        out.put("threads", threads);
+        out.put("params", params);
+        out.put("ms_per_dpo_step", round(stepMs, 3));
+        out.put("ms_per_soft_update", round(updateMs, 3));
+        out.put("tokens_per_s", round(tokensPerStep / (stepMs / 1e3), 1));
+        out.put("model_gflops_per_s", round(flops / (stepMs / 1e3) / 1e9, 3));
+        out.put("gemm_gflops_per_s", round(gemm, 3));
+        return toJson(out);
+    }
+
+    /** The peer's data: random tokens, prompt = first half of each sequence, chosen and rejected unrelated. */
+    static List<TokenizedPair> randomBatch(int vocab, int seq, int pairs) {
+        SplitMix64 random = new SplitMix64(0);
+        int promptLength = seq / 2;
+        int completionLength = seq - promptLength;
+        List<TokenizedPair> batch = new ArrayList<>(pairs);
+        for (int i = 0; i < pairs; i++) {
+            batch.add(new TokenizedPair("bench-" + i, tokens(random, promptLength, vocab),
+                    tokens(random, completionLength, vocab), tokens(random, completionLength, vocab)));
+        }
+        return batch;
+    }
+
+    private static int[] tokens(SplitMix64 random, int n, int vocab) {
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = (int) Math.floorMod(random.nextLong(), vocab);
+        }
+        return t;
+    }
+
+    private static double softUpdateMs(ModelConfig shape, double alpha, int steps) {
+        try (ParameterSet policy = ParameterSet.initialise(shape, 1, ai.djl.Device.cpu());
+                ParameterSet reference = ParameterSet.initialise(shape, 2, ai.djl.Device.cpu())) {
+            TrustRegionUpdater updater = new TrustRegionUpdater(policy, reference, true, alpha, 1, 0);
+            for (int i = 0; i < 3; i++) {
+                updater.mix();
+            }
+            long start = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                updater.mix();
+            }
+            return (System.nanoTime() - start) / 1e6 / steps;
+        }
+    }
+
+    /** fp32 GEMM throughput of this machine through DJL at the given intra-op thread count. */
+    static double gemmGflops(int threads) {
+        Autograd.setIntraOpThreads(threads);
+        int n = 512;
+        int reps = 20;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray a = manager.randomNormal(new Shape(n, n));
+            NDArray b = manager.randomNormal(new Shape(n, n));
+            for (int i = 0; i < 3; i++) {
+                a.matMul(b).close();
+            }
+            long start = System.nanoTime();
+            for (int i = 0; i < reps; i++) {
+                a.matMul(b).close();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return 2.0 * n * n * n * reps / seconds / 1e9;
+        }
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "': flags are --name value");
+            }
+            String name = a.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("flag --" + name + " needs a value");
+                }
+                value = args[++i];
+            }
+            if (!List.of("vocab", "embed", "layers", "heads", "seq", "pairs", "threads", "steps", "warmup", "beta",
+                    "alpha").contains(name)) {
+                throw new IllegalArgumentException("unknown flag --" + name + "; known: --vocab --embed --layers "
+                        + "--heads --seq --pairs --threads --steps --warmup --beta --alpha");
+            }
+            flags.put(name, value);
+        }
+        return flags;
+    }
+
+    private static int intFlag(Map<String, String> flags, String name, int fallback) {
+        String v = flags.get(name);
+        try {
+            return v == null ? fallback : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be an integer, got '" + v + "'", e);
+        }
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
+    private static String toJson(Map<String, Object> values) {
+        StringBuilder sb = new StringBuilder("{");
+        values.forEach((k, v) -> {
+            if (sb.length() > 1) {
+                sb.append(", ");
+            }
+            sb.append('"').append(k).append("\": ");
+            sb.append(v instanceof String s ? "\"" + s + "\"" : String.format(Locale.ROOT, "%s", v));
+        });
+        return sb.append('}').toString();
+    }
+}
