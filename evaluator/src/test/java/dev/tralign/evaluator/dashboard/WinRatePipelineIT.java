@@ -1,0 +1,122 @@
+package dev.tralign.evaluator.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tralign.evaluator.stream.WinRateTopology;
+import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.avro.Generation;
+import dev.tralign.schemas.avro.GenerationRole;
+import dev.tralign.schemas.avro.Judgment;
+import dev.tralign.stack.EmbeddedStack;
+import dev.tralign.stack.EmbeddedStackExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The whole evaluator read path on a real KRaft broker and registry: judgments and generations produced as Avro,
+ * the win-rate topology in a real KafkaStreams (exactly-once), the feed consuming tralign.win-rates and the
+ * dashboard API serving the result.
+ */
+@ExtendWith(EmbeddedStackExtension.class)
+class WinRatePipelineIT {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private final EmbeddedStack stack;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    WinRatePipelineIT(EmbeddedStack stack) {
+        this.stack = stack;
+    }
+
+    private static Judgment judgment(String prompt, double preference) {
+        return Judgment.newBuilder().setRunId("run-1").setStep(100).setPromptId(prompt).setJudge("gold")
+                .setCandidate("c-" + prompt).setBaseline("b-" + prompt).setPreference(preference)
+                .setCandidateScore(null).setBaselineScore(null).setRatings(Map.of()).setAt(T0).build();
+    }
+
+    private static Generation sample(String prompt, double lpPolicy, double lpSft, int tokens) {
+        return Generation.newBuilder().setRunId("run-1").setStep(100).setRole(GenerationRole.POLICY)
+                .setPromptId(prompt).setPrompt("p").setCompletion("c").setSeed(1).setTokens(tokens)
+                .setLogProbPolicy(lpPolicy).setLogProbSft(lpSft).setAt(T0).build();
+    }
+
+    @Test
+    void judgmentsBecomeWinRatesOnTheDashboard() throws Exception {
+        try (Topics topics = Topics.create("pipeline-it.", Map.of("schema.registry.url", stack.registryUrl()))) {
+            stack.createTopics(topics);
+            Path stateDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "streams-");
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "pipeline-it-evaluator");
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+            props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+            props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+            WinRateStore store = new WinRateStore();
+            try (KafkaStreams streams = new KafkaStreams(WinRateTopology.topology(topics), props);
+                    WinRateFeed feed = WinRateFeed.start(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            stack.bootstrapServers(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                            topics.winRates(), store);
+                    DashboardServer dashboard = DashboardServer.start("127.0.0.1", 0, store)) {
+                streams.start();
+                produce(topics);
+
+                HttpClient http = HttpClient.newHttpClient();
+                URI uri = URI.create("http://127.0.0.1:" + dashboard.port() + "/api/runs/run-1/win-rates");
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+                    HttpResponse<String> response =
+                            http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+                    assertThat(response.statusCode()).isEqualTo(200);
+                    JsonNode latest = mapper.readTree(response.body()).get(0);
+                    // p1 re-judged from 2 to 1: three prompts counted once each, x = 0, 0, 0.5.
+                    assertThat(latest.get("nTotal").asLong()).isEqualTo(3);
+                    assertThat(latest.get("winRate").asDouble()).isCloseTo(100.0 / 6, within(1e-9));
+                    assertThat(latest.get("klToSft").isNull()).isFalse();
+                    assertThat(latest.get("klToSft").asDouble()).isCloseTo(2.0, within(1e-9));
+                    assertThat(latest.get("klToSftPerToken").asDouble()).isCloseTo(0.4, within(1e-9));
+                });
+                assertThat(feed.failure()).isNull();
+                assertThat(feed.isRunning()).isTrue();
+            }
+        }
+    }
+
+    private void produce(Topics topics) throws Exception {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, Judgment> judgments = new KafkaProducer<>(config,
+                topics.judgments().keySerde().serializer(), topics.judgments().valueSerde().serializer());
+                KafkaProducer<String, Generation> generations = new KafkaProducer<>(config,
+                        topics.generations().keySerde().serializer(), topics.generations().valueSerde().serializer())) {
+            String judgmentTopic = topics.judgments().name();
+            judgments.send(new ProducerRecord<>(judgmentTopic, "run-1", judgment("p1", 2.0))).get();
+            judgments.send(new ProducerRecord<>(judgmentTopic, "run-1", judgment("p2", 1.0))).get();
+            judgments.send(new ProducerRecord<>(judgmentTopic, "run-1", judgment("p3", 1.5))).get();
+            judgments.send(new ProducerRecord<>(judgmentTopic, "run-1", judgment("p1", 1.0))).get();
+            String generationTopic = topics.generations().name();
+            generations.send(new ProducerRecord<>(generationTopic, "run-1", sample("p1", -10, -13, 4))).get();
+            generations.send(new ProducerRecord<>(generationTopic, "run-1", sample("p2", -20, -21, 6))).get();
+        }
+    }
+}
