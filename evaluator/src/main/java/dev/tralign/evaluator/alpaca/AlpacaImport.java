@@ -4,6 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tralign.evaluator.winrate.WinRateAccumulator;
+import dev.tralign.schemas.avro.Judgment;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,6 +78,40 @@ public final class AlpacaImport {
             return MAPPER.writeValueAsString(json);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a row of plain numbers", e);
+        }
+    }
+
+    /**
+     * The annotations as Judgment records for tralign.judgments: runId = generator_2, step 0, promptId = a content
+     * hash of the instruction (so importing twice replaces instead of double counting), judge "alpaca-import",
+     * candidate = output_2, baseline = output_1, preference normalised by AlpacaEval's rules (so the topic only
+     * holds values in [1,2] or null, as the Judgment schema documents).
+     */
+    public static List<Judgment> toJudgments(List<AlpacaAnnotation> annotations, Instant at) {
+        List<Judgment> judgments = new ArrayList<>(annotations.size());
+        for (AlpacaAnnotation a : annotations) {
+            OptionalDouble normalised = a.normalisedPreference();
+            Double preference = normalised.isPresent() ? normalised.getAsDouble() : null;
+            judgments.add(Judgment.newBuilder()
+                    .setRunId(a.generator2()).setStep(0).setPromptId(promptId(a.instruction()))
+                    .setJudge("alpaca-import")
+                    .setCandidate(a.output2() == null ? "" : a.output2())
+                    .setBaseline(a.output1() == null ? "" : a.output1())
+                    .setPreference(preference).setCandidateScore(null).setBaselineScore(null)
+                    .setRatings(Map.of()).setAt(at)
+                    .build());
+        }
+        return judgments;
+    }
+
+    /** First 16 hex digits of SHA-256 of the instruction. */
+    static String promptId(String instruction) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((instruction == null ? "" : instruction).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 

@@ -14,7 +14,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import dev.tralign.evaluator.stream.WinRateTopology;
+import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.avro.Judgment;
+import dev.tralign.schemas.avro.WinRate;
+import dev.tralign.schemas.registry.InMemorySchemaRegistryClient;
+import java.time.Instant;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The published AlpacaEval rows are the spec: recomputing them from the two annotation files must agree to 1e-9.
@@ -109,5 +120,46 @@ class AlpacaLeaderboardConformanceTest {
             }
         }
         assertThat(candidates).containsExactlyInAnyOrderElementsOf(published.keySet());
+    }
+
+    @Test
+    void theStreamingTopologyReproducesTheRowsFromImportedJudgments(@TempDir Path stateDir) throws IOException {
+        Path dir = dataDir();
+        Map<String, Map<String, String>> published = publishedRows(dir.resolve("leaderboard_subset.csv"));
+        List<Judgment> judgments =
+                AlpacaImport.toJudgments(AlpacaAnnotationReader.readAll(annotationFiles(dir)), Instant.EPOCH);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "alpaca-conformance");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put("processing.exception.handler.global.enabled", true);
+
+        Map<String, WinRate> latest;
+        try (Topics topics = Topics.forTests(new InMemorySchemaRegistryClient());
+                TopologyTestDriver driver = new TopologyTestDriver(WinRateTopology.topology(topics), props)) {
+            TestInputTopic<String, Judgment> in = driver.createInputTopic(topics.judgments().name(),
+                    topics.judgments().keySerde().serializer(), topics.judgments().valueSerde().serializer());
+            judgments.forEach(j -> in.pipeInput(j.getRunId(), j));
+            // Importing judgments again must not change anything: they are keyed by prompt.
+            judgments.subList(0, 200).forEach(j -> in.pipeInput(j.getRunId(), j));
+            judgments.subList(judgments.size() - 200, judgments.size()).forEach(j -> in.pipeInput(j.getRunId(), j));
+            latest = driver.createOutputTopic(topics.winRates().name(), topics.winRates().keySerde().deserializer(),
+                    topics.winRates().valueSerde().deserializer()).readKeyValuesToMap();
+        }
+
+        assertThat(latest).hasSize(published.size());
+        for (WinRate w : latest.values()) {
+            Map<String, String> expected = published.get(w.getRunId());
+            assertThat(expected).as("published row for " + w.getRunId()).isNotNull();
+            assertThat(w.getWinRate()).isCloseTo(Double.parseDouble(expected.get("win_rate")), within(TOLERANCE));
+            assertThat(w.getStandardError())
+                    .isCloseTo(Double.parseDouble(expected.get("standard_error")), within(TOLERANCE));
+            assertThat(w.getDiscreteWinRate())
+                    .isCloseTo(Double.parseDouble(expected.get("discrete_win_rate")), within(TOLERANCE));
+            assertThat(w.getNWins()).isEqualTo(Long.parseLong(expected.get("n_wins")));
+            assertThat(w.getNWinsBase()).isEqualTo(Long.parseLong(expected.get("n_wins_base")));
+            assertThat(w.getNDraws()).isEqualTo(Long.parseLong(expected.get("n_draws")));
+            assertThat(w.getNTotal()).isEqualTo(Long.parseLong(expected.get("n_total")));
+        }
     }
 }
