@@ -85,8 +85,12 @@ public final class FileImporter {
 
     /** An importer with real Kafka producers and the default transaction size. */
     public FileImporter(String bootstrapServers, Topics topics, IngestLimits limits, PrintStream progressOut) {
-        this(bootstrapServers, topics, limits, progressOut, DEFAULT_TRANSACTION_RECORDS,
-                config -> new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()));
+        this(bootstrapServers, topics, limits, progressOut, DEFAULT_TRANSACTION_RECORDS, defaultProducers());
+    }
+
+    /** The producer factory of real use: a KafkaProducer of bytes. */
+    public static Function<Map<String, Object>, Producer<byte[], byte[]>> defaultProducers() {
+        return config -> new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** The entry point for {@code tralign ingest file}: imports with default limits, prints the summary. */

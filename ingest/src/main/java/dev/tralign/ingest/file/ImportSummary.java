@@ -20,6 +20,11 @@ public record ImportSummary(List<FileSummary> files, double seconds) {
         return files.stream().mapToLong(FileSummary::deadLettered).sum();
     }
 
+    /** Records read over all files. */
+    public long records() {
+        return accepted() + duplicates() + deadLettered();
+    }
+
     /** Records sent by this run. */
     public long published() {
         return files.stream().mapToLong(FileSummary::published).sum();

@@ -1,6 +1,5 @@
 package dev.tralign.ingest.parse;
 
-import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 
 /**
@@ -32,6 +31,10 @@ public final class TextRules {
 
     /** Normalises line endings and control characters, then applies NFC. */
     public static String normalise(String text) {
+        if (isClean(text)) {
+            return Normalizer.isNormalized(text, Normalizer.Form.NFC) ? text
+                    : Normalizer.normalize(text, Normalizer.Form.NFC);
+        }
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -44,12 +47,39 @@ public final class TextRules {
                 out.append(c);
             }
         }
-        return Normalizer.normalize(out, Normalizer.Form.NFC);
+        // The quick check answers "already NFC" for nearly all real text, far cheaper than normalising.
+        return Normalizer.isNormalized(out, Normalizer.Form.NFC) ? out.toString()
+                : Normalizer.normalize(out, Normalizer.Form.NFC);
     }
 
-    /** UTF-8 length of a (surrogate-free) string. */
+    /** UTF-8 length of a (surrogate-free) string, counted without encoding it. */
     public static int utf8Length(String text) {
-        return text.getBytes(StandardCharsets.UTF_8).length;
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
+    /** True if no character needs replacing or dropping (the common case: no copy is made). */
+    private static boolean isClean(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\r' || (c != '\n' && c != '\t' && isDroppedControl(c))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isDroppedControl(char c) {

@@ -22,7 +22,8 @@ final class BoundedLineReader {
     private final byte[] buffer = new byte[64 * 1024];
     private int position;
     private int limit;
-    private byte[] partial = new byte[0];
+    private byte[] kept = new byte[0];
+    private int keptLength;
 
     BoundedLineReader(InputStream in, int maxBytes) {
         this.in = in;
@@ -31,47 +32,57 @@ final class BoundedLineReader {
 
     /** The bytes of the line being read when an exception interrupted it (for dead letters). */
     byte[] partialLine() {
-        return partial;
+        return Arrays.copyOf(kept, keptLength);
     }
 
     /** The next line, or null at the end of input. */
     Line next() throws IOException {
-        byte[] kept = new byte[256];
-        int keptLength = 0;
+        if (kept.length == 0) {
+            kept = new byte[Math.min(maxBytes, 4096)]; // reused by every line, grown up to maxBytes
+        }
+        keptLength = 0;
         long length = 0;
         boolean sawAny = false;
-        partial = new byte[0];
         while (true) {
             if (position == limit) {
-                partial = Arrays.copyOf(kept, keptLength);
                 limit = in.read(buffer);
                 position = 0;
                 if (limit <= 0) {
                     limit = 0;
-                    return sawAny ? finish(kept, keptLength, length) : null;
+                    return sawAny ? finish(length) : null;
                 }
             }
             sawAny = true;
-            byte b = buffer[position++];
-            if (b == '\n') {
-                return finish(kept, keptLength, length);
+            int end = position;
+            while (end < limit && buffer[end] != '\n') {
+                end++;
             }
-            length++;
-            if (keptLength < maxBytes) {
-                if (keptLength == kept.length) {
-                    kept = Arrays.copyOf(kept, Math.min(maxBytes, kept.length * 2));
+            int chunk = end - position;
+            int room = maxBytes - keptLength;
+            int copy = Math.min(chunk, room);
+            if (copy > 0) {
+                if (keptLength + copy > kept.length) {
+                    kept = Arrays.copyOf(kept, Math.min(maxBytes, Math.max(kept.length * 2, keptLength + copy)));
                 }
-                kept[keptLength++] = b;
+                System.arraycopy(buffer, position, kept, keptLength, copy);
+                keptLength += copy;
+            }
+            length += chunk;
+            position = end;
+            if (end < limit) {
+                position++; // the newline
+                return finish(length);
             }
         }
     }
 
-    private Line finish(byte[] kept, int keptLength, long length) {
+    private Line finish(long length) {
         if (keptLength > 0 && keptLength == length && kept[keptLength - 1] == '\r') {
             keptLength--;
             length--;
         }
-        partial = new byte[0];
-        return new Line(Arrays.copyOf(kept, keptLength), length);
+        Line line = new Line(Arrays.copyOf(kept, keptLength), length);
+        keptLength = 0;
+        return line;
     }
 }

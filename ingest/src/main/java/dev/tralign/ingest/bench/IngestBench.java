@@ -1,0 +1,186 @@
+package dev.tralign.ingest.bench;
+
+import dev.tralign.ingest.file.FileImporter;
+import dev.tralign.ingest.file.ImportSummary;
+import dev.tralign.ingest.kafka.IngestTopicAdmin;
+import dev.tralign.ingest.parse.Format;
+import dev.tralign.ingest.parse.IngestLimits;
+import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.serde.SerdeConfig;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Ingest throughput against the plain-producer ceiling: the HH-RLHF file repeated (each copy made distinct, so
+ * nothing collapses as a duplicate) to ~100k pairs, imported with {@link FileImporter} (parse, validate,
+ * normalise, hash, Avro, transactions) versus the same lines sent as-is by a byte-array producer with the same
+ * settings (idempotent, acks=all, no transactions). Both include reading the file. Rounds alternate and the best
+ * round of each is reported.
+ *
+ * <p>Options: --bootstrap-servers (required), --registry-url (required), --input (default the shared HH-RLHF
+ * test split), --pairs (default 100000), --rounds (default 2), --work-dir (default java.io.tmpdir).
+ */
+public final class IngestBench {
+
+    private static final Path DEFAULT_INPUT = Path.of("/work/shared/data/hh-rlhf/harmless-base-test.jsonl.gz");
+
+    private IngestBench() {
+    }
+
+    /** Runs the benchmark and prints the report. */
+    public static void main(String[] args) {
+        System.out.println(run(args));
+    }
+
+    /** Runs the benchmark; returns the report (also the text for docs/ingest.md). */
+    public static String run(String[] args) {
+        Map<String, String> options = parse(args);
+        String bootstrap = required(options, "--bootstrap-servers");
+        String registry = required(options, "--registry-url");
+        Path input = Path.of(options.getOrDefault("--input", DEFAULT_INPUT.toString()));
+        int pairs = positive(options, "--pairs", 100_000);
+        int rounds = positive(options, "--rounds", 2);
+        Path workDir = Path.of(options.getOrDefault("--work-dir", System.getProperty("java.io.tmpdir")));
+        try {
+            Files.createDirectories(workDir);
+            Path expanded = workDir.resolve("ingest-bench-" + pairs + ".jsonl");
+            long lines = expand(input, expanded, pairs);
+            long bytes = Files.size(expanded);
+            double bestPlain = 0;
+            double bestIngest = 0;
+            ImportSummary lastSummary = null;
+            String runId = Long.toString(System.currentTimeMillis(), 36);
+            for (int round = 0; round < rounds; round++) {
+                bestPlain = Math.max(bestPlain, lines / plainProducer(bootstrap, expanded,
+                        "bench-" + runId + "-" + round + ".raw-copy"));
+                String prefix = "bench-" + runId + "-" + round + ".";
+                try (Topics topics = Topics.create(prefix, Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registry))) {
+                    IngestTopicAdmin.ensureTopics(bootstrap, List.of(topics.preferences().name(),
+                            topics.feedback().name(), topics.dlq().name()), FileImporter.progressTopic(topics), 1);
+                    long start = System.nanoTime();
+                    lastSummary = new FileImporter(bootstrap, topics, IngestLimits.DEFAULTS,
+                            new PrintStream(OutputStream.nullOutputStream()), 20_000, FileImporter.defaultProducers())
+                            .importFiles(List.of(expanded), Format.AUTO);
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    bestIngest = Math.max(bestIngest, lastSummary.records() / seconds);
+                }
+            }
+            Files.deleteIfExists(expanded);
+            return String.format(Locale.ROOT, "ingest bench: %d lines (%.1f MB) of HH-RLHF, best of %d rounds%n"
+                            + "  plain byte-array producer: %,.0f records/s (%.1f MB/s)%n"
+                            + "  tralign ingest (validate + Avro + transactions): %,.0f records/s (%.1f MB/s of input)%n"
+                            + "  ratio: %.2fx (target >= 0.80x)%n"
+                            + "  last import: %d accepted, %d duplicate, %d dead-lettered",
+                    lines, bytes / 1e6, rounds, bestPlain, bestPlain * bytes / lines / 1e6, bestIngest,
+                    bestIngest * bytes / lines / 1e6, bestIngest / bestPlain, lastSummary.accepted(),
+                    lastSummary.duplicates(), lastSummary.deadLettered());
+        } catch (IOException e) {
+            throw new UncheckedIOException("ingest bench failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Sends every line as-is; returns the seconds taken (reading included). */
+    private static double plainProducer(String bootstrap, Path file, String topic) throws IOException {
+        IngestTopicAdmin.ensureTopics(bootstrap, List.of(topic), null, 1);
+        Map<String, Object> config = new HashMap<>(FileImporter.producerConfig(bootstrap));
+        long start = System.nanoTime();
+        List<Exception> failures = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
+                new ByteArraySerializer());
+             BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                producer.send(new ProducerRecord<>(topic, line.getBytes(StandardCharsets.UTF_8)), (m, e) -> {
+                    if (e != null) {
+                        synchronized (failures) {
+                            failures.add(e);
+                        }
+                    }
+                });
+            }
+            producer.flush();
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("the baseline producer lost records: " + failures.get(0), failures.get(0));
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /**
+     * Writes copies of the input until {@code pairs} lines; copy k tags both transcripts' first Human turn with
+     * "[k]" so every copy is a distinct pair with the same shape.
+     */
+    static long expand(Path input, Path output, int pairs) throws IOException {
+        List<String> original = new ArrayList<>();
+        try (InputStream raw = Files.newInputStream(input);
+             BufferedReader reader = new BufferedReader(new InputStreamReader(new GZIPInputStream(raw),
+                     StandardCharsets.UTF_8))) {
+            reader.lines().filter(l -> !l.isBlank()).forEach(original::add);
+        }
+        long written = 0;
+        try (BufferedWriter out = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+            for (int copy = 0; written < pairs; copy++) {
+                for (String line : original) {
+                    if (written == pairs) {
+                        break;
+                    }
+                    String tagged = copy == 0 ? line : line.replace("\": \"\\n\\nHuman: ", "\": \"\\n\\nHuman: [" + copy + "] ");
+                    out.write(tagged);
+                    out.write('\n');
+                    written++;
+                }
+            }
+        }
+        return written;
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected '--option value' pairs, got '" + args[i] + "'; options: "
+                        + "--bootstrap-servers, --registry-url, --input, --pairs, --rounds, --work-dir");
+            }
+            options.put(args[i], args[++i]);
+        }
+        return options;
+    }
+
+    private static String required(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " is required (e.g. the embedded stack's address)");
+        }
+        return value;
+    }
+
+    private static int positive(Map<String, String> options, String name, int fallback) {
+        String value = options.get(name);
+        try {
+            int parsed = value == null ? fallback : Integer.parseInt(value.trim());
+            if (parsed < 1) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a positive whole number, was '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.tralign.ingest.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tralign.stack.EmbeddedStack;
+import dev.tralign.stack.EmbeddedStackExtension;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the benchmark small (20k pairs, one round) to prove it works end to end; the full 100k figures in
+ * docs/ingest.md come from -Dingest.bench.pairs=100000 -Dingest.bench.rounds=2.
+ */
+@ExtendWith(EmbeddedStackExtension.class)
+class IngestBenchIT {
+
+    @Test
+    void reportsBothRatesAndTheirRatio(EmbeddedStack stack, @TempDir Path workDir) {
+        String pairs = System.getProperty("ingest.bench.pairs", "20000");
+        String report = IngestBench.run(new String[] {"--bootstrap-servers", stack.bootstrapServers(),
+                "--registry-url", stack.registryUrl(), "--pairs", pairs,
+                "--rounds", System.getProperty("ingest.bench.rounds", "1"), "--work-dir", workDir.toString()});
+        System.out.println(report);
+
+        assertThat(report).contains("ingest bench: " + pairs + " lines");
+        Matcher ratio = Pattern.compile("ratio: ([0-9.]+)x").matcher(report);
+        assertThat(ratio.find()).isTrue();
+        assertThat(Double.parseDouble(ratio.group(1))).isPositive();
+        // Every repeated pair is distinct, so only the file's own dead letters are not accepted.
+        Matcher last = Pattern.compile("last import: (\\d+) accepted, (\\d+) duplicate, (\\d+) dead-lettered")
+                .matcher(report);
+        assertThat(last.find()).isTrue();
+        assertThat(Long.parseLong(last.group(2))).isZero();
+        assertThat(Long.parseLong(last.group(1)) + Long.parseLong(last.group(3))).isEqualTo(Long.parseLong(pairs));
+    }
+}
