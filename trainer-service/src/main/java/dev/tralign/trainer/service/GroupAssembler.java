@@ -84,7 +84,8 @@ final class GroupAssembler {
             InputRecord record = next.get();
             Decoded decoded = decoder.decode(record);
             if (!decoded.accepted()) {
-                rejected.add(new Rejected(record, decoded.errorClass(), decoded.reason()));
+                rejected.add(new Rejected(record, decoded.errorClass(), decoded.reason(),
+                        source.epoch()));
                 continue;
             }
             origins.add(record.origin());

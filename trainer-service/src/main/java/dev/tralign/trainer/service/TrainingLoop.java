@@ -108,11 +108,15 @@ public final class TrainingLoop {
     }
 
     private void consume(StepGroup group) {
-        group.rejected().forEach(r -> {
-            LOG.warn("run {}: {} -> DLQ ({}): {}", config.runId(), r.record().origin(), r.errorClass(), r.reason());
-            pending.add(events.deadLetter(r));
-        });
-        deadLetters += group.rejected().size();
+        for (Rejected r : group.rejected()) {
+            // Later epochs meet the same bad records again; one dead letter per record is enough.
+            if (r.epoch() == 0) {
+                LOG.warn("run {}: {} -> DLQ ({}): {}", config.runId(), r.record().origin(), r.errorClass(),
+                        r.reason());
+                pending.add(events.deadLetter(r));
+                deadLetters++;
+            }
+        }
         positions = group.positions();
         epoch = group.epoch();
     }

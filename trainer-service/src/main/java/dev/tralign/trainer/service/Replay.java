@@ -1,0 +1,95 @@
+package dev.tralign.trainer.service;
+
+import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.avro.CheckpointEvent;
+import dev.tralign.trainer.service.config.RunConfig;
+import dev.tralign.trainer.service.config.RunConfigDef;
+import dev.tralign.trainer.service.config.RunConfigException;
+import dev.tralign.trainer.service.source.OffsetRange;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Re-runs a bounded run as a new run id over the same offsets with the same config and seed (both read from the
+ * original's checkpoint events), then compares the checkpoint digests step by step. On CPU they must be equal.
+ */
+public final class Replay {
+
+    private Replay() {
+    }
+
+    /**
+     * @param connection where to talk and write: bootstrap.servers, schema.registry.url, topic.prefix,
+     *     checkpoint.dir, kafka.*, registry.* (everything else comes from the original run)
+     * @param runId the run to replay
+     * @param replayRunId the new run's id (must not exist yet)
+     */
+    public static ReplayReport run(Map<String, String> connection, String runId, String replayRunId) {
+        String prefix = connection.getOrDefault(RunConfigDef.TOPIC_PREFIX, Topics.DEFAULT_PREFIX);
+        String bootstrap = connection.getOrDefault(RunConfigDef.BOOTSTRAP_SERVERS, "127.0.0.1:9092");
+        Map<String, Object> kafka = new LinkedHashMap<>();
+        connection.forEach((k, v) -> {
+            if (k.startsWith(RunConfigDef.KAFKA_PREFIX)) {
+                kafka.put(k.substring(RunConfigDef.KAFKA_PREFIX.length()), v);
+            }
+        });
+        kafka.put("bootstrap.servers", bootstrap);
+        Map<String, Object> serde = new LinkedHashMap<>();
+        serde.put("schema.registry.url", connection.getOrDefault(RunConfigDef.SCHEMA_REGISTRY_URL,
+                "http://127.0.0.1:8081"));
+        connection.forEach((k, v) -> {
+            if (k.startsWith(RunConfigDef.REGISTRY_PREFIX)) {
+                serde.put(k.substring(RunConfigDef.REGISTRY_PREFIX.length()), v);
+            }
+        });
+        List<CheckpointEvent> original;
+        try (Topics topics = Topics.create(prefix, serde)) {
+            original = RunHistory.checkpoints(kafka, topics.checkpoints(), runId);
+        }
+        if (original.isEmpty()) {
+            throw new RunConfigException("run " + runId + " has no committed checkpoint on " + prefix
+                    + "checkpoints: check --run and topic.prefix");
+        }
+        CheckpointEvent last = original.get(original.size() - 1);
+        Map<String, String> meta = last.getMetadata();
+        if (!"bounded".equals(meta.get("mode")) || !meta.containsKey("range.start")) {
+            throw new RunConfigException("run " + runId + " ran in mode=" + meta.get("mode")
+                    + "; replay needs a bounded run (its offset range is recorded in its checkpoints)");
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        meta.forEach((k, v) -> {
+            if (k.startsWith("config.")) {
+                settings.put(k.substring("config.".length()), v);
+            }
+        });
+        settings.putAll(connection);
+        settings.put(RunConfigDef.RUN_ID, replayRunId);
+        RunConfig config = RunConfig.of(settings);
+        OffsetRange range = new OffsetRange(OffsetRange.parse(meta.get("range.start")),
+                OffsetRange.parse(meta.get("range.end")));
+        RunSummary summary;
+        try (TrainerService service = new TrainerService(config, range)) {
+            summary = service.run();
+        }
+        return compare(runId, replayRunId, original, summary.checkpoints());
+    }
+
+    static ReplayReport compare(String runId, String replayRunId, List<CheckpointEvent> original,
+            List<CheckpointEvent> replay) {
+        Map<Long, String> a = byStep(original);
+        Map<Long, String> b = byStep(replay);
+        TreeSet<Long> steps = new TreeSet<>(a.keySet());
+        steps.addAll(b.keySet());
+        return new ReplayReport(runId, replayRunId, steps.stream()
+                .map(s -> new CheckpointComparison(s, a.get(s), b.get(s))).toList());
+    }
+
+    private static Map<Long, String> byStep(List<CheckpointEvent> events) {
+        Map<Long, String> out = new TreeMap<>();
+        events.forEach(e -> out.put(e.getStep(), e.getSha256()));
+        return out;
+    }
+}
