@@ -17,6 +17,8 @@ import dev.tralign.trainer.loss.SftLoss;
 import dev.tralign.trainer.model.Autograd;
 import dev.tralign.trainer.model.GptModel;
 import dev.tralign.trainer.model.ModelConfig;
+import dev.tralign.trainer.model.PairBatch;
+import dev.tralign.trainer.model.PairCollator;
 import dev.tralign.trainer.model.ParameterSet;
 import dev.tralign.trainer.model.SequenceBatch;
 import dev.tralign.trainer.model.SequenceCollator;
@@ -36,6 +38,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
@@ -57,6 +60,7 @@ public final class AlignmentTrainer implements AutoCloseable {
     private final LearningRateSchedule schedule;
     private final TrustRegionUpdater updater;
     private final SequenceCollator collator;
+    private final PairCollator pairCollator;
     private final ExecutorService referenceWorker;
     private final PairLoss pairLoss;
     private final KtoLoss ktoLoss;
@@ -80,6 +84,7 @@ public final class AlignmentTrainer implements AutoCloseable {
         this.updater = new TrustRegionUpdater(policy, reference, config.syncRefModel(), config.refModelMixupAlpha(),
                 config.refModelSyncSteps(), referenceVersion);
         this.collator = new SequenceCollator(modelConfig.maxSeqLen(), 0);
+        this.pairCollator = new PairCollator(modelConfig.maxSeqLen());
         this.pairLoss = config.lossType().isPaired() ? PairLosses.of(config) : null;
         this.ktoLoss = new KtoLoss(config.beta(), config.desirableWeight(), config.undesirableWeight());
         this.referenceWorker = Executors.newSingleThreadExecutor(r -> {
@@ -177,17 +182,13 @@ public final class AlignmentTrainer implements AutoCloseable {
         }
         requireNonEmpty(pairs, "pairs");
         int b = pairs.size();
-        List<int[]> prompts = new ArrayList<>(2 * b);
-        List<int[]> completions = new ArrayList<>(2 * b);
-        pairs.forEach(p -> { prompts.add(p.prompt()); completions.add(p.chosen()); });
-        pairs.forEach(p -> { prompts.add(p.prompt()); completions.add(p.rejected()); });
-        SequenceBatch batch = collator.collate(prompts, completions);
-        Future<float[]> referenceLogProbs = referenceWorker.submit(() -> noGradLogProbs(reference, batch));
+        PairForward forward = pairForward(pairs);
+        Future<float[]> referenceLogProbs = referenceWorker.submit(() -> noGrad(sm -> forward.logProbs(reference, sm)));
         Map<String, Double> metrics = new LinkedHashMap<>();
         double loss = trainOn(stepManager -> {
-            NDArray policyLogProbs = model.sequenceLogProbs(policy, batch, stepManager);
+            NDArray policyLogProbs = forward.logProbs(policy, stepManager);
             NDArray referenceArray = stepManager.create(await(referenceLogProbs));
-            NDArray lengths = stepManager.create(toFloats(batch.completionLengths()));
+            NDArray lengths = stepManager.create(toFloats(forward.completionLengths()));
             String first = "0:" + b;
             String second = b + ":";
             LossOutput out = pairLoss.compute(new PairLogProbs(policyLogProbs.get(first), policyLogProbs.get(second),
@@ -195,7 +196,37 @@ public final class AlignmentTrainer implements AutoCloseable {
             pairMetrics(metrics, out, policyLogProbs.toFloatArray(), b);
             return out.losses().mean();
         });
-        return finish(loss, batch, metrics);
+        return finish(loss, forward.tokens(), forward.truncatedPrompts(), forward.truncatedCompletions(), metrics);
+    }
+
+    /**
+     * How a pair batch is scored: with the shared-prompt forward (each prompt computed once for chosen and
+     * rejected) when every prompt has a token, else as 2B independent prompt+completion rows.
+     */
+    private PairForward pairForward(List<TokenizedPair> pairs) {
+        List<int[]> prompts = pairs.stream().map(TokenizedPair::prompt).toList();
+        if (prompts.stream().allMatch(p -> p.length > 0)) {
+            PairBatch batch = pairCollator.collate(prompts, pairs.stream().map(TokenizedPair::chosen).toList(),
+                    pairs.stream().map(TokenizedPair::rejected).toList());
+            return new PairForward((params, sm) -> model.pairLogProbs(params, batch, sm), batch.completionLengths(),
+                    batch.tokenCount(), batch.truncatedPrompts(), batch.truncatedCompletions());
+        }
+        List<int[]> allPrompts = new ArrayList<>(prompts);
+        allPrompts.addAll(prompts);
+        List<int[]> completions = new ArrayList<>(pairs.stream().map(TokenizedPair::chosen).toList());
+        completions.addAll(pairs.stream().map(TokenizedPair::rejected).toList());
+        SequenceBatch batch = collator.collate(allPrompts, completions);
+        return new PairForward((params, sm) -> model.sequenceLogProbs(params, batch, sm), batch.completionLengths(),
+                batch.tokenCount(), batch.truncatedPrompts(), batch.truncatedCompletions());
+    }
+
+    /** A prepared pair batch: log-probs [2B] (chosen rows, then rejected) for any parameter set. */
+    private record PairForward(BiFunction<ParameterSet, NDManager, NDArray> scorer, int[] completionLengths,
+            int tokens, int truncatedPrompts, int truncatedCompletions) {
+
+        NDArray logProbs(ParameterSet params, NDManager stepManager) {
+            return scorer.apply(params, stepManager);
+        }
     }
 
     /** One micro-batch of unpaired thumbs up/down (lossType kto); needs at least 2 examples. */
@@ -221,8 +252,9 @@ public final class AlignmentTrainer implements AutoCloseable {
         SequenceBatch mismatched = collator.collate(prompts, rotated);
         // The second thread computes everything that needs no gradient: reference on both, policy on mismatched.
         Future<float[][]> noGrad = referenceWorker.submit(() -> new float[][] {
-            noGradLogProbs(reference, matched), noGradLogProbs(reference, mismatched),
-            noGradLogProbs(policy, mismatched)});
+            noGrad(sm -> model.sequenceLogProbs(reference, matched, sm)),
+            noGrad(sm -> model.sequenceLogProbs(reference, mismatched, sm)),
+            noGrad(sm -> model.sequenceLogProbs(policy, mismatched, sm))});
         float[] desirable = new float[b];
         for (int i = 0; i < b; i++) {
             desirable[i] = feedback.get(i).desirable() ? 1f : 0f;
@@ -236,7 +268,8 @@ public final class AlignmentTrainer implements AutoCloseable {
             ktoMetrics(metrics, out, policyLogProbs.toFloatArray(), desirable);
             return out.losses().mean();
         });
-        return finish(loss, matched, metrics);
+        return finish(loss, matched.tokenCount(), matched.truncatedPrompts(), matched.truncatedCompletions(),
+                metrics);
     }
 
     /** One micro-batch of supervised fine-tuning (lossType sft): token-mean NLL of the completions. */
@@ -257,7 +290,7 @@ public final class AlignmentTrainer implements AutoCloseable {
         double loss = trainOn(stepManager -> sftLoss.compute(model.sequenceLogProbs(policy, batch, stepManager),
                 tokens));
         metrics.put("nll_per_token", loss);
-        return finish(loss, batch, metrics);
+        return finish(loss, batch.tokenCount(), batch.truncatedPrompts(), batch.truncatedCompletions(), metrics);
     }
 
     /**
@@ -282,16 +315,18 @@ public final class AlignmentTrainer implements AutoCloseable {
         });
     }
 
-    private float[] noGradLogProbs(ParameterSet params, SequenceBatch batch) {
-        // Worker threads start with libtorch's default grad mode (on); the reference must build no graph.
+    /** Runs a forward without gradients (on the worker thread) and copies the [N] result to the JVM. */
+    private float[] noGrad(java.util.function.Function<NDManager, NDArray> forward) {
+        // Worker threads start with libtorch's default grad mode (on); these forwards must build no graph.
         Autograd.setGradMode(false);
         try (NDManager stepManager = model.newStepManager(); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            return model.sequenceLogProbs(params, batch, stepManager).toFloatArray();
+            return forward.apply(stepManager).toFloatArray();
         }
     }
 
-    private StepResult finish(double loss, SequenceBatch batch, Map<String, Double> metrics) {
+    private StepResult finish(double loss, int tokens, int truncatedPrompts, int truncatedCompletions,
+            Map<String, Double> metrics) {
         double learningRate = schedule.at(step);
         double gradNorm = Double.NaN;
         Optional<ReferenceUpdate> update = Optional.empty();
@@ -303,9 +338,9 @@ public final class AlignmentTrainer implements AutoCloseable {
             update = updater.onOptimizerStep(step);
         }
         metrics.put("optimizer_step", Double.isNaN(gradNorm) ? 0.0 : 1.0);
-        metrics.put("truncated_prompts", (double) batch.truncatedPrompts());
-        metrics.put("truncated_completions", (double) batch.truncatedCompletions());
-        return new StepResult(step, loss, gradNorm, learningRate, batch.tokenCount(), Map.copyOf(metrics), update);
+        metrics.put("truncated_prompts", (double) truncatedPrompts);
+        metrics.put("truncated_completions", (double) truncatedCompletions);
+        return new StepResult(step, loss, gradNorm, learningRate, tokens, Map.copyOf(metrics), update);
     }
 
     private double optimizerStep(double learningRate) {

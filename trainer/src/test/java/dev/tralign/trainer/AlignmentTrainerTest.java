@@ -30,6 +30,20 @@ class AlignmentTrainerTest {
     }
 
     @Test
+    void pairsWithAnEmptyPromptFallBackToRowByRowScoring() {
+        List<TokenizedPair> pairs = List.of(new TokenizedPair("e", new int[0], new int[] {1, 2, 3}, new int[] {4, 5}),
+                new TokenizedPair("f", new int[] {6}, new int[] {7}, new int[] {8, 9}));
+        try (AlignmentTrainer trainer = AlignmentTrainer.create(TinyData.SHAPE, TinyData.dpo().build())) {
+            StepResult first = trainer.stepPairs(pairs);
+            assertThat(first.loss()).isCloseTo(Math.log(2), org.assertj.core.data.Offset.offset(1e-6));
+            for (int i = 0; i < 5; i++) {
+                trainer.stepPairs(pairs);
+            }
+            assertThat(trainer.stepPairs(pairs).metrics().get("rewards/margins")).isPositive();
+        }
+    }
+
+    @Test
     void stepPairsRejectsAnUnpairedLossType() {
         try (AlignmentTrainer trainer = AlignmentTrainer.create(TinyData.SHAPE,
                 TinyData.dpo().lossType(LossType.KTO).build())) {
