@@ -57,16 +57,26 @@ class CrashResumeIT {
         while (killAt.size() < 5) {
             killAt.add(1 + random.nextInt(TOTAL_STEPS - 1));
         }
-        int restarts = 0;
+        List<Child> children = new ArrayList<>();
         for (int target : killAt) {
-            Child child = Child.start(crashy, dir.resolve("killed-" + restarts++ + ".log"));
+            Child child = Child.start(crashy, dir.resolve("killed-" + children.size() + ".log"));
+            children.add(child);
             await().atMost(STEP_DEADLINE).until(() -> child.step() >= target || !child.process.isAlive());
             assertThat(child.step()).as("child should reach step %d; %s", target, child.describe())
                     .isGreaterThanOrEqualTo(target);
             child.kill();
         }
         Child last = Child.start(crashy, dir.resolve("killed-final.log"));
+        children.add(last);
         assertThat(last.awaitExit()).as(last.describe()).isZero();
+        // STEP t >= 4 is printed only after step 3's checkpoint committed, so the next JVM must resume, not restart.
+        List<Integer> targets = new ArrayList<>(killAt);
+        for (int i = 0; i < targets.size(); i++) {
+            if (targets.get(i) >= 4) {
+                assertThat(children.get(i + 1).output()).as("restart after the kill at step %d", targets.get(i))
+                        .contains("resuming from step");
+            }
+        }
 
         Map<String, Object> kafka = Map.of("bootstrap.servers", stack.bootstrapServers());
         String ledgerTopic = prefix + LedgerEntry.TOPIC_SUFFIX;
@@ -162,6 +172,12 @@ class CrashResumeIT {
                 return -1;
             }
             return process.exitValue();
+        }
+
+        String output() {
+            synchronized (lines) {
+                return String.join("\n", lines);
+            }
         }
 
         String describe() {

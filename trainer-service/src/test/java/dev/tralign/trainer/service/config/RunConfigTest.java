@@ -1,0 +1,140 @@
+package dev.tralign.trainer.service.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tralign.trainer.LossType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunConfigTest {
+
+    private static Map<String, String> base() {
+        Map<String, String> m = new HashMap<>();
+        m.put("model.init", "fresh");
+        return m;
+    }
+
+    private static RunConfig with(String... kv) {
+        Map<String, String> m = base();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return RunConfig.of(m);
+    }
+
+    @Test
+    void defaultsFollowTrl() {
+        RunConfig c = with();
+        assertThat(c.lossType()).isEqualTo(LossType.SIGMOID);
+        assertThat(c.trainingConfig(10).beta()).isEqualTo(0.1);
+        assertThat(c.trainingConfig(10).refModelMixupAlpha()).isEqualTo(0.6);
+        assertThat(c.trainingConfig(10).refModelSyncSteps()).isEqualTo(512);
+        assertThat(c.inputTopics()).containsExactly("tralign.preferences");
+        assertThat(c.runId()).startsWith("run-").hasSize(16);
+    }
+
+    @Test
+    void unknownKeyIsRejectedWithTheClosestKey() {
+        assertThatThrownBy(() -> with("learning_rat", "0.1"))
+                .isInstanceOf(RunConfigException.class)
+                .hasMessageContaining("unknown key 'learning_rat'")
+                .hasMessageContaining("did you mean 'learning_rate'?");
+    }
+
+    @Test
+    void misspeltValueGetsAHintAndAllProblemsAreReportedAtOnce() {
+        assertThatThrownBy(() -> with("loss_type", "ipoo", "beta", "abc"))
+                .hasMessageContaining("loss_type=ipoo is not one of")
+                .hasMessageContaining("did you mean 'ipo'?")
+                .hasMessageContaining("beta=abc is not a number");
+    }
+
+    @Test
+    void missingModelInitNamesTheKey() {
+        assertThatThrownBy(() -> RunConfig.of(Map.of())).hasMessageContaining("model.init is required");
+    }
+
+    @Test
+    void ktoWithBatchSizeOneIsRejected() {
+        assertThatThrownBy(() -> with("loss_type", "kto", "batch_size", "1"))
+                .hasMessageContaining("batch_size=1 but loss_type=kto needs at least 2")
+                .hasMessageContaining("set batch_size >= 2");
+    }
+
+    @Test
+    void pairLossFedOnlyFeedbackIsRejected() {
+        assertThatThrownBy(() -> with("loss_type", "ipo", "input.topics", "tralign.feedback"))
+                .hasMessageContaining("holds only BinaryFeedback")
+                .hasMessageContaining("set loss_type=kto");
+    }
+
+    @Test
+    void ktoOnPairsNeedsSplitPairs() {
+        assertThatThrownBy(() -> with("loss_type", "kto", "input.topics", "tralign.preferences"))
+                .hasMessageContaining("set kto.split_pairs=true");
+        assertThat(with("loss_type", "kto", "kto.split_pairs", "true").inputTopics())
+                .containsExactly("tralign.feedback", "tralign.preferences");
+    }
+
+    @Test
+    void trainerValidationMessagesUseServiceKeys() {
+        RunConfig c = with("lr_scheduler_type", "cosine");
+        assertThatThrownBy(() -> c.trainingConfig(0))
+                .hasMessageContaining("lr_scheduler_type=cosine needs max_steps > 0");
+    }
+
+    @Test
+    void ownedKafkaSettingsCannotBeOverridden() {
+        assertThatThrownBy(() -> with("kafka.isolation.level", "read_uncommitted"))
+                .hasMessageContaining("kafka.isolation.level is set by the trainer");
+    }
+
+    @Test
+    void secretsNeverPrintButPassThrough() {
+        RunConfig c = with("kafka.sasl.jaas.config", "secret-jaas", "kafka.ssl.key.password", "pw",
+                "kafka.security.protocol", "SASL_SSL", "registry.basic.auth.user.info", "u:p");
+        assertThat(c.toString()).doesNotContain("secret-jaas", "=pw", "u:p")
+                .contains("kafka.security.protocol=SASL_SSL", "kafka.sasl.jaas.config=[hidden]");
+        assertThat(c.kafkaSettings()).containsEntry("sasl.jaas.config", "secret-jaas")
+                .containsEntry("bootstrap.servers", "127.0.0.1:9092");
+        assertThat(c.serdeSettings()).containsEntry("basic.auth.user.info", "u:p");
+    }
+
+    @Test
+    void digestIgnoresWhereTheRunTalksButNotWhatItComputes() {
+        RunConfig a = with("run.id", "a", "bootstrap.servers", "h1:9092");
+        RunConfig b = with("run.id", "b", "bootstrap.servers", "h2:9092");
+        RunConfig c = with("run.id", "a", "beta", "0.2");
+        assertThat(a.digest()).isEqualTo(b.digest()).isNotEqualTo(c.digest());
+    }
+
+    @Test
+    void freshOnlyKeysAreRejectedForSftInit() {
+        assertThatThrownBy(() -> RunConfig.of(Map.of("model.init", "sft:/tmp/x.ckpt", "model.layers", "3")))
+                .hasMessageContaining("model.layers only applies to model.init=fresh");
+    }
+
+    @Test
+    void loadsAFileAndOverridesWin(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("run.properties");
+        Files.writeString(file, "model.init=fresh\nbeta=0.3\nrun.id=from-file\n");
+        RunConfig c = RunConfig.load(file, Map.of("run.id", "from-cli"));
+        assertThat(c.runId()).isEqualTo("from-cli");
+        assertThat(c.trainingConfig(1).beta()).isEqualTo(0.3);
+        assertThat(c.clientId()).isEqualTo("tralign-trainer-from-cli");
+    }
+
+    @Test
+    void everyKeyIsDocumented() {
+        assertThat(RunConfigDef.keys().values()).allSatisfy(k -> assertThat(k.doc()).isNotBlank());
+        assertThat(RunConfigDef.keys().keySet()).containsAll(List.of("loss_type", "beta", "label_smoothing",
+                "sync_ref_model", "ref_model_mixup_alpha", "ref_model_sync_steps", "learning_rate",
+                "gradient_accumulation_steps", "kto.split_pairs"));
+    }
+}
