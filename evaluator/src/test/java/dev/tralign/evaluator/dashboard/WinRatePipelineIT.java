@@ -6,11 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tralign.evaluator.report.RunSeries;
 import dev.tralign.evaluator.stream.WinRateTopology;
 import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.avro.Generation;
 import dev.tralign.schemas.avro.GenerationRole;
 import dev.tralign.schemas.avro.Judgment;
+import dev.tralign.schemas.avro.WinRate;
 import dev.tralign.stack.EmbeddedStack;
 import dev.tralign.stack.EmbeddedStackExtension;
 import java.net.URI;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -98,6 +101,15 @@ class WinRatePipelineIT {
                 });
                 assertThat(feed.failure()).isNull();
                 assertThat(feed.isRunning()).isTrue();
+
+                // What `tralign report` reads: the topic from start to end, latest per (run, step) last.
+                List<WinRate> snapshot = WinRateSnapshot.readAll(
+                        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                        topics.winRates(), Duration.ofSeconds(30));
+                assertThat(snapshot).isNotEmpty();
+                List<RunSeries> series = RunSeries.fromWinRates(snapshot);
+                assertThat(series).hasSize(1);
+                assertThat(series.get(0).points().get(0).nTotal()).isEqualTo(3);
             }
         }
     }
