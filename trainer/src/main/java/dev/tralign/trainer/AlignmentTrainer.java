@@ -2,6 +2,8 @@ package dev.tralign.trainer;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import dev.tralign.trainer.checkpoint.CheckpointFile;
@@ -347,14 +349,15 @@ public final class AlignmentTrainer implements AutoCloseable {
         return Autograd.withGrad(false, () -> {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                Map<String, NDArray> gradients = new LinkedHashMap<>();
-                policy.tensors().forEach((name, p) -> gradients.put(name, p.getGradient()));
-                double norm = GradientClipping.globalNorm(new ArrayList<>(gradients.values()));
+                NDList gradients = new NDList(policy.tensors().size());
+                policy.tensors().values().forEach(p -> gradients.add(p.getGradient().reshape(-1)));
+                NDArray flatGradient = NDArrays.concat(gradients);
+                double norm = GradientClipping.globalNorm(flatGradient);
                 double factor = GradientClipping.factor(norm, config.maxGradNorm());
                 if (factor != 1.0) {
-                    gradients.replaceAll((name, g) -> g.mul(factor));
+                    flatGradient.muli(factor);
                 }
-                optimizer.step(policy, gradients, learningRate);
+                optimizer.step(policy, flatGradient, learningRate);
                 zeroGradients();
                 return norm;
             }

@@ -19,9 +19,10 @@ public final class ParameterTensors {
 
     /** Copies every tensor of {@code set} to the JVM. */
     public static Map<String, Tensor> of(ParameterSet set) {
+        Map<String, float[]> values = set.toFloatArrays();
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (ParameterSpec spec : set.specs()) {
-            out.put(spec.name(), new Tensor(spec.shape(), set.get(spec.name()).toFloatArray()));
+            out.put(spec.name(), new Tensor(spec.shape(), values.get(spec.name())));
         }
         return out;
     }

@@ -18,7 +18,9 @@ import java.util.Map;
 
 /**
  * Named float32 tensors (a model's weights, or optimizer moments) living in their own {@link NDManager}, so that
- * closing the set frees exactly them. Iteration order is the {@link ParameterLayout} order.
+ * closing the set frees exactly them. All tensors are views into ONE contiguous buffer ({@link #flat()}) in
+ * {@link ParameterLayout} order, so whole-model operations (AdamW, the trust-region mix, copies, digests) are a
+ * handful of native calls instead of a few per tensor. The views can still be autograd leaves of their own.
  */
 public final class ParameterSet implements AutoCloseable {
 
@@ -26,11 +28,21 @@ public final class ParameterSet implements AutoCloseable {
     private final NDManager manager;
     private final List<ParameterSpec> specs;
     private final Map<String, NDArray> tensors;
+    private final NDArray flat;
 
-    private ParameterSet(NDManager manager, List<ParameterSpec> specs, Map<String, NDArray> tensors) {
+    private ParameterSet(NDManager manager, List<ParameterSpec> specs, NDArray flat) {
         this.manager = manager;
         this.specs = specs;
-        this.tensors = Collections.unmodifiableMap(tensors);
+        this.flat = flat;
+        Map<String, NDArray> views = new LinkedHashMap<>();
+        long offset = 0;
+        for (ParameterSpec spec : specs) {
+            // A slice + reshape of a contiguous buffer is a view: writes to the flat buffer show in every tensor.
+            NDArray view = flat.get(new NDIndex("{}:{}", offset, offset + spec.size())).reshape(new Shape(spec.shape()));
+            views.put(spec.name(), view);
+            offset += spec.size();
+        }
+        this.tensors = Collections.unmodifiableMap(views);
     }
 
     /** Fresh weights: N(0, 0.02) for matrices and embeddings (GPT-2 style), zeros for biases, ones for LN gains. */
@@ -74,33 +86,37 @@ public final class ParameterSet implements AutoCloseable {
 
     private static ParameterSet build(List<ParameterSpec> specs, Device device,
             java.util.function.Function<ParameterSpec, float[]> values) {
+        long total = specs.stream().mapToLong(ParameterSpec::size).sum();
+        float[] all = new float[Math.toIntExact(total)];
+        int offset = 0;
+        for (ParameterSpec spec : specs) {
+            float[] v = values.apply(spec);
+            System.arraycopy(v, 0, all, offset, v.length);
+            offset += v.length;
+        }
         NDManager manager = NDManager.newBaseManager(device);
-        Map<String, NDArray> tensors = new LinkedHashMap<>();
         try {
-            for (ParameterSpec spec : specs) {
-                NDArray array = manager.create(values.apply(spec), new Shape(spec.shape()));
-                tensors.put(spec.name(), array);
-            }
+            return new ParameterSet(manager, List.copyOf(specs), manager.create(all));
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
-        return new ParameterSet(manager, List.copyOf(specs), tensors);
     }
 
     /** An independent deep copy on the same device. */
     public ParameterSet copy() {
         NDManager copyManager = NDManager.newBaseManager(manager.getDevice());
-        Map<String, NDArray> copies = new LinkedHashMap<>();
-        Autograd.withGrad(false, () -> {
-            for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
-                NDArray c = e.getValue().duplicate();
-                c.attach(copyManager);
-                copies.put(e.getKey(), c);
-            }
-            return null;
+        NDArray copied = Autograd.withGrad(false, () -> {
+            NDArray c = flat.duplicate();
+            c.attach(copyManager);
+            return c;
         });
-        return new ParameterSet(copyManager, specs, copies);
+        return new ParameterSet(copyManager, specs, copied);
+    }
+
+    /** The contiguous buffer holding every tensor, [total size]. */
+    public NDArray flat() {
+        return flat;
     }
 
     /** Marks every tensor as a leaf that collects gradients (the policy) or not (reference, moments). */
@@ -130,20 +146,27 @@ public final class ParameterSet implements AutoCloseable {
 
     /** Overwrites every tensor in place with the values of {@code other} (same layout). */
     public void copyFrom(ParameterSet other) {
-        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
-            // Slice assignment is one native copy_: bit-exact, no trip through the JVM heap.
-            e.getValue().set(FULL, other.get(e.getKey()));
+        if (!specs.equals(other.specs)) {
+            throw new IllegalArgumentException("cannot copy between different parameter layouts");
         }
+        // Slice assignment is one native copy_: bit-exact, no trip through the JVM heap.
+        flat.set(FULL, other.flat);
     }
 
     /** Values copied to the JVM, in layout order. */
     public Map<String, float[]> toFloatArrays() {
+        float[] all = flat.toFloatArray();
         Map<String, float[]> out = new LinkedHashMap<>();
-        tensors.forEach((name, t) -> out.put(name, t.toFloatArray()));
+        int offset = 0;
+        for (ParameterSpec spec : specs) {
+            int size = Math.toIntExact(spec.size());
+            out.put(spec.name(), java.util.Arrays.copyOfRange(all, offset, offset + size));
+            offset += size;
+        }
         return out;
     }
 
-    /** SHA-256 (hex) over names, shapes and little-endian float32 bytes, in layout order. */
+    /** SHA-256 (hex) over names and shapes, then the little-endian float32 bytes of all tensors in layout order. */
     public String sha256() {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
@@ -154,12 +177,11 @@ public final class ParameterSet implements AutoCloseable {
                     dims.putLong(d);
                 }
                 digest.update(dims.array());
-                NDArray t = tensors.get(spec.name());
-                if (t.getDataType() != DataType.FLOAT32) {
-                    throw new IllegalStateException(spec.name() + " is " + t.getDataType() + ", expected float32");
-                }
-                digest.update(t.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
             }
+            if (flat.getDataType() != DataType.FLOAT32 || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+                throw new IllegalStateException("digests are defined over little-endian float32 tensors");
+            }
+            digest.update(flat.toByteBuffer());
             return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 unavailable", e);

@@ -1,19 +1,20 @@
 package dev.tralign.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import dev.tralign.trainer.model.ParameterSet;
 import dev.tralign.trainer.model.ParameterSpec;
-import java.util.Map;
 
 /**
  * AdamW (Loshchilov and Hutter 2019) with PyTorch's update order, its state held as NDArrays this class owns so a
  * checkpoint can store and restore it exactly (DJL's Adam keeps its state private):
  * <pre>
- *   p  &lt;- p * (1 - lr * wd)                    (decoupled decay; not for biases / LayerNorm weights)
+ *   p  &lt;- p * (1 - lr * wd * decay)           (decoupled decay; decay = 0 for biases and LayerNorm weights)
  *   m  &lt;- b1 * m + (1 - b1) * g
  *   v  &lt;- b2 * v + (1 - b2) * g^2
  *   p  &lt;- p - (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
  * </pre>
+ * Works on the flat parameter and gradient buffers: about ten native calls per step whatever the model depth.
  * Must be called with grad mode off (in-place updates of leaves).
  */
 public final class AdamW implements AutoCloseable {
@@ -24,6 +25,8 @@ public final class AdamW implements AutoCloseable {
     private final double weightDecay;
     private final ParameterSet firstMoments;
     private final ParameterSet secondMoments;
+    private final NDManager manager;
+    private final NDArray decayMask;
     private long updates;
 
     /** Fresh state (zero moments). */
@@ -42,27 +45,34 @@ public final class AdamW implements AutoCloseable {
         this.firstMoments = firstMoments;
         this.secondMoments = secondMoments;
         this.updates = updates;
+        this.manager = NDManager.newBaseManager(firstMoments.device());
+        float[] mask = new float[Math.toIntExact(firstMoments.flat().size())];
+        int offset = 0;
+        for (ParameterSpec spec : firstMoments.specs()) {
+            int size = Math.toIntExact(spec.size());
+            java.util.Arrays.fill(mask, offset, offset + size, spec.decays() ? 1f : 0f);
+            offset += size;
+        }
+        this.decayMask = manager.create(mask);
     }
 
-    /** Applies one update to every parameter from its gradient in {@code gradients} (same names). */
-    public void step(ParameterSet params, Map<String, NDArray> gradients, double learningRate) {
+    /** Applies one update from {@code flatGradient}, the gradients of all tensors in layout order. */
+    public void step(ParameterSet params, NDArray flatGradient, double learningRate) {
         updates++;
         double biasCorrection1 = 1 - Math.pow(beta1, updates);
         double sqrtBiasCorrection2 = Math.sqrt(1 - Math.pow(beta2, updates));
         double stepSize = learningRate / biasCorrection1;
-        for (ParameterSpec spec : params.specs()) {
-            NDArray p = params.get(spec.name());
-            NDArray g = gradients.get(spec.name());
-            NDArray m = firstMoments.get(spec.name());
-            NDArray v = secondMoments.get(spec.name());
-            if (weightDecay > 0 && spec.decays()) {
-                p.muli(1 - learningRate * weightDecay);
-            }
-            m.muli(beta1).addi(g.mul(1 - beta1));
-            v.muli(beta2).addi(g.square().muli(1 - beta2));
-            NDArray denominator = v.sqrt().divi(sqrtBiasCorrection2).addi(epsilon);
-            p.subi(m.div(denominator).muli(stepSize));
+        NDArray p = params.flat();
+        NDArray g = flatGradient;
+        NDArray m = firstMoments.flat();
+        NDArray v = secondMoments.flat();
+        if (weightDecay > 0) {
+            p.muli(decayMask.mul(-learningRate * weightDecay).addi(1.0));
         }
+        m.muli(beta1).addi(g.mul(1 - beta1));
+        v.muli(beta2).addi(g.square().muli(1 - beta2));
+        NDArray denominator = v.sqrt().divi(sqrtBiasCorrection2).addi(epsilon);
+        p.subi(m.div(denominator).muli(stepSize));
     }
 
     public long updates() {
@@ -81,5 +91,6 @@ public final class AdamW implements AutoCloseable {
     public void close() {
         firstMoments.close();
         secondMoments.close();
+        manager.close();
     }
 }

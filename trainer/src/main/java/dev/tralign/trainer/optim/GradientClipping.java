@@ -1,9 +1,6 @@
 package dev.tralign.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import java.util.List;
 
 /**
  * Global-norm clipping as in PyTorch's {@code clip_grad_norm_}: {@code n = sqrt(sum_p ||g_p||^2)}; if
@@ -14,13 +11,9 @@ public final class GradientClipping {
     private GradientClipping() {
     }
 
-    /** The global L2 norm of all gradients. */
-    public static double globalNorm(List<NDArray> gradients) {
-        NDList squares = new NDList(gradients.size());
-        for (NDArray g : gradients) {
-            squares.add(g.square().sum());
-        }
-        return NDArrays.stack(squares).sum().sqrt().getFloat();
+    /** The global L2 norm of all gradients, given as one flat buffer. */
+    public static double globalNorm(NDArray flatGradient) {
+        return flatGradient.square().sum().sqrt().getFloat();
     }
 
     /** The factor to multiply every gradient by: 1 unless the norm exceeds {@code maxNorm} (0 = no clipping). */
