@@ -131,4 +131,35 @@ class WinRatePipelineIT {
             generations.send(new ProducerRecord<>(generationTopic, "run-1", sample("p2", -20, -21, 6))).get();
         }
     }
+
+    @Test
+    void feedSkipsUndecodableRecords() throws Exception {
+        try (Topics topics = Topics.create("poison-it.", Map.of("schema.registry.url", stack.registryUrl()))) {
+            stack.createTopics(topics);
+            String topic = topics.winRates().name();
+            try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                    new org.apache.kafka.common.serialization.StringSerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer());
+                    KafkaProducer<String, WinRate> good = new KafkaProducer<>(Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                            topics.winRates().keySerde().serializer(), topics.winRates().valueSerde().serializer())) {
+                raw.send(new ProducerRecord<>(topic, 0, "bad", "not avro at all".getBytes())).get();
+                good.send(new ProducerRecord<>(topic, 0, "ok/1", TestWinRates.of("ok", 1, 70.0, null))).get();
+            }
+            WinRateStore store = new WinRateStore();
+            try (WinRateFeed feed = WinRateFeed.start(
+                    Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), topics.winRates(),
+                    store)) {
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> store.series("ok").isPresent());
+                assertThat(store.series("ok").orElseThrow().get(0).getWinRate()).isEqualTo(70.0);
+                assertThat(feed.failure()).isNull();
+            }
+            List<WinRate> snapshot = WinRateSnapshot.readAll(
+                    Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), topics.winRates(),
+                    Duration.ofSeconds(30));
+            assertThat(snapshot).extracting(WinRate::getRunId).containsExactly("ok");
+        }
+    }
 }
