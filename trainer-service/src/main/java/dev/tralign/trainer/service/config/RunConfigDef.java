@@ -80,6 +80,20 @@ public final class RunConfigDef {
         return KEYS;
     }
 
+    /** The keys as a Markdown table (key, type, default, doc), for the docs and {@code --help}. */
+    public static String toMarkdown() {
+        StringBuilder sb = new StringBuilder("| key | type | default | meaning |\n|---|---|---|---|\n");
+        for (ConfigKey k : KEYS.values()) {
+            Object d = k.defaultValue();
+            String shown = d instanceof List<?> l && l.isEmpty() ? "(derived)" : d.toString().isEmpty() ? "(derived)"
+                    : d.toString();
+            sb.append("| `").append(k.name()).append("` | ").append(k.type().name().toLowerCase(java.util.Locale.ROOT))
+                    .append(" | ").append(shown.replace("|", "\\|")).append(" | ")
+                    .append(k.doc().replace("|", "\\|")).append(" |\n");
+        }
+        return sb.toString();
+    }
+
     private static Map<String, ConfigKey> define() {
         Map<String, ConfigKey> k = new LinkedHashMap<>();
         put(k, RUN_ID, ConfigType.STRING, "", runId(),

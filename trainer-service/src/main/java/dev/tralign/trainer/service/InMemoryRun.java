@@ -1,0 +1,45 @@
+package dev.tralign.trainer.service;
+
+import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.serde.AvroDeserializer;
+import dev.tralign.trainer.AlignmentTrainer;
+import dev.tralign.trainer.StepResult;
+import dev.tralign.trainer.service.config.RunConfig;
+import dev.tralign.trainer.service.source.InputRecord;
+import dev.tralign.trainer.service.source.ListRecordSource;
+import dev.tralign.trainer.tokenizer.TextTokenizer;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The same {@link TrainingLoop} fed from a list of records and committing to memory: no broker, only the schema
+ * registry (to decode the records' Avro). The pipeline bench's baseline; also handy for notebooks and tests.
+ */
+public final class InMemoryRun {
+
+    private InMemoryRun() {
+    }
+
+    /** Trains a fresh or SFT-initialised model on {@code records} (bounded, config.epochs times). */
+    public static RunSummary run(RunConfig config, List<InputRecord> records, Consumer<StepResult> listener) {
+        TextTokenizer tokenizer = Tokenizers.create(config);
+        long perStep = (long) config.batchSize() * config.gradientAccumulationSteps();
+        long planned = config.maxSteps() > 0 ? config.maxSteps()
+                : Math.max(1, (long) records.size() * config.epochs() / perStep);
+        try (Topics topics = Topics.create(config.topicPrefix(), config.serdeSettings());
+                AlignmentTrainer trainer = config.sftCheckpoint() == null
+                        ? AlignmentTrainer.create(config.freshModel(tokenizer.vocabSize()), config.trainingConfig(planned))
+                        : AlignmentTrainer.fromPolicyCheckpoint(config.sftCheckpoint(), config.trainingConfig(planned));
+                ListRecordSource source = new ListRecordSource(records, config.epochs());
+                InMemoryRunOutput output = new InMemoryRunOutput()) {
+            AvroDeserializer<SpecificRecord> values = new AvroDeserializer<>(topics.registryClient(), null);
+            values.configure(config.serdeSettings(), false);
+            ExampleDecoder decoder = new ExampleDecoder(values, tokenizer, config.lossType(), config.ktoSplitPairs());
+            TrainingLoop loop = new TrainingLoop(config, trainer, source, decoder, new RunEvents(topics,
+                    config.runId()), output, null, planned, 0);
+            loop.addListener(listener);
+            return loop.run(() -> false, 0);
+        }
+    }
+}
