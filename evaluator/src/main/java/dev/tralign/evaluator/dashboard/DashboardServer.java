@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tralign.evaluator.report.ReportWriter;
 import dev.tralign.evaluator.report.RunSeries;
+import dev.tralign.schemas.avro.WinRate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -96,7 +97,7 @@ public final class DashboardServer implements AutoCloseable {
             } else if (path.startsWith(RUNS + "/") && path.endsWith("/win-rates")) {
                 String encoded = path.substring(RUNS.length() + 1, path.length() - "/win-rates".length());
                 String runId = URLDecoder.decode(encoded, StandardCharsets.UTF_8);
-                Optional<List<dev.tralign.schemas.avro.WinRate>> series = store.series(runId);
+                Optional<List<WinRate>> series = store.series(runId);
                 if (series.isPresent()) {
                     send(exchange, 200, "application/json", WinRateJson.series(series.get()));
                 } else {

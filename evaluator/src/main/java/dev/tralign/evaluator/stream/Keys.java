@@ -1,5 +1,6 @@
 package dev.tralign.evaluator.stream;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,7 +26,7 @@ public final class Keys {
 
     /** Splits a key made by {@link #of} back into its parts. */
     public static List<String> parts(String key) {
-        List<String> parts = new java.util.ArrayList<>();
+        List<String> parts = new ArrayList<>();
         StringBuilder part = new StringBuilder();
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
