@@ -73,7 +73,7 @@ public final class TrainerBench {
         double flops = 8.0 * params * tokensPerStep;
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("impl", "tralign-djl");
-        out.put("djl", ai.djl.engine.Engine.getEngine("PyTorch").getVersion());
+        out.put("torch", ai.djl.engine.Engine.getEngine("PyTorch").getVersion());
         out.put("threads", threads);
         out.put("params", params);
         out.put("ms_per_dpo_step", round(stepMs, 3));

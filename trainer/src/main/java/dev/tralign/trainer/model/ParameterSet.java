@@ -3,6 +3,7 @@ package dev.tralign.trainer.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -34,11 +35,16 @@ public final class ParameterSet implements AutoCloseable {
         this.manager = manager;
         this.specs = specs;
         this.flat = flat;
+        NDScope.unregister(flat);
         Map<String, NDArray> views = new LinkedHashMap<>();
         long offset = 0;
         for (ParameterSpec spec : specs) {
             // A slice + reshape of a contiguous buffer is a view: writes to the flat buffer show in every tensor.
-            NDArray view = flat.get(new NDIndex("{}:{}", offset, offset + spec.size())).reshape(new Shape(spec.shape()));
+            NDArray slice = flat.get(new NDIndex("{}:{}", offset, offset + spec.size()));
+            NDArray view = slice.reshape(new Shape(spec.shape()));
+            slice.close();
+            // Parameters outlive any NDScope that happens to be open while they are built.
+            NDScope.unregister(view);
             views.put(spec.name(), view);
             offset += spec.size();
         }
