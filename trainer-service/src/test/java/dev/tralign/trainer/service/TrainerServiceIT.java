@@ -142,6 +142,39 @@ class TrainerServiceIT {
         topics.close();
     }
 
+    @Test
+    void ktoSplitsEachPairIntoADesirableAndAnUndesirableExample(EmbeddedStack stack) throws Exception {
+        String prefix = "kto.";
+        Topics topics = PreferenceData.topics(stack, prefix, 1);
+        List<PreferencePair> pairs = PreferenceData.pairs(12, 3);
+        PreferenceData.write(stack, topics, pairs, 1, List.of());
+        Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "ckpt");
+        Map<String, String> settings = PreferenceData.settings(stack, prefix, "kto-a", dir);
+        settings.put("loss_type", "kto");
+        settings.put("kto.split_pairs", "true");
+
+        RunSummary summary;
+        try (TrainerService service = new TrainerService(RunConfig.of(settings))) {
+            summary = service.run();
+        }
+
+        assertThat(summary.steps()).isEqualTo(6);
+        Map<String, Object> kafka = Map.of("bootstrap.servers", stack.bootstrapServers());
+        List<String> trained = new ArrayList<>();
+        RunHistory.ledger(kafka, prefix + LedgerEntry.TOPIC_SUFFIX, "kto-a").forEach(e -> trained.addAll(e.ids()));
+        List<String> expected = new ArrayList<>();
+        pairs.forEach(p -> {
+            expected.add(p.getId() + "#chosen");
+            expected.add(p.getId() + "#rejected");
+        });
+        assertThat(trained).containsExactlyElementsOf(expected);
+        List<TrainMetrics> metrics = values(stack, topics.trainMetrics().name(),
+                topics.trainMetrics().valueSerde().deserializer());
+        assertThat(metrics).hasSize(6).allSatisfy(m -> assertThat(m.getMetrics()).containsKeys("kl",
+                "rewards/chosen", "rewards/rejected"));
+        topics.close();
+    }
+
     private static List<Long> range(long from, long to) {
         List<Long> out = new ArrayList<>();
         for (long i = from; i <= to; i++) {

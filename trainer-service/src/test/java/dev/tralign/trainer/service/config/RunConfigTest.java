@@ -131,6 +131,12 @@ class RunConfigTest {
     }
 
     @Test
+    void theModuleDocListsEveryKey() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "trainer-service.md"));
+        assertThat(RunConfigDef.keys().keySet()).allSatisfy(k -> assertThat(doc).contains("| `" + k + "` |"));
+    }
+
+    @Test
     void everyKeyIsDocumented() {
         assertThat(RunConfigDef.keys().values()).allSatisfy(k -> assertThat(k.doc()).isNotBlank());
         assertThat(RunConfigDef.keys().keySet()).containsAll(List.of("loss_type", "beta", "label_smoothing",
