@@ -59,6 +59,7 @@ public final class FileImporter {
     private final Clock clock;
     private final PrintStream progressOut;
     private final int transactionRecords;
+    private final int parseThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     private final Function<Map<String, Object>, Producer<byte[], byte[]>> producerFactory;
 
     /**
@@ -144,8 +145,12 @@ public final class FileImporter {
         Producer<byte[], byte[]> producer = producerFactory.apply(config);
         try {
             producer.initTransactions();
-            FileRun run = new FileRun(file, sha, prior, producer, records, seenIds, progressTopic);
-            reader.read(file, "file:" + file.getFileName(), run::accept);
+            FileRun run = new FileRun(file, sha, prior, producer, seenIds, progressTopic);
+            try (OrderedParallelParse<ProducerRecord<byte[], byte[]>> parses = new OrderedParallelParse<>(
+                    parseThreads, 256, records::toRecord, run::accept)) {
+                reader.readDeferred(file, "file:" + file.getFileName(), parses::submit);
+                parses.finish();
+            }
             run.finish();
             return run.summary();
         } catch (IOException e) {
@@ -171,7 +176,6 @@ public final class FileImporter {
         private final String sha;
         private final ImportProgress prior;
         private final Producer<byte[], byte[]> producer;
-        private final OutcomeRecords records;
         private final Set<String> seenIds;
         private final String progressTopic;
         private final Map<ErrorClass, Long> byErrorClass = new EnumMap<>(ErrorClass.class);
@@ -187,17 +191,17 @@ public final class FileImporter {
         private long nextReportNanos = System.nanoTime() + 1_000_000_000L;
 
         FileRun(Path file, String sha, ImportProgress prior, Producer<byte[], byte[]> producer,
-                OutcomeRecords records, Set<String> seenIds, String progressTopic) {
+                Set<String> seenIds, String progressTopic) {
             this.file = file;
             this.sha = sha;
             this.prior = prior;
             this.producer = producer;
-            this.records = records;
             this.seenIds = seenIds;
             this.progressTopic = progressTopic;
         }
 
-        void accept(Outcome outcome) {
+        /** Called in file order with each outcome and its serialized record. */
+        void accept(Outcome outcome, ProducerRecord<byte[], byte[]> record) {
             long position = outcome.origin().filePosition();
             boolean alreadyPublished = position <= prior.position();
             boolean send = classify(outcome);
@@ -207,7 +211,7 @@ public final class FileImporter {
                     transactionOpen = true;
                 }
                 if (send) {
-                    producer.send(records.toRecord(outcome));
+                    producer.send(record);
                     published++;
                 }
                 lastPosition = position;

@@ -11,11 +11,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.tralign.schemas.avro.BinaryFeedback;
 import dev.tralign.schemas.avro.FeedbackLabel;
 import dev.tralign.schemas.avro.PreferencePair;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -87,23 +84,23 @@ public final class FeedbackParser {
         if (raw.length > limits.maxRecordBytes()) {
             return oversized(raw, raw.length, origin);
         }
-        String text;
-        try {
-            text = strictUtf8(raw);
-        } catch (CharacterCodingException e) {
-            return reject(ErrorClass.INVALID_UTF8, null, "the record is not valid UTF-8 (" + e.getMessage()
-                    + "); save the file as UTF-8", origin, raw);
+        int invalid = Utf8.firstInvalid(raw, 0, raw.length);
+        if (invalid >= 0) {
+            return reject(ErrorClass.INVALID_UTF8, null, String.format(Locale.ROOT, "the record is not valid UTF-8 "
+                    + "(byte 0x%02X at byte %d does not start a valid sequence); save the file as UTF-8",
+                    raw[invalid] & 0xFF, invalid), origin, raw);
         }
-        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
-            text = text.substring(1);
-        }
+        int start = raw.length >= 3 && (raw[0] & 0xFF) == 0xEF && (raw[1] & 0xFF) == 0xBB && (raw[2] & 0xFF) == 0xBF
+                ? 3 : 0;
         JsonNode node;
         try {
-            node = mapper.readTree(text);
+            node = mapper.readTree(raw, start, raw.length - start);
         } catch (JsonProcessingException e) {
             return reject(ErrorClass.MALFORMED_JSON, null, "the record is not valid JSON ("
                     + e.getOriginalMessage().lines().findFirst().orElse("") + "); each line must be one JSON object; "
                     + DOCS, origin, raw);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading from a byte array cannot fail", e);
         }
         if (node == null || node.isMissingNode()) {
             return reject(ErrorClass.MALFORMED_JSON, null, "the record is empty; each line must be one JSON object; "
@@ -323,13 +320,6 @@ public final class FeedbackParser {
 
     private static String abbreviate(String text) {
         return text.length() <= 60 ? text : text.substring(0, 57) + "...";
-    }
-
-    private static String strictUtf8(byte[] raw) throws CharacterCodingException {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        return decoder.decode(ByteBuffer.wrap(raw)).toString();
     }
 
     private static Outcome reject(ErrorClass errorClass, String field, String reason, Origin origin, byte[] raw) {

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -45,14 +46,29 @@ public final class FeedbackReader {
 
     /** Reads a file; origins are "path line n" or "path element n". */
     public void read(Path file, String source, Consumer<Outcome> sink) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            read(in, OriginFactory.forFile(file.toString()), source, sink);
-        }
+        readDeferred(file, source, parse -> sink.accept(parse.get()));
     }
 
     /** Reads a stream (not closed here). */
     public void read(InputStream raw, OriginFactory origins, String source, Consumer<Outcome> sink)
             throws IOException {
+        readDeferred(raw, origins, source, parse -> sink.accept(parse.get()));
+    }
+
+    /**
+     * Like {@link #read(Path, String, Consumer)}, but hands over each record's parse as a task, in input order,
+     * so a caller may run the parses on several threads (the reading itself stays sequential).
+     */
+    public void readDeferred(Path file, String source, Consumer<Supplier<Outcome>> sink) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            readDeferred(in, OriginFactory.forFile(file.toString()), source, sink);
+        }
+    }
+
+    /** Stream form of {@link #readDeferred(Path, String, Consumer)}. */
+    public void readDeferred(InputStream raw, OriginFactory origins, String source,
+                             Consumer<Supplier<Outcome>> deferredSink) throws IOException {
+        Sink sink = deferredSink::accept;
         try {
             BufferedInputStream in = new BufferedInputStream(raw, 64 * 1024);
             // No BufferedInputStream over the gzip stream: it would swallow the bytes decoded just before a
@@ -60,7 +76,7 @@ public final class FeedbackReader {
             InputStream decoded = startsWith(in, GZIP_MAGIC_1, GZIP_MAGIC_2) ? new GZIPInputStream(in, 64 * 1024) : in;
             PushbackInputStream text = new PushbackInputStream(decoded, PEEK_LIMIT);
             if (startsWith(text, 0xFE, 0xFF) || startsWith(text, 0xFF, 0xFE)) {
-                sink.accept(reject(ErrorClass.INVALID_UTF8, "the input is UTF-16 (it starts with a UTF-16 byte order "
+                sink.now(reject(ErrorClass.INVALID_UTF8, "the input is UTF-16 (it starts with a UTF-16 byte order "
                         + "mark); save it as UTF-8", origins.line(1), new byte[0]));
                 return;
             }
@@ -73,11 +89,11 @@ public final class FeedbackReader {
                 readLines(text, origins, source, sink);
             }
         } catch (EOFException | ZipException e) {
-            sink.accept(truncated(origins.line(1), e, new byte[0]));
+            sink.now(truncated(origins.line(1), e, new byte[0]));
         }
     }
 
-    private void readLines(InputStream in, OriginFactory origins, String source, Consumer<Outcome> sink)
+    private void readLines(InputStream in, OriginFactory origins, String source, Sink sink)
             throws IOException {
         BoundedLineReader lines = new BoundedLineReader(in, parser.limits().maxRecordBytes());
         long number = 0;
@@ -86,7 +102,7 @@ public final class FeedbackReader {
             try {
                 line = lines.next();
             } catch (EOFException | ZipException e) {
-                sink.accept(truncated(origins.line(number + 1), e, lines.partialLine()));
+                sink.now(truncated(origins.line(number + 1), e, lines.partialLine()));
                 return;
             }
             if (line == null) {
@@ -97,12 +113,12 @@ public final class FeedbackReader {
                 continue;
             }
             Origin origin = origins.line(number);
-            sink.accept(line.oversized() ? parser.oversized(line.bytes(), line.length(), origin)
-                    : parser.parse(line.bytes(), origin, source));
+            sink.accept(line.oversized() ? () -> parser.oversized(line.bytes(), line.length(), origin)
+                    : () -> parser.parse(line.bytes(), origin, source));
         }
     }
 
-    private void readArray(InputStream in, OriginFactory origins, String source, Consumer<Outcome> sink)
+    private void readArray(InputStream in, OriginFactory origins, String source, Sink sink)
             throws IOException {
         long element = 0;
         // The strict mapper fails on trailing tokens, which inside an array are simply the next elements.
@@ -115,7 +131,7 @@ public final class FeedbackReader {
                     token = json.nextToken();
                     if (token == JsonToken.END_ARRAY) {
                         if (json.nextToken() != null) {
-                            sink.accept(reject(ErrorClass.MALFORMED_JSON, "there is content after the closing ']' of "
+                            sink.now(reject(ErrorClass.MALFORMED_JSON, "there is content after the closing ']' of "
                                     + "the array; a file holds one array or JSON lines", origins.element(element + 1),
                                     new byte[0]));
                         }
@@ -130,24 +146,34 @@ public final class FeedbackReader {
                     long size = json.currentLocation().getByteOffset() - start;
                     byte[] bytes = node.toString().getBytes(StandardCharsets.UTF_8);
                     Origin origin = origins.element(element);
-                    sink.accept(size > parser.limits().maxRecordBytes() ? parser.oversized(bytes, size, origin)
-                            : parser.parseNode(node, bytes, origin, source));
+                    sink.accept(size > parser.limits().maxRecordBytes() ? () -> parser.oversized(bytes, size, origin)
+                            : () -> parser.parseNode(node, bytes, origin, source));
                 } catch (JsonEOFException e) {
-                    sink.accept(truncated(origins.element(Math.max(element, 1)), e, new byte[0]));
+                    sink.now(truncated(origins.element(Math.max(element, 1)), e, new byte[0]));
                     return;
                 } catch (JsonProcessingException e) {
                     boolean utf8 = e.getOriginalMessage().contains("UTF-8") || e.getOriginalMessage().contains("UTF8");
-                    sink.accept(reject(utf8 ? ErrorClass.INVALID_UTF8 : ErrorClass.MALFORMED_JSON,
+                    sink.now(reject(utf8 ? ErrorClass.INVALID_UTF8 : ErrorClass.MALFORMED_JSON,
                             "the array cannot be read from here on (" + e.getOriginalMessage().lines().findFirst()
                                     .orElse("") + "); fix the JSON at byte " + e.getLocation().getByteOffset()
                                     + " and import again (earlier elements were read); see docs/ingest.md",
                             origins.element(Math.max(element, 1)), new byte[0]));
                     return;
                 } catch (EOFException | ZipException e) {
-                    sink.accept(truncated(origins.element(element + 1), e, new byte[0]));
+                    sink.now(truncated(origins.element(element + 1), e, new byte[0]));
                     return;
                 }
             }
+        }
+    }
+
+    /** Where records go: parse tasks, or outcomes known without parsing. */
+    @FunctionalInterface
+    private interface Sink {
+        void accept(Supplier<Outcome> parse);
+
+        default void now(Outcome outcome) {
+            accept(() -> outcome);
         }
     }
 

@@ -1,0 +1,62 @@
+package dev.tralign.ingest.parse;
+
+/**
+ * Strict UTF-8 validation without decoding (RFC 3629): rejects stray continuation bytes, overlong forms
+ * (C0, C1, E0 80..9F, F0 80..8F), UTF-16 surrogates encoded as bytes (ED A0..BF, "CESU-8"), code points above
+ * U+10FFFF and truncated sequences. Validating first lets Jackson parse the bytes directly, which is faster than
+ * decoding to a String and parsing that.
+ */
+public final class Utf8 {
+
+    private Utf8() {
+    }
+
+    /** Index of the first byte that starts an invalid sequence in bytes[from, to), or -1 if all is valid. */
+    public static int firstInvalid(byte[] bytes, int from, int to) {
+        int i = from;
+        while (i < to) {
+            int b = bytes[i];
+            if (b >= 0) {
+                i++;
+                continue;
+            }
+            b &= 0xFF;
+            int needed;
+            int min = 0x80;
+            int max = 0xBF;
+            if (b >= 0xC2 && b <= 0xDF) {
+                needed = 1;
+            } else if (b >= 0xE0 && b <= 0xEF) {
+                needed = 2;
+                if (b == 0xE0) {
+                    min = 0xA0;
+                } else if (b == 0xED) {
+                    max = 0x9F;
+                }
+            } else if (b >= 0xF0 && b <= 0xF4) {
+                needed = 3;
+                if (b == 0xF0) {
+                    min = 0x90;
+                } else if (b == 0xF4) {
+                    max = 0x8F;
+                }
+            } else {
+                return i;
+            }
+            if (i + needed >= to) {
+                return i; // truncated sequence
+            }
+            int second = bytes[i + 1] & 0xFF;
+            if (second < min || second > max) {
+                return i;
+            }
+            for (int k = 2; k <= needed; k++) {
+                if ((bytes[i + k] & 0xC0) != 0x80) {
+                    return i;
+                }
+            }
+            i += needed + 1;
+        }
+        return -1;
+    }
+}
