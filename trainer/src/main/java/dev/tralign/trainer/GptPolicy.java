@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 import dev.tralign.trainer.checkpoint.CheckpointFile;
 import dev.tralign.trainer.checkpoint.ParameterTensors;
 import dev.tralign.trainer.model.Autograd;
@@ -115,72 +114,83 @@ final class GptPolicy implements Policy {
 
     @Override
     public int[][] sample(List<int[]> prompts, SamplingConfig cfg, long seed) {
+        int[][] out = new int[prompts.size()][];
+        for (int start = 0; start < prompts.size(); start += MAX_ROWS_PER_FORWARD) {
+            int end = Math.min(prompts.size(), start + MAX_ROWS_PER_FORWARD);
+            int[][] chunk = sampleChunk(prompts.subList(start, end), start, cfg, seed);
+            System.arraycopy(chunk, 0, out, start, chunk.length);
+        }
+        return out;
+    }
+
+    /**
+     * Incremental decoding with a key/value cache: one prefill of the prompts, then one single-token forward per
+     * new token. Row {@code firstRow + r} draws from its own generator, so chunking does not change results.
+     */
+    private int[][] sampleChunk(List<int[]> prompts, int firstRow, SamplingConfig cfg, long seed) {
         int maxLen = model.config().maxSeqLen();
         int vocab = model.config().vocabSize();
         int rows = prompts.size();
-        int[][] sequences = new int[rows][];
         int[] promptLengths = new int[rows];
-        boolean[] done = new boolean[rows];
+        int width = 1;
         SplitMix64[] randoms = new SplitMix64[rows];
+        int[][] kept = new int[rows][];
         for (int r = 0; r < rows; r++) {
             int[] p = prompts.get(r);
             if (p.length == 0) {
-                throw new IllegalArgumentException("prompt " + r + " is empty: sampling needs at least one token "
-                        + "(e.g. BOS)");
+                throw new IllegalArgumentException("prompt " + (firstRow + r) + " is empty: sampling needs at least "
+                        + "one token (e.g. BOS)");
             }
             int keep = Math.min(p.length, maxLen - 1);
-            sequences[r] = Arrays.copyOfRange(p, p.length - keep, p.length);
+            kept[r] = Arrays.copyOfRange(p, p.length - keep, p.length);
             promptLengths[r] = keep;
-            randoms[r] = new SplitMix64(new SplitMix64(seed ^ (0x9e3779b97f4a7c15L * (r + 1))).nextLong());
+            width = Math.max(width, keep);
+            randoms[r] = new SplitMix64(new SplitMix64(seed ^ (0x9e3779b97f4a7c15L * (firstRow + r + 1))).nextLong());
         }
-        for (int generated = 0; generated < cfg.maxNewTokens(); generated++) {
-            List<Integer> active = new ArrayList<>();
-            for (int r = 0; r < rows; r++) {
-                if (!done[r] && sequences[r].length < maxLen) {
-                    active.add(r);
+        long[] ids = new long[rows * width];
+        for (int r = 0; r < rows; r++) {
+            for (int t = 0; t < kept[r].length; t++) {
+                ids[r * width + t] = kept[r][t];
+            }
+        }
+        int finalWidth = width;
+        List<List<Integer>> generated = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            generated.add(new ArrayList<>());
+        }
+        Autograd.withGrad(false, () -> {
+            float[][] logits = new float[1][];
+            try (GptModel.DecodeCache cache = model.prefill(params, ids, promptLengths, finalWidth, logits)) {
+                boolean[] done = new boolean[rows];
+                int[] last = new int[rows];
+                for (int s = 0; s < cfg.maxNewTokens(); s++) {
+                    if (s > 0) {
+                        logits[0] = cache.next(last);
+                    }
+                    boolean any = false;
+                    for (int r = 0; r < rows; r++) {
+                        if (done[r] || promptLengths[r] + s >= maxLen) {
+                            done[r] = true;
+                            continue;
+                        }
+                        int token = TokenSampler.choose(logits[0], r * vocab, vocab, cfg, randoms[r]);
+                        generated.get(r).add(token);
+                        last[r] = token;
+                        done[r] = token == cfg.eosId();
+                        any |= !done[r];
+                    }
+                    if (!any) {
+                        break;
+                    }
                 }
             }
-            if (active.isEmpty()) {
-                break;
-            }
-            float[] lastLogits = lastPositionLogits(active, sequences);
-            for (int a = 0; a < active.size(); a++) {
-                int r = active.get(a);
-                int token = TokenSampler.choose(lastLogits, a * vocab, vocab, cfg, randoms[r]);
-                int[] grown = Arrays.copyOf(sequences[r], sequences[r].length + 1);
-                grown[grown.length - 1] = token;
-                sequences[r] = grown;
-                done[r] = token == cfg.eosId();
-            }
-        }
-        int[][] completions = new int[rows][];
-        for (int r = 0; r < rows; r++) {
-            completions[r] = Arrays.copyOfRange(sequences[r], promptLengths[r], sequences[r].length);
-        }
-        return completions;
-    }
-
-    /** Logits at each active row's last position, concatenated [A * V]. */
-    private float[] lastPositionLogits(List<Integer> active, int[][] sequences) {
-        int vocab = model.config().vocabSize();
-        int width = active.stream().mapToInt(r -> sequences[r].length).max().orElseThrow();
-        long[] ids = new long[active.size() * width];
-        long[] last = new long[active.size() * vocab];
-        for (int a = 0; a < active.size(); a++) {
-            int[] seq = sequences[active.get(a)];
-            for (int t = 0; t < seq.length; t++) {
-                ids[a * width + t] = seq[t];
-            }
-            Arrays.fill(last, a * vocab, (a + 1) * vocab, seq.length - 1);
-        }
-        return Autograd.withGrad(false, () -> {
-            try (NDManager step = model.newStepManager(); NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                NDArray idArray = step.create(ids, new Shape(active.size(), width));
-                NDArray index = step.create(last, new Shape(active.size(), 1, vocab));
-                return model.logits(params, idArray).gather(index, 1).toFloatArray();
-            }
+            return null;
         });
+        int[][] out = new int[rows][];
+        for (int r = 0; r < rows; r++) {
+            out[r] = generated.get(r).stream().mapToInt(Integer::intValue).toArray();
+        }
+        return out;
     }
 
     @Override

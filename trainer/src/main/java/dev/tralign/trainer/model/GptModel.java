@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -12,13 +13,16 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import java.util.Arrays;
 
 /**
  * The causal decoder as a pure function of a {@link ParameterSet} and token ids, written with DJL's functional
  * ops (DJL has no causal decoder block). Pre-LN blocks:
  * {@code x += proj(attn(ln1(x)))}, {@code x += out(gelu(fc(ln2(x))))}; then {@code head(ln(x))}.
- * The same instance serves the policy and the reference (they differ only in the parameter set passed in),
- * and may be used from several threads at once.
+ * Every forward is an "extension": a chunk of tokens attending to optional cached keys/values of a prefix and
+ * causally to itself. A plain forward has no prefix; the pair forward runs the shared prompt once and extends it
+ * with chosen and rejected; sampling extends a key/value cache one token at a time.
+ * The same instance serves the policy and the reference and may be used from several threads at once.
  */
 public final class GptModel implements AutoCloseable {
 
@@ -53,27 +57,30 @@ public final class GptModel implements AutoCloseable {
         return manager.newSubManager();
     }
 
-    /** Next-token logits [N, W, V] for input ids [N, W] (int64). */
-    public NDArray logits(ParameterSet p, NDArray ids) {
-        long n = ids.getShape().get(0);
-        long w = ids.getShape().get(1);
-        if (w > config.maxSeqLen()) {
-            throw new IllegalArgumentException("sequence of " + w + " positions exceeds maxSeqLen " + config.maxSeqLen());
-        }
-        NDArray x = Embedding.embedding(ids, p.get("tok.weight"), SparseFormat.DENSE).singletonOrThrow()
-                .add(p.get("pos.weight").get(new NDIndex("0:{}", w)));
-        NDArray mask = causalMask.get(new NDIndex("0:{}, 0:{}", w, w));
-        for (int i = 0; i < config.layers(); i++) {
-            x = block(p, "blocks." + i + ".", x, mask, n, w);
-        }
-        NDArray h = layerNorm(x, p, "ln");
-        return linear(h, p, "head");
+    /** Hidden states of a chunk and the keys/values it attended to (prefix + own), per layer [N, H, S + W, d]. */
+    private record Chunk(NDArray hidden, NDArray[] keys, NDArray[] values) {
     }
 
-    private NDArray block(ParameterSet p, String prefix, NDArray x, NDArray mask, long n, long w) {
-        NDArray[] qkv = projections(p, prefix, x, n, w);
-        x = x.add(linear(attend(qkv[0], qkv[1], qkv[2], mask, n, w), p, prefix + "proj"));
-        return mlp(p, prefix, x);
+    /**
+     * Runs embedded inputs {@code x} [N, W, E] through every block. Queries attend to {@code prefixKeys/Values}
+     * (per layer [N, H, S, d], or null) followed by the chunk's own keys, under the additive {@code mask}
+     * (broadcastable to [N, H, W, S + W]).
+     */
+    private Chunk extend(ParameterSet p, NDArray x, NDArray[] prefixKeys, NDArray[] prefixValues, NDArray mask,
+            long n, long w) {
+        NDArray[] keys = new NDArray[config.layers()];
+        NDArray[] values = new NDArray[config.layers()];
+        for (int i = 0; i < config.layers(); i++) {
+            String prefix = "blocks." + i + ".";
+            NDArray[] qkv = projections(p, prefix, x, n, w);
+            NDArray k = prefixKeys == null ? qkv[1] : NDArrays.concat(new NDList(prefixKeys[i], qkv[1]), 2);
+            NDArray v = prefixValues == null ? qkv[2] : NDArrays.concat(new NDList(prefixValues[i], qkv[2]), 2);
+            keys[i] = k;
+            values[i] = v;
+            x = x.add(linear(attend(qkv[0], k, v, mask, n, w), p, prefix + "proj"));
+            x = mlp(p, prefix, x);
+        }
+        return new Chunk(x, keys, values);
     }
 
     /** q (pre-scaled by 1/sqrt(d)), k, v as [N, H, W, d]. */
@@ -81,7 +88,7 @@ public final class GptModel implements AutoCloseable {
         int heads = config.heads();
         int d = config.headDim();
         var parts = linear(layerNorm(x, p, prefix + "ln1"), p, prefix + "qkv").split(3, 2);
-        // Scale q instead of the [N,H,W,W] scores: same math, W/d times fewer multiplications.
+        // Scale q instead of the [N,H,W,S] scores: same math, fewer multiplications.
         NDArray q = parts.get(0).mul(1.0 / Math.sqrt(d)).reshape(n, w, heads, d).transpose(0, 2, 1, 3);
         NDArray k = parts.get(1).reshape(n, w, heads, d).transpose(0, 2, 1, 3);
         NDArray v = parts.get(2).reshape(n, w, heads, d).transpose(0, 2, 1, 3);
@@ -99,54 +106,34 @@ public final class GptModel implements AutoCloseable {
         return x.add(linear(hidden, p, prefix + "out"));
     }
 
-    /**
-     * Summed completion log-probs of B pairs [2B] (chosen rows, then rejected), computing each shared prompt once:
-     * the prompt block runs as usual; the completion block attends to its prompt's keys and values (shared by
-     * chosen and rejected) and to itself causally. Same result as {@link #sequenceLogProbs} on prompt+completion
-     * rows, with about a quarter fewer token-positions when prompt and completions are equally long.
-     */
-    public NDArray pairLogProbs(ParameterSet p, PairBatch b, NDManager m) {
-        long pairs = b.pairs();
-        long rows = 2 * pairs;
-        long pw = b.promptWidth();
-        long w = b.completionWidth();
-        int e = config.embedDim();
-        NDArray tok = p.get("tok.weight");
-        NDArray pos = p.get("pos.weight");
-        NDArray promptIds = m.create(b.promptIds(), new Shape(pairs, pw));
-        NDArray xp = Embedding.embedding(promptIds, tok, SparseFormat.DENSE).singletonOrThrow()
-                .add(pos.get(new NDIndex("0:{}", pw)));
-        NDArray xc = Embedding.embedding(m.create(b.completionIds(), new Shape(rows, w)), tok, SparseFormat.DENSE)
-                .singletonOrThrow().add(Embedding.embedding(m.create(b.completionPositions(), new Shape(rows, w)),
-                        pos, SparseFormat.DENSE).singletonOrThrow());
-        NDArray promptMask = causalMask.get(new NDIndex("0:{}, 0:{}", pw, pw));
-        NDArray completionMask = m.create(b.attentionMask(), new Shape(rows, 1, w, pw + w));
-        for (int i = 0; i < config.layers(); i++) {
-            String prefix = "blocks." + i + ".";
-            NDArray[] prompt = projections(p, prefix, xp, pairs, pw);
-            NDArray[] completion = projections(p, prefix, xc, rows, w);
-            NDArray k = NDArrays.concat(new NDList(NDArrays.concat(new NDList(prompt[1], prompt[1]), 0),
-                    completion[1]), 2);
-            NDArray v = NDArrays.concat(new NDList(NDArrays.concat(new NDList(prompt[2], prompt[2]), 0),
-                    completion[2]), 2);
-            NDArray yp = attend(prompt[0], prompt[1], prompt[2], promptMask, pairs, pw);
-            NDArray yc = attend(completion[0], k, v, completionMask, rows, w);
-            xp = mlp(p, prefix, xp.add(linear(yp, p, prefix + "proj")));
-            xc = mlp(p, prefix, xc.add(linear(yc, p, prefix + "proj")));
+    private NDArray head(ParameterSet p, NDArray hidden) {
+        return linear(layerNorm(hidden, p, "ln"), p, "head");
+    }
+
+    /** Token embeddings plus the positions 0..W-1. */
+    private NDArray embedFromStart(ParameterSet p, NDArray ids, long w) {
+        return Embedding.embedding(ids, p.get("tok.weight"), SparseFormat.DENSE).singletonOrThrow()
+                .add(p.get("pos.weight").get(new NDIndex("0:{}", w)));
+    }
+
+    /** Token embeddings plus explicit per-token positions (same shape as ids). */
+    private NDArray embedAt(ParameterSet p, NDArray ids, NDArray positions) {
+        return Embedding.embedding(ids, p.get("tok.weight"), SparseFormat.DENSE).singletonOrThrow()
+                .add(Embedding.embedding(positions, p.get("pos.weight"), SparseFormat.DENSE).singletonOrThrow());
+    }
+
+    private NDArray causal(long w) {
+        return causalMask.get(new NDIndex("0:{}, 0:{}", w, w));
+    }
+
+    /** Next-token logits [N, W, V] for input ids [N, W] (int64). */
+    public NDArray logits(ParameterSet p, NDArray ids) {
+        long n = ids.getShape().get(0);
+        long w = ids.getShape().get(1);
+        if (w > config.maxSeqLen()) {
+            throw new IllegalArgumentException("sequence of " + w + " positions exceeds maxSeqLen " + config.maxSeqLen());
         }
-        long[] lastIndex = new long[Math.toIntExact(pairs * e)];
-        for (int i = 0; i < pairs; i++) {
-            java.util.Arrays.fill(lastIndex, i * e, (i + 1) * e, b.promptLast()[i]);
-        }
-        NDArray last = xp.gather(m.create(lastIndex, new Shape(pairs, 1, e)), 1);
-        NDArray firstLogProbs = linear(layerNorm(last, p, "ln"), p, "head").logSoftmax(2).squeeze(1)
-                .gather(m.create(b.firstTargets(), new Shape(pairs, 2)), 1)
-                .mul(m.create(b.firstMask(), new Shape(pairs, 2)));
-        NDArray first = firstLogProbs.transpose(1, 0).reshape(rows);
-        NDArray rest = linear(layerNorm(xc, p, "ln"), p, "head").logSoftmax(2)
-                .gather(m.create(b.completionTargets(), new Shape(rows, w)).expandDims(2), 2).squeeze(2)
-                .mul(m.create(b.completionMask(), new Shape(rows, w))).sum(new int[] {1});
-        return first.add(rest);
+        return head(p, extend(p, embedFromStart(p, ids, w), null, null, causal(w), n, w).hidden());
     }
 
     /** log p(target_t | ids_{<=t}) for every position: [N, W]. */
@@ -169,6 +156,149 @@ public final class GptModel implements AutoCloseable {
             stepManager.create(batch.targetIds(), shape),
             stepManager.create(batch.completionMask(), shape)
         };
+    }
+
+    /**
+     * Summed completion log-probs of B pairs [2B] (chosen rows, then rejected), computing each shared prompt once:
+     * the prompt chunk runs alone; the completion chunk extends it, attending to its prompt's keys and values
+     * (shared by chosen and rejected) and causally to itself. Same result as {@link #sequenceLogProbs} on
+     * prompt+completion rows, with about a quarter fewer token positions when prompt and completions are equally
+     * long.
+     */
+    public NDArray pairLogProbs(ParameterSet p, PairBatch b, NDManager m) {
+        long pairs = b.pairs();
+        long rows = 2 * pairs;
+        long pw = b.promptWidth();
+        long w = b.completionWidth();
+        Chunk prompt = extend(p, embedFromStart(p, m.create(b.promptIds(), new Shape(pairs, pw)), pw), null, null,
+                causal(pw), pairs, pw);
+        NDArray[] keys = new NDArray[config.layers()];
+        NDArray[] values = new NDArray[config.layers()];
+        for (int i = 0; i < config.layers(); i++) {
+            keys[i] = NDArrays.concat(new NDList(prompt.keys()[i], prompt.keys()[i]), 0);
+            values[i] = NDArrays.concat(new NDList(prompt.values()[i], prompt.values()[i]), 0);
+        }
+        NDArray xc = embedAt(p, m.create(b.completionIds(), new Shape(rows, w)),
+                m.create(b.completionPositions(), new Shape(rows, w)));
+        Chunk completion = extend(p, xc, keys, values, m.create(b.attentionMask(), new Shape(rows, 1, w, pw + w)),
+                rows, w);
+
+        NDArray last = gatherPositions(prompt.hidden(), b.promptLast(), m);
+        NDArray firstLogProbs = head(p, last).logSoftmax(2).squeeze(1)
+                .gather(m.create(b.firstTargets(), new Shape(pairs, 2)), 1)
+                .mul(m.create(b.firstMask(), new Shape(pairs, 2)));
+        NDArray first = firstLogProbs.transpose(1, 0).reshape(rows);
+        NDArray rest = head(p, completion.hidden()).logSoftmax(2)
+                .gather(m.create(b.completionTargets(), new Shape(rows, w)).expandDims(2), 2).squeeze(2)
+                .mul(m.create(b.completionMask(), new Shape(rows, w))).sum(new int[] {1});
+        return first.add(rest);
+    }
+
+    /** hidden[r, positions[r], :] as [N, 1, E]. */
+    private NDArray gatherPositions(NDArray hidden, long[] positions, NDManager m) {
+        int e = config.embedDim();
+        long[] index = new long[positions.length * e];
+        for (int i = 0; i < positions.length; i++) {
+            Arrays.fill(index, i * e, (i + 1) * e, positions[i]);
+        }
+        return hidden.gather(m.create(index, new Shape(positions.length, 1, e)), 1);
+    }
+
+    /**
+     * Key/value cache for incremental decoding of a batch of prompts. Close it to free the cached arrays.
+     * Not thread-safe; call with grad mode off.
+     */
+    public final class DecodeCache implements AutoCloseable {
+
+        private final ParameterSet params;
+        private final NDManager m;
+        private final int rows;
+        private final int promptWidth;
+        private final int[] promptLengths;
+        private NDArray[] keys;
+        private NDArray[] values;
+        private int generated;
+
+        private DecodeCache(ParameterSet params, int rows, int promptWidth, int[] promptLengths) {
+            this.params = params;
+            this.m = manager.newSubManager();
+            this.rows = rows;
+            this.promptWidth = promptWidth;
+            this.promptLengths = promptLengths;
+        }
+
+        /** Logits [rows * V] for the token that follows {@code tokens} (one per row, appended to the cache). */
+        public float[] next(int[] tokens) {
+            long[] ids = new long[rows];
+            long[] positions = new long[rows];
+            for (int r = 0; r < rows; r++) {
+                ids[r] = tokens[r];
+                positions[r] = Math.min(promptLengths[r] + generated, config.maxSeqLen() - 1);
+            }
+            int keysSoFar = promptWidth + generated;
+            float[] mask = new float[rows * (keysSoFar + 1)];
+            for (int r = 0; r < rows; r++) {
+                Arrays.fill(mask, r * (keysSoFar + 1) + promptLengths[r], r * (keysSoFar + 1) + promptWidth,
+                        Float.NEGATIVE_INFINITY);
+            }
+            generated++;
+            try (NDManager step = m.newSubManager()) {
+                NDArray x = embedAt(params, step.create(ids, new Shape(rows, 1)),
+                        step.create(positions, new Shape(rows, 1)));
+                Chunk chunk = extend(params, x, keys, values,
+                        step.create(mask, new Shape(rows, 1, 1, keysSoFar + 1)), rows, 1);
+                float[] logits = head(params, chunk.hidden()).toFloatArray();
+                append(chunk);
+                return logits;
+            }
+        }
+
+        /** The chunk's keys already include the prefix: they replace the cache, the old arrays are freed. */
+        private void append(Chunk chunk) {
+            for (int i = 0; i < keys.length; i++) {
+                keys[i].close();
+                values[i].close();
+                keys[i] = keep(chunk.keys()[i]);
+                values[i] = keep(chunk.values()[i]);
+            }
+        }
+
+        private NDArray keep(NDArray a) {
+            a.attach(m);
+            NDScope.unregister(a);
+            return a;
+        }
+
+        @Override
+        public void close() {
+            m.close();
+        }
+    }
+
+    /**
+     * Runs the prompts (right padded to {@code promptWidth}, real lengths {@code promptLengths}) and returns a cache
+     * plus, in {@code firstLogits}, the logits [rows * V] of the first new token of each row.
+     */
+    public DecodeCache prefill(ParameterSet p, long[] promptIds, int[] promptLengths, int promptWidth,
+            float[][] firstLogits) {
+        int rows = promptLengths.length;
+        DecodeCache cache = new DecodeCache(p, rows, promptWidth, promptLengths);
+        try (NDManager step = cache.m.newSubManager()) {
+            NDArray ids = step.create(promptIds, new Shape(rows, promptWidth));
+            Chunk chunk = extend(p, embedFromStart(p, ids, promptWidth), null, null, causal(promptWidth), rows,
+                    promptWidth);
+            long[] last = new long[rows];
+            for (int r = 0; r < rows; r++) {
+                last[r] = promptLengths[r] - 1;
+            }
+            firstLogits[0] = head(p, gatherPositions(chunk.hidden(), last, step)).toFloatArray();
+            cache.keys = Arrays.stream(chunk.keys()).map(cache::keep).toArray(NDArray[]::new);
+            cache.values = Arrays.stream(chunk.values()).map(cache::keep).toArray(NDArray[]::new);
+            return cache;
+        } catch (RuntimeException e) {
+            cache.close();
+            throw e;
+        }
     }
 
     private static NDArray linear(NDArray x, ParameterSet p, String name) {

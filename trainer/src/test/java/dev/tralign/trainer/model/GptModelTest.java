@@ -57,4 +57,40 @@ class GptModelTest {
             assertThat(a.get("head.bias").toFloatArray()).containsOnly(0f);
         }
     }
+
+    @Test
+    void cachedDecodingGivesTheLogitsOfAFullForward() {
+        int[][] prompts = {{1, 2, 3}, {4}};
+        int[][] continuations = {{5, 6, 7}, {8, 9, 10}};
+        int v = SHAPE.vocabSize();
+        try (GptModel model = new GptModel(SHAPE, Device.cpu());
+                ParameterSet params = ParameterSet.initialise(SHAPE, 5, Device.cpu());
+                NDManager m = NDManager.newBaseManager()) {
+            long[] ids = {1, 2, 3, 4, 0, 0};
+            float[][] first = new float[1][];
+            float[][] steps = new float[3][];
+            try (GptModel.DecodeCache cache = model.prefill(params, ids, new int[] {3, 1}, 3, first)) {
+                steps[0] = first[0];
+                steps[1] = cache.next(new int[] {5, 8});
+                steps[2] = cache.next(new int[] {6, 9});
+            }
+            for (int r = 0; r < 2; r++) {
+                int[] p = prompts[r];
+                long[] full = new long[p.length + 2];
+                for (int t = 0; t < p.length; t++) {
+                    full[t] = p[t];
+                }
+                full[p.length] = continuations[r][0];
+                full[p.length + 1] = continuations[r][1];
+                float[] logits = model.logits(params, m.create(full, new Shape(1, full.length))).toFloatArray();
+                for (int s = 0; s < 3; s++) {
+                    int position = p.length - 1 + s;
+                    for (int k = 0; k < v; k++) {
+                        assertThat((double) steps[s][r * v + k]).as("row %d step %d", r, s)
+                                .isCloseTo(logits[position * v + k], Offset.offset(1e-5));
+                    }
+                }
+            }
+        }
+    }
 }
