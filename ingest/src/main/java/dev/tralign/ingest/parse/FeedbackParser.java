@@ -251,19 +251,20 @@ public final class FeedbackParser {
                     + "); it must be a JSON string; quote it");
         }
         String raw = value.textValue();
-        int surrogate = TextRules.firstLoneSurrogate(raw);
+        TextRules.Scan scan = TextRules.scan(raw);
+        int surrogate = scan.loneSurrogate();
         if (surrogate >= 0) {
             throw new InvalidRecord(ErrorClass.INVALID_UTF8, displayName, "field '" + displayName
                     + "' holds a lone surrogate (\\u" + Integer.toHexString(raw.charAt(surrogate))
                     + ") at character " + surrogate + ", which is not valid Unicode; fix the escape sequence");
         }
-        int bytes = TextRules.utf8Length(raw);
+        int bytes = scan.utf8Length();
         if (bytes > limits.maxTextBytes()) {
             throw new InvalidRecord(ErrorClass.TOO_LARGE, displayName, "field '" + displayName + "' is " + bytes
                     + " bytes, over the limit of " + limits.maxTextBytes() + " (--max-text-bytes); shorten it or raise "
                     + "the limit");
         }
-        String text = TextRules.normalise(raw);
+        String text = TextRules.normalise(raw, scan);
         requireNonBlank(text, displayName);
         return text;
     }

@@ -112,6 +112,7 @@ class FileImporterIT {
             ImportSummary rerun = new FileImporter(stack.bootstrapServers(), topics, IngestLimits.DEFAULTS, progress)
                     .importFiles(List.of(HH), Format.AUTO);
 
+            System.out.println(rerun.render());
             assertThat(rerun.accepted()).isEqualTo(expected.size());
             assertThat(rerun.deadLettered()).isEqualTo(rejected.size());
             assertThat(rerun.accepted() + rerun.duplicates() + rerun.deadLettered()).isEqualTo(2312);
