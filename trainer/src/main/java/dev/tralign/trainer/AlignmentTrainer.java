@@ -183,6 +183,7 @@ public final class AlignmentTrainer implements AutoCloseable {
                     + (config.lossType() == LossType.KTO ? "stepFeedback" : "stepSft"));
         }
         requireNonEmpty(pairs, "pairs");
+        TokenIds.requirePairs(pairs, modelConfig.vocabSize());
         int b = pairs.size();
         PairForward forward = pairForward(pairs);
         Future<float[]> referenceLogProbs = referenceWorker.submit(() -> noGrad(sm -> forward.logProbs(reference, sm)));
@@ -239,6 +240,7 @@ public final class AlignmentTrainer implements AutoCloseable {
                     : "stepPairs"));
         }
         requireNonEmpty(feedback, "feedback");
+        TokenIds.requireFeedback(feedback, modelConfig.vocabSize());
         int b = feedback.size();
         if (b < 2) {
             throw new IllegalArgumentException("KTO needs at least 2 examples per micro-batch (the KL reference point "
@@ -281,6 +283,7 @@ public final class AlignmentTrainer implements AutoCloseable {
                     + config.lossType().trlName() + ": build the SFT trainer with lossType(LossType.SFT)");
         }
         requireNonEmpty(examples, "examples");
+        TokenIds.requireExamples(examples, modelConfig.vocabSize());
         SequenceBatch batch = collator.collate(examples.stream().map(TokenizedExample::prompt).toList(),
                 examples.stream().map(TokenizedExample::completion).toList());
         int scored = 0;

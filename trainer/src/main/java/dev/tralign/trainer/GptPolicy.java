@@ -35,10 +35,10 @@ final class GptPolicy implements Policy {
         this.collator = new SequenceCollator(model.config().maxSeqLen(), 0);
     }
 
-    static GptPolicy load(Path checkpoint) {
+    static GptPolicy load(Path checkpoint, String deviceName) {
         CheckpointFile.Contents contents = CheckpointFile.read(checkpoint, Set.of("policy"));
         ModelConfig config = contents.header().model();
-        Device device = Device.fromName(contents.header().training().device());
+        Device device = Device.fromName(deviceName);
         GptModel model = new GptModel(config, device);
         try {
             ParameterSet params = ParameterTensors.toParameterSet("policy", contents.group("policy"), config, device);
@@ -96,6 +96,7 @@ final class GptPolicy implements Policy {
     }
 
     private void forEachChunk(List<TokenizedExample> examples, ChunkConsumer consumer) {
+        TokenIds.requireExamples(examples, model.config().vocabSize());
         for (int start = 0; start < examples.size(); start += MAX_ROWS_PER_FORWARD) {
             List<TokenizedExample> chunk = examples.subList(start, Math.min(examples.size(),
                     start + MAX_ROWS_PER_FORWARD));
@@ -114,6 +115,7 @@ final class GptPolicy implements Policy {
 
     @Override
     public int[][] sample(List<int[]> prompts, SamplingConfig cfg, long seed) {
+        TokenIds.requirePrompts(prompts, model.config().vocabSize());
         int[][] out = new int[prompts.size()][];
         for (int start = 0; start < prompts.size(); start += MAX_ROWS_PER_FORWARD) {
             int end = Math.min(prompts.size(), start + MAX_ROWS_PER_FORWARD);

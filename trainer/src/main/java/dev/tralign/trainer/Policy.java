@@ -6,14 +6,19 @@ import java.util.List;
 
 /**
  * A language model one can score and sample from: the trainer's live policy ({@link AlignmentTrainer#policy()})
- * or the policy weights of a checkpoint ({@link #load}). Calls run without gradients. Not safe for concurrent use
- * with training steps of the same trainer.
+ * or the policy weights of a checkpoint ({@link #load}). Calls run without gradients. A loaded policy may be used
+ * from several threads at once; a trainer's live policy must not be used while a training step runs.
  */
 public interface Policy extends AutoCloseable {
 
-    /** Loads the policy weights of a checkpoint written by {@link AlignmentTrainer#saveCheckpoint}. */
+    /** Loads the policy weights of a checkpoint written by {@link AlignmentTrainer#saveCheckpoint}, on the CPU. */
     static Policy load(Path checkpoint) {
-        return GptPolicy.load(checkpoint);
+        return GptPolicy.load(checkpoint, "cpu");
+    }
+
+    /** Loads the policy weights of a checkpoint onto {@code device} ("cpu", "gpu", "gpu1", ...). */
+    static Policy load(Path checkpoint, String device) {
+        return GptPolicy.load(checkpoint, device);
     }
 
     ModelConfig config();

@@ -44,6 +44,35 @@ class AlignmentTrainerTest {
     }
 
     @Test
+    void outOfVocabularyIdsAreRejectedNamingTheExample() {
+        try (AlignmentTrainer trainer = AlignmentTrainer.create(TinyData.SHAPE, TinyData.dpo().build())) {
+            List<TokenizedPair> bad = List.of(new TokenizedPair("bad-pair", new int[] {1}, new int[] {2, 16},
+                    new int[] {3}));
+            assertThatThrownBy(() -> trainer.stepPairs(bad)).hasMessageContaining("bad-pair")
+                    .hasMessageContaining("chosen token 1 is id 16");
+            assertThat(trainer.step()).isZero();
+            assertThatThrownBy(() -> trainer.policy().sample(List.of(new int[] {-1}), SamplingConfig.greedy(2, -1), 0))
+                    .hasMessageContaining("outside the model's vocabulary");
+        }
+    }
+
+    @Test
+    void aDivergedLossThrowsAndLeavesTheStepCountAlone() {
+        TrainingConfig explosive = TinyData.dpo().learningRate(1e30).maxGradNorm(0).build();
+        try (AlignmentTrainer trainer = AlignmentTrainer.create(TinyData.SHAPE, explosive)) {
+            List<TokenizedPair> pairs = TinyData.pairs(4, 4);
+            trainer.stepPairs(pairs);
+            assertThatThrownBy(() -> {
+                for (int i = 0; i < 5; i++) {
+                    trainer.stepPairs(pairs);
+                }
+            }).isInstanceOf(TrainingDivergedException.class).hasMessageContaining("learningRate");
+            long stepAtFailure = trainer.step();
+            assertThat(stepAtFailure).isBetween(1L, 5L);
+        }
+    }
+
+    @Test
     void stepPairsRejectsAnUnpairedLossType() {
         try (AlignmentTrainer trainer = AlignmentTrainer.create(TinyData.SHAPE,
                 TinyData.dpo().lossType(LossType.KTO).build())) {
