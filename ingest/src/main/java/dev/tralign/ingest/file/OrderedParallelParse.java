@@ -15,8 +15,9 @@ import java.util.function.Supplier;
 /**
  * Runs parse (and serialize) tasks in batches on a small pool while the calling thread keeps reading, and hands
  * the results downstream on the calling thread in input order. Order matters: duplicate detection and the
- * progress position must follow the file. At most {@code 2 * threads} batches are in flight, so memory stays
- * bounded.
+ * progress position must follow the file. At most {@code 16 * threads} batches are in flight, so memory stays
+ * bounded (~1-2 MB per batch of HH-sized records) while the parsers can run ahead through a transaction commit,
+ * during which the calling thread waits for the broker.
  *
  * @param <R> what the serializer makes of an outcome
  */
@@ -44,7 +45,7 @@ final class OrderedParallelParse<R> implements AutoCloseable {
             return thread;
         });
         this.batchSize = batchSize;
-        this.maxBatchesInFlight = 2 * threads;
+        this.maxBatchesInFlight = 16 * threads;
         this.serializer = serializer;
         this.downstream = downstream;
         this.batch = new ArrayList<>(batchSize);
