@@ -31,7 +31,6 @@ public final class FeedbackParser {
     /** The documentation every reason points to. */
     public static final String DOCS = "see docs/ingest.md";
 
-    private static final Set<String> OPTIONAL_FIELDS = Set.of("annotator", "score_chosen", "score_rejected");
     private static final Map<Format, Set<String>> KNOWN_FIELDS = Map.of(
             Format.PREFERENCE, Set.of("prompt", "chosen", "rejected"),
             Format.CONVERSATIONAL, Set.of("prompt", "chosen", "rejected"),
@@ -297,16 +296,14 @@ public final class FeedbackParser {
         Set<String> known = KNOWN_FIELDS.get(recordFormat);
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
-            if (known.contains(field.getKey()) || (OPTIONAL_FIELDS.contains(field.getKey())
-                    && !field.getValue().isContainerNode())) {
-                if (!known.contains(field.getKey()) && !field.getKey().equals("annotator")) {
-                    metadata.put(field.getKey(), field.getValue().asText());
-                }
-                continue;
-            }
+            String key = field.getKey();
             JsonNode value = field.getValue();
-            String text = value.isTextual() ? value.textValue() : value.toString();
-            metadata.put(field.getKey(), TextRules.firstLoneSurrogate(text) < 0 ? text : value.toString());
+            if (known.contains(key) || (key.equals("annotator") && value.isTextual())) {
+                continue; // becomes a field of the record
+            }
+            // Everything else is kept, score_chosen/score_rejected too (they also feed scoreMargin).
+            boolean plainText = value.isTextual() && TextRules.firstLoneSurrogate(value.textValue()) < 0;
+            metadata.put(key, plainText ? value.textValue() : value.toString());
         }
         metadata.put("ingest.format", recordFormat.optionName());
         metadata.put("ingest.origin", origin.describe());

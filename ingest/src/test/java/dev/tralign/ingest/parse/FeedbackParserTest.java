@@ -42,6 +42,7 @@ class FeedbackParserTest {
         assertThat(pair.getAnnotator()).isEqualTo("ann-1");
         assertThat(pair.getScoreMargin()).isEqualTo(2.5);
         assertThat(pair.getMetadata()).containsEntry("lang", "en").containsEntry("tags", "[\"x\",1]")
+                .containsEntry("score_chosen", "8.5").doesNotContainKey("annotator").doesNotContainKey("prompt")
                 .containsEntry("ingest.format", "preference").containsEntry("ingest.origin", "f.jsonl line 1");
     }
 
