@@ -14,7 +14,6 @@ import dev.tralign.schemas.avro.PreferencePair;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -294,8 +293,7 @@ public final class FeedbackParser {
     private static Map<String, String> metadata(JsonNode node, Format recordFormat, Origin origin) {
         Map<String, String> metadata = new LinkedHashMap<>();
         Set<String> known = KNOWN_FIELDS.get(recordFormat);
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
             String key = field.getKey();
             JsonNode value = field.getValue();
             if (known.contains(key) || (key.equals("annotator") && value.isTextual())) {
