@@ -48,6 +48,12 @@ public record WorldConfig(
         return new WorldConfig(seed, 24, 5, 4, 20, 0.08, 3, 3, 0.5, 0.5);
     }
 
+    /** A copy with another mean completion length (1/p) and sweet spot. */
+    public WorldConfig withShape(double newEndProbability, int newSweetSpot) {
+        return new WorldConfig(seed, vocabularySize, successorsPerToken, promptLength, maxCompletionLength,
+                newEndProbability, targetsPerPrompt, newSweetSpot, fluencyWeight, annotatorTemperature);
+    }
+
     public WorldConfig withSeed(long newSeed) {
         return new WorldConfig(newSeed, vocabularySize, successorsPerToken, promptLength, maxCompletionLength,
                 endProbability, targetsPerPrompt, sweetSpot, fluencyWeight, annotatorTemperature);

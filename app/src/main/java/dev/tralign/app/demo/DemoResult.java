@@ -1,0 +1,44 @@
+package dev.tralign.app.demo;
+
+import dev.tralign.evaluator.dashboard.WinRateStore;
+import dev.tralign.schemas.avro.WinRate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/** The demo's final table: per method, the best and the final checkpoint's win rate against SFT, with KL. */
+public record DemoResult(List<Row> rows) {
+
+    /** One method's summary. */
+    public record Row(String runId, String method, WinRate best, WinRate last, int checkpoints) {
+    }
+
+    static DemoResult of(Map<String, Method> runs, WinRateStore store) {
+        List<Row> rows = new ArrayList<>();
+        runs.forEach((runId, method) -> store.series(runId).filter(s -> !s.isEmpty()).ifPresent(series -> {
+            WinRate best = series.stream().max(Comparator.comparingDouble(WinRate::getWinRate)).orElseThrow();
+            WinRate last = series.stream().max(Comparator.comparingLong(WinRate::getStep)).orElseThrow();
+            rows.add(new Row(runId, method.name(), best, last, series.size()));
+        }));
+        return new DemoResult(List.copyOf(rows));
+    }
+
+    /** A plain-text table for the console. */
+    public String table() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%-13s | %-30s | %-30s%n", "method", "best: step  win% [95% CI]  KL",
+                "final: step  win% [95% CI]  KL"));
+        sb.append("-".repeat(79)).append('\n');
+        for (Row row : rows) {
+            sb.append(String.format("%-13s | %s | %s%n", row.method(), cell(row.best()), cell(row.last())));
+        }
+        sb.append("win% = gold-judge win rate against the SFT policy (ties half); KL = nats/sequence to SFT");
+        return sb.toString();
+    }
+
+    private static String cell(WinRate w) {
+        return String.format("%5d %5.1f [%4.1f,%4.1f] %5.1f", w.getStep(), w.getWinRate(), w.getWilsonLow(),
+                w.getWilsonHigh(), w.getKlToSft() == null ? Double.NaN : w.getKlToSft());
+    }
+}

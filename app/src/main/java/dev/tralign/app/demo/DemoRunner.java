@@ -1,0 +1,260 @@
+package dev.tralign.app.demo;
+
+import dev.tralign.app.world.SyntheticWorld;
+import dev.tralign.app.world.WorldConfig;
+import dev.tralign.evaluator.dashboard.DashboardServer;
+import dev.tralign.evaluator.dashboard.WinRateFeed;
+import dev.tralign.evaluator.dashboard.WinRateStore;
+import dev.tralign.evaluator.judge.GoldRewardJudge;
+import dev.tralign.evaluator.report.ReportWriter;
+import dev.tralign.evaluator.report.RunSeries;
+import dev.tralign.evaluator.stream.WinRateTopology;
+import dev.tralign.ingest.http.HttpIngestConfig;
+import dev.tralign.ingest.http.IngestHttpServer;
+import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.avro.WinRate;
+import dev.tralign.stack.EmbeddedStack;
+import dev.tralign.stack.StackOptions;
+import dev.tralign.trainer.Policy;
+import dev.tralign.trainer.service.RunSummary;
+import dev.tralign.trainer.service.TrainerService;
+import dev.tralign.trainer.service.config.RunConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The whole pipeline on the embedded default, in one process: embedded Kafka + registry, the synthetic world's
+ * annotators sending feedback through ingest's HTTP endpoint, an SFT policy, one training run per method on the same
+ * preference topic, the evaluator judging every checkpoint against the SFT baseline, the win-rate topology, a live
+ * dashboard, and a final table and report.
+ */
+public final class DemoRunner {
+
+    private final DemoSettings settings;
+    private final Consumer<String> out;
+
+    public DemoRunner(DemoSettings settings, Consumer<String> out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /** Runs the demo; returns the per-method summaries. */
+    public DemoResult run() throws Exception {
+        long started = System.nanoTime();
+        SyntheticWorld world = new SyntheticWorld(WorldConfig.defaults(settings.seed()));
+        WorldTokens tokens = new WorldTokens(world);
+        List<Method> methods = new ArrayList<>();
+        for (String name : settings.methods()) {
+            methods.add(Method.parse(name, settings.softTau(), settings.hardTau()));
+        }
+        Path work = settings.workDir();
+        Path runDir = work.resolve("run-" + System.currentTimeMillis());
+        Files.createDirectories(runDir);
+
+        stage(1, "starting Kafka (KRaft) and the schema registry");
+        EmbeddedStack stack = settings.bootstrap() == null ? EmbeddedStack.start(StackOptions.defaults()
+                .withDataDir(runDir.resolve("stack")).withKafkaPort(0).withRegistryPort(0)) : null;
+        String bootstrap = stack != null ? stack.bootstrapServers() : settings.bootstrap();
+        String registry = stack != null ? stack.registryUrl() : settings.registryUrl();
+        out.accept("  bootstrap " + bootstrap + ", registry " + registry);
+        String runPrefix = "demo-" + Long.toString(System.currentTimeMillis(), 36) + "-";
+        Map<String, Object> kafka = Map.of("bootstrap.servers", bootstrap, "schema.registry.url", registry);
+        WinRateStore store = new WinRateStore();
+        try (Topics topics = Topics.create(registry);
+                AutoCloseable stackCloser = stack != null ? stack : () -> { }) {
+            if (stack != null) {
+                stack.createTopics(topics);
+            }
+            try (KafkaStreams winRates = startWinRateTopology(topics, bootstrap, runDir);
+                    WinRateFeed feed = WinRateFeed.start(new HashMap<>(kafka), topics.winRates(), store);
+                    DashboardServer dashboard = DashboardServer.start("127.0.0.1", settings.dashboardPort(), store)) {
+                out.accept("  live dashboard: http://127.0.0.1:" + dashboard.port() + "/");
+
+                stage(2, "simulated annotators send " + settings.pairs() + " preference pairs through ingest (HTTP)");
+                int accepted;
+                try (IngestHttpServer ingest = IngestHttpServer.start(HttpIngestConfig.local(0, null), bootstrap,
+                        topics)) {
+                    accepted = new FeedbackSender(ingest.url()).send(world.preferencePairs(settings.pairs()),
+                            "simulated-bt");
+                }
+                long onTopic = awaitRecords(bootstrap, topics.preferences().name(), accepted, Duration.ofSeconds(60));
+                out.accept("  " + onTopic + " pairs on " + topics.preferences().name());
+
+                stage(3, "SFT policy (trained once per world, then cached)");
+                Path sft = new SftRecipe(world, tokens, SftRecipe.Settings.defaults().withSeed(settings.seed()))
+                        .checkpoint(work.resolve("cache"), line -> out.accept("  " + line));
+
+                stage(4, "training " + methods.size() + " runs; each checkpoint is judged against SFT as it lands");
+                Map<String, Method> runs = new LinkedHashMap<>();
+                try (Policy sftPolicy = Policy.load(sft)) {
+                    GoldEvaluation evaluation = new GoldEvaluation(tokens, sftPolicy,
+                            world.evalPrompts(settings.evalPrompts()), new GoldRewardJudge(world.goldReward()::reward),
+                            world.goldReward()::targetCount, settings.seed());
+                    try (CheckpointEvaluatorService evaluator = new CheckpointEvaluatorService(kafka, topics,
+                            evaluation, "gold", runPrefix + "evaluator", line -> out.accept("  " + line)).start()) {
+                        int expectedCheckpoints = 0;
+                        for (Method method : methods) {
+                            String runId = runPrefix + method.name();
+                            runs.put(runId, method);
+                            RunSummary summary = train(method, runId, sft, tokens, bootstrap, registry, runDir,
+                                    store);
+                            expectedCheckpoints += summary.checkpoints().size();
+                        }
+                        stage(5, "waiting for the evaluator to judge the last checkpoints");
+                        awaitEvaluations(evaluator, expectedCheckpoints, store, runs.keySet());
+                    }
+                }
+                stage(6, "results");
+                List<RunSeries> series = new ArrayList<>();
+                for (String runId : runs.keySet()) {
+                    store.series(runId).ifPresent(points -> series.addAll(RunSeries.fromWinRates(points)));
+                }
+                ReportWriter.Report report = ReportWriter.write(runDir.resolve("report"),
+                        "tralign demo: win rate against the SFT policy (gold judge)", series);
+                DemoResult result = DemoResult.of(runs, store);
+                out.accept(result.table());
+                out.accept("report:  " + report.html().toAbsolutePath());
+                out.accept("charts:  " + report.winRateByStepPng().toAbsolutePath() + ", "
+                        + report.winRateByKlPng().toAbsolutePath());
+                out.accept(String.format("demo finished in %.0f s", (System.nanoTime() - started) / 1e9));
+                return result;
+            }
+        }
+    }
+
+    private RunSummary train(Method method, String runId, Path sft, WorldTokens tokens, String bootstrap,
+            String registry, Path runDir, WinRateStore store) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("run.id", runId);
+        config.put("bootstrap.servers", bootstrap);
+        config.put("schema.registry.url", registry);
+        config.put("loss_type", method.lossType().name().toLowerCase(java.util.Locale.ROOT));
+        config.put("beta", Double.toString(settings.beta()));
+        config.put("sync_ref_model", Boolean.toString(method.trustRegion()));
+        if (method.trustRegion()) {
+            config.put("ref_model_mixup_alpha", Double.toString(method.alpha()));
+            config.put("ref_model_sync_steps", Integer.toString(method.tau()));
+        }
+        config.put("learning_rate", Double.toString(settings.learningRate()));
+        config.put("warmup_steps", "10");
+        config.put("max_grad_norm", "10");
+        config.put("batch_size", Integer.toString(settings.batchSize()));
+        config.put("mode", "bounded");
+        config.put("epochs", "1000");
+        config.put("max_steps", Integer.toString(settings.steps()));
+        config.put("checkpoint.every_steps", Integer.toString(settings.checkpointEvery()));
+        config.put("checkpoint.dir", runDir.resolve("checkpoints").toString());
+        config.put("log.every_steps", "1000000");
+        config.put("model.init", "sft:" + sft.toAbsolutePath());
+        config.put("tokenizer", "alphabet:" + tokens.tokenizer().alphabet());
+        config.put("seed", Long.toString(settings.seed()));
+        try (TrainerService trainer = new TrainerService(RunConfig.of(config))) {
+            long[] last = {0};
+            trainer.addProgressListener(step -> {
+                if (step.step() != last[0] && step.step() % 50 == 0) {
+                    last[0] = step.step();
+                    out.accept(String.format("  %-28s step %4d/%d  loss %.3f  margin %+.2f  %s", runId, step.step(),
+                            settings.steps(), step.loss(), step.metrics().getOrDefault("rewards/margins", Double.NaN),
+                            latest(store, runId)));
+                }
+            });
+            return trainer.run();
+        }
+    }
+
+    private static String latest(WinRateStore store, String runId) {
+        return store.series(runId).filter(s -> !s.isEmpty()).map(s -> {
+            WinRate w = s.get(s.size() - 1);
+            return String.format("| judged step %d: win %.1f%%, KL %.1f", w.getStep(), w.getWinRate(),
+                    w.getKlToSft() == null ? Double.NaN : w.getKlToSft());
+        }).orElse("");
+    }
+
+    private void awaitEvaluations(CheckpointEvaluatorService evaluator, int expected, WinRateStore store,
+            java.util.Collection<String> runIds) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (evaluator.failure() != null) {
+                throw new IllegalStateException("the evaluator failed: " + evaluator.failure().getMessage(),
+                        evaluator.failure());
+            }
+            long points = runIds.stream().mapToLong(id -> store.series(id).map(s -> s.stream()
+                    .filter(w -> w.getNTotal() == settings.evalPrompts()).count()).orElse(0L)).sum();
+            if (evaluator.evaluated() >= expected && points >= expected) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("timed out waiting for the evaluator: " + evaluator.evaluated() + " of "
+                + expected + " checkpoints judged");
+    }
+
+    private static long awaitRecords(String bootstrap, String topic, long expected, Duration timeout)
+            throws InterruptedException {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long count = 0;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (count < expected && System.nanoTime() < deadline) {
+                count += consumer.poll(Duration.ofMillis(200)).count();
+            }
+            if (count < expected) {
+                throw new IllegalStateException("only " + count + " of " + expected + " accepted pairs reached "
+                        + topic + " within " + timeout.toSeconds() + " s");
+            }
+            return count;
+        }
+    }
+
+    private KafkaStreams startWinRateTopology(Topics topics, String bootstrap, Path runDir) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "tralign-demo-win-rates-" + runDir.getFileName());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, runDir.resolve("streams").toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        KafkaStreams streams = new KafkaStreams(WinRateTopology.topology(topics), props);
+        streams.start();
+        return streams;
+    }
+
+    private void stage(int number, String what) {
+        out.accept("[" + number + "/6] " + what);
+    }
+
+    static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

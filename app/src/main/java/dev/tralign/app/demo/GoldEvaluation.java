@@ -1,0 +1,137 @@
+package dev.tralign.app.demo;
+
+import dev.tralign.evaluator.judge.Judge;
+import dev.tralign.evaluator.judge.Verdict;
+import dev.tralign.evaluator.kl.KlAccumulator;
+import dev.tralign.evaluator.kl.SampleLogProbs;
+import dev.tralign.evaluator.winrate.WinRateAccumulator;
+import dev.tralign.evaluator.winrate.WinRateStats;
+import dev.tralign.trainer.Policy;
+import dev.tralign.trainer.SamplingConfig;
+import dev.tralign.trainer.TokenizedExample;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleBiFunction;
+
+/**
+ * Judges a policy against the SFT baseline on a fixed set of eval prompts, and estimates its KL to the SFT policy from
+ * its own samples at temperature 1 (../shared/DESIGN.md section 6). The baseline's completions are sampled once and
+ * reused for every checkpoint, so checkpoints compare on the same prompts and the same baseline answers; the baseline
+ * is the SFT policy, never the moving reference.
+ */
+public final class GoldEvaluation {
+
+    private final WorldTokens tokens;
+    private final Policy sft;
+    private final List<String> prompts;
+    private final List<String> baseline;
+    private final Judge judge;
+    private final ToDoubleBiFunction<String, String> targetCount;
+    private final SamplingConfig sampling;
+    private final long seed;
+
+    /**
+     * @param targetCount a per-completion statistic reported beside the win rate (the world's target count)
+     */
+    public GoldEvaluation(WorldTokens tokens, Policy sft, List<String> prompts, Judge judge,
+            ToDoubleBiFunction<String, String> targetCount, long seed) {
+        this.tokens = tokens;
+        this.sft = sft;
+        this.seed = seed;
+        this.prompts = List.copyOf(prompts);
+        this.judge = judge;
+        this.targetCount = targetCount;
+        this.sampling = SamplingConfig.unbiased(tokens.maxNewTokens(), tokens.tokenizer().eosId());
+        this.baseline = decode(sft.sample(promptTokens(), sampling, seed ^ 0xBA5EL));
+    }
+
+    public List<String> prompts() {
+        return prompts;
+    }
+
+    /** The baseline's completion of each eval prompt. */
+    public List<String> baseline() {
+        return baseline;
+    }
+
+    /** Samples the policy on every eval prompt, judges each against the baseline, scores it under policy and SFT. */
+    public List<PromptOutcome> outcomes(Policy policy, long step) {
+        int[][] generated = policy.sample(promptTokens(), sampling, seed + 7919L * step);
+        List<TokenizedExample> scored = new ArrayList<>(prompts.size());
+        for (int i = 0; i < prompts.size(); i++) {
+            scored.add(new TokenizedExample("eval-" + i, tokens.prompt(prompts.get(i)), generated[i]));
+        }
+        double[] policyLogProbs = policy.completionLogProbs(scored);
+        double[] sftLogProbs = sft.completionLogProbs(scored);
+        List<PromptOutcome> outcomes = new ArrayList<>(prompts.size());
+        for (int i = 0; i < prompts.size(); i++) {
+            String completion = tokens.decodeCompletion(generated[i]);
+            outcomes.add(new PromptOutcome(i, prompts.get(i), completion, baseline.get(i), generated[i].length,
+                    policyLogProbs[i], sftLogProbs[i], judge.judge(prompts.get(i), completion, baseline.get(i))));
+        }
+        return outcomes;
+    }
+
+    /** Win rate, KL and mean statistics of one checkpoint. */
+    public Result evaluate(Policy policy, long step) {
+        return summarize(step, outcomes(policy, step));
+    }
+
+    /** Summarises per-prompt outcomes into one result. */
+    public Result summarize(long step, List<PromptOutcome> outcomes) {
+        WinRateAccumulator judged = WinRateAccumulator.EMPTY;
+        KlAccumulator kl = KlAccumulator.EMPTY;
+        double scoreSum = 0;
+        double targetSum = 0;
+        for (PromptOutcome o : outcomes) {
+            if (!o.verdict().isMissing()) {
+                judged = judged.add(o.verdict().preference(), o.verdict().candidateScore());
+            }
+            kl = kl.add(new SampleLogProbs(o.logProbPolicy(), o.logProbSft(), o.tokens()));
+            scoreSum += o.verdict().candidateScore() == null ? Double.NaN : o.verdict().candidateScore();
+            targetSum += targetCount.applyAsDouble(o.prompt(), o.completion());
+        }
+        List<String> examples = new ArrayList<>();
+        for (int i = 0; i < Math.min(3, outcomes.size()); i++) {
+            examples.add(outcomes.get(i).completion());
+        }
+        return new Result(step, WinRateStats.of(judged), kl.perSequence().orElse(Double.NaN),
+                kl.perToken().orElse(Double.NaN), scoreSum / outcomes.size(), targetSum / outcomes.size(), examples);
+    }
+
+    /** Mean judge score of the baseline's completions (NaN when the judge does not score). */
+    public double baselineScore() {
+        double sum = 0;
+        for (int i = 0; i < prompts.size(); i++) {
+            Double score = judge.judge(prompts.get(i), baseline.get(i), baseline.get(i)).baselineScore();
+            sum += score == null ? Double.NaN : score;
+        }
+        return sum / prompts.size();
+    }
+
+    private List<int[]> promptTokens() {
+        List<int[]> out = new ArrayList<>(prompts.size());
+        for (String prompt : prompts) {
+            out.add(tokens.prompt(prompt));
+        }
+        return out;
+    }
+
+    private List<String> decode(int[][] generated) {
+        List<String> out = new ArrayList<>(generated.length);
+        for (int[] row : generated) {
+            out.add(tokens.decodeCompletion(row));
+        }
+        return out;
+    }
+
+    /** What happened on one eval prompt. */
+    public record PromptOutcome(int promptIndex, String prompt, String completion, String baseline, int tokens,
+            double logProbPolicy, double logProbSft, Verdict verdict) {
+    }
+
+    /** One checkpoint's evaluation. */
+    public record Result(long step, WinRateStats winRate, double klPerSequence, double klPerToken, double meanGold,
+            double meanTargets, List<String> examples) {
+    }
+}
