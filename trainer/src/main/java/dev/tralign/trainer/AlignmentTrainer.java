@@ -186,7 +186,7 @@ public final class AlignmentTrainer implements AutoCloseable {
         TokenIds.requirePairs(pairs, modelConfig.vocabSize());
         int b = pairs.size();
         PairForward forward = pairForward(pairs);
-        Future<float[]> referenceLogProbs = referenceWorker.submit(() -> noGrad(sm -> forward.logProbs(reference, sm)));
+        Future<float[]> referenceLogProbs = offload(() -> noGrad(sm -> forward.logProbs(reference, sm)));
         Map<String, Double> metrics = new LinkedHashMap<>();
         double loss = trainOn(stepManager -> {
             NDArray policyLogProbs = forward.logProbs(policy, stepManager);
@@ -255,7 +255,7 @@ public final class AlignmentTrainer implements AutoCloseable {
         SequenceBatch matched = collator.collate(prompts, completions);
         SequenceBatch mismatched = collator.collate(prompts, rotated);
         // The second thread computes everything that needs no gradient: reference on both, policy on mismatched.
-        Future<float[][]> noGrad = referenceWorker.submit(() -> new float[][] {
+        Future<float[][]> noGrad = offload(() -> new float[][] {
             noGrad(sm -> model.sequenceLogProbs(reference, matched, sm)),
             noGrad(sm -> model.sequenceLogProbs(reference, mismatched, sm)),
             noGrad(sm -> model.sequenceLogProbs(policy, mismatched, sm))});
@@ -320,14 +320,30 @@ public final class AlignmentTrainer implements AutoCloseable {
         });
     }
 
-    /** Runs a forward without gradients (on the worker thread) and copies the [N] result to the JVM. */
-    private float[] noGrad(java.util.function.Function<NDManager, NDArray> forward) {
-        // Worker threads start with libtorch's default grad mode (on); these forwards must build no graph.
-        Autograd.setGradMode(false);
-        try (NDManager stepManager = model.newStepManager(); NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            return forward.apply(stepManager).toFloatArray();
+    /** Runs no-grad work on the second thread, or right here when parallelReference is off. */
+    private <T> Future<T> offload(java.util.concurrent.Callable<T> work) {
+        if (config.parallelReference()) {
+            return referenceWorker.submit(work);
         }
+        try {
+            return java.util.concurrent.CompletableFuture.completedFuture(work.call());
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs a forward without gradients and copies the [N] result to the JVM; restores the grad mode. */
+    private float[] noGrad(java.util.function.Function<NDManager, NDArray> forward) {
+        // Intra-op threads are per thread under OpenMP: a worker would otherwise use OMP's default (all cores).
+        Autograd.setIntraOpThreads(config.intraOpThreads());
+        return Autograd.withGrad(false, () -> {
+            try (NDManager stepManager = model.newStepManager(); NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                return forward.apply(stepManager).toFloatArray();
+            }
+        });
     }
 
     private StepResult finish(double loss, int tokens, int truncatedPrompts, int truncatedCompletions,

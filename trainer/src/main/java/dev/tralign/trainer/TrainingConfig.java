@@ -31,13 +31,17 @@ import org.slf4j.LoggerFactory;
  * @param seed initialisation seed
  * @param intraOpThreads libtorch intra-op threads (1 is fastest on small models; the trainer overlaps the policy
  *     and reference forwards on two threads instead)
+ * @param parallelReference run the reference forward (and KTO's no-grad forwards) on a second thread while the
+ *     policy trains (default true): faster with a free core, slower when other processes keep the cores busy.
+ *     Results are bit-identical either way
  * @param device "cpu" or "gpu" (passed to DJL's Device)
  */
 public record TrainingConfig(LossType lossType, double beta, double labelSmoothing, boolean ipoNormalizeLength,
         double desirableWeight, double undesirableWeight, boolean syncRefModel, double refModelMixupAlpha,
         int refModelSyncSteps, double learningRate, double weightDecay, double adamBeta1, double adamBeta2,
         double adamEpsilon, int warmupSteps, LrScheduler lrScheduler, double maxGradNorm,
-        int gradientAccumulationSteps, long maxSteps, long seed, int intraOpThreads, String device) {
+        int gradientAccumulationSteps, long maxSteps, long seed, int intraOpThreads, boolean parallelReference,
+        String device) {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingConfig.class);
 
@@ -169,6 +173,7 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         private long maxSteps = 0;
         private long seed = 42;
         private int intraOpThreads = 1;
+        private boolean parallelReference = true;
         private String device = "cpu";
 
         private Builder() {
@@ -196,6 +201,7 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
             maxSteps = c.maxSteps;
             seed = c.seed;
             intraOpThreads = c.intraOpThreads;
+            parallelReference = c.parallelReference;
             device = c.device;
         }
 
@@ -222,13 +228,14 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         public Builder maxSteps(long v) { maxSteps = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder intraOpThreads(int v) { intraOpThreads = v; return this; }
+        public Builder parallelReference(boolean v) { parallelReference = v; return this; }
         public Builder device(String v) { device = v; return this; }
 
         public TrainingConfig build() {
             return new TrainingConfig(lossType, beta, labelSmoothing, ipoNormalizeLength, desirableWeight,
                     undesirableWeight, syncRefModel, refModelMixupAlpha, refModelSyncSteps, learningRate, weightDecay,
                     adamBeta1, adamBeta2, adamEpsilon, warmupSteps, lrScheduler, maxGradNorm,
-                    gradientAccumulationSteps, maxSteps, seed, intraOpThreads, device);
+                    gradientAccumulationSteps, maxSteps, seed, intraOpThreads, parallelReference, device);
         }
     }
 }

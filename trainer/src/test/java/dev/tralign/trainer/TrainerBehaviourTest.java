@@ -32,6 +32,31 @@ class TrainerBehaviourTest {
         String first = train(config, 4);
         assertThat(train(config, 4)).isEqualTo(first);
         assertThat(train(config.toBuilder().seed(8).build(), 4)).isNotEqualTo(first);
+        // The reference forward on the caller's thread gives the same bits as on the second thread.
+        assertThat(train(config.toBuilder().parallelReference(false).build(), 4)).isEqualTo(first);
+    }
+
+    @Test
+    void hardUpdateCopiesThePostStepPolicyAtStepTauAndNotBefore() {
+        TrainingConfig config = TinyData.dpo().syncRefModel(true).refModelMixupAlpha(1.0).refModelSyncSteps(3)
+                .build();
+        try (AlignmentTrainer trainer = AlignmentTrainer.create(TinyData.SHAPE, config)) {
+            String initial = trainer.referenceDigest();
+            for (int s = 1; s <= 2; s++) {
+                StepResult r = trainer.stepPairs(TinyData.pairs(s, 4));
+                assertThat(r.referenceUpdate()).isEmpty();
+                assertThat(trainer.referenceDigest()).isEqualTo(initial);
+                assertThat(trainer.policy().digest()).isNotEqualTo(initial);
+            }
+            StepResult third = trainer.stepPairs(TinyData.pairs(3, 4));
+            ReferenceUpdate update = third.referenceUpdate().orElseThrow();
+            assertThat(update.step()).isEqualTo(3);
+            assertThat(update.version()).isEqualTo(1);
+            assertThat(update.referenceDigest()).isEqualTo(trainer.policy().digest())
+                    .isEqualTo(trainer.referenceDigest());
+            // Right after a hard update policy == reference, so every log-ratio and the DPO loss restart at ln 2.
+            assertThat(trainer.stepPairs(TinyData.pairs(4, 4)).loss()).isCloseTo(Math.log(2), Offset.offset(1e-6));
+        }
     }
 
     @Test

@@ -23,7 +23,8 @@ import java.util.Map;
  * sequences of {@code seq} tokens, first half prompt), one sigmoid DPO step = policy forward+backward, reference
  * forward, AdamW step (lr 1e-4, no decay, no clipping, like the peer's Adam). Prints one JSON line with the peer's
  * keys plus {@code gemm_gflops_per_s}, a measured fp32 GEMM through DJL at the same thread count.
- * Flags: --vocab --embed --layers --heads --seq --pairs --threads --steps --warmup --beta --alpha.
+ * Flags: --vocab --embed --layers --heads --seq --pairs --threads --steps --warmup --beta --alpha,
+ * --parallel-reference true|false (reference forward on a second thread; default true).
  */
 public final class TrainerBench {
 
@@ -48,10 +49,11 @@ public final class TrainerBench {
         int warmup = intFlag(flags, "warmup", 5);
         double beta = Double.parseDouble(flags.getOrDefault("beta", "0.1"));
         double alpha = Double.parseDouble(flags.getOrDefault("alpha", "0.6"));
+        boolean parallel = Boolean.parseBoolean(flags.getOrDefault("parallel-reference", "true"));
 
         ModelConfig shape = new ModelConfig(vocab, embed, layers, heads, seq);
         TrainingConfig config = TrainingConfig.builder().lossType(LossType.SIGMOID).beta(beta).learningRate(1e-4)
-                .maxGradNorm(0).intraOpThreads(threads).seed(0).build();
+                .maxGradNorm(0).intraOpThreads(threads).parallelReference(parallel).seed(0).build();
         List<TokenizedPair> batch = randomBatch(vocab, seq, pairs);
 
         double stepMs;
@@ -75,6 +77,7 @@ public final class TrainerBench {
         out.put("impl", "tralign-djl");
         out.put("torch", ai.djl.engine.Engine.getEngine("PyTorch").getVersion());
         out.put("threads", threads);
+        out.put("parallel_reference", parallel);
         out.put("params", params);
         out.put("ms_per_dpo_step", round(stepMs, 3));
         out.put("ms_per_soft_update", round(updateMs, 3));
@@ -160,9 +163,9 @@ public final class TrainerBench {
                 value = args[++i];
             }
             if (!List.of("vocab", "embed", "layers", "heads", "seq", "pairs", "threads", "steps", "warmup", "beta",
-                    "alpha").contains(name)) {
+                    "alpha", "parallel-reference").contains(name)) {
                 throw new IllegalArgumentException("unknown flag --" + name + "; known: --vocab --embed --layers "
-                        + "--heads --seq --pairs --threads --steps --warmup --beta --alpha");
+                        + "--heads --seq --pairs --threads --steps --warmup --beta --alpha --parallel-reference");
             }
             flags.put(name, value);
         }
