@@ -55,6 +55,8 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
     private final String judgeName;
     private final Consumer<String> listener;
     private final Set<String> baselinePublished = new HashSet<>();
+    /** (run, step) pairs already judged: a final checkpoint often repeats the last periodic one. */
+    private final Set<String> judged = new HashSet<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong evaluated = new AtomicLong();
     private final Thread thread;
@@ -77,7 +79,7 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
         return this;
     }
 
-    /** Checkpoints evaluated so far. */
+    /** Distinct (run, step) checkpoints evaluated so far. */
     public long evaluated() {
         return evaluated.get();
     }
@@ -137,8 +139,11 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
                     + event.getUri() + " (" + e.getMessage() + ")");
             return;
         }
-        Instant now = Instant.now();
         String runId = event.getRunId();
+        if (!judged.add(Keys.of(runId, event.getStep()))) {
+            return;
+        }
+        Instant now = Instant.now();
         if (baselinePublished.add(runId)) {
             for (int i = 0; i < evaluation.prompts().size(); i++) {
                 send(generations, topics.generations(), Generation.newBuilder().setRunId(runId).setStep(0)

@@ -115,7 +115,8 @@ public final class DemoRunner {
                             runs.put(runId, method);
                             RunSummary summary = train(method, runId, sft, tokens, bootstrap, registry, runDir,
                                     store);
-                            expectedCheckpoints += summary.checkpoints().size();
+                            expectedCheckpoints += (int) summary.checkpoints().stream()
+                                    .mapToLong(event -> event.getStep()).distinct().count();
                         }
                         stage(5, "waiting for the evaluator to judge the last checkpoints");
                         awaitEvaluations(evaluator, expectedCheckpoints, store, runs.keySet());
