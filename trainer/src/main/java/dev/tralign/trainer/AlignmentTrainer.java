@@ -490,7 +490,16 @@ public final class AlignmentTrainer implements AutoCloseable {
 
     @Override
     public void close() {
-        referenceWorker.shutdownNow();
+        referenceWorker.shutdown();
+        try {
+            // A reference forward may still run if the step failed before awaiting it: never free its weights.
+            if (!referenceWorker.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                throw new IllegalStateException("reference forward did not finish within 5 minutes; weights kept");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while closing the trainer; weights kept", e);
+        }
         optimizer.close();
         reference.close();
         policy.close();

@@ -242,7 +242,9 @@ public final class GptModel implements AutoCloseable {
                         Float.NEGATIVE_INFINITY);
             }
             generated++;
-            try (NDManager step = m.newSubManager()) {
+            // The scope also frees results that land in the parameters' or the model's manager.
+            try (NDManager step = m.newSubManager(); NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
                 NDArray x = embedAt(params, step.create(ids, new Shape(rows, 1)),
                         step.create(positions, new Shape(rows, 1)));
                 Chunk chunk = extend(params, x, keys, values,
@@ -283,7 +285,8 @@ public final class GptModel implements AutoCloseable {
             float[][] firstLogits) {
         int rows = promptLengths.length;
         DecodeCache cache = new DecodeCache(p, rows, promptWidth, promptLengths);
-        try (NDManager step = cache.m.newSubManager()) {
+        try (NDManager step = cache.m.newSubManager(); NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
             NDArray ids = step.create(promptIds, new Shape(rows, promptWidth));
             Chunk chunk = extend(p, embedFromStart(p, ids, promptWidth), null, null, causal(promptWidth), rows,
                     promptWidth);

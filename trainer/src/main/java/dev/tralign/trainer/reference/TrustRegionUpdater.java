@@ -75,14 +75,14 @@ public final class TrustRegionUpdater {
     /** The in-place mix alone (benchmarked as ms_per_soft_update). */
     public void mix() {
         Autograd.withGrad(false, () -> {
-            if (alpha == 1.0) {
-                reference.copyFrom(policy);
-                return null;
-            }
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                // Both sets share one layout, so the whole model mixes in three native calls.
-                reference.flat().muli(1 - alpha).addi(policy.flat().mul(alpha));
+                if (alpha == 1.0) {
+                    reference.copyFrom(policy);
+                } else {
+                    // Both sets share one layout, so the whole model mixes in three native calls.
+                    reference.flat().muli(1 - alpha).addi(policy.flat().mul(alpha));
+                }
             }
             return null;
         });
