@@ -63,6 +63,10 @@ final class ExperimentCommand implements Callable<Integer> {
             description = "World: target letters that still help; more are penalised (default: ${DEFAULT-VALUE}).")
     int sweetSpot;
 
+    @Option(names = "--shared-targets", defaultValue = "2",
+            description = "World: target letters shared by every prompt (default: ${DEFAULT-VALUE}).")
+    int sharedTargets;
+
     @Option(names = "--annotator-temperature", defaultValue = "0.5",
             description = "World: Bradley-Terry temperature, 0 = deterministic (default: ${DEFAULT-VALUE}).")
     double annotatorTemperature;
@@ -74,7 +78,7 @@ final class ExperimentCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SyntheticWorld world = new SyntheticWorld(WorldConfig.defaults(seed)
-                .withShape(endProbability, sweetSpot).withAnnotatorTemperature(annotatorTemperature));
+                .withShape(endProbability, sweetSpot).withSharedTargets(sharedTargets).withAnnotatorTemperature(annotatorTemperature));
         List<Method> parsed = new ArrayList<>();
         for (String name : methods) {
             parsed.add(Method.parse(name, softTau, hardTau));

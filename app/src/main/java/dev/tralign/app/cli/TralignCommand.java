@@ -12,8 +12,14 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             StackCommand.class,
-            WorldCommand.class,
+            IngestCommand.class,
+            TrainCommand.class,
+            ReplayCommand.class,
+            EvaluateCommand.class,
+            ReportCommand.class,
             ExperimentCommand.class,
+            WorldCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class TralignCommand implements Runnable {

@@ -14,7 +14,10 @@ import java.util.SplittableRandom;
  * more than k targets in one completion, so preference data seldom show the downside and a policy that learns "more
  * targets is better" over-shoots: that is the over-optimization the demo makes visible. The fluency term punishes
  * transitions the true generator almost never makes. A prompt's targets depend on its first letter only (a hash of it),
- * so they are learnable from the prompt.
+ * so they are learnable from the prompt; {@code sharedTargets} of them are the same for every prompt. That shared
+ * part is what lets a policy over-shoot: learning "letter t is good" once, as a transformer's shared embeddings and
+ * output layer do, raises t everywhere, past the sweet spot the data rarely show (the throwaway prototype behind
+ * DESIGN.md section 7 needed such a shared component too).
  */
 public final class GoldReward {
 
@@ -26,9 +29,19 @@ public final class GoldReward {
         WorldConfig config = language.config();
         int v = config.vocabularySize();
         this.targets = new boolean[v][v];
+        boolean[] shared = new boolean[v];
+        SplittableRandom sharedRandom = new SplittableRandom(config.seed() * 1_000_003L - 1);
+        for (int chosen = 0; chosen < config.sharedTargets(); ) {
+            int letter = sharedRandom.nextInt(v);
+            if (!shared[letter]) {
+                shared[letter] = true;
+                chosen++;
+            }
+        }
         for (int first = 0; first < v; first++) {
             SplittableRandom random = new SplittableRandom(config.seed() * 1_000_003L + 7919L * first);
-            int chosen = 0;
+            targets[first] = shared.clone();
+            int chosen = config.sharedTargets();
             while (chosen < config.targetsPerPrompt()) {
                 int letter = random.nextInt(v);
                 if (!targets[first][letter]) {

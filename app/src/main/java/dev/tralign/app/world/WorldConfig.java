@@ -12,6 +12,7 @@ package dev.tralign.app.world;
  * @param maxCompletionLength a completion stops here if the end token has not come first
  * @param endProbability     chance of ending after each completion letter (mean length about 1/p)
  * @param targetsPerPrompt   how many letters the gold reward counts for a prompt
+ * @param sharedTargets      how many of those are the same for every prompt
  * @param sweetSpot          k: counting more than k target letters is penalised quadratically
  * @param fluencyWeight      weight of the mean per-letter log-likelihood under the true generator in the gold reward
  * @param annotatorTemperature Bradley-Terry temperature T of the simulated annotators (0 = deterministic argmax)
@@ -24,6 +25,7 @@ public record WorldConfig(
         int maxCompletionLength,
         double endProbability,
         int targetsPerPrompt,
+        int sharedTargets,
         int sweetSpot,
         double fluencyWeight,
         double annotatorTemperature) {
@@ -38,6 +40,8 @@ public record WorldConfig(
         require(endProbability > 0 && endProbability < 1, "endProbability", "in (0, 1)");
         require(targetsPerPrompt >= 1 && targetsPerPrompt < vocabularySize, "targetsPerPrompt",
                 "between 1 and vocabularySize - 1");
+        require(sharedTargets >= 0 && sharedTargets <= targetsPerPrompt, "sharedTargets",
+                "between 0 and targetsPerPrompt");
         require(sweetSpot >= 1, "sweetSpot", "at least 1");
         require(fluencyWeight >= 0, "fluencyWeight", "non-negative");
         require(annotatorTemperature >= 0, "annotatorTemperature", "non-negative (0 = deterministic)");
@@ -45,23 +49,28 @@ public record WorldConfig(
 
     /** The demo's default world. */
     public static WorldConfig defaults(long seed) {
-        return new WorldConfig(seed, 24, 5, 4, 20, 0.08, 3, 3, 0.5, 0.5);
+        return new WorldConfig(seed, 24, 5, 4, 20, 0.08, 3, 2, 3, 0.5, 0.5);
     }
 
     /** A copy with another mean completion length (1/p) and sweet spot. */
     public WorldConfig withShape(double newEndProbability, int newSweetSpot) {
         return new WorldConfig(seed, vocabularySize, successorsPerToken, promptLength, maxCompletionLength,
-                newEndProbability, targetsPerPrompt, newSweetSpot, fluencyWeight, annotatorTemperature);
+                newEndProbability, targetsPerPrompt, sharedTargets, newSweetSpot, fluencyWeight, annotatorTemperature);
+    }
+
+    public WorldConfig withSharedTargets(int shared) {
+        return new WorldConfig(seed, vocabularySize, successorsPerToken, promptLength, maxCompletionLength,
+                endProbability, targetsPerPrompt, shared, sweetSpot, fluencyWeight, annotatorTemperature);
     }
 
     public WorldConfig withSeed(long newSeed) {
         return new WorldConfig(newSeed, vocabularySize, successorsPerToken, promptLength, maxCompletionLength,
-                endProbability, targetsPerPrompt, sweetSpot, fluencyWeight, annotatorTemperature);
+                endProbability, targetsPerPrompt, sharedTargets, sweetSpot, fluencyWeight, annotatorTemperature);
     }
 
     public WorldConfig withAnnotatorTemperature(double temperature) {
         return new WorldConfig(seed, vocabularySize, successorsPerToken, promptLength, maxCompletionLength,
-                endProbability, targetsPerPrompt, sweetSpot, fluencyWeight, temperature);
+                endProbability, targetsPerPrompt, sharedTargets, sweetSpot, fluencyWeight, temperature);
     }
 
     private static void require(boolean ok, String option, String expected) {

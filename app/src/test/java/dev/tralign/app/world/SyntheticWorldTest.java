@@ -38,7 +38,7 @@ class SyntheticWorldTest {
 
     @Test
     void rewardRisesUpToTheSweetSpotThenFalls() {
-        WorldConfig countOnly = new WorldConfig(7, 24, 5, 4, 20, 0.08, 3, 3, 0.0, 0.5);
+        WorldConfig countOnly = new WorldConfig(7, 24, 5, 4, 20, 0.08, 3, 2, 3, 0.0, 0.5);
         SyntheticWorld plain = new SyntheticWorld(countOnly);
         String prompt = plain.evalPrompts(1).get(0);
         String targets = plain.goldReward().targetsOf(prompt);
@@ -79,7 +79,7 @@ class SyntheticWorldTest {
 
     @Test
     void invalidConfigNamesTheOption() {
-        assertThatThrownBy(() -> new WorldConfig(1, 3, 2, 4, 20, 0.1, 1, 3, 0.5, 1))
+        assertThatThrownBy(() -> new WorldConfig(1, 3, 2, 4, 20, 0.1, 1, 0, 3, 0.5, 1))
                 .hasMessageContaining("vocabularySize");
     }
 

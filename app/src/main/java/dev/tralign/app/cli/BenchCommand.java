@@ -1,0 +1,91 @@
+package dev.tralign.app.cli;
+
+import dev.tralign.ingest.bench.IngestBench;
+import dev.tralign.stack.EmbeddedStack;
+import dev.tralign.stack.StackOptions;
+import dev.tralign.trainer.bench.TrainerBench;
+import dev.tralign.trainer.service.bench.PipelineBench;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+/** Benchmarks: speed is measured here, side by side in one run, never in timed tests. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks: trainer step vs the PyTorch peer's keys, ingest vs a plain producer, "
+                + "Kafka-fed vs in-memory training.",
+        subcommands = {BenchCommand.Trainer.class, BenchCommand.Ingest.class, BenchCommand.Pipeline.class})
+final class BenchCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "trainer", mixinStandardHelpOptions = true,
+            description = "One DPO step and one soft update of the tiny GPT; prints one JSON line with the keys of "
+                    + "../shared/bench/torch_dpo_step.py. Flags: --vocab --embed --layers --heads --seq --pairs "
+                    + "--threads --steps --warmup --beta --alpha.")
+    static final class Trainer implements Callable<Integer> {
+        @Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            System.out.println(TrainerBench.run(args.toArray(String[]::new)));
+            return 0;
+        }
+    }
+
+    @Command(name = "pipeline", mixinStandardHelpOptions = true,
+            description = "The training loop fed from an embedded Kafka topic vs from memory (shape M); "
+                    + "prints both step rates and the ratio. Flags: --steps --warmup.")
+    static final class Pipeline implements Callable<Integer> {
+        @Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            System.out.println(PipelineBench.run(args.toArray(String[]::new)));
+            return 0;
+        }
+    }
+
+    @Command(name = "ingest", mixinStandardHelpOptions = true,
+            description = "HH-RLHF repeated to ~100k pairs through tralign ingest vs the same bytes through a plain "
+                    + "byte-array producer, on an embedded broker; prints both rates and the ratio.")
+    static final class Ingest implements Callable<Integer> {
+
+        @Option(names = "--pairs", defaultValue = "100000", description = "Lines to ingest (default: ${DEFAULT-VALUE}).")
+        int pairs;
+
+        @Option(names = "--rounds", defaultValue = "2", description = "Rounds, best kept (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--input", description = "HH-RLHF file (default: ../shared/data/hh-rlhf/harmless-base-test.jsonl.gz).")
+        Path input;
+
+        @Override
+        public Integer call() throws Exception {
+            Path file = input != null ? input : Home.sharedData("hh-rlhf/harmless-base-test.jsonl.gz");
+            if (!Files.isReadable(file)) {
+                throw new IllegalArgumentException("input " + file + " cannot be read: pass --input FILE");
+            }
+            Path work = Files.createTempDirectory("tralign-bench-ingest");
+            try (EmbeddedStack stack = EmbeddedStack.start(StackOptions.defaults().withDataDir(work.resolve("stack"))
+                    .withKafkaPort(0).withRegistryPort(0))) {
+                System.out.println(IngestBench.run(new String[] {"--bootstrap-servers", stack.bootstrapServers(),
+                    "--registry-url", stack.registryUrl(), "--input", file.toString(), "--pairs",
+                    Integer.toString(pairs), "--rounds", Integer.toString(rounds), "--work-dir", work.toString()}));
+            }
+            return 0;
+        }
+    }
+}

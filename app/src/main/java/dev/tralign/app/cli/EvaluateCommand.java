@@ -1,0 +1,83 @@
+package dev.tralign.app.cli;
+
+import dev.tralign.evaluator.alpaca.AlpacaImport;
+import dev.tralign.evaluator.dashboard.DashboardServer;
+import dev.tralign.evaluator.dashboard.WinRateFeed;
+import dev.tralign.evaluator.dashboard.WinRateStore;
+import dev.tralign.schemas.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Win rates: AlpacaEval conformance, and the live dashboard over tralign.win-rates. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Win rates: import AlpacaEval annotations, or serve the live dashboard.",
+        subcommands = {EvaluateCommand.ImportAlpaca.class, EvaluateCommand.Serve.class})
+final class EvaluateCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "import-alpaca", mixinStandardHelpOptions = true,
+            description = "Read AlpacaEval annotation files; print one JSON line per candidate (generator_2) with "
+                    + "win_rate, standard_error, n_wins, n_wins_base, n_draws, n_total, discrete_win_rate.")
+    static final class ImportAlpaca implements Callable<Integer> {
+
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "annotations.json or .json.gz files.")
+        List<Path> files;
+
+        @Override
+        public Integer call() {
+            for (Path file : files) {
+                if (!Files.isReadable(file)) {
+                    throw new IllegalArgumentException(file + " does not exist or cannot be read");
+                }
+            }
+            AlpacaImport.importAlpacaJsonLines(files).forEach(System.out::println);
+            return 0;
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Serve the JSON API and live dashboard of tralign.win-rates (win rate vs step and vs KL).")
+    static final class Serve implements Callable<Integer> {
+
+        @Option(names = "--port", defaultValue = "8088", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+        String host;
+
+        @Mixin
+        ConnectionOptions connection;
+
+        @Override
+        public Integer call() throws Exception {
+            connection.requireReachable();
+            WinRateStore store = new WinRateStore();
+            Topics topics = Topics.create(connection.registry);
+            Map<String, Object> consumer = new HashMap<>(Map.of("bootstrap.servers", connection.bootstrap));
+            WinRateFeed feed = WinRateFeed.start(consumer, topics.winRates(), store);
+            DashboardServer dashboard = DashboardServer.start(host, port, store);
+            System.out.println("dashboard: http://" + host + ":" + dashboard.port() + "/  (API: /api/runs)");
+            Waiting.untilInterrupted("evaluate serve", () -> {
+                dashboard.close();
+                feed.close();
+                topics.close();
+            });
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.tralign.app.cli;
+
+import dev.tralign.ingest.file.FileImporter;
+import dev.tralign.ingest.file.ImportSummary;
+import dev.tralign.ingest.http.HttpIngestConfig;
+import dev.tralign.ingest.http.IngestHttpServer;
+import dev.tralign.ingest.parse.Format;
+import dev.tralign.ingest.streams.IngestStreams;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Everything that brings feedback into tralign: files, HTTP, and the raw topic any producer may write. */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = "Bring feedback in: import files, serve HTTP, or normalise the raw topic.",
+        subcommands = {IngestCommand.File.class, IngestCommand.Serve.class, IngestCommand.Normalise.class})
+final class IngestCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "file", mixinStandardHelpOptions = true,
+            description = "Import preference/feedback files (JSON lines or arrays, plain or .gz) exactly once.")
+    static final class File implements Callable<Integer> {
+
+        @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files to import.")
+        List<Path> files;
+
+        @Option(names = "--format", defaultValue = "auto",
+                description = "auto, preference, conversational, hh-rlhf or binary (default: ${DEFAULT-VALUE}).")
+        String format;
+
+        @Mixin
+        ConnectionOptions connection;
+
+        @Override
+        public Integer call() {
+            for (Path file : files) {
+                if (!Files.isReadable(file)) {
+                    throw new IllegalArgumentException(file + " does not exist or cannot be read");
+                }
+            }
+            Format parsed = Format.fromOption(format);
+            connection.requireReachable();
+            ImportSummary summary = FileImporter.run(connection.bootstrap, connection.registry, files, parsed);
+            System.out.println(summary.render());
+            return 0;
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Accept feedback over HTTP: POST /v1/preferences and /v1/feedback; GET /healthz.")
+    static final class Serve implements Callable<Integer> {
+
+        @Option(names = "--port", defaultValue = "8090", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+        String host;
+
+        @Option(names = "--token", defaultValue = "${env:TRALIGN_INGEST_TOKEN}",
+                description = "Bearer token clients must send (default: env TRALIGN_INGEST_TOKEN; unset = no auth).")
+        String token;
+
+        @Mixin
+        ConnectionOptions connection;
+
+        @Override
+        public Integer call() throws Exception {
+            connection.requireReachable();
+            HttpIngestConfig local = HttpIngestConfig.local(port, token);
+            HttpIngestConfig config = new HttpIngestConfig(host, port, token, local.maxBodyBytes(),
+                    local.maxInFlightRecords(), local.limits());
+            IngestHttpServer server = IngestHttpServer.start(config, connection.bootstrap, connection.registry);
+            System.out.println("ingest listening on " + server.url() + " (POST /v1/preferences, /v1/feedback)"
+                    + (token == null ? "; no bearer token set: local use only" : "; bearer token required"));
+            Waiting.untilInterrupted("ingest serve", server::close);
+            return 0;
+        }
+    }
+
+    @Command(name = "normalise", aliases = "normalize", mixinStandardHelpOptions = true,
+            description = "Normalise JSON on tralign.raw into typed topics (bad records to the DLQ) and pair "
+                    + "thumbs up/down on the same prompt into preference pairs.")
+    static final class Normalise implements Callable<Integer> {
+
+        @Option(names = "--state-dir", defaultValue = ".tralign/ingest-streams",
+                description = "Kafka Streams state directory (default: ${DEFAULT-VALUE}).")
+        Path stateDir;
+
+        @Mixin
+        ConnectionOptions connection;
+
+        @Override
+        public Integer call() throws Exception {
+            connection.requireReachable();
+            IngestStreams streams = IngestStreams.start(connection.bootstrap, connection.registry,
+                    IngestStreams.Options.defaults(stateDir));
+            System.out.println("normalising tralign.raw (exactly once); state in " + stateDir.toAbsolutePath());
+            Waiting.untilInterrupted("ingest normalise", streams::close);
+            return 0;
+        }
+    }
+}

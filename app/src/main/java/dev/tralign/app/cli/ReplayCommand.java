@@ -1,0 +1,35 @@
+package dev.tralign.app.cli;
+
+import dev.tralign.trainer.service.Replay;
+import dev.tralign.trainer.service.ReplayReport;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Re-runs a bounded run over its recorded offset range and checks that every checkpoint digest comes out the same. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Replay a bounded run from its recorded offsets and config; compare every checkpoint digest.")
+final class ReplayCommand implements Callable<Integer> {
+
+    @Option(names = "--run", required = true, description = "The run to replay.")
+    String runId;
+
+    @Option(names = "--as", description = "Run id of the replay (default: <run>-replay-<time>).")
+    String replayRunId;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Override
+    public Integer call() {
+        connection.requireReachable();
+        Map<String, String> settings = new LinkedHashMap<>(connection.asRunSettings());
+        String as = replayRunId != null ? replayRunId : runId + "-replay-" + Long.toString(System.currentTimeMillis(), 36);
+        ReplayReport report = Replay.run(settings, runId, as);
+        System.out.println(report.toText());
+        return report.allMatch() ? 0 : 1;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.tralign.app.cli;
+
+import dev.tralign.trainer.service.RunSummary;
+import dev.tralign.trainer.service.TrainerService;
+import dev.tralign.trainer.service.config.RunConfig;
+import dev.tralign.trainer.service.config.RunConfigDef;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Runs one training run from a config file: bounded over a captured offset range, or streaming until stopped. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a policy from preference topics with DPO/IPO/KTO or their TR variants (exactly once).")
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--config", description = "Run config (.properties with TRL names: loss_type, beta, "
+            + "sync_ref_model, ...). See --list-keys.")
+    Path config;
+
+    @Option(names = "--run-id", description = "Run id (default: from the config, or derived from its digest).")
+    String runId;
+
+    @Option(names = "--set", description = "Override a config key, e.g. --set beta=0.05 (repeatable).")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--list-keys", description = "Print every config key with its default and meaning, then exit.")
+    boolean listKeys;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Override
+    public Integer call() {
+        if (listKeys) {
+            System.out.println(RunConfigDef.toMarkdown());
+            return 0;
+        }
+        if (config == null) {
+            throw new IllegalArgumentException("--config FILE is required (see --list-keys for what it may hold)");
+        }
+        if (!Files.isRegularFile(config)) {
+            throw new IllegalArgumentException("--config " + config + " does not exist or is not a file");
+        }
+        Map<String, String> settings = new LinkedHashMap<>(overrides);
+        settings.putIfAbsent(RunConfigDef.BOOTSTRAP_SERVERS, connection.bootstrap);
+        settings.putIfAbsent(RunConfigDef.SCHEMA_REGISTRY_URL, connection.registry);
+        if (runId != null) {
+            settings.put(RunConfigDef.RUN_ID, runId);
+        }
+        RunConfig run = RunConfig.load(config, settings);
+        connection.bootstrap = run.definedSettings().get(RunConfigDef.BOOTSTRAP_SERVERS);
+        connection.requireReachable();
+        CountDownLatch finished = new CountDownLatch(1);
+        try (TrainerService trainer = new TrainerService(run)) {
+            // SIGTERM / Ctrl-C: finish the step, checkpoint, then let the JVM exit (hooks must wait for that).
+            Thread stopper = new Thread(() -> {
+                System.err.println("train: stopping after the current step (checkpoint first)...");
+                trainer.stop();
+                try {
+                    finished.await(5, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "train-sigterm");
+            Runtime.getRuntime().addShutdownHook(stopper);
+            RunSummary summary;
+            try {
+                summary = trainer.run();
+            } finally {
+                finished.countDown();
+            }
+            System.out.printf("run %s: %d steps, last checkpoint %s (sha256 %s), %d dead letters%s%n",
+                    summary.runId(), summary.steps(), summary.lastCheckpoint(), summary.lastSha256(),
+                    summary.deadLetters(), summary.resumedFromStep() > 0
+                            ? ", resumed from step " + summary.resumedFromStep() : "");
+        }
+        return 0;
+    }
+}
