@@ -35,13 +35,13 @@ final class GptPolicy implements Policy {
         this.collator = new SequenceCollator(model.config().maxSeqLen(), 0);
     }
 
-    static GptPolicy load(Path checkpoint, String deviceName) {
-        CheckpointFile.Contents contents = CheckpointFile.read(checkpoint, Set.of("policy"));
+    static GptPolicy load(Path checkpoint, String deviceName, String group) {
+        CheckpointFile.Contents contents = CheckpointFile.read(checkpoint, Set.of(group));
         ModelConfig config = contents.header().model();
         Device device = Device.fromName(deviceName);
         GptModel model = new GptModel(config, device);
         try {
-            ParameterSet params = ParameterTensors.toParameterSet("policy", contents.group("policy"), config, device);
+            ParameterSet params = ParameterTensors.toParameterSet(group, contents.group(group), config, device);
             return new GptPolicy(model, params, true);
         } catch (RuntimeException e) {
             model.close();
@@ -91,11 +91,36 @@ final class GptPolicy implements Policy {
         return out;
     }
 
+    @Override
+    public double[] meanTokenEntropy(List<TokenizedExample> examples) {
+        double[] out = new double[examples.size()];
+        forEachChunk(examples, ScoreKind.ENTROPY, (start, batch, entropies) -> {
+            for (int r = 0; r < batch.rows(); r++) {
+                double sum = 0;
+                for (int t = 0; t < batch.width(); t++) {
+                    int i = r * batch.width() + t;
+                    if (batch.completionMask()[i] != 0) {
+                        sum += entropies[i];
+                    }
+                }
+                out[start + r] = batch.completionLengths()[r] == 0 ? 0 : sum / batch.completionLengths()[r];
+            }
+        });
+        return out;
+    }
+
+    /** What a chunked forward returns per position. */
+    private enum ScoreKind { LOG_PROB, ENTROPY }
+
     private interface ChunkConsumer {
         void accept(int start, SequenceBatch batch, float[] tokenLogProbs);
     }
 
     private void forEachChunk(List<TokenizedExample> examples, ChunkConsumer consumer) {
+        forEachChunk(examples, ScoreKind.LOG_PROB, consumer);
+    }
+
+    private void forEachChunk(List<TokenizedExample> examples, ScoreKind kind, ChunkConsumer consumer) {
         TokenIds.requireExamples(examples, model.config().vocabSize());
         for (int start = 0; start < examples.size(); start += MAX_ROWS_PER_FORWARD) {
             List<TokenizedExample> chunk = examples.subList(start, Math.min(examples.size(),
@@ -106,6 +131,10 @@ final class GptPolicy implements Policy {
                 try (NDManager step = model.newStepManager(); NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
                     NDArray[] arrays = model.toArrays(batch, step);
+                    if (kind == ScoreKind.ENTROPY) {
+                        NDArray logProbs = model.logits(params, arrays[0]).logSoftmax(2);
+                        return logProbs.exp().mul(logProbs).sum(new int[] {2}).neg().toFloatArray();
+                    }
                     return model.tokenLogProbs(params, arrays[0], arrays[1]).toFloatArray();
                 }
             });

@@ -13,12 +13,20 @@ public interface Policy extends AutoCloseable {
 
     /** Loads the policy weights of a checkpoint written by {@link AlignmentTrainer#saveCheckpoint}, on the CPU. */
     static Policy load(Path checkpoint) {
-        return GptPolicy.load(checkpoint, "cpu");
+        return GptPolicy.load(checkpoint, "cpu", "policy");
     }
 
     /** Loads the policy weights of a checkpoint onto {@code device} ("cpu", "gpu", "gpu1", ...). */
     static Policy load(Path checkpoint, String device) {
-        return GptPolicy.load(checkpoint, device);
+        return GptPolicy.load(checkpoint, device, "policy");
+    }
+
+    /**
+     * Loads the REFERENCE weights a checkpoint holds (the moving reference of a TR run, or the frozen SFT model),
+     * on the CPU: with {@link #load} it gives the implicit rewards beta * (lp_policy - lp_reference) of that step.
+     */
+    static Policy loadReference(Path checkpoint) {
+        return GptPolicy.load(checkpoint, "cpu", "reference");
     }
 
     ModelConfig config();
@@ -28,6 +36,12 @@ public interface Policy extends AutoCloseable {
 
     /** Per-completion-token log-probs for each example (as many as scored completion tokens). */
     double[][] tokenLogProbs(List<TokenizedExample> examples);
+
+    /**
+     * Mean entropy (nats) of the next-token distribution over each example's scored completion positions
+     * (0 for an example with no scored token): how peaked the policy is where it writes completions.
+     */
+    double[] meanTokenEntropy(List<TokenizedExample> examples);
 
     /**
      * Generates a completion for each prompt (left-truncated to fit maxSeqLen). Deterministic: prompt i's output

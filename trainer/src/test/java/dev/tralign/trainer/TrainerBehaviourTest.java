@@ -125,8 +125,12 @@ class TrainerBehaviourTest {
             live = trainer.policy().completionLogProbs(examples);
             liveTokens = trainer.policy().tokenLogProbs(examples);
         }
-        try (Policy loaded = Policy.load(file)) {
+        try (Policy loaded = Policy.load(file); Policy reference = Policy.loadReference(file)) {
             assertThat(loaded.config()).isEqualTo(TinyData.SHAPE);
+            // No trust region here: the reference is still the initial model, the policy has moved.
+            try (AlignmentTrainer fresh = AlignmentTrainer.create(TinyData.SHAPE, TinyData.dpo().build())) {
+                assertThat(reference.digest()).isEqualTo(fresh.policy().digest()).isNotEqualTo(loaded.digest());
+            }
             assertThat(loaded.completionLogProbs(examples)).containsExactly(live);
             assertThat(liveTokens[0]).hasSize(3);
             assertThat(liveTokens[1]).hasSize(1);
@@ -162,13 +166,17 @@ class TrainerBehaviourTest {
                 new TokenizedExample("b", new int[] {3, 4}, new int[] {9, 8, eos}));
         TrainingConfig config = TrainingConfig.builder().lossType(LossType.SFT).learningRate(3e-2).seed(3).build();
         try (AlignmentTrainer trainer = AlignmentTrainer.create(TinyData.SHAPE, config)) {
+            double[] freshEntropy = trainer.policy().meanTokenEntropy(data);
             double first = trainer.stepSft(data).loss();
             double last = first;
             for (int i = 0; i < 60; i++) {
                 last = trainer.stepSft(data).loss();
             }
             assertThat(first).isCloseTo(Math.log(16), Offset.offset(0.3));
+            assertThat(freshEntropy[1]).isCloseTo(Math.log(16), Offset.offset(0.2));
             assertThat(last).isLessThan(0.1);
+            double[] entropy = trainer.policy().meanTokenEntropy(data);
+            assertThat(entropy[0]).isLessThan(0.5);
             int[][] greedy = trainer.policy().sample(List.of(new int[] {1, 2}, new int[] {3, 4}),
                     SamplingConfig.greedy(8, eos), 0);
             assertThat(greedy[0]).containsExactly(5, 6, 7, eos);
