@@ -8,6 +8,9 @@ import dev.tralign.evaluator.dashboard.WinRateStore;
 import dev.tralign.evaluator.judge.GoldRewardJudge;
 import dev.tralign.evaluator.report.ReportWriter;
 import dev.tralign.evaluator.report.RunSeries;
+import dev.tralign.evaluator.service.CheckpointEvaluation;
+import dev.tralign.evaluator.service.CheckpointEvaluatorService;
+import dev.tralign.evaluator.service.CompletionCodec;
 import dev.tralign.evaluator.stream.WinRateTopology;
 import dev.tralign.ingest.http.HttpIngestConfig;
 import dev.tralign.ingest.http.IngestHttpServer;
@@ -104,11 +107,11 @@ public final class DemoRunner {
                 stage(4, "training " + methods.size() + " runs; each checkpoint is judged against SFT as it lands");
                 Map<String, Method> runs = new LinkedHashMap<>();
                 try (Policy sftPolicy = Policy.load(sft)) {
-                    GoldEvaluation evaluation = new GoldEvaluation(tokens, sftPolicy,
-                            world.evalPrompts(settings.evalPrompts()), new GoldRewardJudge(world.goldReward()::reward),
-                            world.goldReward()::targetCount, settings.seed());
+                    CheckpointEvaluation evaluation = new CheckpointEvaluation(new CompletionCodec(tokens.tokenizer()),
+                            sftPolicy, world.evalPrompts(settings.evalPrompts()),
+                            new GoldRewardJudge(world.goldReward()::reward), tokens.maxNewTokens(), settings.seed());
                     try (CheckpointEvaluatorService evaluator = new CheckpointEvaluatorService(kafka, topics,
-                            evaluation, "gold", runPrefix + "evaluator", line -> out.accept("  " + line)).start()) {
+                            evaluation, runPrefix + "evaluator", line -> out.accept("  " + line)).start()) {
                         int expectedCheckpoints = 0;
                         for (Method method : methods) {
                             String runId = runPrefix + method.name();

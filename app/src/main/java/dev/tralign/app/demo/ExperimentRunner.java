@@ -3,6 +3,8 @@ package dev.tralign.app.demo;
 import dev.tralign.app.world.SimulatedAnnotators;
 import dev.tralign.app.world.SyntheticWorld;
 import dev.tralign.evaluator.judge.GoldRewardJudge;
+import dev.tralign.evaluator.service.CheckpointEvaluation;
+import dev.tralign.evaluator.service.CompletionCodec;
 import dev.tralign.trainer.AlignmentTrainer;
 import dev.tralign.trainer.Policy;
 import dev.tralign.trainer.StepResult;
@@ -31,7 +33,11 @@ public final class ExperimentRunner {
     }
 
     /** One method's curve. */
-    public record Curve(Method method, List<GoldEvaluation.Result> points) {
+    public record Curve(Method method, List<Point> points) {
+    }
+
+    /** One evaluated checkpoint: the evaluator's result plus the world's own statistic (mean target letters). */
+    public record Point(CheckpointEvaluation.Result result, double meanTargets) {
     }
 
     private final SyntheticWorld world;
@@ -65,8 +71,9 @@ public final class ExperimentRunner {
         }
         List<Curve> curves = new ArrayList<>();
         try (Policy sft = Policy.load(sftCheckpoint)) {
-            GoldEvaluation evaluation = new GoldEvaluation(tokens, sft, world.evalPrompts(settings.evalPrompts()),
-                    new GoldRewardJudge(world.goldReward()::reward), world.goldReward()::targetCount, settings.seed());
+            CheckpointEvaluation evaluation = new CheckpointEvaluation(new CompletionCodec(tokens.tokenizer()), sft,
+                    world.evalPrompts(settings.evalPrompts()), new GoldRewardJudge(world.goldReward()::reward),
+                    tokens.maxNewTokens(), settings.seed());
             progress.accept(String.format("baseline (SFT) mean gold reward %.3f", evaluation.baselineScore()));
             for (Method method : methods) {
                 curves.add(new Curve(method, train(method, sftCheckpoint, pairs, thumbs, evaluation)));
@@ -75,14 +82,14 @@ public final class ExperimentRunner {
         return curves;
     }
 
-    private List<GoldEvaluation.Result> train(Method method, Path sft, List<TokenizedPair> pairs,
-            List<TokenizedFeedback> thumbs, GoldEvaluation evaluation) {
+    private List<Point> train(Method method, Path sft, List<TokenizedPair> pairs,
+            List<TokenizedFeedback> thumbs, CheckpointEvaluation evaluation) {
         TrainingConfig config = method.apply(TrainingConfig.builder()).beta(settings.beta())
                 .learningRate(settings.learningRate()).warmupSteps(10).lrScheduler("constant").maxGradNorm(10.0)
                 .maxSteps(settings.steps()).seed(settings.seed()).weightDecay(0.0).build();
-        List<GoldEvaluation.Result> points = new ArrayList<>();
+        List<Point> points = new ArrayList<>();
         try (AlignmentTrainer trainer = AlignmentTrainer.fromPolicyCheckpoint(sft, config)) {
-            points.add(report(method, evaluation.evaluate(trainer.policy(), 0), null));
+            points.add(report(method, evaluate(evaluation, trainer, 0), null));
             int cursor = 0;
             for (int step = 1; step <= settings.steps(); step++) {
                 StepResult result;
@@ -102,19 +109,27 @@ public final class ExperimentRunner {
                     result = trainer.stepPairs(batch);
                 }
                 if (step % settings.evalEvery() == 0) {
-                    points.add(report(method, evaluation.evaluate(trainer.policy(), step), result));
+                    points.add(report(method, evaluate(evaluation, trainer, step), result));
                 }
             }
         }
         return points;
     }
 
-    private GoldEvaluation.Result report(Method method, GoldEvaluation.Result r, StepResult step) {
+    private Point evaluate(CheckpointEvaluation evaluation, AlignmentTrainer trainer, long step) {
+        List<CheckpointEvaluation.PromptOutcome> outcomes = evaluation.outcomes(trainer.policy(), step);
+        double targets = outcomes.stream()
+                .mapToInt(o -> world.goldReward().targetCount(o.prompt(), o.completion())).average().orElse(0);
+        return new Point(CheckpointEvaluation.summarize(step, outcomes), targets);
+    }
+
+    private Point report(Method method, Point point, StepResult step) {
+        CheckpointEvaluation.Result r = point.result();
         progress.accept(String.format(
                 "%-12s step %4d  win %5.1f%% ±%4.1f  KL %6.2f nats (%5.3f/tok)  gold %6.3f  targets %4.2f  loss %s  %s",
                 method.name(), r.step(), r.winRate().winRate(), r.winRate().standardError(), r.klPerSequence(),
-                r.klPerToken(), r.meanGold(), r.meanTargets(),
+                r.klPerToken(), r.meanCandidateScore(), point.meanTargets(),
                 step == null ? "  -  " : String.format("%.3f", step.loss()), r.examples()));
-        return r;
+        return point;
     }
 }

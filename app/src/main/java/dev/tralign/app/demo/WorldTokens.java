@@ -48,15 +48,6 @@ public final class WorldTokens {
         return withEos;
     }
 
-    /** The letters of a generated completion (EOS and anything after it dropped). */
-    public String decodeCompletion(int[] generated) {
-        int end = 0;
-        while (end < generated.length && generated[end] != tokenizer.eosId()) {
-            end++;
-        }
-        return tokenizer.decode(Arrays.copyOf(generated, end));
-    }
-
     public TokenizedExample example(String id, String prompt, String completion) {
         return new TokenizedExample(id, prompt(prompt), completion(completion));
     }

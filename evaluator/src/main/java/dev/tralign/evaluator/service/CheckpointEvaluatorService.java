@@ -1,4 +1,4 @@
-package dev.tralign.app.demo;
+package dev.tralign.evaluator.service;
 
 import dev.tralign.evaluator.stream.Keys;
 import dev.tralign.evaluator.stream.Records;
@@ -51,8 +51,7 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
 
     private final Map<String, Object> kafkaConfig;
     private final Topics topics;
-    private final GoldEvaluation evaluation;
-    private final String judgeName;
+    private final CheckpointEvaluation evaluation;
     private final Consumer<String> listener;
     private final Set<String> baselinePublished = new HashSet<>();
     /** (run, step) pairs already judged: a final checkpoint often repeats the last periodic one. */
@@ -62,13 +61,12 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
     private final Thread thread;
     private volatile Throwable failure;
 
-    public CheckpointEvaluatorService(Map<String, Object> kafkaConfig, Topics topics, GoldEvaluation evaluation,
-            String judgeName, String groupId, Consumer<String> listener) {
+    public CheckpointEvaluatorService(Map<String, Object> kafkaConfig, Topics topics, CheckpointEvaluation evaluation,
+            String groupId, Consumer<String> listener) {
         this.kafkaConfig = new HashMap<>(kafkaConfig);
         this.kafkaConfig.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         this.topics = topics;
         this.evaluation = evaluation;
-        this.judgeName = judgeName;
         this.listener = listener;
         this.thread = new Thread(this::loop, "checkpoint-evaluator");
         this.thread.setDaemon(true);
@@ -152,15 +150,15 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
             }
         }
         try (Policy policy = Policy.load(file)) {
-            List<GoldEvaluation.PromptOutcome> outcomes = evaluation.outcomes(policy, event.getStep());
-            for (GoldEvaluation.PromptOutcome o : outcomes) {
+            List<CheckpointEvaluation.PromptOutcome> outcomes = evaluation.outcomes(policy, event.getStep());
+            for (CheckpointEvaluation.PromptOutcome o : outcomes) {
                 send(generations, topics.generations(), Generation.newBuilder().setRunId(runId)
                         .setStep(event.getStep()).setRole(GenerationRole.POLICY).setPromptId(promptId(o.promptIndex()))
                         .setPrompt(o.prompt()).setCompletion(o.completion()).setSeed(event.getStep())
                         .setTokens(o.tokens()).setLogProbPolicy(o.logProbPolicy()).setLogProbSft(o.logProbSft())
                         .setAt(now).build());
                 send(judgments, topics.judgments(), Records.judgment(runId, event.getStep(), promptId(o.promptIndex()),
-                        judgeName, o.completion(), o.baseline(), o.verdict(), now));
+                        evaluation.judgeName(), o.completion(), o.baseline(), o.verdict(), now));
             }
             generations.flush();
             judgments.flush();
@@ -188,12 +186,16 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
     }
 
     static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("this JVM has no SHA-256", e);
         }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.tralign.app.demo;
+package dev.tralign.evaluator.service;
 
 import dev.tralign.evaluator.judge.Judge;
 import dev.tralign.evaluator.judge.Verdict;
@@ -11,38 +11,45 @@ import dev.tralign.trainer.SamplingConfig;
 import dev.tralign.trainer.TokenizedExample;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.ToDoubleBiFunction;
 
 /**
- * Judges a policy against the SFT baseline on a fixed set of eval prompts, and estimates its KL to the SFT policy from
+ * Judges a checkpoint's policy against the SFT baseline on a run's fixed eval prompts, and estimates its KL to the SFT policy from
  * its own samples at temperature 1 (../shared/DESIGN.md section 6). The baseline's completions are sampled once and
  * reused for every checkpoint, so checkpoints compare on the same prompts and the same baseline answers; the baseline
  * is the SFT policy, never the moving reference.
  */
-public final class GoldEvaluation {
+public final class CheckpointEvaluation {
 
-    private final WorldTokens tokens;
+    private final CompletionCodec codec;
     private final Policy sft;
     private final List<String> prompts;
     private final List<String> baseline;
     private final Judge judge;
-    private final ToDoubleBiFunction<String, String> targetCount;
     private final SamplingConfig sampling;
     private final long seed;
 
     /**
-     * @param targetCount a per-completion statistic reported beside the win rate (the world's target count)
+     * @param codec         prompt text to tokens and generated tokens to text
+     * @param sft           the baseline policy (the initial SFT model); also the model KL is measured against
+     * @param prompts       the run's fixed eval prompts
+     * @param judge         decides candidate vs baseline for each prompt
+     * @param maxNewTokens  generation length limit
+     * @param seed          sampling seed: checkpoint step s samples with a seed derived from (seed, s)
      */
-    public GoldEvaluation(WorldTokens tokens, Policy sft, List<String> prompts, Judge judge,
-            ToDoubleBiFunction<String, String> targetCount, long seed) {
-        this.tokens = tokens;
+    public CheckpointEvaluation(CompletionCodec codec, Policy sft, List<String> prompts, Judge judge, int maxNewTokens,
+            long seed) {
+        this.codec = codec;
         this.sft = sft;
         this.seed = seed;
         this.prompts = List.copyOf(prompts);
         this.judge = judge;
-        this.targetCount = targetCount;
-        this.sampling = SamplingConfig.unbiased(tokens.maxNewTokens(), tokens.tokenizer().eosId());
+        this.sampling = SamplingConfig.unbiased(maxNewTokens, codec.eosId());
         this.baseline = decode(sft.sample(promptTokens(), sampling, seed ^ 0xBA5EL));
+    }
+
+    /** Name of the judge, as recorded in Judgment.judge. */
+    public String judgeName() {
+        return judge.name();
     }
 
     public List<String> prompts() {
@@ -59,13 +66,13 @@ public final class GoldEvaluation {
         int[][] generated = policy.sample(promptTokens(), sampling, seed + 7919L * step);
         List<TokenizedExample> scored = new ArrayList<>(prompts.size());
         for (int i = 0; i < prompts.size(); i++) {
-            scored.add(new TokenizedExample("eval-" + i, tokens.prompt(prompts.get(i)), generated[i]));
+            scored.add(new TokenizedExample("eval-" + i, codec.prompt(prompts.get(i)), generated[i]));
         }
         double[] policyLogProbs = policy.completionLogProbs(scored);
         double[] sftLogProbs = sft.completionLogProbs(scored);
         List<PromptOutcome> outcomes = new ArrayList<>(prompts.size());
         for (int i = 0; i < prompts.size(); i++) {
-            String completion = tokens.decodeCompletion(generated[i]);
+            String completion = codec.completion(generated[i]);
             outcomes.add(new PromptOutcome(i, prompts.get(i), completion, baseline.get(i), generated[i].length,
                     policyLogProbs[i], sftLogProbs[i], judge.judge(prompts.get(i), completion, baseline.get(i))));
         }
@@ -78,25 +85,23 @@ public final class GoldEvaluation {
     }
 
     /** Summarises per-prompt outcomes into one result. */
-    public Result summarize(long step, List<PromptOutcome> outcomes) {
+    public static Result summarize(long step, List<PromptOutcome> outcomes) {
         WinRateAccumulator judged = WinRateAccumulator.EMPTY;
         KlAccumulator kl = KlAccumulator.EMPTY;
         double scoreSum = 0;
-        double targetSum = 0;
         for (PromptOutcome o : outcomes) {
             if (!o.verdict().isMissing()) {
                 judged = judged.add(o.verdict().preference(), o.verdict().candidateScore());
             }
             kl = kl.add(new SampleLogProbs(o.logProbPolicy(), o.logProbSft(), o.tokens()));
             scoreSum += o.verdict().candidateScore() == null ? Double.NaN : o.verdict().candidateScore();
-            targetSum += targetCount.applyAsDouble(o.prompt(), o.completion());
         }
         List<String> examples = new ArrayList<>();
         for (int i = 0; i < Math.min(3, outcomes.size()); i++) {
             examples.add(outcomes.get(i).completion());
         }
         return new Result(step, WinRateStats.of(judged), kl.perSequence().orElse(Double.NaN),
-                kl.perToken().orElse(Double.NaN), scoreSum / outcomes.size(), targetSum / outcomes.size(), examples);
+                kl.perToken().orElse(Double.NaN), scoreSum / outcomes.size(), examples);
     }
 
     /** Mean judge score of the baseline's completions (NaN when the judge does not score). */
@@ -112,7 +117,7 @@ public final class GoldEvaluation {
     private List<int[]> promptTokens() {
         List<int[]> out = new ArrayList<>(prompts.size());
         for (String prompt : prompts) {
-            out.add(tokens.prompt(prompt));
+            out.add(codec.prompt(prompt));
         }
         return out;
     }
@@ -120,7 +125,7 @@ public final class GoldEvaluation {
     private List<String> decode(int[][] generated) {
         List<String> out = new ArrayList<>(generated.length);
         for (int[] row : generated) {
-            out.add(tokens.decodeCompletion(row));
+            out.add(codec.completion(row));
         }
         return out;
     }
@@ -131,7 +136,7 @@ public final class GoldEvaluation {
     }
 
     /** One checkpoint's evaluation. */
-    public record Result(long step, WinRateStats winRate, double klPerSequence, double klPerToken, double meanGold,
-            double meanTargets, List<String> examples) {
+    public record Result(long step, WinRateStats winRate, double klPerSequence, double klPerToken,
+            double meanCandidateScore, List<String> examples) {
     }
 }
