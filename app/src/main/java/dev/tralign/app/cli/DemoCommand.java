@@ -54,6 +54,10 @@ final class DemoCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int hardTau;
 
+    @Option(names = "--sft-steps", defaultValue = "600",
+            description = "Steps of SFT on the world's language (cached per recipe) (default: ${DEFAULT-VALUE}).")
+    int sftSteps;
+
     @Option(names = "--work-dir", defaultValue = ".tralign/demo",
             description = "Stack data, checkpoints, cache and report (default: ${DEFAULT-VALUE}).")
     Path workDir;
@@ -71,7 +75,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DemoSettings settings = new DemoSettings(workDir, bootstrap, registry, seed, methods, pairs, steps, batch,
-                checkpointEvery, evalPrompts, beta, learningRate, softTau, hardTau, dashboardPort);
+                checkpointEvery, evalPrompts, beta, learningRate, softTau, hardTau, dashboardPort, sftSteps);
         new DemoRunner(settings, line -> {
             System.out.println(line);
             System.out.flush();

@@ -2,36 +2,45 @@ package dev.tralign.app.demo;
 
 import dev.tralign.evaluator.dashboard.WinRateStore;
 import dev.tralign.schemas.avro.WinRate;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
 /** The demo's final table: per method, the best and the final checkpoint's win rate against SFT, with KL. */
-public record DemoResult(List<Row> rows) {
+public record DemoResult(List<Row> rows, Path reportHtml) {
 
-    /** One method's summary. */
-    public record Row(String runId, String method, WinRate best, WinRate last, int checkpoints) {
+    /**
+     * One method's summary.
+     *
+     * @param referenceUpdates trust-region updates the run made (its last checkpoint's reference version)
+     */
+    public record Row(String runId, String method, WinRate best, WinRate last, int checkpoints,
+            long referenceUpdates) {
     }
 
-    static DemoResult of(Map<String, Method> runs, WinRateStore store) {
+    static DemoResult of(Map<String, Method> runs, Map<String, Long> referenceUpdates, WinRateStore store,
+            Path reportHtml) {
         List<Row> rows = new ArrayList<>();
         runs.forEach((runId, method) -> store.series(runId).filter(s -> !s.isEmpty()).ifPresent(series -> {
             WinRate best = series.stream().max(Comparator.comparingDouble(WinRate::getWinRate)).orElseThrow();
             WinRate last = series.stream().max(Comparator.comparingLong(WinRate::getStep)).orElseThrow();
-            rows.add(new Row(runId, method.name(), best, last, series.size()));
+            rows.add(new Row(runId, method.name(), best, last, series.size(),
+                    referenceUpdates.getOrDefault(runId, 0L)));
         }));
-        return new DemoResult(List.copyOf(rows));
+        return new DemoResult(List.copyOf(rows), reportHtml);
     }
 
     /** A plain-text table for the console. */
     public String table() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-13s | %-30s | %-30s%n", "method", "best: step  win% [95% CI]  KL",
-                "final: step  win% [95% CI]  KL"));
-        sb.append("-".repeat(79)).append('\n');
+        sb.append(String.format("%-13s | %-30s | %-30s | %s%n", "method", "best: step  win% [95% CI]  KL",
+                "final: step  win% [95% CI]  KL", "ref updates"));
+        sb.append("-".repeat(93)).append('\n');
         for (Row row : rows) {
-            sb.append(String.format("%-13s | %s | %s%n", row.method(), cell(row.best()), cell(row.last())));
+            sb.append(String.format("%-13s | %s | %s | %d%n", row.method(), cell(row.best()), cell(row.last()),
+                    row.referenceUpdates()));
         }
         sb.append("win% = gold-judge win rate against the SFT policy (ties half); KL = nats/sequence to SFT");
         return sb.toString();

@@ -101,11 +101,13 @@ public final class DemoRunner {
                 out.accept("  " + onTopic + " pairs on " + topics.preferences().name());
 
                 stage(3, "SFT policy (trained once per world, then cached)");
-                Path sft = new SftRecipe(world, tokens, SftRecipe.Settings.defaults().withSeed(settings.seed()))
+                Path sft = new SftRecipe(world, tokens, SftRecipe.Settings.defaults().withSeed(settings.seed())
+                        .withSteps(settings.sftSteps()))
                         .checkpoint(work.resolve("cache"), line -> out.accept("  " + line));
 
                 stage(4, "training " + methods.size() + " runs; each checkpoint is judged against SFT as it lands");
                 Map<String, Method> runs = new LinkedHashMap<>();
+                Map<String, Long> referenceUpdates = new LinkedHashMap<>();
                 try (Policy sftPolicy = Policy.load(sft)) {
                     CheckpointEvaluation evaluation = new CheckpointEvaluation(new CompletionCodec(tokens.tokenizer()),
                             sftPolicy, world.evalPrompts(settings.evalPrompts()),
@@ -118,6 +120,10 @@ public final class DemoRunner {
                             runs.put(runId, method);
                             RunSummary summary = train(method, runId, sft, tokens, bootstrap, registry, runDir,
                                     store);
+                            if (!summary.checkpoints().isEmpty()) {
+                                referenceUpdates.put(runId, summary.checkpoints()
+                                        .get(summary.checkpoints().size() - 1).getReferenceVersion());
+                            }
                             expectedCheckpoints += (int) summary.checkpoints().stream()
                                     .mapToLong(event -> event.getStep()).distinct().count();
                         }
@@ -132,7 +138,7 @@ public final class DemoRunner {
                 }
                 ReportWriter.Report report = ReportWriter.write(runDir.resolve("report"),
                         "tralign demo: win rate against the SFT policy (gold judge)", series);
-                DemoResult result = DemoResult.of(runs, store);
+                DemoResult result = DemoResult.of(runs, referenceUpdates, store, report.html());
                 out.accept(result.table());
                 out.accept("report:  " + report.html().toAbsolutePath());
                 out.accept("charts:  " + report.winRateByStepPng().toAbsolutePath() + ", "

@@ -21,10 +21,11 @@ import java.util.List;
  * @param softTau        tau of the soft trust-region variants (alpha 0.6)
  * @param hardTau        tau of the hard trust-region variants (alpha 1)
  * @param dashboardPort  port of the live dashboard (0 = any free port)
+ * @param sftSteps       optimizer steps of the SFT policy (its checkpoint is cached per recipe)
  */
 public record DemoSettings(Path workDir, String bootstrap, String registryUrl, long seed, List<String> methods,
         int pairs, int steps, int batchSize, int checkpointEvery, int evalPrompts, double beta, double learningRate,
-        int softTau, int hardTau, int dashboardPort) {
+        int softTau, int hardTau, int dashboardPort, int sftSteps) {
 
     public DemoSettings {
         methods = List.copyOf(methods);
@@ -32,6 +33,7 @@ public record DemoSettings(Path workDir, String bootstrap, String registryUrl, l
         require(steps >= 1, "--steps", "at least 1");
         require(batchSize >= 2, "--batch", "at least 2");
         require(checkpointEvery >= 1 && checkpointEvery <= steps, "--checkpoint-every", "between 1 and --steps");
+        require(sftSteps >= 1, "--sft-steps", "at least 1");
         require(evalPrompts >= 8, "--eval-prompts", "at least 8");
         require((bootstrap == null) == (registryUrl == null), "--bootstrap/--registry", "given together or not at all");
         if (methods.isEmpty()) {
