@@ -2,8 +2,6 @@ package dev.tralign.trainer;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import dev.tralign.trainer.checkpoint.CheckpointFile;
@@ -17,7 +15,9 @@ import dev.tralign.trainer.loss.PairLogProbs;
 import dev.tralign.trainer.loss.PairLoss;
 import dev.tralign.trainer.loss.SftLoss;
 import dev.tralign.trainer.model.Autograd;
+import dev.tralign.trainer.model.CausalLm;
 import dev.tralign.trainer.model.GptModel;
+import dev.tralign.trainer.model.ScriptedLm;
 import dev.tralign.trainer.model.ModelConfig;
 import dev.tralign.trainer.model.PairBatch;
 import dev.tralign.trainer.model.PairCollator;
@@ -55,7 +55,7 @@ public final class AlignmentTrainer implements AutoCloseable {
 
     private final ModelConfig modelConfig;
     private final TrainingConfig config;
-    private final GptModel model;
+    private final CausalLm model;
     private final ParameterSet policy;
     private final ParameterSet reference;
     private final AdamW optimizer;
@@ -71,7 +71,7 @@ public final class AlignmentTrainer implements AutoCloseable {
     private long step;
     private int pendingMicroBatches;
 
-    private AlignmentTrainer(ModelConfig modelConfig, TrainingConfig config, GptModel model, ParameterSet policy,
+    private AlignmentTrainer(ModelConfig modelConfig, TrainingConfig config, CausalLm model, ParameterSet policy,
             ParameterSet reference, AdamW optimizer, long step, long referenceVersion, long rngState) {
         this.modelConfig = modelConfig;
         this.config = config;
@@ -94,7 +94,7 @@ public final class AlignmentTrainer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        policy.setRequiresGradient(true);
+        model.enableGradients(policy);
         config.warnIfSyncNeverFires();
     }
 
@@ -103,25 +103,56 @@ public final class AlignmentTrainer implements AutoCloseable {
         Autograd.setIntraOpThreads(config.intraOpThreads());
         Device device = Device.fromName(config.device());
         ParameterSet policy = ParameterSet.initialise(modelConfig, config.seed(), device);
-        return assemble(modelConfig, config, policy);
+        return assemble(new GptModel(modelConfig, device), config, policy);
+    }
+
+    /**
+     * Trains a user's TorchScript causal LM (forward: ids [N, W] int64 -> logits [N, W, vocabSize]) starting from the
+     * weights it was exported with; the reference starts as an exact copy. Slower paths than the built-in model
+     * (no shared-prompt pair forward, no cached sampling). The checkpoint records the model file's path.
+     */
+    public static AlignmentTrainer createFromTorchScript(Path torchScriptModel, int vocabSize, int maxSeqLen,
+            TrainingConfig config) {
+        Autograd.setIntraOpThreads(config.intraOpThreads());
+        ScriptedLm model = new ScriptedLm(torchScriptModel, vocabSize, maxSeqLen, Device.fromName(config.device()));
+        try {
+            return assemble(model, config, model.initialParameters());
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
     }
 
     /** Policy AND reference start from the policy weights of an (SFT) checkpoint; optimizer and step start fresh. */
     public static AlignmentTrainer fromPolicyCheckpoint(Path sftCheckpoint, TrainingConfig config) {
         Autograd.setIntraOpThreads(config.intraOpThreads());
         CheckpointFile.Contents contents = CheckpointFile.read(sftCheckpoint, Set.of("policy"));
-        ModelConfig modelConfig = contents.header().model();
-        ParameterSet policy = ParameterTensors.toParameterSet("policy", contents.group("policy"), modelConfig,
-                Device.fromName(config.device()));
-        return assemble(modelConfig, config, policy);
+        Device device = Device.fromName(config.device());
+        CausalLm model = modelFor(contents.header(), device);
+        try {
+            ParameterSet policy = ParameterTensors.toParameterSet("policy", contents.group("policy"), model.layout(),
+                    contents.header().model(), device);
+            return assemble(model, config, policy);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
     }
 
-    private static AlignmentTrainer assemble(ModelConfig modelConfig, TrainingConfig config, ParameterSet policy) {
+    /** The model a checkpoint was trained with: the built-in GPT or the recorded TorchScript file. */
+    static CausalLm modelFor(CheckpointHeader header, Device device) {
+        if (header.torchScriptModel() != null) {
+            return new ScriptedLm(Path.of(header.torchScriptModel()), header.model().vocabSize(),
+                    header.model().maxSeqLen(), device);
+        }
+        return new GptModel(header.model(), device);
+    }
+
+    private static AlignmentTrainer assemble(CausalLm model, TrainingConfig config, ParameterSet policy) {
         ParameterSet reference = policy.copy();
         AdamW optimizer = new AdamW(policy, config.adamBeta1(), config.adamBeta2(), config.adamEpsilon(),
                 config.weightDecay());
-        GptModel model = new GptModel(modelConfig, policy.device());
-        return new AlignmentTrainer(modelConfig, config, model, policy, reference, optimizer, 0, 0,
+        return new AlignmentTrainer(model.config(), config, model, policy, reference, optimizer, 0, 0,
                 new SplitMix64(config.seed()).nextLong());
     }
 
@@ -145,17 +176,18 @@ public final class AlignmentTrainer implements AutoCloseable {
         Device device = Device.fromName(config.device());
         List<AutoCloseable> opened = new ArrayList<>();
         try {
+            CausalLm model = modelFor(h, device);
+            opened.add(model);
             ParameterSet policy = track(opened, ParameterTensors.toParameterSet("policy", c.group("policy"),
-                    h.model(), device));
+                    model.layout(), h.model(), device));
             ParameterSet reference = track(opened, ParameterTensors.toParameterSet("reference", c.group("reference"),
-                    h.model(), device));
-            ParameterSet m = track(opened, ParameterTensors.toParameterSet("adam.m", c.group("adam.m"), h.model(),
-                    device));
-            ParameterSet v = track(opened, ParameterTensors.toParameterSet("adam.v", c.group("adam.v"), h.model(),
-                    device));
+                    model.layout(), h.model(), device));
+            ParameterSet m = track(opened, ParameterTensors.toParameterSet("adam.m", c.group("adam.m"),
+                    model.layout(), h.model(), device));
+            ParameterSet v = track(opened, ParameterTensors.toParameterSet("adam.v", c.group("adam.v"),
+                    model.layout(), h.model(), device));
             AdamW optimizer = new AdamW(config.adamBeta1(), config.adamBeta2(), config.adamEpsilon(),
                     config.weightDecay(), m, v, h.optimizerUpdates());
-            GptModel model = new GptModel(h.model(), device);
             return new AlignmentTrainer(h.model(), config, model, policy, reference, optimizer, h.step(),
                     h.referenceVersion(), h.rngState());
         } catch (RuntimeException e) {
@@ -208,10 +240,10 @@ public final class AlignmentTrainer implements AutoCloseable {
      */
     private PairForward pairForward(List<TokenizedPair> pairs) {
         List<int[]> prompts = pairs.stream().map(TokenizedPair::prompt).toList();
-        if (prompts.stream().allMatch(p -> p.length > 0)) {
+        if (model instanceof GptModel gpt && prompts.stream().allMatch(p -> p.length > 0)) {
             PairBatch batch = pairCollator.collate(prompts, pairs.stream().map(TokenizedPair::chosen).toList(),
                     pairs.stream().map(TokenizedPair::rejected).toList());
-            return new PairForward((params, sm) -> model.pairLogProbs(params, batch, sm), batch.completionLengths(),
+            return new PairForward((params, sm) -> gpt.pairLogProbs(params, batch, sm), batch.completionLengths(),
                     batch.tokenCount(), batch.truncatedPrompts(), batch.truncatedCompletions());
         }
         List<int[]> allPrompts = new ArrayList<>(prompts);
@@ -368,9 +400,7 @@ public final class AlignmentTrainer implements AutoCloseable {
         return Autograd.withGrad(false, () -> {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDList gradients = new NDList(policy.tensors().size());
-                policy.tensors().values().forEach(p -> gradients.add(p.getGradient().reshape(-1)));
-                NDArray flatGradient = NDArrays.concat(gradients);
+                NDArray flatGradient = model.flatGradient(policy);
                 double norm = GradientClipping.globalNorm(flatGradient);
                 double factor = GradientClipping.factor(norm, config.maxGradNorm());
                 if (factor != 1.0) {
@@ -384,7 +414,7 @@ public final class AlignmentTrainer implements AutoCloseable {
     }
 
     private void zeroGradients() {
-        policy.tensors().values().forEach(Autograd::zeroGradient);
+        model.zeroGradients(policy);
     }
 
     private static void pairMetrics(Map<String, Double> metrics, LossOutput out, float[] policyLogProbs, int b) {
@@ -484,7 +514,8 @@ public final class AlignmentTrainer implements AutoCloseable {
         groups.put("adam.m", ParameterTensors.of(optimizer.firstMoments()));
         groups.put("adam.v", ParameterTensors.of(optimizer.secondMoments()));
         CheckpointHeader header = new CheckpointHeader(CheckpointHeader.FORMAT, modelConfig, config, step,
-                optimizer.updates(), updater.version(), random.state());
+                optimizer.updates(), updater.version(), random.state(),
+                model instanceof ScriptedLm scripted ? scripted.file().toString() : null);
         return CheckpointFile.write(file, header, groups);
     }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import dev.tralign.trainer.checkpoint.CheckpointFile;
 import dev.tralign.trainer.checkpoint.ParameterTensors;
 import dev.tralign.trainer.model.Autograd;
+import dev.tralign.trainer.model.CausalLm;
 import dev.tralign.trainer.model.GptModel;
 import dev.tralign.trainer.model.ModelConfig;
 import dev.tralign.trainer.model.ParameterSet;
@@ -19,16 +20,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
-/** {@link Policy} over a {@link GptModel} and a parameter set (owned when loaded, borrowed from a trainer). */
+/** {@link Policy} over a {@link CausalLm} and a parameter set (owned when loaded, borrowed from a trainer). */
 final class GptPolicy implements Policy {
 
     private static final int MAX_ROWS_PER_FORWARD = 64;
-    private final GptModel model;
+    private final CausalLm model;
     private final ParameterSet params;
     private final boolean owned;
     private final SequenceCollator collator;
 
-    GptPolicy(GptModel model, ParameterSet params, boolean owned) {
+    GptPolicy(CausalLm model, ParameterSet params, boolean owned) {
         this.model = model;
         this.params = params;
         this.owned = owned;
@@ -39,9 +40,10 @@ final class GptPolicy implements Policy {
         CheckpointFile.Contents contents = CheckpointFile.read(checkpoint, Set.of(group));
         ModelConfig config = contents.header().model();
         Device device = Device.fromName(deviceName);
-        GptModel model = new GptModel(config, device);
+        CausalLm model = AlignmentTrainer.modelFor(contents.header(), device);
         try {
-            ParameterSet params = ParameterTensors.toParameterSet(group, contents.group(group), config, device);
+            ParameterSet params = ParameterTensors.toParameterSet(group, contents.group(group), model.layout(),
+                    config, device);
             return new GptPolicy(model, params, true);
         } catch (RuntimeException e) {
             model.close();
@@ -189,9 +191,12 @@ final class GptPolicy implements Policy {
         for (int r = 0; r < rows; r++) {
             generated.add(new ArrayList<>());
         }
+        if (!(model instanceof GptModel gpt)) {
+            return sampleWithoutCache(kept, cfg, randoms);
+        }
         Autograd.withGrad(false, () -> {
             float[][] logits = new float[1][];
-            try (GptModel.DecodeCache cache = model.prefill(params, ids, promptLengths, finalWidth, logits)) {
+            try (GptModel.DecodeCache cache = gpt.prefill(params, ids, promptLengths, finalWidth, logits)) {
                 boolean[] done = new boolean[rows];
                 int[] last = new int[rows];
                 for (int s = 0; s < cfg.maxNewTokens(); s++) {
@@ -220,6 +225,57 @@ final class GptPolicy implements Policy {
         int[][] out = new int[rows][];
         for (int r = 0; r < rows; r++) {
             out[r] = generated.get(r).stream().mapToInt(Integer::intValue).toArray();
+        }
+        return out;
+    }
+
+    /** For models without a key/value cache: re-runs the whole sequence for every new token. */
+    private int[][] sampleWithoutCache(int[][] prompts, SamplingConfig cfg, SplitMix64[] randoms) {
+        int maxLen = model.config().maxSeqLen();
+        int vocab = model.config().vocabSize();
+        int rows = prompts.length;
+        int[][] sequences = prompts.clone();
+        boolean[] done = new boolean[rows];
+        for (int generated = 0; generated < cfg.maxNewTokens(); generated++) {
+            List<Integer> active = new ArrayList<>();
+            for (int r = 0; r < rows; r++) {
+                if (!done[r] && sequences[r].length < maxLen) {
+                    active.add(r);
+                }
+            }
+            if (active.isEmpty()) {
+                break;
+            }
+            int width = active.stream().mapToInt(r -> sequences[r].length).max().orElseThrow();
+            long[] ids = new long[active.size() * width];
+            long[] last = new long[active.size() * vocab];
+            for (int a = 0; a < active.size(); a++) {
+                int[] seq = sequences[active.get(a)];
+                for (int t = 0; t < seq.length; t++) {
+                    ids[a * width + t] = seq[t];
+                }
+                Arrays.fill(last, a * vocab, (a + 1) * vocab, seq.length - 1);
+            }
+            float[] logits = Autograd.withGrad(false, () -> {
+                try (NDManager step = model.newStepManager(); NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    NDArray idArray = step.create(ids, new ai.djl.ndarray.types.Shape(active.size(), width));
+                    NDArray index = step.create(last, new ai.djl.ndarray.types.Shape(active.size(), 1, vocab));
+                    return model.logits(params, idArray).gather(index, 1).toFloatArray();
+                }
+            });
+            for (int a = 0; a < active.size(); a++) {
+                int r = active.get(a);
+                int token = TokenSampler.choose(logits, a * vocab, vocab, cfg, randoms[r]);
+                int[] grown = Arrays.copyOf(sequences[r], sequences[r].length + 1);
+                grown[grown.length - 1] = token;
+                sequences[r] = grown;
+                done[r] = token == cfg.eosId();
+            }
+        }
+        int[][] out = new int[rows][];
+        for (int r = 0; r < rows; r++) {
+            out[r] = Arrays.copyOfRange(sequences[r], prompts[r].length, sequences[r].length);
         }
         return out;
     }

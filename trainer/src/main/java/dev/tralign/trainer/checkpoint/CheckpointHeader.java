@@ -14,9 +14,10 @@ import dev.tralign.trainer.model.ModelConfig;
  * @param optimizerUpdates AdamW's update count (bias-correction exponent)
  * @param referenceVersion trust-region updates applied so far
  * @param rngState the trainer's random generator state
+ * @param torchScriptModel absolute path of the user's TorchScript model, or null for the built-in GPT
  */
 public record CheckpointHeader(int format, ModelConfig model, TrainingConfig training, long step,
-        long optimizerUpdates, long referenceVersion, long rngState) {
+        long optimizerUpdates, long referenceVersion, long rngState, String torchScriptModel) {
 
     public static final int FORMAT = 1;
 }

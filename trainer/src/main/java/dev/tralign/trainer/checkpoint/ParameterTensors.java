@@ -30,7 +30,12 @@ public final class ParameterTensors {
     /** Rebuilds a parameter set of {@code model}'s layout; any missing, extra or mis-shaped tensor is an error. */
     public static ParameterSet toParameterSet(String group, Map<String, Tensor> tensors, ModelConfig model,
             Device device) {
-        List<ParameterSpec> layout = ParameterLayout.of(model);
+        return toParameterSet(group, tensors, ParameterLayout.of(model), model, device);
+    }
+
+    /** Rebuilds a parameter set of {@code layout}; any missing, extra or mis-shaped tensor is an error. */
+    public static ParameterSet toParameterSet(String group, Map<String, Tensor> tensors, List<ParameterSpec> layout,
+            Object model, Device device) {
         Map<String, float[]> values = new LinkedHashMap<>();
         for (ParameterSpec spec : layout) {
             Tensor t = tensors.get(spec.name());

@@ -24,7 +24,7 @@ import java.util.Arrays;
  * with chosen and rejected; sampling extends a key/value cache one token at a time.
  * The same instance serves the policy and the reference and may be used from several threads at once.
  */
-public final class GptModel implements AutoCloseable {
+public final class GptModel implements CausalLm {
 
     private static final float LAYER_NORM_EPS = 1e-5f;
     private final ModelConfig config;
@@ -44,15 +44,39 @@ public final class GptModel implements AutoCloseable {
         this.causalMask = manager.create(mask, new Shape(t, t));
     }
 
+    @Override
     public ModelConfig config() {
         return config;
+    }
+
+    @Override
+    public java.util.List<ParameterSpec> layout() {
+        return ParameterLayout.of(config);
+    }
+
+    @Override
+    public void enableGradients(ParameterSet p) {
+        p.setRequiresGradient(true);
+    }
+
+    /** The parameters are the autograd leaves: concatenates their gradients. */
+    @Override
+    public NDArray flatGradient(ParameterSet p) {
+        NDList gradients = new NDList(p.tensors().size());
+        p.tensors().values().forEach(t -> gradients.add(t.getGradient().reshape(-1)));
+        return NDArrays.concat(gradients);
+    }
+
+    @Override
+    public void zeroGradients(ParameterSet p) {
+        p.tensors().values().forEach(Autograd::zeroGradient);
     }
 
     public Device device() {
         return manager.getDevice();
     }
 
-    /** A manager for one step's arrays; close it (and an NDScope) when the step ends. */
+    @Override
     public NDManager newStepManager() {
         return manager.newSubManager();
     }
@@ -126,7 +150,7 @@ public final class GptModel implements AutoCloseable {
         return causalMask.get(new NDIndex("0:{}, 0:{}", w, w));
     }
 
-    /** Next-token logits [N, W, V] for input ids [N, W] (int64). */
+    @Override
     public NDArray logits(ParameterSet p, NDArray ids) {
         long n = ids.getShape().get(0);
         long w = ids.getShape().get(1);
@@ -134,28 +158,6 @@ public final class GptModel implements AutoCloseable {
             throw new IllegalArgumentException("sequence of " + w + " positions exceeds maxSeqLen " + config.maxSeqLen());
         }
         return head(p, extend(p, embedFromStart(p, ids, w), null, null, causal(w), n, w).hidden());
-    }
-
-    /** log p(target_t | ids_{<=t}) for every position: [N, W]. */
-    public NDArray tokenLogProbs(ParameterSet p, NDArray ids, NDArray targets) {
-        NDArray logProbs = logits(p, ids).logSoftmax(2);
-        return logProbs.gather(targets.expandDims(2), 2).squeeze(2);
-    }
-
-    /** Sum of completion-token log-probs per row: [N]. */
-    public NDArray sequenceLogProbs(ParameterSet p, SequenceBatch batch, NDManager stepManager) {
-        NDArray[] arrays = toArrays(batch, stepManager);
-        return tokenLogProbs(p, arrays[0], arrays[1]).mul(arrays[2]).sum(new int[] {1});
-    }
-
-    /** The batch as [ids, targets, mask] arrays in {@code stepManager}. */
-    public NDArray[] toArrays(SequenceBatch batch, NDManager stepManager) {
-        Shape shape = new Shape(batch.rows(), batch.width());
-        return new NDArray[] {
-            stepManager.create(batch.inputIds(), shape),
-            stepManager.create(batch.targetIds(), shape),
-            stepManager.create(batch.completionMask(), shape)
-        };
     }
 
     /**

@@ -30,6 +30,7 @@ public final class ParameterSet implements AutoCloseable {
     private final List<ParameterSpec> specs;
     private final Map<String, NDArray> tensors;
     private final NDArray flat;
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
 
     private ParameterSet(NDManager manager, List<ParameterSpec> specs, NDArray flat) {
         this.manager = manager;
@@ -120,9 +121,19 @@ public final class ParameterSet implements AutoCloseable {
         return new ParameterSet(copyManager, specs, copied);
     }
 
-    /** The contiguous buffer holding every tensor, [total size]. */
+    /** The contiguous buffer holding every tensor, [total size]. Call {@link #markModified()} after writing it. */
     public NDArray flat() {
         return flat;
+    }
+
+    /** Records that the values changed (models that keep their own copy of the weights re-sync on it). */
+    public void markModified() {
+        version.incrementAndGet();
+    }
+
+    /** Increases whenever the values change through this class or {@link #markModified()}. */
+    public long version() {
+        return version.get();
     }
 
     /** Marks every tensor as a leaf that collects gradients (the policy) or not (reference, moments). */
@@ -157,6 +168,7 @@ public final class ParameterSet implements AutoCloseable {
         }
         // Slice assignment is one native copy_: bit-exact, no trip through the JVM heap.
         flat.set(FULL, other.flat);
+        markModified();
     }
 
     /** Values copied to the JVM, in layout order. */

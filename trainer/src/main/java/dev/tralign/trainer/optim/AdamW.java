@@ -73,6 +73,7 @@ public final class AdamW implements AutoCloseable {
         v.muli(beta2).addi(g.square().muli(1 - beta2));
         NDArray denominator = v.sqrt().divi(sqrtBiasCorrection2).addi(epsilon);
         p.subi(m.div(denominator).muli(stepSize));
+        params.markModified();
     }
 
     public long updates() {

@@ -82,6 +82,7 @@ public final class TrustRegionUpdater {
                 } else {
                     // Both sets share one layout, so the whole model mixes in three native calls.
                     reference.flat().muli(1 - alpha).addi(policy.flat().mul(alpha));
+                    reference.markModified();
                 }
             }
             return null;
