@@ -228,7 +228,8 @@ public final class AlignmentTrainer implements AutoCloseable {
             String second = b + ":";
             LossOutput out = pairLoss.compute(new PairLogProbs(policyLogProbs.get(first), policyLogProbs.get(second),
                     referenceArray.get(first), referenceArray.get(second), lengths.get(first), lengths.get(second)));
-            pairMetrics(metrics, out, policyLogProbs.toFloatArray(), b);
+            metrics.putAll(StepMetrics.pairs(out.chosenRewards().toFloatArray(), out.rejectedRewards().toFloatArray(),
+                    policyLogProbs.toFloatArray()));
             return out.losses().mean();
         });
         return finish(loss, forward.tokens(), forward.truncatedPrompts(), forward.truncatedCompletions(), metrics);
@@ -301,7 +302,8 @@ public final class AlignmentTrainer implements AutoCloseable {
             float[][] other = await(noGrad);
             KtoOutput out = ktoLoss.compute(new FeedbackLogProbs(policyLogProbs, stepManager.create(other[0]),
                     stepManager.create(other[2]), stepManager.create(other[1]), stepManager.create(desirable)));
-            ktoMetrics(metrics, out, policyLogProbs.toFloatArray(), desirable);
+            metrics.putAll(StepMetrics.feedback(out.rewards().toFloatArray(), policyLogProbs.toFloatArray(), desirable,
+                    out.kl().getFloat()));
             return out.losses().mean();
         });
         return finish(loss, matched.tokenCount(), matched.truncatedPrompts(), matched.truncatedCompletions(),
@@ -415,55 +417,6 @@ public final class AlignmentTrainer implements AutoCloseable {
 
     private void zeroGradients() {
         model.zeroGradients(policy);
-    }
-
-    private static void pairMetrics(Map<String, Double> metrics, LossOutput out, float[] policyLogProbs, int b) {
-        float[] chosen = out.chosenRewards().toFloatArray();
-        float[] rejected = out.rejectedRewards().toFloatArray();
-        double c = 0;
-        double r = 0;
-        double correct = 0;
-        double lpChosen = 0;
-        double lpRejected = 0;
-        for (int i = 0; i < b; i++) {
-            c += chosen[i];
-            r += rejected[i];
-            correct += chosen[i] > rejected[i] ? 1 : 0;
-            lpChosen += policyLogProbs[i];
-            lpRejected += policyLogProbs[b + i];
-        }
-        metrics.put("rewards/chosen", c / b);
-        metrics.put("rewards/rejected", r / b);
-        metrics.put("rewards/margins", (c - r) / b);
-        metrics.put("rewards/accuracies", correct / b);
-        metrics.put("logps/chosen", lpChosen / b);
-        metrics.put("logps/rejected", lpRejected / b);
-    }
-
-    private static void ktoMetrics(Map<String, Double> metrics, KtoOutput out, float[] policyLogProbs,
-            float[] desirable) {
-        float[] rewards = out.rewards().toFloatArray();
-        double[] sum = new double[2];
-        double[] logps = new double[2];
-        int[] count = new int[2];
-        for (int i = 0; i < rewards.length; i++) {
-            int k = desirable[i] > 0 ? 0 : 1;
-            sum[k] += rewards[i];
-            logps[k] += policyLogProbs[i];
-            count[k]++;
-        }
-        if (count[0] > 0) {
-            metrics.put("rewards/chosen", sum[0] / count[0]);
-            metrics.put("logps/chosen", logps[0] / count[0]);
-        }
-        if (count[1] > 0) {
-            metrics.put("rewards/rejected", sum[1] / count[1]);
-            metrics.put("logps/rejected", logps[1] / count[1]);
-        }
-        if (count[0] > 0 && count[1] > 0) {
-            metrics.put("rewards/margins", sum[0] / count[0] - sum[1] / count[1]);
-        }
-        metrics.put("kl", (double) out.kl().getFloat());
     }
 
     /** Optimizer steps taken so far. */

@@ -1,0 +1,35 @@
+package dev.tralign.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+
+class StepMetricsTest {
+
+    @Test
+    void pairMetricsAreBatchMeansWithStrictAccuracy() {
+        Map<String, Double> m = StepMetrics.pairs(new float[] {0.5f, 0f, -1f}, new float[] {0.25f, 0f, -0.5f},
+                new float[] {-1, -2, -3, -4, -5, -6});
+        assertThat(m.get("rewards/chosen")).isCloseTo(-0.5 / 3, Offset.offset(1e-9));
+        assertThat(m.get("rewards/margins")).isCloseTo((-0.5 + 0.25) / 3, Offset.offset(1e-9));
+        // 0.5 > 0.25 counts, the tie does not, -1 < -0.5 does not.
+        assertThat(m.get("rewards/accuracies")).isCloseTo(1.0 / 3, Offset.offset(1e-9));
+        assertThat(m.get("logps/chosen")).isEqualTo(-2.0);
+        assertThat(m.get("logps/rejected")).isEqualTo(-5.0);
+    }
+
+    @Test
+    void feedbackMetricsSplitByLabelAndOmitAbsentGroups() {
+        Map<String, Double> both = StepMetrics.feedback(new float[] {1f, -1f, 3f}, new float[] {-1, -2, -3},
+                new float[] {1, 0, 1}, 0.25);
+        assertThat(both.get("rewards/chosen")).isEqualTo(2.0);
+        assertThat(both.get("rewards/rejected")).isEqualTo(-1.0);
+        assertThat(both.get("rewards/margins")).isEqualTo(3.0);
+        assertThat(both.get("logps/rejected")).isEqualTo(-2.0);
+        assertThat(both.get("kl")).isEqualTo(0.25);
+        Map<String, Double> good = StepMetrics.feedback(new float[] {1f}, new float[] {-1}, new float[] {1}, 0);
+        assertThat(good).containsKeys("rewards/chosen", "kl").doesNotContainKeys("rewards/rejected", "rewards/margins");
+    }
+}
