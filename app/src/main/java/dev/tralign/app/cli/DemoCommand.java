@@ -22,10 +22,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "World and training seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--steps", defaultValue = "400", description = "Optimizer steps per run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "600", description = "Optimizer steps per run (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--pairs", defaultValue = "4000",
+    @Option(names = "--pairs", defaultValue = "1000",
             description = "Preference pairs the simulated annotators send (default: ${DEFAULT-VALUE}).")
     int pairs;
 
@@ -40,7 +40,9 @@ final class DemoCommand implements Callable<Integer> {
             description = "Held-out prompts judged per checkpoint (default: ${DEFAULT-VALUE}).")
     int evalPrompts;
 
-    @Option(names = "--beta", defaultValue = "0.1", description = "beta (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--beta", defaultValue = "0.02",
+            description = "beta; small enough that over-optimization shows within the default steps "
+                    + "(default: ${DEFAULT-VALUE}).")
     double beta;
 
     @Option(names = "--lr", defaultValue = "5e-4", description = "Learning rate (default: ${DEFAULT-VALUE}).")

@@ -25,16 +25,16 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "World and training seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--steps", defaultValue = "400", description = "Optimizer steps per method (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "600", description = "Optimizer steps per method (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--pairs", defaultValue = "4000", description = "Preference pairs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pairs", defaultValue = "1000", description = "Preference pairs (default: ${DEFAULT-VALUE}).")
     int pairs;
 
     @Option(names = "--batch", defaultValue = "16", description = "Pairs per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--beta", defaultValue = "0.1", description = "beta (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--beta", defaultValue = "0.02", description = "beta (default: ${DEFAULT-VALUE}).")
     double beta;
 
     @Option(names = "--lr", defaultValue = "5e-4", description = "Learning rate (default: ${DEFAULT-VALUE}).")
