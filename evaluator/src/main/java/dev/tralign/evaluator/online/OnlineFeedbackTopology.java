@@ -34,7 +34,8 @@ import org.apache.kafka.streams.state.Stores;
  * </pre>
  *
  * A Judgment carries both completions but not the prompt text, so it is joined with the POLICY Generation of the
- * same run, step and prompt. Both sides are tables, so the pair comes out whichever record arrives first. Ties,
+ * same run, step and prompt. Only runs matching {@link OnlineFeedbackOptions#runs()} count: judgments of the
+ * held-out eval prompts must not turn into training data. Both sides are tables, so the pair comes out whichever record arrives first. Ties,
  * missing judgments and judgments closer to 1.5 than {@link OnlineFeedbackOptions#minConfidence()} are skipped;
  * {@link OnlineFeedbackOptions#samplingRatio()} keeps a share of keys chosen by their hash. A (run, step, prompt)
  * yields at most one pair, ever: the emitted store remembers it, so a re-judgment, a second seed's generation or a
@@ -61,7 +62,7 @@ public final class OnlineFeedbackTopology {
 
     /** Adds the online-feedback topology to a builder. Pure: touches nothing but the builder. */
     public static void build(StreamsBuilder builder, Topics topics, OnlineFeedbackOptions options) {
-        KTable<String, String> prompts = policyPrompts(builder, topics.generations());
+        KTable<String, String> prompts = policyPrompts(builder, topics.generations(), options);
         KTable<String, Judgment> judged = eligibleJudgments(builder, topics.judgments(), options);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EMITTED),
                 Serdes.String(), Serdes.String()));
@@ -73,10 +74,11 @@ public final class OnlineFeedbackTopology {
                         .withName("online-pairs"));
     }
 
-    private static KTable<String, String> policyPrompts(StreamsBuilder builder, Topic<String, Generation> gens) {
+    private static KTable<String, String> policyPrompts(StreamsBuilder builder, Topic<String, Generation> gens,
+            OnlineFeedbackOptions options) {
         return builder.stream(gens.name(), Consumed.with(gens.keySerde(), gens.valueSerde())
                         .withName("online-generations"))
-                .filter((key, g) -> g != null && g.getRole() == GenerationRole.POLICY,
+                .filter((key, g) -> g != null && g.getRole() == GenerationRole.POLICY && options.selects(g.getRunId()),
                         Named.as("online-policy-generations"))
                 .selectKey((key, g) -> Keys.of(g.getRunId(), g.getStep(), g.getPromptId()),
                         Named.as("online-key-generation"))
@@ -89,7 +91,8 @@ public final class OnlineFeedbackTopology {
     private static KTable<String, Judgment> eligibleJudgments(StreamsBuilder builder, Topic<String, Judgment> in,
             OnlineFeedbackOptions options) {
         return builder.stream(in.name(), Consumed.with(in.keySerde(), in.valueSerde()).withName("online-judgments"))
-                .filter((key, j) -> j != null && OnlinePairs.decisive(j, options).isPresent(),
+                .filter((key, j) -> j != null && options.selects(j.getRunId())
+                                && OnlinePairs.decisive(j, options).isPresent(),
                         Named.as("online-decisive"))
                 .selectKey((key, j) -> Keys.of(j.getRunId(), j.getStep(), j.getPromptId()),
                         Named.as("online-key-judgment"))

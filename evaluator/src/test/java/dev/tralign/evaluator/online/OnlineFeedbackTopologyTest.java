@@ -182,4 +182,16 @@ class OnlineFeedbackTopologyTest {
         assertThat(kept).containsExactlyElementsOf(expected);
         assertThat(kept.size()).isBetween(50, 110);
     }
+
+    @Test
+    void onlyJudgmentsOfSelectedRunsBecomePairs() {
+        start(new OnlineFeedbackOptions(0.0, 1.0, java.util.regex.Pattern.compile(".*\\.online")));
+        send(generation("tr-dpo", 10, "eval-1", GenerationRole.POLICY, 1), 1);
+        send(judgment("tr-dpo", 10, "eval-1", 2.0), 2);
+        send(generation("tr-dpo.online", 10, "train-1", GenerationRole.POLICY, 1), 3);
+        send(judgment("tr-dpo.online", 10, "train-1", 2.0), 4);
+
+        assertThat(pairs.readValuesToList()).extracting(PreferencePair::getSource)
+                .containsExactly("online:tr-dpo.online");
+    }
 }
