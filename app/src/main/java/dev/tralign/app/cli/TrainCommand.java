@@ -4,6 +4,10 @@ import dev.tralign.trainer.service.RunSummary;
 import dev.tralign.trainer.service.TrainerService;
 import dev.tralign.trainer.service.config.RunConfig;
 import dev.tralign.trainer.service.config.RunConfigDef;
+import dev.tralign.trainer.service.metrics.MetricsHttpServer;
+import dev.tralign.trainer.service.metrics.TrainerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -13,7 +17,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Runs one training run from a config file: bounded over a captured offset range, or streaming until stopped. */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -27,14 +33,26 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--run-id", description = "Run id (default: from the config, or derived from its digest).")
     String runId;
 
-    @Option(names = "--set", description = "Override a config key, e.g. --set beta=0.05 (repeatable).")
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key, e.g. --set beta=0.05 "
+            + "(repeatable; env TRALIGN_RUN_<KEY> with '_' for '.' and '__' for '_', e.g. TRALIGN_RUN_LOSS__TYPE).")
     Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--metrics-port", description = "Serve Prometheus /metrics and /healthz on this port while "
+            + "training (0 = any free port; default: off).")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", defaultValue = "127.0.0.1",
+            description = "Address for --metrics-port (default: ${DEFAULT-VALUE}; 0.0.0.0 in a container).")
+    String metricsHost;
 
     @Option(names = "--list-keys", description = "Print every config key with its default and meaning, then exit.")
     boolean listKeys;
 
     @Mixin
     ConnectionOptions connection;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -48,17 +66,18 @@ final class TrainCommand implements Callable<Integer> {
         if (!Files.isRegularFile(config)) {
             throw new IllegalArgumentException("--config " + config + " does not exist or is not a file");
         }
-        Map<String, String> settings = new LinkedHashMap<>(overrides);
-        settings.putIfAbsent(RunConfigDef.BOOTSTRAP_SERVERS, connection.bootstrap);
-        settings.putIfAbsent(RunConfigDef.SCHEMA_REGISTRY_URL, connection.registry);
-        if (runId != null) {
-            settings.put(RunConfigDef.RUN_ID, runId);
-        }
-        RunConfig run = RunConfig.load(config, settings);
+        RunConfig run = RunConfig.load(config, settings());
         connection.bootstrap = run.definedSettings().get(RunConfigDef.BOOTSTRAP_SERVERS);
         connection.requireReachable();
         CountDownLatch finished = new CountDownLatch(1);
-        try (TrainerService trainer = new TrainerService(run)) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (TrainerService trainer = new TrainerService(run);
+                MetricsHttpServer metrics = metricsPort == null ? null
+                        : MetricsHttpServer.start(metricsHost, metricsPort, registry, () -> finished.getCount() > 0)) {
+            if (metrics != null) {
+                trainer.addProgressListener(new TrainerMetrics(registry, run.runId(), run.checkpointDir()));
+                System.out.println("train: metrics on http://" + metricsHost + ":" + metrics.port() + "/metrics");
+            }
             // SIGTERM / Ctrl-C: finish the step, checkpoint, then let the JVM exit (hooks must wait for that).
             Thread stopper = new Thread(() -> {
                 System.err.println("train: stopping after the current step (checkpoint first)...");
@@ -82,5 +101,27 @@ final class TrainCommand implements Callable<Integer> {
                             ? ", resumed from step " + summary.resumedFromStep() : "");
         }
         return 0;
+    }
+
+    /**
+     * The settings over the config file, strongest last: connection options given on the command line or in the
+     * environment (the built-in defaults do not override the file), TRALIGN_RUN_* variables, --set, --run-id.
+     */
+    Map<String, String> settings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        Map<String, String> connectionSettings = connection.asRunSettings();
+        connectionSettings.forEach((key, value) -> {
+            boolean given = key.equals(RunConfigDef.BOOTSTRAP_SERVERS) ? connection.bootstrapGiven()
+                    : !key.equals(RunConfigDef.SCHEMA_REGISTRY_URL) || connection.registryGiven();
+            if (given) {
+                settings.put(key, value);
+            }
+        });
+        settings.putAll(EnvironmentDefaults.of(spec).keyed("--set"));
+        settings.putAll(overrides);
+        if (runId != null) {
+            settings.put(RunConfigDef.RUN_ID, runId);
+        }
+        return settings;
     }
 }

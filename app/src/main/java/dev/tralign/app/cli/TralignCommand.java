@@ -27,10 +27,14 @@ public final class TralignCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    /** A configured command line: usage errors exit 2, failures print one clear line and exit 1. */
+    /**
+     * A configured command line: usage errors exit 2, failures print one clear line and exit 1; every option may
+     * also come from a TRALIGN_* environment variable ({@link EnvironmentDefaults}).
+     */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new TralignCommand());
         cli.setExecutionExceptionHandler(new FriendlyErrors());
+        EnvironmentDefaults.install(cli, System.getenv());
         return cli;
     }
 
