@@ -34,18 +34,31 @@ final class IngestHandler implements HttpHandler {
     private final OutcomeRecords records;
     private final Producer<byte[], byte[]> producer;
     private final InFlightLimit inFlight;
+    private final IngestMetrics metrics;
+    private final String endpoint;
 
     IngestHandler(HttpIngestConfig config, RequestBodies bodies, OutcomeRecords records,
-                  Producer<byte[], byte[]> producer, InFlightLimit inFlight) {
+                  Producer<byte[], byte[]> producer, InFlightLimit inFlight, IngestMetrics metrics, String endpoint) {
         this.config = config;
         this.bodies = bodies;
         this.records = records;
         this.producer = producer;
         this.inFlight = inFlight;
+        this.metrics = metrics;
+        this.endpoint = endpoint;
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        long started = System.nanoTime();
+        try {
+            serve(exchange);
+        } finally {
+            metrics.request(endpoint, exchange.getResponseCode(), java.time.Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
             String requestId = UUID.randomUUID().toString();
             exchange.getResponseHeaders().set("X-Request-Id", requestId);
@@ -68,6 +81,7 @@ final class IngestHandler implements HttpHandler {
                 return;
             }
             List<Outcome> outcomes = bodies.parse(body, requestId);
+            metrics.recordsIn(endpoint, outcomes.size());
             if (outcomes.isEmpty()) {
                 respond(exchange, 400, error(requestId, "the body holds no records; send a JSON object, an array or "
                         + "JSON lines; see docs/ingest.md"));
@@ -114,6 +128,9 @@ final class IngestHandler implements HttpHandler {
             respond(exchange, 503, error(requestId, "the server is shutting down; retry"));
             return;
         }
+        long rejected = outcomes.stream().filter(o -> o instanceof Outcome.Rejected).count();
+        metrics.recordsOut(endpoint, outcomes.size() - (int) rejected);
+        metrics.deadLettered(endpoint, (int) rejected);
         ObjectNode response = JSON.createObjectNode().put("requestId", requestId);
         ArrayNode ids = response.putArray("accepted");
         ArrayNode errors = JSON.createArrayNode();

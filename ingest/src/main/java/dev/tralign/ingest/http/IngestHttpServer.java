@@ -21,7 +21,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The HTTP endpoint (JDK's built-in server, no framework): POST /v1/preferences and /v1/feedback, GET /healthz.
+ * The HTTP endpoint (JDK's built-in server, no framework): POST /v1/preferences and /v1/feedback, GET /healthz,
+ * GET /metrics (Prometheus, {@link IngestMetrics}).
  * One idempotent producer shared by all requests; a request is answered once the broker has acknowledged it.
  */
 public final class IngestHttpServer implements AutoCloseable {
@@ -30,13 +31,15 @@ public final class IngestHttpServer implements AutoCloseable {
     private final ExecutorService executor;
     private final Producer<byte[], byte[]> producer;
     private final Topics ownedTopics;
+    private final IngestMetrics metrics;
 
     private IngestHttpServer(HttpServer server, ExecutorService executor, Producer<byte[], byte[]> producer,
-                             Topics ownedTopics) {
+                             Topics ownedTopics, IngestMetrics metrics) {
         this.server = server;
         this.executor = executor;
         this.producer = producer;
         this.ownedTopics = ownedTopics;
+        this.metrics = metrics;
     }
 
     /**
@@ -67,6 +70,7 @@ public final class IngestHttpServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         OutcomeRecords records = new OutcomeRecords(topics, clock);
         InFlightLimit inFlight = new InFlightLimit(config.maxInFlightRecords());
+        IngestMetrics metrics = new IngestMetrics();
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
@@ -76,10 +80,13 @@ public final class IngestHttpServer implements AutoCloseable {
                     + e.getMessage() + "); pick another --http-port or stop what uses it", e);
         }
         server.createContext("/v1/preferences", new IngestHandler(config, new RequestBodies(
-                new FeedbackParser(Format.AUTO, config.limits(), clock), Format.AUTO), records, producer, inFlight));
+                new FeedbackParser(Format.AUTO, config.limits(), clock), Format.AUTO), records, producer, inFlight, metrics,
+                "preferences"));
         server.createContext("/v1/feedback", new IngestHandler(config, new RequestBodies(
-                new FeedbackParser(Format.BINARY, config.limits(), clock), Format.BINARY), records, producer, inFlight));
+                new FeedbackParser(Format.BINARY, config.limits(), clock), Format.BINARY), records, producer, inFlight,
+                metrics, "feedback"));
         server.createContext("/healthz", new HealthHandler(inFlight));
+        server.createContext("/metrics", new MetricsHandler(metrics.registry()));
         ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
             Thread thread = new Thread(r, "tralign-ingest-http");
             thread.setDaemon(true);
@@ -87,7 +94,12 @@ public final class IngestHttpServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.start();
-        return new IngestHttpServer(server, executor, producer, owned);
+        return new IngestHttpServer(server, executor, producer, owned, metrics);
+    }
+
+    /** The endpoint's Prometheus metrics (also served on GET /metrics). */
+    public IngestMetrics metrics() {
+        return metrics;
     }
 
     /** The bound port (useful with port 0). */
