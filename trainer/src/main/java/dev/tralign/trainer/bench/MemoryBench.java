@@ -2,6 +2,7 @@ package dev.tralign.trainer.bench;
 
 import dev.tralign.trainer.AlignmentTrainer;
 import dev.tralign.trainer.LossType;
+import dev.tralign.trainer.SamplingConfig;
 import dev.tralign.trainer.TokenizedPair;
 import dev.tralign.trainer.TrainingConfig;
 import dev.tralign.trainer.model.ModelConfig;
@@ -12,8 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Checks that a long run does not grow native memory: trains a small TR-DPO model (soft update every step, so
- * every code path runs) and prints the resident set size (VmRSS, Linux) at step 100 and at the last step as one
+ * Checks that a long run does not grow native memory: trains a small TR-DPO model (soft update every step, a
+ * cached sampling call every 10 steps, so every code path runs) and prints the resident set size (VmRSS, Linux) at step 100 and at the last step as one
  * JSON line. Flags: --steps (default 2000).
  */
 public final class MemoryBench {
@@ -30,8 +31,13 @@ public final class MemoryBench {
         long rssAt100 = 0;
         long rssAtHalf = 0;
         try (AlignmentTrainer trainer = AlignmentTrainer.create(shape, config)) {
+            List<int[]> prompts = batch.stream().limit(4).map(TokenizedPair::prompt).toList();
             for (int s = 1; s <= steps; s++) {
                 trainer.stepPairs(batch);
+                if (s % 10 == 0) {
+                    // Cached sampling and scoring run in the same process, as in the online loop.
+                    trainer.policy().sample(prompts, SamplingConfig.unbiased(8, -1), s);
+                }
                 if (s == 100) {
                     rssAt100 = rssKb();
                 }
