@@ -1,5 +1,6 @@
 package dev.tralign.app.cli;
 
+import dev.tralign.app.demo.ExperimentReport;
 import dev.tralign.app.demo.ExperimentRunner;
 import dev.tralign.app.demo.Method;
 import dev.tralign.app.demo.SftRecipe;
@@ -22,8 +23,21 @@ final class ExperimentCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     List<String> methods;
 
-    @Option(names = "--seed", defaultValue = "1", description = "World and training seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1", description = "First seed of world and training (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--seeds", defaultValue = "1", description = "How many seeds, from --seed on (default: ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(names = "--embed", defaultValue = "64", description = "Model width (default: ${DEFAULT-VALUE}).")
+    int embed;
+
+    @Option(names = "--layers", defaultValue = "2", description = "Model depth (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--out", defaultValue = ".tralign/experiment",
+            description = "Where curves.csv, summary.md, report.html and the charts go (default: ${DEFAULT-VALUE}).")
+    Path out;
 
     @Option(names = "--steps", defaultValue = "600", description = "Optimizer steps per method (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -75,21 +89,34 @@ final class ExperimentCommand implements Callable<Integer> {
             description = "Where SFT checkpoints are cached (default: ${DEFAULT-VALUE}).")
     Path cacheDir;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
-    public Integer call() {
-        SyntheticWorld world = new SyntheticWorld(WorldConfig.defaults(seed)
-                .withShape(endProbability, sweetSpot).withSharedTargets(sharedTargets).withAnnotatorTemperature(annotatorTemperature));
+    public Integer call() throws Exception {
+        if (seeds < 1) {
+            throw new IllegalArgumentException("--seeds must be at least 1");
+        }
         List<Method> parsed = new ArrayList<>();
         for (String name : methods) {
             parsed.add(Method.parse(name, softTau, hardTau));
         }
-        ExperimentRunner runner = new ExperimentRunner(world, new ExperimentRunner.Settings(pairs, batch, steps,
-                evalEvery, evalPrompts, beta, learningRate, seed), System.out::println);
-        SftRecipe.Settings sft = SftRecipe.Settings.defaults();
-        sft = new SftRecipe.Settings(sft.embed(), sft.layers(), sft.heads(), sft.samples(), sft.batchSize(), sftSteps,
-                sft.learningRate(), seed);
-        Path checkpoint = new SftRecipe(world, runner.tokens(), sft).checkpoint(cacheDir, System.out::println);
-        runner.run(checkpoint, parsed);
+        List<ExperimentReport.SeedRun> runs = new ArrayList<>();
+        for (long s = seed; s < seed + seeds; s++) {
+            System.out.println("== seed " + s);
+            SyntheticWorld world = new SyntheticWorld(WorldConfig.defaults(s).withShape(endProbability, sweetSpot)
+                    .withSharedTargets(sharedTargets).withAnnotatorTemperature(annotatorTemperature));
+            ExperimentRunner runner = new ExperimentRunner(world, new ExperimentRunner.Settings(pairs, batch, steps,
+                    evalEvery, evalPrompts, beta, learningRate, s), System.out::println);
+            SftRecipe.Settings defaults = SftRecipe.Settings.defaults();
+            SftRecipe.Settings sft = new SftRecipe.Settings(embed, layers, defaults.heads(), defaults.samples(),
+                    defaults.batchSize(), sftSteps, defaults.learningRate(), s);
+            Path checkpoint = new SftRecipe(world, runner.tokens(), sft).checkpoint(cacheDir, System.out::println);
+            runs.add(new ExperimentReport.SeedRun(s, runner.run(checkpoint, parsed)));
+        }
+        String command = "./tralign experiment " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        System.out.println(ExperimentReport.write(out, command.trim(), runs));
+        System.out.println("results: " + out.toAbsolutePath());
         return 0;
     }
 }
