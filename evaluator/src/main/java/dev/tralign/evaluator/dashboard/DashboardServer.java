@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
  *       the run id is URL-encoded, so '/' in an id is %2F)</li>
  *   <li>GET /: the dashboard page, which polls the API every 2 s and draws SVG charts</li>
  *   <li>GET /report: the static HTML report ({@link ReportWriter}) of the current store</li>
+ *   <li>GET /metrics: Prometheus metrics ({@link DashboardMetrics}); GET /healthz: 200 while the feed runs,
+ *       503 once it has stopped</li>
  * </ul>
  */
 public final class DashboardServer implements AutoCloseable {
@@ -40,12 +43,16 @@ public final class DashboardServer implements AutoCloseable {
     private final ExecutorService threads;
     private final WinRateStore store;
     private final byte[] page;
+    private final DashboardMetrics metrics;
+    private final BooleanSupplier healthy;
 
-    private DashboardServer(HttpServer server, ExecutorService threads, WinRateStore store) {
+    private DashboardServer(HttpServer server, ExecutorService threads, WinRateStore store, BooleanSupplier healthy) {
         this.server = server;
         this.threads = threads;
         this.store = store;
         this.page = loadPage();
+        this.metrics = new DashboardMetrics(store);
+        this.healthy = healthy;
     }
 
     /**
@@ -56,7 +63,16 @@ public final class DashboardServer implements AutoCloseable {
      * @param store what to serve
      */
     public static DashboardServer start(String host, int port, WinRateStore store) throws IOException {
+        return start(host, port, store, () -> true);
+    }
+
+    /**
+     * Starts serving, with /healthz answering 200 only while {@code healthy} holds (e.g. {@code feed::isRunning}).
+     */
+    public static DashboardServer start(String host, int port, WinRateStore store, BooleanSupplier healthy)
+            throws IOException {
         Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(healthy, "healthy");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("dashboard port must be in 0-65535 (0 = any free port), got " + port);
         }
@@ -67,7 +83,7 @@ public final class DashboardServer implements AutoCloseable {
             return thread;
         });
         server.setExecutor(threads);
-        DashboardServer dashboard = new DashboardServer(server, threads, store);
+        DashboardServer dashboard = new DashboardServer(server, threads, store, healthy);
         server.createContext("/", dashboard::handle);
         server.start();
         LOG.info("dashboard on http://{}:{}/", host, server.getAddress().getPort());
@@ -89,6 +105,12 @@ public final class DashboardServer implements AutoCloseable {
             String path = exchange.getRequestURI().getRawPath();
             if (path.equals("/") || path.equals("/index.html")) {
                 sendBytes(exchange, 200, "text/html; charset=utf-8", page);
+            } else if (path.equals("/metrics")) {
+                send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+            } else if (path.equals("/healthz")) {
+                boolean ok = healthy.getAsBoolean();
+                send(exchange, ok ? 200 : 503, "application/json", "{\"status\":\"" + (ok ? "ok" : "down")
+                        + "\",\"runs\":" + store.runIds().size() + "}");
             } else if (path.equals("/report")) {
                 send(exchange, 200, "text/html; charset=utf-8",
                         ReportWriter.html("tralign win rates", RunSeries.fromWinRates(store.all())));
