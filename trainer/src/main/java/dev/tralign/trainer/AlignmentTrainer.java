@@ -337,6 +337,8 @@ public final class AlignmentTrainer implements AutoCloseable {
      * returns the loss. All arrays of the step are freed when it returns.
      */
     private double trainOn(java.util.function.Function<NDManager, NDArray> forwardAndLoss) {
+        // libtorch's intra-op thread count is per thread (OpenMP): the caller may not be the creating thread.
+        Autograd.setIntraOpThreads(config.intraOpThreads());
         return Autograd.withGrad(true, () -> {
             try (NDManager stepManager = model.newStepManager(); NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();

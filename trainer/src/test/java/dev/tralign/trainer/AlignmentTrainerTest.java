@@ -73,6 +73,22 @@ class AlignmentTrainerTest {
     }
 
     @Test
+    void aStepOnAnotherThreadUsesTheConfiguredIntraOpThreads() throws Exception {
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (AlignmentTrainer trainer = AlignmentTrainer.create(TinyData.SHAPE, TinyData.dpo().build())) {
+            int threadsAfterStep = other.submit(() -> {
+                // OpenMP keeps the thread count per thread: a fresh thread may start with another value.
+                ai.djl.pytorch.jni.JniUtils.setNumThreads(2);
+                trainer.stepPairs(TinyData.pairs(1, 2));
+                return ai.djl.pytorch.jni.JniUtils.getNumThreads();
+            }).get();
+            assertThat(threadsAfterStep).isEqualTo(1);
+        } finally {
+            other.shutdown();
+        }
+    }
+
+    @Test
     void stepPairsRejectsAnUnpairedLossType() {
         try (AlignmentTrainer trainer = AlignmentTrainer.create(TinyData.SHAPE,
                 TinyData.dpo().lossType(LossType.KTO).build())) {
