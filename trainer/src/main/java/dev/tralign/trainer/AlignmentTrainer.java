@@ -4,9 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import dev.tralign.trainer.checkpoint.CheckpointFile;
-import dev.tralign.trainer.checkpoint.CheckpointHeader;
-import dev.tralign.trainer.checkpoint.ParameterTensors;
 import dev.tralign.trainer.loss.FeedbackLogProbs;
 import dev.tralign.trainer.loss.KtoLoss;
 import dev.tralign.trainer.loss.KtoOutput;
@@ -35,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,16 +67,16 @@ public final class AlignmentTrainer implements AutoCloseable {
     private long step;
     private int pendingMicroBatches;
 
-    private AlignmentTrainer(ModelConfig modelConfig, TrainingConfig config, CausalLm model, ParameterSet policy,
-            ParameterSet reference, AdamW optimizer, long step, long referenceVersion, long rngState) {
-        this.modelConfig = modelConfig;
-        this.config = config;
-        this.model = model;
-        this.policy = policy;
-        this.reference = reference;
-        this.optimizer = optimizer;
-        this.step = step;
-        this.random = new SplitMix64(rngState);
+    private AlignmentTrainer(TrainerState state) {
+        this.modelConfig = state.modelConfig();
+        this.config = state.config();
+        this.model = state.model();
+        this.policy = state.policy();
+        this.reference = state.reference();
+        this.optimizer = state.optimizer();
+        this.step = state.step();
+        this.random = new SplitMix64(state.rngState());
+        long referenceVersion = state.referenceVersion();
         this.schedule = new LearningRateSchedule(config.lrScheduler(), config.learningRate(), config.warmupSteps(),
                 config.maxSteps());
         this.updater = new TrustRegionUpdater(policy, reference, config.syncRefModel(), config.refModelMixupAlpha(),
@@ -103,7 +99,7 @@ public final class AlignmentTrainer implements AutoCloseable {
         Autograd.setIntraOpThreads(config.intraOpThreads());
         Device device = Device.fromName(config.device());
         ParameterSet policy = ParameterSet.initialise(modelConfig, config.seed(), device);
-        return assemble(new GptModel(modelConfig, device), config, policy);
+        return new AlignmentTrainer(TrainerState.fresh(new GptModel(modelConfig, device), config, policy));
     }
 
     /**
@@ -116,7 +112,7 @@ public final class AlignmentTrainer implements AutoCloseable {
         Autograd.setIntraOpThreads(config.intraOpThreads());
         ScriptedLm model = new ScriptedLm(torchScriptModel, vocabSize, maxSeqLen, Device.fromName(config.device()));
         try {
-            return assemble(model, config, model.initialParameters());
+            return new AlignmentTrainer(TrainerState.fresh(model, config, model.initialParameters()));
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -126,34 +122,7 @@ public final class AlignmentTrainer implements AutoCloseable {
     /** Policy AND reference start from the policy weights of an (SFT) checkpoint; optimizer and step start fresh. */
     public static AlignmentTrainer fromPolicyCheckpoint(Path sftCheckpoint, TrainingConfig config) {
         Autograd.setIntraOpThreads(config.intraOpThreads());
-        CheckpointFile.Contents contents = CheckpointFile.read(sftCheckpoint, Set.of("policy"));
-        Device device = Device.fromName(config.device());
-        CausalLm model = modelFor(contents.header(), device);
-        try {
-            ParameterSet policy = ParameterTensors.toParameterSet("policy", contents.group("policy"), model.layout(),
-                    contents.header().model(), device);
-            return assemble(model, config, policy);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-    }
-
-    /** The model a checkpoint was trained with: the built-in GPT or the recorded TorchScript file. */
-    static CausalLm modelFor(CheckpointHeader header, Device device) {
-        if (header.torchScriptModel() != null) {
-            return new ScriptedLm(Path.of(header.torchScriptModel()), header.model().vocabSize(),
-                    header.model().maxSeqLen(), device);
-        }
-        return new GptModel(header.model(), device);
-    }
-
-    private static AlignmentTrainer assemble(CausalLm model, TrainingConfig config, ParameterSet policy) {
-        ParameterSet reference = policy.copy();
-        AdamW optimizer = new AdamW(policy, config.adamBeta1(), config.adamBeta2(), config.adamEpsilon(),
-                config.weightDecay());
-        return new AlignmentTrainer(model.config(), config, model, policy, reference, optimizer, 0, 0,
-                new SplitMix64(config.seed()).nextLong());
+        return new AlignmentTrainer(TrainerState.fromPolicyOf(sftCheckpoint, config));
     }
 
     /** Continues a run exactly where {@link #saveCheckpoint} left it. */
@@ -165,46 +134,9 @@ public final class AlignmentTrainer implements AutoCloseable {
      * Continues a run, first checking the checkpoint holds a model of {@code expectedShape} (null = any).
      */
     public static AlignmentTrainer resume(Path checkpoint, ModelConfig expectedShape) {
-        CheckpointFile.Contents c = CheckpointFile.read(checkpoint, Set.of("policy", "reference", "adam.m", "adam.v"));
-        CheckpointHeader h = c.header();
-        if (expectedShape != null && !expectedShape.equals(h.model())) {
-            throw new IllegalArgumentException("checkpoint " + checkpoint + " holds model shape " + h.model()
-                    + " but " + expectedShape + " was expected: resume with the run's own model shape");
-        }
-        TrainingConfig config = h.training();
-        Autograd.setIntraOpThreads(config.intraOpThreads());
-        Device device = Device.fromName(config.device());
-        List<AutoCloseable> opened = new ArrayList<>();
-        try {
-            CausalLm model = modelFor(h, device);
-            opened.add(model);
-            ParameterSet policy = track(opened, ParameterTensors.toParameterSet("policy", c.group("policy"),
-                    model.layout(), h.model(), device));
-            ParameterSet reference = track(opened, ParameterTensors.toParameterSet("reference", c.group("reference"),
-                    model.layout(), h.model(), device));
-            ParameterSet m = track(opened, ParameterTensors.toParameterSet("adam.m", c.group("adam.m"),
-                    model.layout(), h.model(), device));
-            ParameterSet v = track(opened, ParameterTensors.toParameterSet("adam.v", c.group("adam.v"),
-                    model.layout(), h.model(), device));
-            AdamW optimizer = new AdamW(config.adamBeta1(), config.adamBeta2(), config.adamEpsilon(),
-                    config.weightDecay(), m, v, h.optimizerUpdates());
-            return new AlignmentTrainer(h.model(), config, model, policy, reference, optimizer, h.step(),
-                    h.referenceVersion(), h.rngState());
-        } catch (RuntimeException e) {
-            for (AutoCloseable a : opened) {
-                try {
-                    a.close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw e;
-        }
-    }
-
-    private static ParameterSet track(List<AutoCloseable> opened, ParameterSet set) {
-        opened.add(set);
-        return set;
+        TrainerState state = TrainerState.read(checkpoint, expectedShape);
+        Autograd.setIntraOpThreads(state.config().intraOpThreads());
+        return new AlignmentTrainer(state);
     }
 
     /** One micro-batch of preference pairs (lossType sigmoid, ipo, hinge or kto_pair). */
@@ -463,15 +395,8 @@ public final class AlignmentTrainer implements AutoCloseable {
             throw new IllegalStateException("saveCheckpoint called with " + pendingMicroBatches + " of "
                     + config.gradientAccumulationSteps() + " micro-batches accumulated: save after an optimizer step");
         }
-        Map<String, Map<String, CheckpointFile.Tensor>> groups = new LinkedHashMap<>();
-        groups.put("policy", ParameterTensors.of(policy));
-        groups.put("reference", ParameterTensors.of(reference));
-        groups.put("adam.m", ParameterTensors.of(optimizer.firstMoments()));
-        groups.put("adam.v", ParameterTensors.of(optimizer.secondMoments()));
-        CheckpointHeader header = new CheckpointHeader(CheckpointHeader.FORMAT, modelConfig, config, step,
-                optimizer.updates(), updater.version(), random.state(),
-                model instanceof ScriptedLm scripted ? scripted.file().toString() : null);
-        return CheckpointFile.write(file, header, groups);
+        return new TrainerState(modelConfig, config, model, policy, reference, optimizer, step, updater.version(),
+                random.state()).write(file);
     }
 
     @Override

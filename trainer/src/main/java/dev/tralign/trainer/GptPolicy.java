@@ -40,7 +40,7 @@ final class GptPolicy implements Policy {
         CheckpointFile.Contents contents = CheckpointFile.read(checkpoint, Set.of(group));
         ModelConfig config = contents.header().model();
         Device device = Device.fromName(deviceName);
-        CausalLm model = AlignmentTrainer.modelFor(contents.header(), device);
+        CausalLm model = TrainerState.modelFor(contents.header(), device);
         try {
             ParameterSet params = ParameterTensors.toParameterSet(group, contents.group(group), model.layout(),
                     config, device);

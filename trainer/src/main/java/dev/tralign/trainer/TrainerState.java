@@ -1,0 +1,117 @@
+package dev.tralign.trainer;
+
+import ai.djl.Device;
+import dev.tralign.trainer.checkpoint.CheckpointFile;
+import dev.tralign.trainer.checkpoint.CheckpointHeader;
+import dev.tralign.trainer.checkpoint.ParameterTensors;
+import dev.tralign.trainer.model.CausalLm;
+import dev.tralign.trainer.model.GptModel;
+import dev.tralign.trainer.model.ModelConfig;
+import dev.tralign.trainer.model.ParameterSet;
+import dev.tralign.trainer.model.ScriptedLm;
+import dev.tralign.trainer.model.SplitMix64;
+import dev.tralign.trainer.optim.AdamW;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything a run needs to continue exactly: model, policy, reference, AdamW state, step, trust-region version,
+ * RNG state and resolved config. Built fresh, read from a checkpoint, or written to one.
+ */
+record TrainerState(ModelConfig modelConfig, TrainingConfig config, CausalLm model, ParameterSet policy,
+        ParameterSet reference, AdamW optimizer, long step, long referenceVersion, long rngState) {
+
+    private static final Set<String> ALL_GROUPS = Set.of("policy", "reference", "adam.m", "adam.v");
+
+    /** Step 0: the reference is an exact copy of {@code policy}, AdamW moments are zero. */
+    static TrainerState fresh(CausalLm model, TrainingConfig config, ParameterSet policy) {
+        ParameterSet reference = policy.copy();
+        AdamW optimizer = new AdamW(policy, config.adamBeta1(), config.adamBeta2(), config.adamEpsilon(),
+                config.weightDecay());
+        return new TrainerState(model.config(), config, model, policy, reference, optimizer, 0, 0,
+                new SplitMix64(config.seed()).nextLong());
+    }
+
+    /** Step 0 from the policy weights of a checkpoint (e.g. the SFT model), with a new config. */
+    static TrainerState fromPolicyOf(Path checkpoint, TrainingConfig config) {
+        CheckpointFile.Contents contents = CheckpointFile.read(checkpoint, Set.of("policy"));
+        Device device = Device.fromName(config.device());
+        CausalLm model = modelFor(contents.header(), device);
+        try {
+            ParameterSet policy = ParameterTensors.toParameterSet("policy", contents.group("policy"), model.layout(),
+                    contents.header().model(), device);
+            return fresh(model, config, policy);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** The state a checkpoint holds; {@code expectedShape} (null = any) must match its model shape. */
+    static TrainerState read(Path checkpoint, ModelConfig expectedShape) {
+        CheckpointFile.Contents c = CheckpointFile.read(checkpoint, ALL_GROUPS);
+        CheckpointHeader h = c.header();
+        if (expectedShape != null && !expectedShape.equals(h.model())) {
+            throw new IllegalArgumentException("checkpoint " + checkpoint + " holds model shape " + h.model()
+                    + " but " + expectedShape + " was expected: resume with the run's own model shape");
+        }
+        TrainingConfig config = h.training();
+        Device device = Device.fromName(config.device());
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            CausalLm model = modelFor(h, device);
+            opened.add(model);
+            ParameterSet policy = group(c, "policy", model, device, opened);
+            ParameterSet reference = group(c, "reference", model, device, opened);
+            ParameterSet m = group(c, "adam.m", model, device, opened);
+            ParameterSet v = group(c, "adam.v", model, device, opened);
+            AdamW optimizer = new AdamW(config.adamBeta1(), config.adamBeta2(), config.adamEpsilon(),
+                    config.weightDecay(), m, v, h.optimizerUpdates());
+            return new TrainerState(h.model(), config, model, policy, reference, optimizer, h.step(),
+                    h.referenceVersion(), h.rngState());
+        } catch (RuntimeException e) {
+            for (AutoCloseable a : opened) {
+                try {
+                    a.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static ParameterSet group(CheckpointFile.Contents c, String name, CausalLm model, Device device,
+            List<AutoCloseable> opened) {
+        ParameterSet set = ParameterTensors.toParameterSet(name, c.group(name), model.layout(), c.header().model(),
+                device);
+        opened.add(set);
+        return set;
+    }
+
+    /** The model a checkpoint was trained with: the built-in GPT or the recorded TorchScript file. */
+    static CausalLm modelFor(CheckpointHeader header, Device device) {
+        if (header.torchScriptModel() != null) {
+            return new ScriptedLm(Path.of(header.torchScriptModel()), header.model().vocabSize(),
+                    header.model().maxSeqLen(), device);
+        }
+        return new GptModel(header.model(), device);
+    }
+
+    /** Writes this state atomically (see {@link CheckpointFile}). */
+    SavedCheckpoint write(Path file) {
+        Map<String, Map<String, CheckpointFile.Tensor>> groups = new LinkedHashMap<>();
+        groups.put("policy", ParameterTensors.of(policy));
+        groups.put("reference", ParameterTensors.of(reference));
+        groups.put("adam.m", ParameterTensors.of(optimizer.firstMoments()));
+        groups.put("adam.v", ParameterTensors.of(optimizer.secondMoments()));
+        CheckpointHeader header = new CheckpointHeader(CheckpointHeader.FORMAT, modelConfig, config, step,
+                optimizer.updates(), referenceVersion, rngState,
+                model instanceof ScriptedLm scripted ? scripted.file().toString() : null);
+        return CheckpointFile.write(file, header, groups);
+    }
+}
