@@ -31,7 +31,12 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     private boolean isKey;
     private boolean autoRegister = true;
     private boolean useLatestVersion;
-    private final Map<String, Integer> idBySchema = new ConcurrentHashMap<>();
+    /**
+     * Schema id per (topic, schema). Keyed by the Schema object (Avro caches its hash), not by its canonical text:
+     * rendering the canonical JSON per record was two thirds of the serializer's cost. Keyed by topic too, because
+     * one serializer may write several topics (Streams repartition topics), each with its own subject.
+     */
+    private final Map<SubjectSchema, Integer> idBySchema = new ConcurrentHashMap<>();
     private final Map<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
 
     /** For Kafka's reflective construction; {@link #configure} must follow. */
@@ -71,7 +76,7 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
                     + "call configure() with schema.registry.url or construct it with a SchemaRegistryClient");
         }
         Schema schema = data.getSchema();
-        int id = idBySchema.computeIfAbsent(SchemaStore.canonical(schema), text -> schemaId(topic, schema));
+        int id = idBySchema.computeIfAbsent(new SubjectSchema(topic, schema), key -> schemaId(topic, schema));
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(256);
             out.write(WireFormat.header(id));
@@ -109,6 +114,9 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
             throw new SerializationException("cannot get a schema id for topic '" + topic + "' (subject '" + subject
                     + "'): " + e.getMessage(), e);
         }
+    }
+
+    private record SubjectSchema(String topic, Schema schema) {
     }
 
     @Override
