@@ -122,6 +122,25 @@ final class TrainCommand implements Callable<Integer> {
         if (runId != null) {
             settings.put(RunConfigDef.RUN_ID, runId);
         }
+        moveUserInfoOutOfRegistryUrl(settings);
         return settings;
+    }
+
+    /**
+     * schema.registry.url is stored in plain text with the run (logs, checkpoint metadata), so credentials in it
+     * (https://user:password@host) move to registry.basic.auth.user.info, which is always masked.
+     */
+    private static void moveUserInfoOutOfRegistryUrl(Map<String, String> settings) {
+        String url = settings.get(RunConfigDef.SCHEMA_REGISTRY_URL);
+        if (url == null || !url.contains("@")) {
+            return;
+        }
+        java.net.URI uri = java.net.URI.create(url);
+        if (uri.getRawUserInfo() == null) {
+            return;
+        }
+        settings.put(RunConfigDef.SCHEMA_REGISTRY_URL, url.replace(uri.getRawUserInfo() + "@", ""));
+        settings.putIfAbsent(RunConfigDef.REGISTRY_PREFIX + "basic.auth.user.info",
+                java.net.URLDecoder.decode(uri.getRawUserInfo(), java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  *       run's checkpoint directory at scrape time, so they count the files actually written</li>
  * </ul>
  *
- * <p>The listener runs on the training thread and only updates counters: it never slows a step down.
+ * <p>The listener runs on the training thread and only updates counters: it never slows a step down. Gauges hold
+ * their state strongly (Micrometer's default is a weak reference, which reads NaN once collected).
  */
 public final class TrainerMetrics implements Consumer<StepResult> {
 
@@ -72,16 +73,17 @@ public final class TrainerMetrics implements Consumer<StepResult> {
         this.referenceUpdates = Counter.builder("tralign.trainer.reference.updates").tags(tags)
                 .description("Trust-region updates of the reference model").register(registry);
         Gauge.builder("tralign.trainer.tokens.per.second", tokensPerSecondBits, b -> Double.longBitsToDouble(b.get()))
-                .tags(tags).description("Tokens per second of the last optimizer step").register(registry);
+                .tags(tags).strongReference(true).description("Tokens per second of the last optimizer step").register(registry);
         Gauge.builder("tralign.trainer.loss", lastLossBits, b -> Double.longBitsToDouble(b.get()))
-                .tags(tags).description("Loss of the last micro-batch").register(registry);
+                .tags(tags).strongReference(true).description("Loss of the last micro-batch").register(registry);
         Gauge.builder("tralign.trainer.optimizer.step", optimizerStep, AtomicLong::get)
-                .tags(tags).description("Optimizer steps taken so far").register(registry);
+                .tags(tags).strongReference(true).description("Optimizer steps taken so far").register(registry);
         Gauge.builder("tralign.trainer.checkpoint.last.step", checkpointDir, dir -> lastCheckpointStep(dir))
-                .tags(tags).description("Step of the newest checkpoint file of the run (-1: none yet)")
+                .tags(tags).strongReference(true)
+                .description("Step of the newest checkpoint file of the run (-1: none yet)")
                 .register(registry);
         Gauge.builder("tralign.trainer.checkpoint.files", checkpointDir, dir -> checkpointFiles(dir).count())
-                .tags(tags).description("Checkpoint files of the run on disk").register(registry);
+                .tags(tags).strongReference(true).description("Checkpoint files of the run on disk").register(registry);
     }
 
     @Override
