@@ -7,6 +7,7 @@ import dev.tralign.ingest.kafka.OutcomeRecords;
 import dev.tralign.ingest.parse.FeedbackParser;
 import dev.tralign.ingest.parse.Format;
 import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.serde.SerdeConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -55,15 +56,30 @@ public final class IngestHttpServer implements AutoCloseable {
 
     /** The entry point for {@code tralign ingest serve}: builds the topics from the registry URL. */
     public static IngestHttpServer start(HttpIngestConfig config, String bootstrapServers, String registryUrl) {
-        Topics topics = Topics.create(registryUrl);
-        return start(config, bootstrapServers, topics, topics);
+        return start(config, Map.of("bootstrap.servers", bootstrapServers),
+                Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl));
+    }
+
+    /**
+     * The same with full client settings: {@code kafka} (bootstrap.servers plus e.g. security.protocol) for the
+     * producer and admin client, {@code serde} (schema.registry.url plus e.g. basic.auth.user.info) for the registry.
+     */
+    public static IngestHttpServer start(HttpIngestConfig config, Map<String, Object> kafka, Map<String, ?> serde) {
+        Topics topics = Topics.create(Topics.DEFAULT_PREFIX, serde);
+        return start(config, kafka, topics, topics);
     }
 
     private static IngestHttpServer start(HttpIngestConfig config, String bootstrapServers, Topics topics,
                                           Topics owned) {
-        IngestTopicAdmin.ensureTopics(bootstrapServers, List.of(topics.preferences().name(), topics.feedback().name(),
+        return start(config, Map.of("bootstrap.servers", bootstrapServers), topics, owned);
+    }
+
+    private static IngestHttpServer start(HttpIngestConfig config, Map<String, Object> kafka, Topics topics,
+                                          Topics owned) {
+        IngestTopicAdmin.ensureTopics(kafka, List.of(topics.preferences().name(), topics.feedback().name(),
                 topics.dlq().name()), null, 1);
-        Map<String, Object> producerConfig = new HashMap<>(FileImporter.producerConfig(bootstrapServers));
+        Map<String, Object> producerConfig = new HashMap<>(kafka);
+        producerConfig.putAll(FileImporter.producerConfig(String.valueOf(kafka.get("bootstrap.servers"))));
         producerConfig.put("linger.ms", 2);
         Producer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(),
                 new ByteArraySerializer());

@@ -31,7 +31,15 @@ public final class IngestTopicAdmin {
     /** Ensures data topics (with {@code partitions}) and the compacted progress topic exist. */
     public static void ensureTopics(String bootstrapServers, List<String> dataTopics, String progressTopic,
                                     int partitions) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        ensureTopics(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), dataTopics, progressTopic,
+                partitions);
+    }
+
+    /** The same with full Kafka client settings (bootstrap.servers plus security settings). */
+    public static void ensureTopics(Map<String, Object> kafka, List<String> dataTopics, String progressTopic,
+                                    int partitions) {
+        Object bootstrapServers = kafka.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        try (Admin admin = Admin.create(kafka)) {
             Set<String> existing = admin.listTopics().names().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String name : dataTopics) {

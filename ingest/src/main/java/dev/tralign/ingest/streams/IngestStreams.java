@@ -5,10 +5,12 @@ import dev.tralign.ingest.parse.FeedbackParser;
 import dev.tralign.ingest.parse.Format;
 import dev.tralign.ingest.parse.IngestLimits;
 import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.serde.SerdeConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
@@ -68,24 +70,34 @@ public final class IngestStreams implements AutoCloseable {
 
     /** Entry point for {@code tralign ingest normalise}. */
     public static IngestStreams start(String bootstrapServers, String registryUrl, Options options) {
-        Topics topics = Topics.create(registryUrl);
-        return start(bootstrapServers, topics, options, topics);
+        return start(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), options);
+    }
+
+    /**
+     * Entry point with full client settings: {@code kafka} (bootstrap.servers plus e.g. security.protocol) goes to
+     * every Streams client, {@code serde} (schema.registry.url plus e.g. basic.auth.user.info) to the registry client.
+     */
+    public static IngestStreams start(Map<String, Object> kafka, Map<String, ?> serde, Options options) {
+        Topics topics = Topics.create(Topics.DEFAULT_PREFIX, serde);
+        return start(kafka, topics, options, topics);
     }
 
     /** Starts over given topics (not closed by this object). */
     public static IngestStreams start(String bootstrapServers, Topics topics, Options options) {
-        return start(bootstrapServers, topics, options, null);
+        return start(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics, options, null);
     }
 
-    private static IngestStreams start(String bootstrapServers, Topics topics, Options options, Topics owned) {
-        IngestTopicAdmin.ensureTopics(bootstrapServers, List.of(topics.raw().name(), topics.preferences().name(),
+    private static IngestStreams start(Map<String, Object> kafka, Topics topics, Options options, Topics owned) {
+        IngestTopicAdmin.ensureTopics(kafka, List.of(topics.raw().name(), topics.preferences().name(),
                 topics.feedback().name(), topics.dlq().name()), null, 1);
         Properties props = new Properties();
+        props.putAll(kafka);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, options.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, options.stateDir().toString());
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        // -1: the broker's default.replication.factor, so changelogs are replicated as much as the cluster allows.
+        props.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         KafkaStreams streams = new KafkaStreams(topology(topics, options, Clock.systemUTC()), props);
