@@ -162,6 +162,10 @@ public final class DemoRunner {
             config.put("ref_model_mixup_alpha", Double.toString(method.alpha()));
             config.put("ref_model_sync_steps", Integer.toString(method.tau()));
         }
+        if (method.unpaired()) {
+            // KTO learns from thumbs: each preference pair becomes one desirable and one undesirable example.
+            config.put("kto.split_pairs", "true");
+        }
         config.put("learning_rate", Double.toString(settings.learningRate()));
         config.put("warmup_steps", "10");
         config.put("max_grad_norm", "10");
