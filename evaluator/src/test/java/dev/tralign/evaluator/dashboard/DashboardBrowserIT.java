@@ -1,0 +1,110 @@
+package dev.tralign.evaluator.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The live dashboard page in a real headless Chromium, driven over the DevTools protocol: it draws the store's runs
+ * and redraws, in the same document, when a new WinRate arrives. Leaves target/dashboard.png as a CI artifact.
+ */
+class DashboardBrowserIT {
+
+    private static final String RUN = "browser-it/tr-dpo";
+    private static final String OTHER_RUN = "browser-it/dpo";
+    private static final Duration PAGE_DEADLINE = Duration.ofSeconds(20);
+    /** The page's second series colour (#D55E00): RUN's, as runs are drawn in sorted order after OTHER_RUN. */
+    private static final int RUN_RGB = 0xD55E00;
+
+    @Test
+    void drawsTheRunsAndRedrawsWhenANewWinRateArrives() throws Exception {
+        WinRateStore store = new WinRateStore();
+        store.put(TestWinRates.of(RUN, 100, 52.0, 0.5));
+        store.put(TestWinRates.of(RUN, 200, 58.0, 1.2));
+        store.put(TestWinRates.of(OTHER_RUN, 100, 45.0, 2.0));
+        try (DashboardServer server = DashboardServer.start("127.0.0.1", 0, store)) {
+            String url = "http://127.0.0.1:" + server.port() + "/";
+            try (HeadlessChromium chromium = HeadlessChromium.start(url, 900, 1100);
+                    DevToolsSession page = DevToolsSession.attach(chromium.devToolsPort(), url)) {
+                await("first draw of " + RUN).atMost(PAGE_DEADLINE).pollInterval(Duration.ofMillis(100))
+                        .until(() -> stepsDrawn(page, RUN), steps -> steps.equals(List.of(100L, 200L)));
+
+                assertThat(legend(page)).containsExactly(OTHER_RUN, RUN);
+                assertThat(stepsDrawn(page, OTHER_RUN)).containsExactly(100L);
+                assertThat(page.evaluate("document.querySelector('#by-step polyline[data-run=\"" + RUN + "\"]')"
+                        + ".getAttribute('points').trim().split(/\\s+/).length").asInt()).isEqualTo(2);
+                assertThat(page.evaluate("document.querySelector('#runs tbody').textContent").asText())
+                        .contains(RUN, "58.0");
+
+                // A marker in this document: if it survives the update, the page redrew itself (no reload).
+                page.evaluate("window.tralignMarker = 'same-document'");
+                int refreshesBefore = page.evaluate("Number(document.body.dataset.refreshes)").asInt();
+                store.put(TestWinRates.of(RUN, 300, 71.0, 2.4));
+
+                await("live update to step 300").atMost(PAGE_DEADLINE).pollInterval(Duration.ofMillis(100))
+                        .until(() -> stepsDrawn(page, RUN), steps -> steps.equals(List.of(100L, 200L, 300L)));
+                assertThat(page.evaluate("window.tralignMarker").asText()).isEqualTo("same-document");
+                assertThat(page.evaluate("Number(document.body.dataset.refreshes)").asInt())
+                        .isGreaterThan(refreshesBefore);
+                assertThat(page.evaluate("document.querySelector('#by-step circle[data-run=\"" + RUN
+                        + "\"][data-step=\"300\"]').getAttribute('data-win-rate')").asDouble()).isEqualTo(71.0);
+                assertThat(page.evaluate("document.querySelectorAll('#by-kl circle[data-run=\"" + RUN
+                        + "\"]').length").asInt()).isEqualTo(3);
+                assertThat(page.evaluate("document.querySelector('#runs tbody').textContent").asText())
+                        .contains("300", "71.0");
+
+                byte[] png = page.screenshotPng();
+                Path artifact = Path.of("target", "dashboard.png");
+                Files.createDirectories(artifact.getParent());
+                Files.write(artifact, png);
+                BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+                assertThat(image).as("screenshot decodes as PNG").isNotNull();
+                assertThat(image.getWidth()).isGreaterThanOrEqualTo(800);
+                // Its lines and points must be on the picture, not only in the DOM.
+                assertThat(countPixelsNear(image, RUN_RGB)).as("pixels in " + RUN + "'s colour")
+                        .isGreaterThan(500);
+            }
+        }
+    }
+
+    private static List<Long> stepsDrawn(DevToolsSession page, String run) {
+        JsonNode steps = page.evaluate("Array.from(document.querySelectorAll('#by-step circle[data-run=\"" + run
+                + "\"]')).map(c => Number(c.getAttribute('data-step')))");
+        List<Long> out = new ArrayList<>();
+        steps.forEach(step -> out.add(step.asLong()));
+        return out;
+    }
+
+    private static List<String> legend(DevToolsSession page) {
+        JsonNode runs = page.evaluate("Array.from(document.querySelectorAll('#by-step text.legend'))"
+                + ".map(t => t.getAttribute('data-run'))");
+        List<String> out = new ArrayList<>();
+        runs.forEach(run -> out.add(run.asText()));
+        return out;
+    }
+
+    private static int countPixelsNear(BufferedImage image, int rgb) {
+        int count = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int p = image.getRGB(x, y);
+                if (Math.abs(((p >> 16) & 0xff) - ((rgb >> 16) & 0xff)) < 12
+                        && Math.abs(((p >> 8) & 0xff) - ((rgb >> 8) & 0xff)) < 12
+                        && Math.abs((p & 0xff) - (rgb & 0xff)) < 12) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+}
