@@ -67,10 +67,10 @@ final class EvaluateCommand implements Runnable {
         public Integer call() throws Exception {
             connection.requireReachable();
             WinRateStore store = new WinRateStore();
-            Topics topics = Topics.create(connection.registry);
-            Map<String, Object> consumer = new HashMap<>(Map.of("bootstrap.servers", connection.bootstrap));
+            Topics topics = Topics.create(Topics.DEFAULT_PREFIX, connection.serdeSettings());
+            Map<String, Object> consumer = new HashMap<>(connection.kafkaSettings());
             WinRateFeed feed = WinRateFeed.start(consumer, topics.winRates(), store);
-            DashboardServer dashboard = DashboardServer.start(host, port, store);
+            DashboardServer dashboard = DashboardServer.start(host, port, store, feed::isRunning);
             System.out.println("dashboard: http://" + host + ":" + dashboard.port() + "/  (API: /api/runs)");
             Waiting.untilInterrupted("evaluate serve", () -> {
                 dashboard.close();

@@ -81,7 +81,8 @@ final class IngestCommand implements Runnable {
             HttpIngestConfig local = HttpIngestConfig.local(port, token);
             HttpIngestConfig config = new HttpIngestConfig(host, port, token, local.maxBodyBytes(),
                     local.maxInFlightRecords(), local.limits());
-            IngestHttpServer server = IngestHttpServer.start(config, connection.bootstrap, connection.registry);
+            IngestHttpServer server = IngestHttpServer.start(config, connection.kafkaSettings(),
+                    connection.serdeSettings());
             System.out.println("ingest listening on " + server.url() + " (POST /v1/preferences, /v1/feedback)"
                     + (token == null ? "; no bearer token set: local use only" : "; bearer token required"));
             Waiting.untilInterrupted("ingest serve", server::close);
@@ -104,7 +105,7 @@ final class IngestCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             connection.requireReachable();
-            IngestStreams streams = IngestStreams.start(connection.bootstrap, connection.registry,
+            IngestStreams streams = IngestStreams.start(connection.kafkaSettings(), connection.serdeSettings(),
                     IngestStreams.Options.defaults(stateDir));
             System.out.println("normalising tralign.raw (exactly once); state in " + stateDir.toAbsolutePath());
             Waiting.untilInterrupted("ingest normalise", streams::close);
