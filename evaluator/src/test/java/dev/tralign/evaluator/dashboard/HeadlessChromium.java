@@ -25,7 +25,7 @@ import org.awaitility.core.ConditionTimeoutException;
 final class HeadlessChromium implements AutoCloseable {
 
     private static final String INSTALL_HINT = "headless Chromium is needed for the dashboard browser test: "
-            + "install it (Debian/Ubuntu: apt-get install -y chromium fonts-dejavu-core) or point "
+            + "install it (Debian/Ubuntu: apt-get install -y chromium fonts-liberation) or point "
             + "-Dtralign.chromium=/path/to/chrome at a Chrome/Chromium binary";
 
     private final Process process;
