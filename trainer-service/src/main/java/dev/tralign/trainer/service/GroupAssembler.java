@@ -53,11 +53,12 @@ final class GroupAssembler {
                     && batch.size() >= minimumBatch;
             if (!(full || timedOut || lastOfData)) {
                 return new StepGroup(List.of(), rejected, source.positions(), source.epoch(), false,
-                        source.exhausted(), examples);
+                        source.exhausted(), examples, source.checkpointState());
             }
             batches.add(batch);
         }
-        return new StepGroup(batches, rejected, source.positions(), source.epoch(), true, false, 0);
+        return new StepGroup(batches, rejected, source.positions(), source.epoch(), true, false, 0,
+                source.checkpointState());
     }
 
     private MicroBatch fill(List<Rejected> rejected, BooleanSupplier stop) {

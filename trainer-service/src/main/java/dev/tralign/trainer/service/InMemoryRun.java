@@ -7,6 +7,7 @@ import dev.tralign.trainer.StepResult;
 import dev.tralign.trainer.service.config.RunConfig;
 import dev.tralign.trainer.service.source.InputRecord;
 import dev.tralign.trainer.service.source.ListRecordSource;
+import dev.tralign.trainer.service.source.MixPlan;
 import dev.tralign.trainer.tokenizer.TextTokenizer;
 import java.util.List;
 import java.util.function.Consumer;
@@ -21,6 +22,21 @@ public final class InMemoryRun {
     private InMemoryRun() {
     }
 
+    /**
+     * The records in input.mix order (each topic's records keep their list order; records of topics outside
+     * input.topics are left out, as a Kafka run would not read them), or as given without a mix.
+     */
+    static List<InputRecord> mixed(RunConfig config, List<InputRecord> records) {
+        if (config.inputMix().isEmpty()) {
+            return records;
+        }
+        List<List<InputRecord>> perTopic = new java.util.ArrayList<>();
+        for (String topic : config.inputTopics()) {
+            perTopic.add(records.stream().filter(r -> r.topic().equals(topic)).toList());
+        }
+        return MixPlan.interleave(config.inputMix(), perTopic);
+    }
+
     /** Trains a fresh or SFT-initialised model on {@code records} (bounded, config.epochs times). */
     public static RunSummary run(RunConfig config, List<InputRecord> records, Consumer<StepResult> listener) {
         TextTokenizer tokenizer = Tokenizers.create(config);
@@ -31,7 +47,7 @@ public final class InMemoryRun {
                 AlignmentTrainer trainer = config.sftCheckpoint() == null
                         ? AlignmentTrainer.create(config.freshModel(tokenizer.vocabSize()), config.trainingConfig(planned))
                         : AlignmentTrainer.fromPolicyCheckpoint(config.sftCheckpoint(), config.trainingConfig(planned));
-                ListRecordSource source = new ListRecordSource(records, config.epochs());
+                ListRecordSource source = new ListRecordSource(mixed(config, records), config.epochs());
                 InMemoryRunOutput output = new InMemoryRunOutput()) {
             AvroDeserializer<SpecificRecord> values = new AvroDeserializer<>(topics.registryClient(), null);
             values.configure(config.serdeSettings(), false);

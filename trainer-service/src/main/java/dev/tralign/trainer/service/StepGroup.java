@@ -14,7 +14,8 @@ import org.apache.kafka.common.TopicPartition;
  * @param complete true when the group makes a whole optimizer step
  * @param dataEnded true when a bounded source ran out while filling it (then an incomplete group is the end)
  * @param droppedExamples examples read into an incomplete group at the end of the data (not trained)
+ * @param sourceState the source's {@code checkpointState()} after the group's last record
  */
 record StepGroup(List<MicroBatch> microBatches, List<Rejected> rejected, Map<TopicPartition, Long> positions,
-        int epoch, boolean complete, boolean dataEnded, int droppedExamples) {
+        int epoch, boolean complete, boolean dataEnded, int droppedExamples, Map<String, String> sourceState) {
 }

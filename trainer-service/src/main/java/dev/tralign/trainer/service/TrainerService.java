@@ -10,6 +10,7 @@ import dev.tralign.trainer.TrainingConfig;
 import dev.tralign.trainer.service.config.RunConfig;
 import dev.tralign.trainer.service.config.RunConfigException;
 import dev.tralign.trainer.service.source.KafkaRecordSource;
+import dev.tralign.trainer.service.source.MixPlan;
 import dev.tralign.trainer.service.source.OffsetRange;
 import dev.tralign.trainer.service.source.RecordSource;
 import dev.tralign.trainer.tokenizer.TextTokenizer;
@@ -206,8 +207,16 @@ public final class TrainerService implements AutoCloseable {
                 : consumer.beginningOffsets(inputs));
         last.ifPresent(e -> start.putAll(offsetsOf(e)));
         int epoch = last.map(e -> Integer.parseInt(e.getMetadata().getOrDefault("epoch", "0"))).orElse(0);
-        return range == null ? KafkaRecordSource.streaming(consumer, start)
-                : KafkaRecordSource.bounded(consumer, range, config.epochs(), epoch, start);
+        MixPlan plan = mixPlan(config);
+        last.ifPresent(e -> plan.restore(e.getMetadata().get(MixPlan.METADATA_KEY)));
+        return range == null ? KafkaRecordSource.streaming(consumer, start, plan)
+                : KafkaRecordSource.bounded(consumer, range, config.epochs(), epoch, start, plan);
+    }
+
+    /** input.mix over input.topics, or one group of every input partition when no mix is configured. */
+    static MixPlan mixPlan(RunConfig config) {
+        return config.inputMix().isEmpty() ? MixPlan.single("all")
+                : new MixPlan(config.inputTopics(), config.inputMix());
     }
 
     private long plannedSteps(OffsetRange range) {

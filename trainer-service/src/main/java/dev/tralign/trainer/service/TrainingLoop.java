@@ -45,6 +45,7 @@ public final class TrainingLoop {
     private final List<ProducerRecord<byte[], byte[]>> pending = new ArrayList<>();
     private final List<CheckpointEvent> committed = new ArrayList<>();
     private Map<TopicPartition, Long> positions;
+    private Map<String, String> sourceState;
     private int epoch;
     private long referenceVersion;
     private long deadLetters;
@@ -60,6 +61,7 @@ public final class TrainingLoop {
         this.plannedSteps = plannedSteps;
         this.referenceVersion = referenceVersion;
         this.positions = source.positions();
+        this.sourceState = source.checkpointState();
         this.epoch = source.epoch();
         int minimum = config.lossType() == dev.tralign.trainer.LossType.KTO ? 2 : 1;
         this.assembler = new GroupAssembler(source, decoder, config.batchSize(), config.gradientAccumulationSteps(),
@@ -118,6 +120,7 @@ public final class TrainingLoop {
             }
         }
         positions = group.positions();
+        sourceState = group.sourceState();
         epoch = group.epoch();
     }
 
@@ -164,6 +167,7 @@ public final class TrainingLoop {
         metadata.put("mode", config.streaming() ? "streaming" : "bounded");
         metadata.put("policy.digest", policyDigest);
         metadata.put("planned_steps", Long.toString(plannedSteps));
+        metadata.putAll(sourceState);
         if (range != null) {
             metadata.put("range.start", OffsetRange.format(range.start()));
             metadata.put("range.end", OffsetRange.format(range.end()));

@@ -54,7 +54,12 @@ final class PreferenceData {
     /** Writes pairs round-robin over the partitions, then any raw values; waits for every acknowledgement. */
     static void write(EmbeddedStack stack, Topics topics, List<PreferencePair> pairs, int partitions,
             List<byte[]> rawValues) {
-        Topic<String, PreferencePair> topic = topics.preferences();
+        write(stack, topics.preferences(), pairs, partitions, rawValues);
+    }
+
+    /** As above, to any PreferencePair topic (e.g. tralign.preferences.online). */
+    static void write(EmbeddedStack stack, Topic<String, PreferencePair> topic, List<PreferencePair> pairs,
+            int partitions, List<byte[]> rawValues) {
         Properties p = new Properties();
         p.put("bootstrap.servers", stack.bootstrapServers());
         p.put("acks", "all");

@@ -18,12 +18,39 @@ final class CrossChecks {
     private CrossChecks() {
     }
 
+    /** Tolerance of the sum of input.mix: shares written with a few decimals add up to 1 exactly enough. */
+    static final double MIX_SUM_TOLERANCE = 1e-9;
+
+    private static void checkMix(Map<String, Object> v, List<String> inputs, List<String> problems) {
+        @SuppressWarnings("unchecked")
+        List<String> mix = (List<String>) v.get(INPUT_MIX);
+        if (mix.isEmpty()) {
+            return;
+        }
+        if (mix.size() != inputs.size()) {
+            problems.add(INPUT_MIX + " has " + mix.size() + " shares but " + INPUT_TOPICS + " names " + inputs.size()
+                    + " topics (" + (inputs.isEmpty() ? "none given" : String.join(",", inputs)) + "): give "
+                    + INPUT_TOPICS + " explicitly and one share per topic, in the same order");
+            return;
+        }
+        double sum = mix.stream().mapToDouble(Double::parseDouble).sum();
+        if (Math.abs(sum - 1.0) > MIX_SUM_TOLERANCE) {
+            problems.add(INPUT_MIX + "=" + String.join(",", mix) + " sums to " + sum + ", not 1: make the shares "
+                    + "add up to 1 (within " + MIX_SUM_TOLERANCE + "), e.g. 0.7,0.3");
+        }
+        if (inputs.stream().distinct().count() != inputs.size()) {
+            problems.add(INPUT_TOPICS + "=" + String.join(",", inputs) + " names a topic twice, so " + INPUT_MIX
+                    + " cannot tell its shares apart: list each topic once");
+        }
+    }
+
     static void check(Map<String, Object> v, Set<String> given, List<String> problems) {
         String loss = (String) v.get(LOSS_TYPE);
         boolean kto = loss.equals("kto");
         String prefix = (String) v.get(TOPIC_PREFIX);
         @SuppressWarnings("unchecked")
         List<String> inputs = (List<String>) v.get(INPUT_TOPICS);
+        checkMix(v, inputs, problems);
         if (kto && (Integer) v.get(BATCH_SIZE) < 2) {
             problems.add(BATCH_SIZE + "=" + v.get(BATCH_SIZE) + " but loss_type=kto needs at least 2 examples per "
                     + "micro-batch (its KL reference point pairs each prompt with another example's completion): "

@@ -166,6 +166,13 @@ public final class RunConfig {
                 : List.of(topicPrefix() + "feedback");
     }
 
+    /** Share of each input topic (input.mix), in {@link #inputTopics()} order; empty = no mix. */
+    public List<Double> inputMix() {
+        @SuppressWarnings("unchecked")
+        List<String> mix = (List<String>) values.get(INPUT_MIX);
+        return mix.stream().map(Double::valueOf).toList();
+    }
+
     public boolean streaming() {
         return string(MODE).equals("streaming");
     }
@@ -327,7 +334,9 @@ public final class RunConfig {
     private static String computeDigest(Map<String, Object> values) {
         StringBuilder canonical = new StringBuilder();
         new TreeMap<>(values).forEach((k, v) -> {
-            if (!PLACEMENT_KEYS.contains(k)) {
+            // An unset input.mix stays out, so runs started before the key existed keep their digest (and resume).
+            boolean noMix = k.equals(INPUT_MIX) && ((List<?>) v).isEmpty();
+            if (!PLACEMENT_KEYS.contains(k) && !noMix) {
                 canonical.append(k).append('=').append(text(v)).append('\n');
             }
         });

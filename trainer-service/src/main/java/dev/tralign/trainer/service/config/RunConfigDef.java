@@ -25,6 +25,7 @@ public final class RunConfigDef {
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String TOPIC_PREFIX = "topic.prefix";
     public static final String INPUT_TOPICS = "input.topics";
+    public static final String INPUT_MIX = "input.mix";
     public static final String LOSS_TYPE = "loss_type";
     public static final String BETA = "beta";
     public static final String LABEL_SMOOTHING = "label_smoothing";
@@ -106,6 +107,10 @@ public final class RunConfigDef {
         put(k, INPUT_TOPICS, ConfigType.LIST, List.of(), any(),
                 "Topics to train on, comma-separated. Default: <prefix>preferences for pair losses, "
                         + "<prefix>feedback (+ <prefix>preferences when kto.split_pairs) for kto.");
+        put(k, INPUT_MIX, ConfigType.LIST, List.of(), inputMix(),
+                "Share of each input topic in the record stream, in input.topics order, e.g. 0.7,0.3: the topic "
+                        + "owed most gives the next record, a pure function of offsets (replay-safe). Default: no "
+                        + "mix (all partitions merged by offset).");
         put(k, LOSS_TYPE, ConfigType.STRING, "sigmoid", oneOf("sigmoid", "ipo", "hinge", "kto", "kto_pair"),
                 "TRL loss_type: sigmoid (DPO), ipo, hinge, kto_pair on PreferencePair; kto on BinaryFeedback.");
         put(k, BETA, ConfigType.DOUBLE, 0.1, atLeast(Double.MIN_VALUE), "Inverse temperature of the implicit reward.");
@@ -173,6 +178,25 @@ public final class RunConfigDef {
             if (!v.toString().matches("[A-Za-z0-9._-]*")) {
                 throw new RunConfigException(key + "=" + v + " may only hold letters, digits, '.', '_' and '-' "
                         + "(it names a consumer group, a transactional.id and a directory)");
+            }
+        };
+    }
+
+    private static ConfigKey.Validator inputMix() {
+        return (key, v) -> {
+            for (Object part : (List<?>) v) {
+                double ratio;
+                try {
+                    ratio = Double.parseDouble(part.toString());
+                } catch (NumberFormatException e) {
+                    throw new RunConfigException(key + "=" + String.join(",", ((List<?>) v).stream()
+                            .map(Object::toString).toList()) + " holds '" + part + "', not a number: give one share "
+                            + "per input topic, e.g. input.mix=0.7,0.3");
+                }
+                if (!(ratio > 0) || Double.isInfinite(ratio)) {
+                    throw new RunConfigException(key + " holds " + part + ": every share must be positive (drop the "
+                            + "topic from input.topics instead of giving it 0)");
+                }
             }
         };
     }

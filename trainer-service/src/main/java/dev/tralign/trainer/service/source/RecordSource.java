@@ -23,6 +23,14 @@ public interface RecordSource extends AutoCloseable {
     /** The current pass over the range, from 0. */
     int epoch();
 
+    /**
+     * What else a resumed run needs besides positions and epoch, as checkpoint metadata (e.g. {@code mix.taken},
+     * the records each mixed topic gave in this epoch); empty by default.
+     */
+    default Map<String, String> checkpointState() {
+        return Map.of();
+    }
+
     @Override
     void close();
 }

@@ -143,4 +143,40 @@ class RunConfigTest {
                 "sync_ref_model", "ref_model_mixup_alpha", "ref_model_sync_steps", "learning_rate",
                 "gradient_accumulation_steps", "kto.split_pairs"));
     }
+
+    @Test
+    void inputMixGivesOneShareperTopicInOrder() {
+        RunConfig c = with("input.topics", "tralign.preferences,tralign.preferences.online", "input.mix", "0.7, 0.3");
+        assertThat(c.inputMix()).containsExactly(0.7, 0.3);
+        assertThat(with().inputMix()).isEmpty();
+        assertThat(c.digest()).isNotEqualTo(with("input.topics", "tralign.preferences,tralign.preferences.online",
+                "input.mix", "0.6,0.4").digest());
+    }
+
+    @Test
+    void anUnsetInputMixLeavesTheDigestOfEarlierVersionsAlone() {
+        // Printed by RunConfig before input.mix existed, for model.init=fresh and beta=0.2: such runs still resume.
+        assertThat(with("beta", "0.2").digest())
+                .isEqualTo("cf0c31127ca86045c2176b4211d42efac6513b74ae3b1b54d7dd8a451829d73d");
+    }
+
+    @Test
+    void inputMixProblemsNameTheKeysAndTheFix() {
+        assertThatThrownBy(() -> with("input.topics", "tralign.preferences,tralign.preferences.online",
+                "input.mix", "0.7,0.2"))
+                .hasMessageContaining("input.mix=0.7,0.2 sums to 0.899")
+                .hasMessageContaining("add up to 1");
+        assertThatThrownBy(() -> with("input.mix", "0.7,0.3"))
+                .hasMessageContaining("input.mix has 2 shares but input.topics names 0 topics (none given)")
+                .hasMessageContaining("give input.topics explicitly");
+        assertThatThrownBy(() -> with("input.topics", "a,b,c", "input.mix", "0.5,0.5"))
+                .hasMessageContaining("input.mix has 2 shares but input.topics names 3 topics (a,b,c)");
+        assertThatThrownBy(() -> with("input.topics", "a,b", "input.mix", "1.2,-0.2"))
+                .hasMessageContaining("input.mix holds -0.2: every share must be positive");
+        assertThatThrownBy(() -> with("input.topics", "a,b", "input.mix", "0.5,half"))
+                .hasMessageContaining("holds 'half', not a number");
+        assertThatThrownBy(() -> with("input.topics", "a,a", "input.mix", "0.5,0.5"))
+                .hasMessageContaining("names a topic twice");
+        assertThat(with("input.topics", "a,b,c", "input.mix", "0.1,0.2,0.7").inputMix()).hasSize(3);
+    }
 }
