@@ -18,8 +18,8 @@ import picocli.CommandLine.Parameters;
 
 /** Win rates: AlpacaEval conformance, and the live dashboard over tralign.win-rates. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Win rates: import AlpacaEval annotations, or serve the live dashboard.",
-        subcommands = {EvaluateCommand.ImportAlpaca.class, EvaluateCommand.Serve.class})
+        description = "Judge checkpoints against SFT, import AlpacaEval annotations, or serve the live dashboard.",
+        subcommands = {EvaluateRunCommand.class, EvaluateCommand.ImportAlpaca.class, EvaluateCommand.Serve.class})
 final class EvaluateCommand implements Runnable {
 
     @picocli.CommandLine.Spec

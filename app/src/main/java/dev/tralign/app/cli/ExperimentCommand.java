@@ -114,7 +114,7 @@ final class ExperimentCommand implements Callable<Integer> {
             Path checkpoint = new SftRecipe(world, runner.tokens(), sft).checkpoint(cacheDir, System.out::println);
             runs.add(new ExperimentReport.SeedRun(s, runner.run(checkpoint, parsed)));
         }
-        String command = "./tralign experiment " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        String command = "./tralign " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         System.out.println(ExperimentReport.write(out, command.trim(), runs));
         System.out.println("results: " + out.toAbsolutePath());
         return 0;

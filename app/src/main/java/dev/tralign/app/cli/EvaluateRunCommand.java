@@ -1,0 +1,178 @@
+package dev.tralign.app.cli;
+
+import dev.tralign.app.world.SyntheticWorld;
+import dev.tralign.app.world.WorldConfig;
+import dev.tralign.evaluator.judge.GoldRewardJudge;
+import dev.tralign.evaluator.judge.Judge;
+import dev.tralign.evaluator.judge.OpenAiCompatibleJudge;
+import dev.tralign.evaluator.judge.OpenAiJudgeConfig;
+import dev.tralign.evaluator.judge.RewardModelJudge;
+import dev.tralign.evaluator.service.CheckpointEvaluation;
+import dev.tralign.evaluator.service.CheckpointEvaluatorService;
+import dev.tralign.evaluator.service.CompletionCodec;
+import dev.tralign.evaluator.stream.WinRateTopology;
+import dev.tralign.schemas.Topics;
+import dev.tralign.trainer.Policy;
+import dev.tralign.trainer.tokenizer.AlphabetTokenizer;
+import dev.tralign.trainer.tokenizer.ByteTokenizer;
+import dev.tralign.trainer.tokenizer.HuggingFaceTokenizer;
+import dev.tralign.trainer.tokenizer.TextTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The evaluator as a service: follows tralign.checkpoints, judges every checkpoint against the SFT baseline on a fixed
+ * prompt set, publishes generations and judgments, and runs the win-rate topology that turns them into
+ * tralign.win-rates.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Judge every checkpoint on tralign.checkpoints against the SFT baseline and stream win rates.")
+final class EvaluateRunCommand implements Callable<Integer> {
+
+    @Option(names = "--sft", required = true, description = "The SFT checkpoint: the baseline and the KL reference.")
+    Path sft;
+
+    @Option(names = "--prompts", required = true,
+            description = "Eval prompts, one per line (blank lines ignored); the same file for every run compared.")
+    Path prompts;
+
+    @Option(names = "--tokenizer", required = true,
+            description = "alphabet:<letters>, bytes, or hf:<tokenizer.json> (as the trainer's 'tokenizer' key).")
+    String tokenizer;
+
+    @Option(names = "--judge", defaultValue = "reward-model",
+            description = "llm (OpenAI-compatible chat completions), reward-model, or world-gold (the synthetic "
+                    + "world's gold reward) (default: ${DEFAULT-VALUE}).")
+    String judge;
+
+    @Option(names = "--judge-url", description = "llm: base URL of the server (vLLM, llama.cpp, OpenAI).")
+    String judgeUrl;
+
+    @Option(names = "--judge-model", description = "llm: model name.")
+    String judgeModel;
+
+    @Option(names = "--judge-api-key", description = "llm: API key (better: env TRALIGN_JUDGE_API_KEY or "
+            + "TRALIGN_JUDGE_API_KEY_FILE). Never printed.")
+    String judgeApiKey;
+
+    @Option(names = "--judge-checkpoint", description = "reward-model: the checkpoint that scores completions.")
+    Path judgeCheckpoint;
+
+    @Option(names = "--world-seed", defaultValue = "1", description = "world-gold: seed of the synthetic world.")
+    long worldSeed;
+
+    @Option(names = "--max-new-tokens", defaultValue = "64", description = "Generation limit (default: ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--state-dir", defaultValue = ".tralign/evaluator",
+            description = "Kafka Streams state of the win-rate topology (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--group", defaultValue = "tralign-evaluator",
+            description = "Consumer group of the checkpoint follower and Streams application id (default: ${DEFAULT-VALUE}).")
+    String group;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> promptList = readPrompts(prompts);
+        TextTokenizer textTokenizer = tokenizer(tokenizer);
+        connection.requireReachable();
+        Policy baseline = Policy.load(sft);
+        Policy scorer = null;
+        Judge chosen;
+        switch (judge) {
+            case "llm" -> {
+                if (judgeUrl == null || judgeModel == null) {
+                    throw new IllegalArgumentException("--judge llm needs --judge-url and --judge-model");
+                }
+                OpenAiJudgeConfig.Builder config = OpenAiJudgeConfig.builder(judgeUrl, judgeModel);
+                if (judgeApiKey != null) {
+                    config.optApiKey(judgeApiKey);
+                }
+                chosen = new OpenAiCompatibleJudge(config.build());
+            }
+            case "reward-model" -> {
+                if (judgeCheckpoint == null) {
+                    throw new IllegalArgumentException("--judge reward-model needs --judge-checkpoint PATH");
+                }
+                scorer = Policy.load(judgeCheckpoint);
+                chosen = new RewardModelJudge(judgeCheckpoint.getFileName().toString(), scorer, textTokenizer);
+            }
+            case "world-gold" -> chosen = new GoldRewardJudge(
+                    new SyntheticWorld(WorldConfig.defaults(worldSeed)).goldReward()::reward);
+            default -> throw new IllegalArgumentException("--judge " + judge
+                    + " is unknown: use llm, reward-model or world-gold");
+        }
+        Topics topics = Topics.create(Topics.DEFAULT_PREFIX, connection.serdeSettings());
+        CheckpointEvaluation evaluation = new CheckpointEvaluation(new CompletionCodec(textTokenizer), baseline,
+                promptList, chosen, maxNewTokens, seed);
+        CheckpointEvaluatorService service = new CheckpointEvaluatorService(connection.kafkaSettings(), topics,
+                evaluation, group, line -> System.err.println("evaluate: " + line)).start();
+        Properties streams = new Properties();
+        streams.putAll(connection.kafkaSettings());
+        streams.put(StreamsConfig.APPLICATION_ID_CONFIG, group + "-win-rates");
+        streams.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        streams.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        KafkaStreams winRates = new KafkaStreams(WinRateTopology.topology(topics), streams);
+        winRates.start();
+        System.out.println("evaluating checkpoints on " + topics.checkpoints().name() + " with judge "
+                + chosen.name() + " on " + promptList.size() + " prompts; win rates on " + topics.winRates().name());
+        Policy scorerToClose = scorer;
+        Waiting.untilInterrupted("evaluate run", () -> {
+            service.close();
+            winRates.close();
+            topics.close();
+            baseline.close();
+            if (scorerToClose != null) {
+                scorerToClose.close();
+            }
+        });
+        return 0;
+    }
+
+    static List<String> readPrompts(Path file) throws IOException {
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("--prompts " + file + " cannot be read");
+        }
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            if (!line.isBlank()) {
+                out.add(line.strip());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("--prompts " + file + " holds no prompt: write one per line");
+        }
+        return out;
+    }
+
+    static TextTokenizer tokenizer(String spec) {
+        if (spec.equals("bytes")) {
+            return new ByteTokenizer();
+        }
+        if (spec.startsWith("alphabet:") && spec.length() > "alphabet:".length()) {
+            return new AlphabetTokenizer(spec.substring("alphabet:".length()));
+        }
+        if (spec.startsWith("hf:")) {
+            return HuggingFaceTokenizer.load(Path.of(spec.substring(3)), "</s>", "<pad>");
+        }
+        throw new IllegalArgumentException("--tokenizer " + spec + " is not one of alphabet:<letters>, bytes, "
+                + "hf:<tokenizer.json>");
+    }
+}
