@@ -1,7 +1,6 @@
 package dev.tralign.app.cli;
 
 import dev.tralign.ingest.file.FileImporter;
-import dev.tralign.ingest.file.ImportSummary;
 import dev.tralign.ingest.http.HttpIngestConfig;
 import dev.tralign.ingest.http.IngestHttpServer;
 import dev.tralign.ingest.parse.Format;
@@ -52,8 +51,8 @@ final class IngestCommand implements Runnable {
             }
             Format parsed = Format.fromOption(format);
             connection.requireReachable();
-            ImportSummary summary = FileImporter.run(connection.bootstrap, connection.registry, files, parsed);
-            System.out.println(summary.render());
+            // The importer prints progress and the summary (accepted / duplicate / dead-lettered) itself.
+            FileImporter.run(connection.bootstrap, connection.registry, files, parsed);
             return 0;
         }
     }

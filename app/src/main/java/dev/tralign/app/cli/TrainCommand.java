@@ -80,6 +80,9 @@ final class TrainCommand implements Callable<Integer> {
             }
             // SIGTERM / Ctrl-C: finish the step, checkpoint, then let the JVM exit (hooks must wait for that).
             Thread stopper = new Thread(() -> {
+                if (finished.getCount() == 0) {
+                    return; // the run already ended: this is the normal exit, not a stop request
+                }
                 System.err.println("train: stopping after the current step (checkpoint first)...");
                 trainer.stop();
                 try {
