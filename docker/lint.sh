@@ -21,12 +21,15 @@ yamllint -s -d '{extends: default, rules: {line-length: disable, document-start:
 
 # The compose model: every file alone where it stands alone, and each override on top of the main file. A secret
 # file that the operator creates at deploy time is stood in by a temporary one.
-secret_stub=""
-if [ ! -f secrets/ingest_token ]; then
-  secret_stub=secrets/ingest_token
-  printf 'lint-placeholder\n' > "$secret_stub"
-fi
-trap '[ -n "$secret_stub" ] && rm -f "$secret_stub"' EXIT
+secret_stubs=()
+for secret in ingest_token judge_api_key; do
+  if [ ! -f "secrets/$secret" ]; then
+    mkdir -p secrets
+    printf 'lint-placeholder\n' > "secrets/$secret"
+    secret_stubs+=("secrets/$secret")
+  fi
+done
+trap 'for f in "${secret_stubs[@]}"; do rm -f "$f"; done' EXIT
 for profiles in gpu cpu; do
   COMPOSE_PROFILES=$profiles docker-compose -f compose.yaml config -q
   COMPOSE_PROFILES=$profiles docker-compose -f compose.yaml -f compose.single.yaml config -q

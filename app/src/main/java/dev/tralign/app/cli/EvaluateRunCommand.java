@@ -16,7 +16,10 @@ import dev.tralign.trainer.Policy;
 import dev.tralign.trainer.tokenizer.AlphabetTokenizer;
 import dev.tralign.trainer.tokenizer.ByteTokenizer;
 import dev.tralign.trainer.tokenizer.HuggingFaceTokenizer;
+import dev.tralign.trainer.service.metrics.MetricsHttpServer;
 import dev.tralign.trainer.tokenizer.TextTokenizer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,6 +88,14 @@ final class EvaluateRunCommand implements Callable<Integer> {
             description = "Consumer group of the checkpoint follower and Streams application id (default: ${DEFAULT-VALUE}).")
     String group;
 
+    @Option(names = "--metrics-port", description = "Serve Prometheus /metrics and /healthz on this port "
+            + "(0 = any free port; default: off).")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", defaultValue = "127.0.0.1",
+            description = "Address for --metrics-port (default: ${DEFAULT-VALUE}; 0.0.0.0 in a container).")
+    String metricsHost;
+
     @Mixin
     ConnectionOptions connection;
 
@@ -131,10 +142,18 @@ final class EvaluateRunCommand implements Callable<Integer> {
         streams.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         KafkaStreams winRates = new KafkaStreams(WinRateTopology.topology(topics), streams);
         winRates.start();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.gauge("tralign_evaluator_checkpoints_judged", service, s -> s.evaluated());
+        // Healthy while the checkpoint follower runs and the win-rate topology has not died.
+        MetricsHttpServer metrics = metricsPort == null ? null : MetricsHttpServer.start(metricsHost, metricsPort,
+                registry, () -> service.failure() == null && winRates.state().isRunningOrRebalancing());
         System.out.println("evaluating checkpoints on " + topics.checkpoints().name() + " with judge "
                 + chosen.name() + " on " + promptList.size() + " prompts; win rates on " + topics.winRates().name());
         Policy scorerToClose = scorer;
         Waiting.untilInterrupted("evaluate run", () -> {
+            if (metrics != null) {
+                metrics.close();
+            }
             service.close();
             winRates.close();
             topics.close();
