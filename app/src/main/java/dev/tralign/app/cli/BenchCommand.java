@@ -1,5 +1,6 @@
 package dev.tralign.app.cli;
 
+import dev.tralign.evaluator.bench.EvaluatorBench;
 import dev.tralign.ingest.bench.IngestBench;
 import dev.tralign.stack.EmbeddedStack;
 import dev.tralign.stack.StackOptions;
@@ -17,8 +18,9 @@ import picocli.CommandLine.Unmatched;
 /** Benchmarks: speed is measured here, side by side in one run, never in timed tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: trainer step vs the PyTorch peer's keys, ingest vs a plain producer, "
-                + "Kafka-fed vs in-memory training.",
-        subcommands = {BenchCommand.Trainer.class, BenchCommand.Ingest.class, BenchCommand.Pipeline.class})
+                + "Kafka-fed vs in-memory training, evaluator throughput and latency.",
+        subcommands = {BenchCommand.Trainer.class, BenchCommand.Ingest.class, BenchCommand.Pipeline.class,
+            BenchCommand.Evaluator.class})
 final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -54,6 +56,21 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             System.out.println(PipelineBench.run(args.toArray(String[]::new)));
+            return 0;
+        }
+    }
+
+    @Command(name = "evaluator", mixinStandardHelpOptions = true,
+            description = "Win-rate aggregation throughput (judgments/s) and checkpoint-to-win-rate latency split into "
+                    + "generation, judging and aggregation, on an embedded broker. Flags: --judgments --cells "
+                    + "--prompts --checkpoints.")
+    static final class Evaluator implements Callable<Integer> {
+        @Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(EvaluatorBench.run(args.toArray(String[]::new)));
             return 0;
         }
     }

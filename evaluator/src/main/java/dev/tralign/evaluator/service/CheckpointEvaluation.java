@@ -1,5 +1,6 @@
 package dev.tralign.evaluator.service;
 
+import dev.tralign.evaluator.judge.Comparison;
 import dev.tralign.evaluator.judge.Judge;
 import dev.tralign.evaluator.judge.Verdict;
 import dev.tralign.evaluator.kl.KlAccumulator;
@@ -27,6 +28,7 @@ public final class CheckpointEvaluation {
     private final Judge judge;
     private final SamplingConfig sampling;
     private final long seed;
+    private volatile Timings lastTimings = new Timings(0, 0);
 
     /**
      * @param codec         prompt text to tokens and generated tokens to text
@@ -63,6 +65,7 @@ public final class CheckpointEvaluation {
 
     /** Samples the policy on every eval prompt, judges each against the baseline, scores it under policy and SFT. */
     public List<PromptOutcome> outcomes(Policy policy, long step) {
+        long started = System.nanoTime();
         int[][] generated = policy.sample(promptTokens(), sampling, seed + 7919L * step);
         List<TokenizedExample> scored = new ArrayList<>(prompts.size());
         for (int i = 0; i < prompts.size(); i++) {
@@ -70,13 +73,29 @@ public final class CheckpointEvaluation {
         }
         double[] policyLogProbs = policy.completionLogProbs(scored);
         double[] sftLogProbs = sft.completionLogProbs(scored);
+        long generatedAt = System.nanoTime();
+        List<Comparison> comparisons = new ArrayList<>(prompts.size());
+        for (int i = 0; i < prompts.size(); i++) {
+            comparisons.add(new Comparison(prompts.get(i), codec.completion(generated[i]), baseline.get(i)));
+        }
+        // judgeAll lets a judge batch (reward model) or run requests concurrently (LLM server).
+        List<Verdict> verdicts = judge.judgeAll(comparisons);
         List<PromptOutcome> outcomes = new ArrayList<>(prompts.size());
         for (int i = 0; i < prompts.size(); i++) {
-            String completion = codec.completion(generated[i]);
-            outcomes.add(new PromptOutcome(i, prompts.get(i), completion, baseline.get(i), generated[i].length,
-                    policyLogProbs[i], sftLogProbs[i], judge.judge(prompts.get(i), completion, baseline.get(i))));
+            outcomes.add(new PromptOutcome(i, prompts.get(i), comparisons.get(i).candidate(), baseline.get(i),
+                    generated[i].length, policyLogProbs[i], sftLogProbs[i], verdicts.get(i)));
         }
+        lastTimings = new Timings((generatedAt - started) / 1e6, (System.nanoTime() - generatedAt) / 1e6);
         return outcomes;
+    }
+
+    /** Time the last {@link #outcomes} call spent generating and scoring, and judging, in milliseconds. */
+    public Timings lastTimings() {
+        return lastTimings;
+    }
+
+    /** Where one checkpoint's evaluation time went. */
+    public record Timings(double generationMillis, double judgingMillis) {
     }
 
     /** Win rate, KL and mean statistics of one checkpoint. */

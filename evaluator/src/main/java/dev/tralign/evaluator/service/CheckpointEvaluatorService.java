@@ -58,6 +58,7 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
     private final Set<String> judged = new HashSet<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong evaluated = new AtomicLong();
+    private final Map<String, Judged> judgedAt = new java.util.concurrent.ConcurrentHashMap<>();
     private final Thread thread;
     private volatile Throwable failure;
 
@@ -80,6 +81,15 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
     /** Distinct (run, step) checkpoints evaluated so far. */
     public long evaluated() {
         return evaluated.get();
+    }
+
+    /** How one checkpoint was judged, once its judgments were flushed to Kafka (for the benchmark and logs). */
+    public record Judged(double generationMillis, double judgingMillis, long publishedNanoTime) {
+    }
+
+    /** The record of a judged checkpoint, empty until its judgments are published. */
+    public java.util.Optional<Judged> judged(String runId, long step) {
+        return java.util.Optional.ofNullable(judgedAt.get(Keys.of(runId, step)));
     }
 
     /** The error that stopped the service, or null. */
@@ -162,6 +172,9 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
             }
             generations.flush();
             judgments.flush();
+            CheckpointEvaluation.Timings timings = evaluation.lastTimings();
+            judgedAt.put(Keys.of(runId, event.getStep()), new Judged(timings.generationMillis(),
+                    timings.judgingMillis(), System.nanoTime()));
         }
         evaluated.incrementAndGet();
     }

@@ -1,0 +1,204 @@
+package dev.tralign.evaluator.bench;
+
+import dev.tralign.evaluator.judge.GoldRewardJudge;
+import dev.tralign.evaluator.service.CheckpointEvaluation;
+import dev.tralign.evaluator.service.CheckpointEvaluatorService;
+import dev.tralign.evaluator.service.CompletionCodec;
+import dev.tralign.evaluator.stream.Keys;
+import dev.tralign.evaluator.stream.WinRateTopology;
+import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.avro.CheckpointEvent;
+import dev.tralign.schemas.avro.Judgment;
+import dev.tralign.schemas.avro.WinRate;
+import dev.tralign.stack.EmbeddedStack;
+import dev.tralign.stack.StackOptions;
+import dev.tralign.trainer.AlignmentTrainer;
+import dev.tralign.trainer.Policy;
+import dev.tralign.trainer.SavedCheckpoint;
+import dev.tralign.trainer.TrainingConfig;
+import dev.tralign.trainer.model.ModelConfig;
+import dev.tralign.trainer.tokenizer.AlphabetTokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Evaluator speed on the embedded broker: (1) aggregation throughput, judgments per second through the win-rate
+ * topology (exactly-once) from a pre-filled topic until every (run, step) aggregate is complete; (2) end-to-end latency
+ * from a CheckpointEvent to its complete WinRate record, split into generation (sampling + log-probs under policy and
+ * SFT), judging, and aggregation (publish to WinRate), with the demo's model shape and a gold judge.
+ *
+ * <p>Options: --judgments N (default 50000), --cells C (run/step aggregates, default 100), --prompts P (default 256),
+ * --checkpoints K (latency repetitions, default 3).
+ */
+public final class EvaluatorBench {
+
+    private static final String ALPHABET = "abcdefghijklmnopqrstuvwx";
+
+    private EvaluatorBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.out.println(run(args));
+    }
+
+    public static String run(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i], args[i + 1]);
+        }
+        int judgments = Integer.parseInt(options.getOrDefault("--judgments", "50000"));
+        int cells = Integer.parseInt(options.getOrDefault("--cells", "100"));
+        int prompts = Integer.parseInt(options.getOrDefault("--prompts", "256"));
+        int checkpoints = Integer.parseInt(options.getOrDefault("--checkpoints", "3"));
+        Path work = Files.createTempDirectory("tralign-bench-evaluator");
+        try (EmbeddedStack stack = EmbeddedStack.start(StackOptions.defaults().withDataDir(work.resolve("stack"))
+                .withKafkaPort(0).withRegistryPort(0));
+                Topics topics = stack.topics()) {
+            stack.createTopics(topics);
+            String bootstrap = stack.bootstrapServers();
+            int perCell = judgments / cells;
+            fillJudgments(bootstrap, topics, cells, perCell);
+            long started = System.nanoTime();
+            try (KafkaStreams streams = topology(bootstrap, topics, work);
+                    KafkaConsumer<String, WinRate> winRates = winRateConsumer(bootstrap, topics)) {
+                awaitWinRates(winRates, w -> w.getRunId().startsWith("agg-") && w.getNTotal() == perCell, cells);
+                double seconds = (System.nanoTime() - started) / 1e9;
+                StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+                        "aggregation: %d judgments into %d (run, step) win rates in %.2f s = %,.0f judgments/s "
+                                + "(exactly-once Streams, from a pre-filled topic; includes the app's start)%n",
+                        perCell * cells, cells, seconds, perCell * cells / seconds));
+                out.append(latency(bootstrap, topics, work, prompts, checkpoints, winRates));
+                return out.toString();
+            }
+        }
+    }
+
+    private static String latency(String bootstrap, Topics topics, Path work, int prompts, int checkpoints,
+            KafkaConsumer<String, WinRate> winRates) throws Exception {
+        AlphabetTokenizer tokenizer = new AlphabetTokenizer(ALPHABET);
+        Path file = work.resolve("policy.ckpt");
+        SavedCheckpoint saved;
+        try (AlignmentTrainer trainer = AlignmentTrainer.create(new ModelConfig(tokenizer.vocabSize(), 64, 2, 4, 25),
+                TrainingConfig.builder().lossType("sft").learningRate(1e-3).maxSteps(1).seed(1).build())) {
+            saved = trainer.saveCheckpoint(file);
+        }
+        SplittableRandom random = new SplittableRandom(5);
+        List<String> promptList = new ArrayList<>();
+        for (int i = 0; i < prompts; i++) {
+            StringBuilder p = new StringBuilder();
+            for (int j = 0; j < 4; j++) {
+                p.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+            }
+            promptList.add(p.toString());
+        }
+        StringBuilder out = new StringBuilder();
+        try (Policy sft = Policy.load(file)) {
+            CheckpointEvaluation evaluation = new CheckpointEvaluation(new CompletionCodec(tokenizer), sft, promptList,
+                    new GoldRewardJudge((prompt, completion) -> completion.chars().filter(c -> c == 'a').count()),
+                    21, 1);
+            try (CheckpointEvaluatorService service = new CheckpointEvaluatorService(Map.of("bootstrap.servers",
+                    bootstrap), topics, evaluation, "bench-evaluator", line -> { }).start();
+                    KafkaProducer<String, CheckpointEvent> producer = new KafkaProducer<>(
+                            Map.of("bootstrap.servers", bootstrap), topics.checkpoints().keySerde().serializer(),
+                            topics.checkpoints().valueSerde().serializer())) {
+                for (int k = 1; k <= checkpoints; k++) {
+                    long step = k;
+                    long sent = System.nanoTime();
+                    producer.send(new ProducerRecord<>(topics.checkpoints().name(), "latency", CheckpointEvent
+                            .newBuilder().setRunId("latency").setStep(step).setUri(file.toUri().toString())
+                            .setSha256(saved.sha256()).setConfigDigest("bench").setCreatedAt(Instant.now()).build()))
+                            .get();
+                    awaitWinRates(winRates, w -> w.getRunId().equals("latency") && w.getStep() == step
+                            && w.getNTotal() == prompts, 1);
+                    long done = System.nanoTime();
+                    CheckpointEvaluatorService.Judged judged = service.judged("latency", step).orElseThrow();
+                    out.append(String.format(Locale.ROOT, "latency: checkpoint %d, %d prompts: %.0f ms from "
+                                    + "CheckpointEvent to WinRate = generation %.0f ms + judging %.0f ms + aggregation "
+                                    + "%.0f ms (+ %.0f ms load and publish)%n", step, prompts, (done - sent) / 1e6,
+                            judged.generationMillis(), judged.judgingMillis(),
+                            (done - judged.publishedNanoTime()) / 1e6,
+                            (judged.publishedNanoTime() - sent) / 1e6 - judged.generationMillis()
+                                    - judged.judgingMillis()));
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static void fillJudgments(String bootstrap, Topics topics, int cells, int perCell) throws Exception {
+        SplittableRandom random = new SplittableRandom(3);
+        double[] preferences = {1.0, 1.5, 2.0};
+        try (KafkaProducer<String, Judgment> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
+                "linger.ms", 20, "batch.size", 262_144), topics.judgments().keySerde().serializer(),
+                topics.judgments().valueSerde().serializer())) {
+            Instant now = Instant.now();
+            for (int cell = 0; cell < cells; cell++) {
+                for (int p = 0; p < perCell; p++) {
+                    Judgment j = Judgment.newBuilder().setRunId("agg-" + (cell % 10)).setStep(cell / 10)
+                            .setPromptId("p" + p).setJudge("bench").setCandidate("c").setBaseline("b")
+                            .setPreference(preferences[random.nextInt(3)]).setAt(now).build();
+                    producer.send(new ProducerRecord<>(topics.judgments().name(),
+                            Keys.of(j.getRunId(), j.getStep(), j.getPromptId()), j));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    private static KafkaStreams topology(String bootstrap, Topics topics, Path work) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-win-rates");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve("streams").toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        KafkaStreams streams = new KafkaStreams(WinRateTopology.topology(topics), props);
+        streams.start();
+        return streams;
+    }
+
+    private static KafkaConsumer<String, WinRate> winRateConsumer(String bootstrap, Topics topics) {
+        KafkaConsumer<String, WinRate> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                topics.winRates().keySerde().deserializer(), topics.winRates().valueSerde().deserializer());
+        TopicPartition partition = new TopicPartition(topics.winRates().name(), 0);
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        return consumer;
+    }
+
+    /** Polls until {@code count} distinct (run, step) records matching {@code complete} have been seen. */
+    private static void awaitWinRates(KafkaConsumer<String, WinRate> consumer, Predicate<WinRate> complete, int count) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (seen.size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("benchmark timed out: " + seen.size() + " of " + count
+                        + " win-rate aggregates complete after 5 minutes");
+            }
+            consumer.poll(Duration.ofMillis(50)).forEach(r -> {
+                if (r.value() != null && complete.test(r.value())) {
+                    seen.add(r.value().getRunId() + "/" + r.value().getStep());
+                }
+            });
+        }
+    }
+}
