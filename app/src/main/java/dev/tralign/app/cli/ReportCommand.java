@@ -33,8 +33,9 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         connection.requireReachable();
         List<WinRate> all;
-        try (Topics topics = Topics.create(connection.registry)) {
-            Map<String, Object> consumer = new HashMap<>(Map.of("bootstrap.servers", connection.bootstrap));
+        try (Topics topics = Topics.create(Topics.DEFAULT_PREFIX, connection.serdeSettings())) {
+            // The connection's full client settings: security (SASL, TLS) reaches this consumer too.
+            Map<String, Object> consumer = new HashMap<>(connection.kafkaSettings());
             all = WinRateSnapshot.readAll(consumer, topics.winRates(), Duration.ofSeconds(30));
         }
         List<WinRate> selected = all.stream().filter(w -> runs.contains(w.getRunId())).toList();
