@@ -52,7 +52,7 @@ final class IngestCommand implements Runnable {
             Format parsed = Format.fromOption(format);
             connection.requireReachable();
             // The importer prints progress and the summary (accepted / duplicate / dead-lettered) itself.
-            FileImporter.run(connection.bootstrap, connection.registry, files, parsed);
+            FileImporter.run(connection.kafkaSettings(), connection.serdeSettings(), files, parsed);
             return 0;
         }
     }

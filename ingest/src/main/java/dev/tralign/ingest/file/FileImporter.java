@@ -53,7 +53,8 @@ public final class FileImporter {
     /** Records per transaction unless configured. */
     public static final int DEFAULT_TRANSACTION_RECORDS = 5_000;
 
-    private final String bootstrapServers;
+    /** bootstrap.servers plus any client settings (security) every producer, consumer and admin client gets. */
+    private final Map<String, Object> clientSettings;
     private final Topics topics;
     private final IngestLimits limits;
     private final Clock clock;
@@ -72,7 +73,20 @@ public final class FileImporter {
      */
     public FileImporter(String bootstrapServers, Topics topics, IngestLimits limits, PrintStream progressOut,
                         int transactionRecords, Function<Map<String, Object>, Producer<byte[], byte[]>> producerFactory) {
-        this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Objects.requireNonNull(bootstrapServers,
+                "bootstrapServers")), topics, limits, progressOut, transactionRecords, producerFactory);
+    }
+
+    /**
+     * An importer whose Kafka clients all get {@code clientSettings}: bootstrap.servers and any security settings
+     * (SASL, TLS) of the cluster.
+     */
+    public FileImporter(Map<String, Object> clientSettings, Topics topics, IngestLimits limits, PrintStream progressOut,
+                        int transactionRecords, Function<Map<String, Object>, Producer<byte[], byte[]>> producerFactory) {
+        if (!clientSettings.containsKey(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+            throw new IllegalArgumentException("client settings need bootstrap.servers");
+        }
+        this.clientSettings = Map.copyOf(clientSettings);
         this.topics = Objects.requireNonNull(topics, "topics");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Clock.systemUTC();
@@ -95,6 +109,20 @@ public final class FileImporter {
     }
 
     /** The entry point for {@code tralign ingest file}: imports with default limits, prints the summary. */
+    /**
+     * Imports with full client settings (bootstrap.servers + security) and registry client settings
+     * (schema.registry.url + auth); prints the summary on stderr.
+     */
+    public static ImportSummary run(Map<String, Object> clientSettings, Map<String, Object> registrySettings,
+                                    List<Path> files, Format format) {
+        try (Topics topics = Topics.create(Topics.DEFAULT_PREFIX, registrySettings)) {
+            ImportSummary summary = new FileImporter(clientSettings, topics, IngestLimits.DEFAULTS, System.err,
+                    DEFAULT_TRANSACTION_RECORDS, defaultProducers()).importFiles(files, format);
+            System.err.println(summary.render());
+            return summary;
+        }
+    }
+
     public static ImportSummary run(String bootstrapServers, String registryUrl, List<Path> files, Format format) {
         try (Topics topics = Topics.create(registryUrl)) {
             ImportSummary summary = new FileImporter(bootstrapServers, topics, IngestLimits.DEFAULTS, System.err)
@@ -123,9 +151,9 @@ public final class FileImporter {
         }
         long start = System.nanoTime();
         String progressTopic = progressTopic(topics);
-        IngestTopicAdmin.ensureTopics(bootstrapServers, List.of(topics.preferences().name(),
+        IngestTopicAdmin.ensureTopics(clientSettings, List.of(topics.preferences().name(),
                 topics.feedback().name(), topics.dlq().name()), progressTopic, 1);
-        Map<String, ImportProgress> committed = new ImportProgressStore(bootstrapServers, progressTopic).readAll();
+        Map<String, ImportProgress> committed = new ImportProgressStore(clientSettings, progressTopic).readAll();
         FeedbackReader reader = new FeedbackReader(new FeedbackParser(format, limits, clock));
         OutcomeRecords records = new OutcomeRecords(topics, clock);
         Set<String> seenIds = new HashSet<>();
@@ -140,7 +168,8 @@ public final class FileImporter {
 
     private FileSummary importFile(Path file, String sha, ImportProgress prior, FeedbackReader reader,
                                    OutcomeRecords records, Set<String> seenIds, String progressTopic) {
-        Map<String, Object> config = new HashMap<>(producerConfig(bootstrapServers));
+        Map<String, Object> config = new HashMap<>(clientSettings);
+        config.putAll(producerConfig((String) clientSettings.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)));
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tralign-ingest-" + sha.substring(0, 32));
         Producer<byte[], byte[]> producer = producerFactory.apply(config);
         try {

@@ -18,12 +18,20 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class ImportProgressStore {
 
-    private final String bootstrapServers;
+    private final Map<String, Object> clientSettings;
     private final String topic;
 
     /** @param topic the compacted progress topic */
     public ImportProgressStore(String bootstrapServers, String topic) {
-        this.bootstrapServers = bootstrapServers;
+        this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic);
+    }
+
+    /**
+     * @param clientSettings Kafka client settings (bootstrap.servers and any security settings) for the consumer
+     * @param topic the compacted progress topic
+     */
+    public ImportProgressStore(Map<String, Object> clientSettings, String topic) {
+        this.clientSettings = Map.copyOf(clientSettings);
         this.topic = topic;
     }
 
@@ -34,9 +42,9 @@ public final class ImportProgressStore {
 
     /** Latest committed progress per file sha256. */
     public Map<String, ImportProgress> readAll() {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Object> config = new HashMap<>(clientSettings);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         Map<String, ImportProgress> latest = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
