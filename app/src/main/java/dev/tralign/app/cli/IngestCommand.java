@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import dev.tralign.trainer.service.metrics.MetricsHttpServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -98,6 +101,14 @@ final class IngestCommand implements Runnable {
                 description = "Kafka Streams state directory (default: ${DEFAULT-VALUE}).")
         Path stateDir;
 
+        @Option(names = "--metrics-port", description = "Serve Prometheus /metrics and /healthz on this port "
+                + "(0 = any free port; default: off).")
+        Integer metricsPort;
+
+        @Option(names = "--metrics-host", defaultValue = "127.0.0.1",
+                description = "Address for --metrics-port (default: ${DEFAULT-VALUE}; 0.0.0.0 in a container).")
+        String metricsHost;
+
         @Mixin
         ConnectionOptions connection;
 
@@ -107,7 +118,20 @@ final class IngestCommand implements Runnable {
             IngestStreams streams = IngestStreams.start(connection.kafkaSettings(), connection.serdeSettings(),
                     IngestStreams.Options.defaults(stateDir));
             System.out.println("normalising tralign.raw (exactly once); state in " + stateDir.toAbsolutePath());
-            Waiting.untilInterrupted("ingest normalise", streams::close);
+            MetricsHttpServer metrics = null;
+            if (metricsPort != null) {
+                PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+                streams.bindMetrics(registry);
+                metrics = MetricsHttpServer.start(metricsHost, metricsPort, registry, streams::healthy);
+                System.out.println("metrics: http://" + metricsHost + ":" + metrics.port() + "/metrics, /healthz");
+            }
+            MetricsHttpServer metricsToClose = metrics;
+            Waiting.untilInterrupted("ingest normalise", () -> {
+                if (metricsToClose != null) {
+                    metricsToClose.close();
+                }
+                streams.close();
+            });
             return 0;
         }
     }

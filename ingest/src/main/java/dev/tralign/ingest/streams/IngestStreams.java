@@ -105,6 +105,19 @@ public final class IngestStreams implements AutoCloseable {
         return new IngestStreams(streams, owned);
     }
 
+    /**
+     * Exposes Kafka Streams' own meters (records consumed and produced per thread and task, process rates, commit
+     * latency, ...) in {@code registry}, for /metrics.
+     */
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(streams).bindTo(registry);
+    }
+
+    /** True while the application can process (running or rebalancing), for /healthz. */
+    public boolean healthy() {
+        return streams.state().isRunningOrRebalancing();
+    }
+
     /** The Streams state (RUNNING once partitions are assigned). */
     public KafkaStreams.State state() {
         return streams.state();

@@ -57,6 +57,15 @@ class IngestStreamsIT {
                     KafkaTestSupport.readAll(stack.bootstrapServers(), topics.preferences()).size() >= 3
                             && KafkaTestSupport.readAll(stack.bootstrapServers(), topics.dlq()).size() >= 3);
             assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
+            assertThat(streams.healthy()).isTrue();
+            // What `ingest normalise --metrics-port` serves: Streams' own meters, with the raw records it consumed.
+            io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+                    new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+            streams.bindMetrics(registry);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    registry.find("kafka.consumer.fetch.manager.records.consumed.total").functionCounters())
+                    .anySatisfy(c -> assertThat(c.count()).isGreaterThan(0)));
 
             List<PreferencePair> pairs = KafkaTestSupport.readValues(stack.bootstrapServers(), topics.preferences(),
                     p -> p);
