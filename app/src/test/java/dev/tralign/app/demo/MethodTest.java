@@ -32,4 +32,21 @@ class MethodTest {
     void aTrustRegionMethodMustSayHowTheReferenceMoves() {
         assertThatThrownBy(() -> Method.parse("tr-dpo", 8, 64)).hasMessageContaining("-soft or -hard");
     }
+
+    @Test
+    void aSweepNamesItsOwnAlphaAndTau() {
+        Method soft = Method.parse("tr-dpo-soft@0.3/4", 8, 64);
+        assertThat(soft.alpha()).isEqualTo(0.3);
+        assertThat(soft.tau()).isEqualTo(4);
+        assertThat(soft.name()).isEqualTo("tr-dpo-soft@0.3/4");
+        Method hard = Method.parse("tr-dpo-hard/256", 8, 64);
+        assertThat(hard.alpha()).isEqualTo(1.0);
+        assertThat(hard.tau()).isEqualTo(256);
+    }
+
+    @Test
+    void sweepValuesMustBeNumbersAndOnlyForTrustRegionMethods() {
+        assertThatThrownBy(() -> Method.parse("tr-dpo-soft@x", 8, 64)).hasMessageContaining("alpha 'x'");
+        assertThatThrownBy(() -> Method.parse("dpo/4", 8, 64)).hasMessageContaining("only trust-region");
+    }
 }
