@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
  */
 class BrokerRestartIT {
 
+    private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(BrokerRestartIT.class);
     private static final String PREFIX = "restart.";
     private static final String RUN = "restart-a";
+    private static final String CALM_RUN = "restart-calm";
     private static final int PAIRS = 32;
     private static final long TOTAL_STEPS = 16;
     /** The first step trained after the checkpoint at step 3 committed: the broker goes down while it runs. */
@@ -109,10 +111,21 @@ class BrokerRestartIT {
             assertEveryPairTrainedOncePerEpoch(kafka);
             assertEveryCheckpointCommittedOnce(kafka, topics);
 
-            // Not asserted here: bit-identical final weights against a run without the outage. One CI run of 7 saw the
-            // checkpoints agree at steps 3 and 6 and differ from step 9 on (after the retried transaction), while
-            // every pair was still trained once per epoch; the cause is open (docs/trainer-service.md, "Broker
-            // outages"). What issue #5 asks of a broker restart, nothing lost and nothing twice, is asserted above.
+            // The same data in a run that saw no outage, trained on the same executor thread: the same batches,
+            // step by step. Bit-identical weights are not asserted (open bug, docs/trainer-service.md "Broker
+            // outages": one CI run of 7 saw checkpoints agree at steps 3 and 6 and differ from step 9 on); the
+            // per-step digests of both runs are logged, so a failing CI run shows where the weights parted.
+            Map<String, String> calm = new HashMap<>(settings);
+            calm.put("run.id", CALM_RUN);
+            try (TrainerService uninterrupted = new TrainerService(RunConfig.of(calm))) {
+                trainerThread.submit(uninterrupted::run).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            }
+            assertSameLedgerStepByStep(kafka);
+            Map<Long, String> outageDigests = digestsByStep(kafka, topics, RUN);
+            Map<Long, String> calmDigests = digestsByStep(kafka, topics, CALM_RUN);
+            assertThat(calmDigests.keySet()).containsExactlyElementsOf(outageDigests.keySet());
+            outageDigests.forEach((s, d) -> LOG.info("checkpoint step {}: outage run {} calm run {} -> {}", s, d,
+                    calmDigests.get(s), d.equals(calmDigests.get(s)) ? "same" : "DIFFERENT"));
             topics.close();
         } finally {
             trainerThread.shutdownNow();
@@ -149,6 +162,23 @@ class BrokerRestartIT {
         }
         // 16 pairs per partition: the final offsets are the ends of both partitions.
         assertThat(last.getConsumedOffsets()).allSatisfy(o -> assertThat(o.getOffset()).isEqualTo(PAIRS / 2));
+    }
+
+    private static void assertSameLedgerStepByStep(Map<String, Object> kafka) {
+        String ledgerTopic = PREFIX + LedgerEntry.TOPIC_SUFFIX;
+        List<LedgerEntry> outage = RunHistory.ledger(kafka, ledgerTopic, RUN);
+        List<LedgerEntry> calm = RunHistory.ledger(kafka, ledgerTopic, CALM_RUN);
+        assertThat(outage).hasSameSizeAs(calm);
+        for (int i = 0; i < calm.size(); i++) {
+            assertThat(outage.get(i)).as("ledger step %d, outage vs calm run", calm.get(i).step())
+                    .isEqualTo(calm.get(i));
+        }
+    }
+
+    private static Map<Long, String> digestsByStep(Map<String, Object> kafka, Topics topics, String run) {
+        Map<Long, String> out = new java.util.LinkedHashMap<>();
+        RunHistory.checkpoints(kafka, topics.checkpoints(), run).forEach(e -> out.put(e.getStep(), e.getSha256()));
+        return out;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
