@@ -99,7 +99,9 @@ public final class TrainerService implements AutoCloseable {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("run() was already called: make a new TrainerService per run");
         }
-        LOG.info("run {}: starting with config digest {}\n{}", config.runId(), config.digest(), config);
+        // The full config (secrets masked) is for the record, not for the console: it is 40 lines per run.
+        LOG.info("run {}: starting with config digest {} (full config at DEBUG)", config.runId(), config.digest());
+        LOG.debug("run {} config:\n{}", config.runId(), config);
         Map<String, Object> kafka = config.kafkaSettings();
         try (Topics topics = Topics.create(config.topicPrefix(), config.serdeSettings());
                 Admin admin = Admin.create(properties(kafka));
