@@ -13,9 +13,7 @@ import dev.tralign.evaluator.service.CompletionCodec;
 import dev.tralign.evaluator.stream.WinRateTopology;
 import dev.tralign.schemas.Topics;
 import dev.tralign.trainer.Policy;
-import dev.tralign.trainer.tokenizer.AlphabetTokenizer;
-import dev.tralign.trainer.tokenizer.ByteTokenizer;
-import dev.tralign.trainer.tokenizer.HuggingFaceTokenizer;
+import dev.tralign.trainer.service.Tokenizers;
 import dev.tralign.trainer.service.metrics.MetricsHttpServer;
 import dev.tralign.trainer.tokenizer.TextTokenizer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -88,13 +86,8 @@ final class EvaluateRunCommand implements Callable<Integer> {
             description = "Consumer group of the checkpoint follower and Streams application id (default: ${DEFAULT-VALUE}).")
     String group;
 
-    @Option(names = "--metrics-port", description = "Serve Prometheus /metrics and /healthz on this port "
-            + "(0 = any free port; default: off).")
-    Integer metricsPort;
-
-    @Option(names = "--metrics-host", defaultValue = "127.0.0.1",
-            description = "Address for --metrics-port (default: ${DEFAULT-VALUE}; 0.0.0.0 in a container).")
-    String metricsHost;
+    @Mixin
+    MetricsOptions metricsOptions;
 
     @Mixin
     ConnectionOptions connection;
@@ -145,8 +138,8 @@ final class EvaluateRunCommand implements Callable<Integer> {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.gauge("tralign_evaluator_checkpoints_judged", service, s -> s.evaluated());
         // Healthy while the checkpoint follower runs and the win-rate topology has not died.
-        MetricsHttpServer metrics = metricsPort == null ? null : MetricsHttpServer.start(metricsHost, metricsPort,
-                registry, () -> service.failure() == null && winRates.state().isRunningOrRebalancing());
+        MetricsHttpServer metrics = metricsOptions.startIfAsked("evaluate run", registry,
+                () -> service.failure() == null && winRates.state().isRunningOrRebalancing());
         System.out.println("evaluating checkpoints on " + topics.checkpoints().name() + " with judge "
                 + chosen.name() + " on " + promptList.size() + " prompts; win rates on " + topics.winRates().name());
         Policy scorerToClose = scorer;
@@ -182,16 +175,10 @@ final class EvaluateRunCommand implements Callable<Integer> {
     }
 
     static TextTokenizer tokenizer(String spec) {
-        if (spec.equals("bytes")) {
-            return new ByteTokenizer();
+        try {
+            return Tokenizers.fromSpec(spec, "</s>", "<pad>");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--tokenizer: " + e.getMessage(), e);
         }
-        if (spec.startsWith("alphabet:") && spec.length() > "alphabet:".length()) {
-            return new AlphabetTokenizer(spec.substring("alphabet:".length()));
-        }
-        if (spec.startsWith("hf:")) {
-            return HuggingFaceTokenizer.load(Path.of(spec.substring(3)), "</s>", "<pad>");
-        }
-        throw new IllegalArgumentException("--tokenizer " + spec + " is not one of alphabet:<letters>, bytes, "
-                + "hf:<tokenizer.json>");
     }
 }

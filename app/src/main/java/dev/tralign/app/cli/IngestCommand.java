@@ -101,13 +101,8 @@ final class IngestCommand implements Runnable {
                 description = "Kafka Streams state directory (default: ${DEFAULT-VALUE}).")
         Path stateDir;
 
-        @Option(names = "--metrics-port", description = "Serve Prometheus /metrics and /healthz on this port "
-                + "(0 = any free port; default: off).")
-        Integer metricsPort;
-
-        @Option(names = "--metrics-host", defaultValue = "127.0.0.1",
-                description = "Address for --metrics-port (default: ${DEFAULT-VALUE}; 0.0.0.0 in a container).")
-        String metricsHost;
+        @Mixin
+        MetricsOptions metricsOptions;
 
         @Mixin
         ConnectionOptions connection;
@@ -118,14 +113,10 @@ final class IngestCommand implements Runnable {
             IngestStreams streams = IngestStreams.start(connection.kafkaSettings(), connection.serdeSettings(),
                     IngestStreams.Options.defaults(stateDir));
             System.out.println("normalising tralign.raw (exactly once); state in " + stateDir.toAbsolutePath());
-            MetricsHttpServer metrics = null;
-            if (metricsPort != null) {
-                PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-                streams.bindMetrics(registry);
-                metrics = MetricsHttpServer.start(metricsHost, metricsPort, registry, streams::healthy);
-                System.out.println("metrics: http://" + metricsHost + ":" + metrics.port() + "/metrics, /healthz");
-            }
-            MetricsHttpServer metricsToClose = metrics;
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            streams.bindMetrics(registry);
+            MetricsHttpServer metricsToClose = metricsOptions.startIfAsked("ingest normalise", registry,
+                    streams::healthy);
             Waiting.untilInterrupted("ingest normalise", () -> {
                 if (metricsToClose != null) {
                     metricsToClose.close();

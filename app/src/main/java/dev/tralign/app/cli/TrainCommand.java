@@ -37,13 +37,8 @@ final class TrainCommand implements Callable<Integer> {
             + "(repeatable; env TRALIGN_RUN_<KEY> with '_' for '.' and '__' for '_', e.g. TRALIGN_RUN_LOSS__TYPE).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
-    @Option(names = "--metrics-port", description = "Serve Prometheus /metrics and /healthz on this port while "
-            + "training (0 = any free port; default: off).")
-    Integer metricsPort;
-
-    @Option(names = "--metrics-host", defaultValue = "127.0.0.1",
-            description = "Address for --metrics-port (default: ${DEFAULT-VALUE}; 0.0.0.0 in a container).")
-    String metricsHost;
+    @Mixin
+    MetricsOptions metricsOptions;
 
     @Option(names = "--list-keys", description = "Print every config key with its default and meaning, then exit.")
     boolean listKeys;
@@ -72,11 +67,10 @@ final class TrainCommand implements Callable<Integer> {
         CountDownLatch finished = new CountDownLatch(1);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (TrainerService trainer = new TrainerService(run);
-                MetricsHttpServer metrics = metricsPort == null ? null
-                        : MetricsHttpServer.start(metricsHost, metricsPort, registry, () -> finished.getCount() > 0)) {
+                MetricsHttpServer metrics = metricsOptions.startIfAsked("train", registry,
+                        () -> finished.getCount() > 0)) {
             if (metrics != null) {
                 trainer.addProgressListener(new TrainerMetrics(registry, run.runId(), run.checkpointDir()));
-                System.out.println("train: metrics on http://" + metricsHost + ":" + metrics.port() + "/metrics");
             }
             // SIGTERM / Ctrl-C: finish the step, checkpoint, then let the JVM exit (hooks must wait for that).
             Thread stopper = new Thread(() -> {

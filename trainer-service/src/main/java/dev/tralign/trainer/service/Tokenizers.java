@@ -7,21 +7,31 @@ import dev.tralign.trainer.tokenizer.HuggingFaceTokenizer;
 import dev.tralign.trainer.tokenizer.TextTokenizer;
 import java.nio.file.Path;
 
-/** Builds the tokenizer named by the {@code tokenizer} setting. */
-final class Tokenizers {
+/**
+ * Builds the tokenizer a spec names: {@code bytes}, {@code alphabet:<letters>} or {@code hf:<tokenizer.json>} (the
+ * run config's {@code tokenizer} key; the evaluator's --tokenizer takes the same spec).
+ */
+public final class Tokenizers {
 
     private Tokenizers() {
     }
 
     static TextTokenizer create(RunConfig config) {
-        String spec = config.tokenizer();
+        return fromSpec(config.tokenizer(), config.tokenizerEosToken(), config.tokenizerPadToken());
+    }
+
+    /** The tokenizer of a spec; EOS and PAD token names matter for Hugging Face tokenizers only. */
+    public static TextTokenizer fromSpec(String spec, String eosToken, String padToken) {
         if (spec.equals("bytes")) {
             return new ByteTokenizer();
         }
-        if (spec.startsWith("alphabet:")) {
+        if (spec.startsWith("alphabet:") && spec.length() > "alphabet:".length()) {
             return new AlphabetTokenizer(spec.substring("alphabet:".length()));
         }
-        return HuggingFaceTokenizer.load(Path.of(spec.substring("hf:".length())), config.tokenizerEosToken(),
-                config.tokenizerPadToken());
+        if (spec.startsWith("hf:") && spec.length() > "hf:".length()) {
+            return HuggingFaceTokenizer.load(Path.of(spec.substring("hf:".length())), eosToken, padToken);
+        }
+        throw new IllegalArgumentException("tokenizer '" + spec + "' is not one of bytes, alphabet:<letters>, "
+                + "hf:<path to tokenizer.json>");
     }
 }
