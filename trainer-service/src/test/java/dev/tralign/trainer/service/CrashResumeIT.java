@@ -37,10 +37,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CrashResumeIT {
 
     private static final Duration STEP_DEADLINE = Duration.ofSeconds(120);
-    private static final int TOTAL_STEPS = 16;
+    /** Kills per run: 5 in CI; a longer opt-in run with -Dtralign.crash.kills=20. */
+    private static final int KILLS = Integer.getInteger("tralign.crash.kills", 5);
+    /** 32 pairs in batches of 4 are 8 steps an epoch; enough epochs for KILLS distinct kill points after step 0. */
+    private static final int EPOCHS = Math.max(2, (KILLS + 4 + 7) / 8);
+    private static final int TOTAL_STEPS = 8 * EPOCHS;
 
     @Test
-    void killedAtFiveRandomStepsTrainsEveryPairExactlyOnceAndEndsBitIdentical(EmbeddedStack stack) throws Exception {
+    void killedAtRandomStepsTrainsEveryPairExactlyOnceAndEndsBitIdentical(EmbeddedStack stack) throws Exception {
         String prefix = "crash.";
         Topics topics = PreferenceData.topics(stack, prefix, 2);
         List<PreferencePair> pairs = PreferenceData.pairs(32, 23);
@@ -54,7 +58,7 @@ class CrashResumeIT {
         Path crashy = config(stack, prefix, "killed", dir);
         TreeSet<Integer> killAt = new TreeSet<>();
         Random random = new Random(System.nanoTime());
-        while (killAt.size() < 5) {
+        while (killAt.size() < KILLS) {
             killAt.add(1 + random.nextInt(TOTAL_STEPS - 1));
         }
         List<Child> children = new ArrayList<>();
@@ -73,8 +77,11 @@ class CrashResumeIT {
         List<Integer> targets = new ArrayList<>(killAt);
         for (int i = 0; i < targets.size(); i++) {
             if (targets.get(i) >= 4) {
+                // A kill near the end can land after the child already finished the run (steps take ~20 ms): then
+                // the next JVM finds the run completed, which is just as correct as resuming it.
+                boolean finishedBeforeKill = children.get(i).output().contains("DONE ");
                 assertThat(children.get(i + 1).output()).as("restart after the kill at step %d", targets.get(i))
-                        .contains("resuming from step");
+                        .contains(finishedBeforeKill ? "already completed" : "resuming from step");
             }
         }
 
@@ -86,7 +93,7 @@ class CrashResumeIT {
         assertThat(actual).as("killed at steps %s", killAt).containsExactlyElementsOf(expected);
         Map<String, Integer> timesTrained = new HashMap<>();
         actual.forEach(e -> e.ids().forEach(id -> timesTrained.merge(id, 1, Integer::sum)));
-        assertThat(timesTrained).hasSize(32).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(2));
+        assertThat(timesTrained).hasSize(32).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(EPOCHS));
 
         CheckpointEvent cleanEnd = finalEvent(kafka, topics, "uninterrupted");
         CheckpointEvent killedEnd = finalEvent(kafka, topics, "killed");
@@ -108,7 +115,7 @@ class CrashResumeIT {
 
     private static Path config(EmbeddedStack stack, String prefix, String runId, Path dir) throws IOException {
         Map<String, String> settings = PreferenceData.settings(stack, prefix, runId, dir);
-        settings.put("epochs", "2");
+        settings.put("epochs", Integer.toString(EPOCHS));
         Properties p = new Properties();
         p.putAll(settings);
         Path file = dir.resolve(runId + ".properties");
