@@ -9,18 +9,14 @@ import dev.tralign.schemas.avro.Generation;
 import dev.tralign.schemas.avro.GenerationRole;
 import dev.tralign.schemas.avro.Judgment;
 import dev.tralign.trainer.Policy;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.tralign.trainer.checkpoint.CheckpointFile;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -136,13 +132,13 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
         Path file;
         try {
             file = Path.of(URI.create(event.getUri()));
-            String actual = sha256(file);
+            String actual = CheckpointFile.sha256(file);
             if (!actual.equals(event.getSha256())) {
                 listener.accept("skipped checkpoint " + event.getRunId() + "@" + event.getStep() + ": sha256 of "
                         + file + " is " + actual + ", the event says " + event.getSha256());
                 return;
             }
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (UncheckedIOException | IllegalArgumentException e) {
             listener.accept("skipped checkpoint " + event.getRunId() + "@" + event.getStep() + ": cannot read "
                     + event.getUri() + " (" + e.getMessage() + ")");
             return;
@@ -196,19 +192,6 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
 
     private static <V> KafkaProducer<String, V> producer(Map<String, Object> config, Topic<String, V> topic) {
         return new KafkaProducer<>(config, topic.keySerde().serializer(), topic.valueSerde().serializer());
-    }
-
-    static String sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
-        }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     @Override

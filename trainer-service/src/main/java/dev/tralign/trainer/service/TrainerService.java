@@ -7,6 +7,7 @@ import dev.tralign.schemas.serde.AvroDeserializer;
 import dev.tralign.trainer.AlignmentTrainer;
 import dev.tralign.trainer.StepResult;
 import dev.tralign.trainer.TrainingConfig;
+import dev.tralign.trainer.checkpoint.CheckpointFile;
 import dev.tralign.trainer.service.config.RunConfig;
 import dev.tralign.trainer.service.config.RunConfigException;
 import dev.tralign.trainer.service.source.KafkaRecordSource;
@@ -155,7 +156,7 @@ public final class TrainerService implements AutoCloseable {
 
     private AlignmentTrainer resume(CheckpointEvent event) {
         Path file = TrainingLoop.fileOf(event);
-        String actual = Checksums.sha256(file);
+        String actual = CheckpointFile.sha256(file);
         if (!actual.equals(event.getSha256())) {
             throw new IllegalStateException("checkpoint " + file + " has sha256 " + actual + " but run "
                     + config.runId() + " committed " + event.getSha256() + " for step " + event.getStep()

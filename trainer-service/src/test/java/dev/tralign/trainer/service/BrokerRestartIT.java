@@ -12,6 +12,7 @@ import dev.tralign.schemas.avro.CheckpointEvent;
 import dev.tralign.schemas.avro.PreferencePair;
 import dev.tralign.stack.EmbeddedStack;
 import dev.tralign.stack.StackOptions;
+import dev.tralign.trainer.checkpoint.CheckpointFile;
 import dev.tralign.trainer.service.config.RunConfig;
 import java.net.URI;
 import java.nio.file.Path;
@@ -157,7 +158,7 @@ class BrokerRestartIT {
         assertThat(last.getFinal$()).isTrue();
         assertThat(last.getMetadata()).containsEntry("end", "completed");
         for (CheckpointEvent event : checkpoints) {
-            assertThat(Checksums.sha256(TrainingLoop.fileOf(event))).as("step %d", event.getStep())
+            assertThat(CheckpointFile.sha256(TrainingLoop.fileOf(event))).as("step %d", event.getStep())
                     .isEqualTo(event.getSha256());
         }
         // 16 pairs per partition: the final offsets are the ends of both partitions.

@@ -11,6 +11,7 @@ import dev.tralign.schemas.avro.ReferenceUpdateEvent;
 import dev.tralign.schemas.avro.TrainMetrics;
 import dev.tralign.stack.EmbeddedStack;
 import dev.tralign.stack.EmbeddedStackExtension;
+import dev.tralign.trainer.checkpoint.CheckpointFile;
 import dev.tralign.trainer.service.config.RunConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ class TrainerServiceIT {
         assertThat(checkpoints.get(5).getReferenceVersion()).isEqualTo(7);
         assertThat(checkpoints.get(5).getMetadata()).containsEntry("end", "completed").containsEntry("epoch", "1");
         for (CheckpointEvent e : checkpoints) {
-            assertThat(Checksums.sha256(TrainingLoop.fileOf(e))).isEqualTo(e.getSha256());
+            assertThat(CheckpointFile.sha256(TrainingLoop.fileOf(e))).isEqualTo(e.getSha256());
         }
         List<ReferenceUpdateEvent> updates = values(stack, topics.referenceUpdates().name(),
                 topics.referenceUpdates().valueSerde().deserializer());

@@ -188,6 +188,20 @@ public final class CheckpointFile {
         }
     }
 
+    /**
+     * SHA-256 (hex) of a checkpoint file's bytes, as {@link #write} records it: readers check a checkpoint is the one
+     * its event names before they use it.
+     */
+    public static String sha256(Path file) {
+        MessageDigest digest = sha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
