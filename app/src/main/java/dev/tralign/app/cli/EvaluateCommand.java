@@ -5,7 +5,6 @@ import dev.tralign.evaluator.dashboard.DashboardServer;
 import dev.tralign.evaluator.dashboard.WinRateFeed;
 import dev.tralign.evaluator.dashboard.WinRateStore;
 import dev.tralign.schemas.Topics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -40,11 +39,7 @@ final class EvaluateCommand implements Runnable {
 
         @Override
         public Integer call() {
-            for (Path file : files) {
-                if (!Files.isReadable(file)) {
-                    throw new IllegalArgumentException(file + " does not exist or cannot be read");
-                }
-            }
+            InputFiles.requireReadable(files);
             AlpacaImport.importAlpacaJsonLines(files).forEach(System.out::println);
             return 0;
         }

@@ -5,7 +5,6 @@ import dev.tralign.ingest.http.HttpIngestConfig;
 import dev.tralign.ingest.http.IngestHttpServer;
 import dev.tralign.ingest.parse.Format;
 import dev.tralign.ingest.streams.IngestStreams;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -47,11 +46,7 @@ final class IngestCommand implements Runnable {
 
         @Override
         public Integer call() {
-            for (Path file : files) {
-                if (!Files.isReadable(file)) {
-                    throw new IllegalArgumentException(file + " does not exist or cannot be read");
-                }
-            }
+            InputFiles.requireReadable(files);
             Format parsed = Format.fromOption(format);
             connection.requireReachable();
             // The importer prints progress and the summary (accepted / duplicate / dead-lettered) itself.
