@@ -22,13 +22,10 @@ import dev.tralign.trainer.Policy;
 import dev.tralign.trainer.service.RunSummary;
 import dev.tralign.trainer.service.TrainerService;
 import dev.tralign.trainer.service.config.RunConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -259,16 +256,5 @@ public final class DemoRunner {
 
     private void stage(int number, String what) {
         out.accept("[" + number + "/6] " + what);
-    }
-
-    static void deleteQuietly(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

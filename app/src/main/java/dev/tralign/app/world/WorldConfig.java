@@ -63,11 +63,6 @@ public record WorldConfig(
                 endProbability, targetsPerPrompt, shared, sweetSpot, fluencyWeight, annotatorTemperature);
     }
 
-    public WorldConfig withSeed(long newSeed) {
-        return new WorldConfig(newSeed, vocabularySize, successorsPerToken, promptLength, maxCompletionLength,
-                endProbability, targetsPerPrompt, sharedTargets, sweetSpot, fluencyWeight, annotatorTemperature);
-    }
-
     public WorldConfig withAnnotatorTemperature(double temperature) {
         return new WorldConfig(seed, vocabularySize, successorsPerToken, promptLength, maxCompletionLength,
                 endProbability, targetsPerPrompt, sharedTargets, sweetSpot, fluencyWeight, temperature);
