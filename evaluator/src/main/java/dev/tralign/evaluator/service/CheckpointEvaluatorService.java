@@ -1,5 +1,6 @@
 package dev.tralign.evaluator.service;
 
+import dev.tralign.evaluator.online.RoundRunIds;
 import dev.tralign.evaluator.stream.Keys;
 import dev.tralign.evaluator.stream.Records;
 import dev.tralign.schemas.Topic;
@@ -57,6 +58,7 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
     private final Map<String, Judged> judgedAt = new java.util.concurrent.ConcurrentHashMap<>();
     private final Thread thread;
     private volatile Throwable failure;
+    private volatile boolean mergeRounds;
 
     public CheckpointEvaluatorService(Map<String, Object> kafkaConfig, Topics topics, CheckpointEvaluation evaluation,
             String groupId, Consumer<String> listener) {
@@ -67,6 +69,15 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
         this.listener = listener;
         this.thread = new Thread(this::loop, "checkpoint-evaluator");
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * Publishes the checkpoints of round runs ({@code <series>.round<k>.from<s>}, {@link RoundRunIds}) as the series'
+     * own run at step s + local step, so an online run trained in rounds is one curve. Call before {@link #start}.
+     */
+    public CheckpointEvaluatorService mergingRoundRuns() {
+        this.mergeRounds = true;
+        return this;
     }
 
     public CheckpointEvaluatorService start() {
@@ -144,7 +155,15 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
             return;
         }
         String runId = event.getRunId();
-        if (!judged.add(Keys.of(runId, event.getStep()))) {
+        long step = event.getStep();
+        if (mergeRounds) {
+            java.util.Optional<RoundRunIds.Round> round = RoundRunIds.parse(runId);
+            if (round.isPresent()) {
+                runId = round.get().series();
+                step = round.get().seriesStep(step);
+            }
+        }
+        if (!judged.add(Keys.of(runId, step))) {
             return;
         }
         Instant now = Instant.now();
@@ -156,20 +175,20 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
             }
         }
         try (Policy policy = Policy.load(file)) {
-            List<CheckpointEvaluation.PromptOutcome> outcomes = evaluation.outcomes(policy, event.getStep());
+            List<CheckpointEvaluation.PromptOutcome> outcomes = evaluation.outcomes(policy, step);
             for (CheckpointEvaluation.PromptOutcome o : outcomes) {
                 send(generations, topics.generations(), Generation.newBuilder().setRunId(runId)
-                        .setStep(event.getStep()).setRole(GenerationRole.POLICY).setPromptId(promptId(o.promptIndex()))
-                        .setPrompt(o.prompt()).setCompletion(o.completion()).setSeed(event.getStep())
+                        .setStep(step).setRole(GenerationRole.POLICY).setPromptId(promptId(o.promptIndex()))
+                        .setPrompt(o.prompt()).setCompletion(o.completion()).setSeed(step)
                         .setTokens(o.tokens()).setLogProbPolicy(o.logProbPolicy()).setLogProbSft(o.logProbSft())
                         .setAt(now).build());
-                send(judgments, topics.judgments(), Records.judgment(runId, event.getStep(), promptId(o.promptIndex()),
+                send(judgments, topics.judgments(), Records.judgment(runId, step, promptId(o.promptIndex()),
                         evaluation.judgeName(), o.completion(), o.baseline(), o.verdict(), now));
             }
             generations.flush();
             judgments.flush();
             CheckpointEvaluation.Timings timings = evaluation.lastTimings();
-            judgedAt.put(Keys.of(runId, event.getStep()), new Judged(timings.generationMillis(),
+            judgedAt.put(Keys.of(runId, step), new Judged(timings.generationMillis(),
                     timings.judgingMillis(), System.nanoTime()));
         }
         evaluated.incrementAndGet();
