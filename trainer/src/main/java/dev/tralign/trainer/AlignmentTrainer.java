@@ -14,11 +14,12 @@ import dev.tralign.trainer.loss.SftLoss;
 import dev.tralign.trainer.model.Autograd;
 import dev.tralign.trainer.model.CausalLm;
 import dev.tralign.trainer.model.GptModel;
-import dev.tralign.trainer.model.ScriptedLm;
 import dev.tralign.trainer.model.ModelConfig;
 import dev.tralign.trainer.model.PairBatch;
 import dev.tralign.trainer.model.PairCollator;
 import dev.tralign.trainer.model.ParameterSet;
+import dev.tralign.trainer.model.Scalars;
+import dev.tralign.trainer.model.ScriptedLm;
 import dev.tralign.trainer.model.SequenceBatch;
 import dev.tralign.trainer.model.SequenceCollator;
 import dev.tralign.trainer.model.SplitMix64;
@@ -282,7 +283,7 @@ public final class AlignmentTrainer implements AutoCloseable {
                     throw new TrainingDivergedException("loss is " + value + " at step " + step
                             + ": lower learningRate or beta, or check the data");
                 }
-                Autograd.backward(loss.div(config.gradientAccumulationSteps()));
+                Autograd.backward(Scalars.dividedBy(loss, config.gradientAccumulationSteps()));
                 return value;
             }
         });

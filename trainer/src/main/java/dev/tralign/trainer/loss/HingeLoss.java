@@ -1,6 +1,7 @@
 package dev.tralign.trainer.loss;
 
 import ai.djl.nn.Activation;
+import dev.tralign.trainer.model.Scalars;
 
 /**
  * SLiC hinge (Zhao et al. 2023, arXiv 2305.10425; TRL loss_type "hinge"):
@@ -16,6 +17,6 @@ public final class HingeLoss implements PairLoss {
 
     @Override
     public LossOutput compute(PairLogProbs in) {
-        return PairLoss.withRewards(beta, in, Activation.relu(in.margin().mul(-beta).add(1.0)));
+        return PairLoss.withRewards(beta, in, Activation.relu(Scalars.plus(Scalars.times(in.margin(), -beta), 1.0)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.tralign.trainer.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.tralign.trainer.model.Scalars;
 
 /**
  * IPO (Azar et al. 2023, arXiv 2310.12036; TRL loss_type "ipo"): {@code loss = (h' - 1/(2*beta))^2}.
@@ -21,14 +22,14 @@ public final class IpoLoss implements PairLoss {
     @Override
     public LossOutput compute(PairLogProbs in) {
         PairLogProbs used = normalizeLength ? perToken(in) : in;
-        NDArray losses = used.margin().sub(1.0 / (2.0 * beta)).square();
+        NDArray losses = Scalars.minus(used.margin(), 1.0 / (2.0 * beta)).square();
         return PairLoss.withRewards(beta, used, losses);
     }
 
     private static PairLogProbs perToken(PairLogProbs in) {
         // A completion with no scored token has log-prob 0; dividing by 1 keeps it 0 instead of NaN.
-        NDArray chosenLen = in.chosenLengths().maximum(1f);
-        NDArray rejectedLen = in.rejectedLengths().maximum(1f);
+        NDArray chosenLen = Scalars.atLeast(in.chosenLengths(), 1);
+        NDArray rejectedLen = Scalars.atLeast(in.rejectedLengths(), 1);
         return new PairLogProbs(in.policyChosen().div(chosenLen), in.policyRejected().div(rejectedLen),
                 in.referenceChosen().div(chosenLen), in.referenceRejected().div(rejectedLen),
                 in.chosenLengths(), in.rejectedLengths());

@@ -2,6 +2,7 @@ package dev.tralign.trainer.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import dev.tralign.trainer.model.Scalars;
 
 /**
  * KTO (Ethayarajh et al. 2024, arXiv 2402.01306; TRL KTOTrainer), unpaired thumbs up/down:
@@ -24,12 +25,14 @@ public final class KtoLoss {
     }
 
     public KtoOutput compute(FeedbackLogProbs in) {
-        NDArray z = in.policyMismatched().sub(in.referenceMismatched()).mean().maximum(0f).stopGradient();
+        NDArray z = Scalars.atLeast(in.policyMismatched().sub(in.referenceMismatched()).mean(), 0).stopGradient();
         NDArray r = in.policy().sub(in.reference());
-        NDArray desirableLosses = Activation.sigmoid(r.sub(z).mul(beta)).neg().add(1.0).mul(desirableWeight);
-        NDArray undesirableLosses = Activation.sigmoid(z.sub(r).mul(beta)).neg().add(1.0).mul(undesirableWeight);
+        NDArray desirableLosses = Scalars.times(
+                Scalars.subtractedFrom(1.0, Activation.sigmoid(Scalars.times(r.sub(z), beta))), desirableWeight);
+        NDArray undesirableLosses = Scalars.times(
+                Scalars.subtractedFrom(1.0, Activation.sigmoid(Scalars.times(z.sub(r), beta))), undesirableWeight);
         NDArray d = in.desirable();
-        NDArray losses = desirableLosses.mul(d).add(undesirableLosses.mul(d.neg().add(1.0)));
-        return new KtoOutput(losses, r.mul(beta).stopGradient(), z);
+        NDArray losses = desirableLosses.mul(d).add(undesirableLosses.mul(Scalars.subtractedFrom(1.0, d)));
+        return new KtoOutput(losses, Scalars.times(r, beta).stopGradient(), z);
     }
 }

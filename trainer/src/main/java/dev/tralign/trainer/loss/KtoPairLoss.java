@@ -2,6 +2,7 @@ package dev.tralign.trainer.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import dev.tralign.trainer.model.Scalars;
 
 /**
  * Paired KTO (the "kto_pair" loss of TRL's DPOTrainer, HALOs paper eqn. 7, Ethayarajh et al. 2024): with
@@ -23,10 +24,12 @@ public final class KtoPairLoss implements PairLoss {
     public LossOutput compute(PairLogProbs in) {
         NDArray chosen = in.chosenLogRatios();
         NDArray rejected = in.rejectedLogRatios();
-        NDArray chosenKl = chosen.mean().maximum(0f);
-        NDArray rejectedKl = rejected.mean().maximum(0f);
-        NDArray chosenLosses = Activation.sigmoid(chosen.sub(rejectedKl).mul(beta)).neg().add(1.0);
-        NDArray rejectedLosses = Activation.sigmoid(chosenKl.sub(rejected).mul(beta)).neg().add(1.0);
-        return PairLoss.withRewards(beta, in, chosenLosses.add(rejectedLosses).mul(0.5));
+        NDArray chosenKl = Scalars.atLeast(chosen.mean(), 0);
+        NDArray rejectedKl = Scalars.atLeast(rejected.mean(), 0);
+        NDArray chosenLosses = Scalars.subtractedFrom(1.0,
+                Activation.sigmoid(Scalars.times(chosen.sub(rejectedKl), beta)));
+        NDArray rejectedLosses = Scalars.subtractedFrom(1.0,
+                Activation.sigmoid(Scalars.times(chosenKl.sub(rejected), beta)));
+        return PairLoss.withRewards(beta, in, Scalars.times(chosenLosses.add(rejectedLosses), 0.5));
     }
 }

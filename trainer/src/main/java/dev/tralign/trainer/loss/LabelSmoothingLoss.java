@@ -2,6 +2,7 @@ package dev.tralign.trainer.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import dev.tralign.trainer.model.Scalars;
 
 /**
  * Conservative DPO (cDPO, Mitchell 2023; TRL loss_type "sigmoid" with label_smoothing = eps): the preference
@@ -24,9 +25,9 @@ public final class LabelSmoothingLoss implements PairLoss {
 
     @Override
     public LossOutput compute(PairLogProbs in) {
-        NDArray scaled = in.margin().mul(beta);
-        NDArray losses = Activation.softPlus(scaled.neg()).mul(1 - epsilon)
-                .add(Activation.softPlus(scaled).mul(epsilon));
+        NDArray scaled = Scalars.times(in.margin(), beta);
+        NDArray losses = Scalars.times(Activation.softPlus(scaled.neg()), 1 - epsilon)
+                .add(Scalars.times(Activation.softPlus(scaled), epsilon));
         return PairLoss.withRewards(beta, in, losses);
     }
 }

@@ -1,6 +1,7 @@
 package dev.tralign.trainer.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.tralign.trainer.model.Scalars;
 
 /**
  * Supervised fine-tuning: mean negative log-likelihood per completion token over the whole batch,
@@ -10,6 +11,6 @@ public final class SftLoss {
 
     /** @param sequenceLogProbs [B] summed completion log-probs; @param tokenCount scored tokens in the batch */
     public NDArray compute(NDArray sequenceLogProbs, int tokenCount) {
-        return sequenceLogProbs.sum().neg().div(Math.max(1, tokenCount));
+        return Scalars.dividedBy(sequenceLogProbs.sum().neg(), Math.max(1, tokenCount));
     }
 }

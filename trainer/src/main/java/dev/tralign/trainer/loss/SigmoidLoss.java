@@ -1,6 +1,7 @@
 package dev.tralign.trainer.loss;
 
 import ai.djl.nn.Activation;
+import dev.tralign.trainer.model.Scalars;
 
 /**
  * DPO (Rafailov et al. 2023, arXiv 2305.18290; TRL loss_type "sigmoid"):
@@ -18,6 +19,6 @@ public final class SigmoidLoss implements PairLoss {
 
     @Override
     public LossOutput compute(PairLogProbs in) {
-        return PairLoss.withRewards(beta, in, Activation.softPlus(in.margin().mul(-beta)));
+        return PairLoss.withRewards(beta, in, Activation.softPlus(Scalars.times(in.margin(), -beta)));
     }
 }

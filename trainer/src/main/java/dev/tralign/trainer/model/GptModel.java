@@ -113,7 +113,7 @@ public final class GptModel implements CausalLm {
         int d = config.headDim();
         var parts = linear(layerNorm(x, p, prefix + "ln1"), p, prefix + "qkv").split(3, 2);
         // Scale q instead of the [N,H,W,S] scores: same math, fewer multiplications.
-        NDArray q = parts.get(0).mul(1.0 / Math.sqrt(d)).reshape(n, w, heads, d).transpose(0, 2, 1, 3);
+        NDArray q = Scalars.times(parts.get(0), 1.0 / Math.sqrt(d)).reshape(n, w, heads, d).transpose(0, 2, 1, 3);
         NDArray k = parts.get(1).reshape(n, w, heads, d).transpose(0, 2, 1, 3);
         NDArray v = parts.get(2).reshape(n, w, heads, d).transpose(0, 2, 1, 3);
         return new NDArray[] {q, k, v};
