@@ -60,6 +60,25 @@ final class DemoCommand implements Callable<Integer> {
             description = "Steps of SFT on the world's language (cached per recipe) (default: ${DEFAULT-VALUE}).")
     int sftSteps;
 
+    @Option(names = "--online", description = "Add an online run beside the offline ones: --online-method trained in "
+            + "rounds, each one pass over the annotators' pairs plus pairs the gold judge made of the previous round's "
+            + "own samples on training prompts (tralign.preferences.online); see docs/online.md.")
+    boolean online;
+
+    @Option(names = "--online-method", defaultValue = "tr-dpo-soft",
+            description = "Method of the online run (default: ${DEFAULT-VALUE}).")
+    String onlineMethod;
+
+    @Option(names = "--online-prompt-fraction", defaultValue = "1",
+            description = "Share of the training prompts the current policy samples twice per round; 0 runs the "
+                    + "same rounds without on-policy pairs, as a control (default: ${DEFAULT-VALUE}).")
+    double onlinePromptFraction;
+
+    @Option(names = "--online-mix", defaultValue = "0.7",
+            description = "Offline share of a round's records; input.mix is this and 1 minus this "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double onlineMix;
+
     @Option(names = "--work-dir", defaultValue = ".tralign/demo",
             description = "Stack data, checkpoints, cache and report (default: ${DEFAULT-VALUE}).")
     Path workDir;
@@ -77,7 +96,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DemoSettings settings = new DemoSettings(workDir, bootstrap, registry, seed, methods, pairs, steps, batch,
-                checkpointEvery, evalPrompts, beta, learningRate, softTau, hardTau, dashboardPort, sftSteps);
+                checkpointEvery, evalPrompts, beta, learningRate, softTau, hardTau, dashboardPort, sftSteps,
+                online ? new DemoSettings.Online(onlineMethod, onlinePromptFraction, onlineMix) : null);
         new DemoRunner(settings, line -> {
             System.out.println(line);
             System.out.flush();

@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The demo's final table: per method, the best and the final checkpoint's win rate against SFT, with KL. */
-public record DemoResult(List<Row> rows, Path reportHtml) {
+public record DemoResult(List<Row> rows, Path reportHtml, List<OnlineRounds.RoundReport> onlineRounds,
+        Optional<OnlineComparison> onlineComparison) {
 
     /**
      * One method's summary.
@@ -20,8 +22,13 @@ public record DemoResult(List<Row> rows, Path reportHtml) {
             long referenceUpdates) {
     }
 
+    /** Suffix of the online run's method name (tr-dpo-soft+online). */
+    static final String ONLINE_SUFFIX = "+online";
+    /** Suffix of the control run's method name (tr-dpo-soft+rounds: the rounds without on-policy pairs). */
+    static final String ROUNDS_SUFFIX = "+rounds";
+
     static DemoResult of(Map<String, Method> runs, Map<String, Long> referenceUpdates, WinRateStore store,
-            Path reportHtml) {
+            Path reportHtml, List<OnlineRounds.RoundReport> onlineRounds) {
         List<Row> rows = new ArrayList<>();
         runs.forEach((runId, method) -> store.series(runId).filter(s -> !s.isEmpty()).ifPresent(series -> {
             WinRate best = series.stream().max(Comparator.comparingDouble(WinRate::getWinRate)).orElseThrow();
@@ -29,17 +36,30 @@ public record DemoResult(List<Row> rows, Path reportHtml) {
             rows.add(new Row(runId, method.name(), best, last, series.size(),
                     referenceUpdates.getOrDefault(runId, 0L)));
         }));
-        return new DemoResult(List.copyOf(rows), reportHtml);
+        Optional<OnlineComparison> comparison = Optional.empty();
+        for (Row online : rows) {
+            String suffix = online.method().endsWith(ONLINE_SUFFIX) ? ONLINE_SUFFIX
+                    : online.method().endsWith(ROUNDS_SUFFIX) ? ROUNDS_SUFFIX : null;
+            if (suffix != null) {
+                String base = online.method().substring(0, online.method().length() - suffix.length());
+                comparison = rows.stream().filter(r -> r.method().equals(base)).findFirst()
+                        .map(offline -> OnlineComparison.of(
+                                new OnlineComparison.Curve(online.method(), store.series(online.runId()).orElseThrow()),
+                                new OnlineComparison.Curve(offline.method(),
+                                        store.series(offline.runId()).orElseThrow())));
+            }
+        }
+        return new DemoResult(List.copyOf(rows), reportHtml, List.copyOf(onlineRounds), comparison);
     }
 
     /** A plain-text table for the console. */
     public String table() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-13s | %-30s | %-30s | %s%n", "method", "best: step  win% [95% CI]  KL",
+        sb.append(String.format("%-18s | %-30s | %-30s | %s%n", "method", "best: step  win% [95% CI]  KL",
                 "final: step  win% [95% CI]  KL", "ref updates"));
-        sb.append("-".repeat(93)).append('\n');
+        sb.append("-".repeat(98)).append('\n');
         for (Row row : rows) {
-            sb.append(String.format("%-13s | %s | %s | %d%n", row.method(), cell(row.best()), cell(row.last()),
+            sb.append(String.format("%-18s | %s | %s | %d%n", row.method(), cell(row.best()), cell(row.last()),
                     row.referenceUpdates()));
         }
         sb.append("win% = gold-judge win rate against the SFT policy (ties half); KL = nats/sequence to SFT");

@@ -1,11 +1,14 @@
 package dev.tralign.app.demo;
 
+import dev.tralign.app.world.SimulatedAnnotators;
 import dev.tralign.app.world.SyntheticWorld;
 import dev.tralign.app.world.WorldConfig;
 import dev.tralign.evaluator.dashboard.DashboardServer;
 import dev.tralign.evaluator.dashboard.WinRateFeed;
 import dev.tralign.evaluator.dashboard.WinRateStore;
 import dev.tralign.evaluator.judge.GoldRewardJudge;
+import dev.tralign.evaluator.judge.Judge;
+import dev.tralign.evaluator.online.OnPolicySampler;
 import dev.tralign.evaluator.report.ReportWriter;
 import dev.tralign.evaluator.report.RunSeries;
 import dev.tralign.evaluator.service.CheckpointEvaluation;
@@ -22,6 +25,7 @@ import dev.tralign.trainer.Policy;
 import dev.tralign.trainer.service.RunSummary;
 import dev.tralign.trainer.service.TrainerService;
 import dev.tralign.trainer.service.config.RunConfig;
+import dev.tralign.trainer.service.source.OffsetRange;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -49,10 +54,17 @@ public final class DemoRunner {
 
     private final DemoSettings settings;
     private final Consumer<String> out;
+    private UnaryOperator<Judge> onlineJudge = UnaryOperator.identity();
 
     public DemoRunner(DemoSettings settings, Consumer<String> out) {
         this.settings = settings;
         this.out = out;
+    }
+
+    /** Wraps the online run's judge (tests simulate a judge outage with it). */
+    DemoRunner withOnlineJudge(UnaryOperator<Judge> wrap) {
+        this.onlineJudge = wrap;
+        return this;
     }
 
     /** Runs the demo; returns the per-method summaries. */
@@ -89,10 +101,10 @@ public final class DemoRunner {
 
                 stage(2, "simulated annotators send " + settings.pairs() + " preference pairs through ingest (HTTP)");
                 int accepted;
+                List<SimulatedAnnotators.LabelledPair> offlinePairs = world.preferencePairs(settings.pairs());
                 try (IngestHttpServer ingest = IngestHttpServer.start(HttpIngestConfig.local(0, null), bootstrap,
                         topics)) {
-                    accepted = new FeedbackSender(ingest.url()).send(world.preferencePairs(settings.pairs()),
-                            "simulated-bt");
+                    accepted = new FeedbackSender(ingest.url()).send(offlinePairs, "simulated-bt");
                 }
                 long onTopic = awaitRecords(bootstrap, topics.preferences().name(), accepted, Duration.ofSeconds(60));
                 out.accept("  " + onTopic + " pairs on " + topics.preferences().name());
@@ -102,27 +114,46 @@ public final class DemoRunner {
                         .withSteps(settings.sftSteps()))
                         .checkpoint(work.resolve("cache"), line -> out.accept("  " + line));
 
-                stage(4, "training " + methods.size() + " runs; each checkpoint is judged against SFT as it lands");
+                stage(4, "training " + methods.size() + " runs" + (settings.online() != null ? " and an online run"
+                        : "") + "; each checkpoint is judged against SFT as it lands");
                 Map<String, Method> runs = new LinkedHashMap<>();
                 Map<String, Long> referenceUpdates = new LinkedHashMap<>();
+                List<OnlineRounds.RoundReport> onlineRounds = new ArrayList<>();
                 try (Policy sftPolicy = Policy.load(sft)) {
                     CheckpointEvaluation evaluation = new CheckpointEvaluation(new CompletionCodec(tokens.tokenizer()),
                             sftPolicy, world.evalPrompts(settings.evalPrompts()),
                             new GoldRewardJudge(world.goldReward()::reward), tokens.maxNewTokens(), settings.seed());
                     try (CheckpointEvaluatorService evaluator = new CheckpointEvaluatorService(kafka, topics,
-                            evaluation, runPrefix + "evaluator", line -> out.accept("  " + line)).start()) {
+                            evaluation, runPrefix + "evaluator", line -> out.accept("  " + line))
+                            .mergingRoundRuns().start()) {
                         int expectedCheckpoints = 0;
                         for (Method method : methods) {
                             String runId = runPrefix + method.name();
                             runs.put(runId, method);
-                            RunSummary summary = train(method, runId, sft, tokens, bootstrap, registry, runDir,
-                                    store);
+                            RunSummary summary = runTrainer(trainerConfig(method, runId, sft, tokens, bootstrap,
+                                    registry, runDir), null, runId, 0, store);
                             if (!summary.checkpoints().isEmpty()) {
                                 referenceUpdates.put(runId, summary.checkpoints()
                                         .get(summary.checkpoints().size() - 1).getReferenceVersion());
                             }
                             expectedCheckpoints += (int) summary.checkpoints().stream()
                                     .mapToLong(event -> event.getStep()).distinct().count();
+                        }
+                        if (settings.online() != null) {
+                            Method base = Method.parse(settings.online().method(), settings.softTau(),
+                                    settings.hardTau());
+                            Method method = new Method(base.name() + DemoResult.ONLINE_SUFFIX, base.lossType(), base.trustRegion(),
+                                    base.alpha(), base.tau());
+                            String series = runPrefix + base.name() + "-online";
+                            runs.put(series, method);
+                            List<OnlineRounds.RoundReport> rounds = trainOnline(base, series, sft, world, tokens,
+                                    offlinePairs, topics, kafka, bootstrap, registry, runDir, store);
+                            onlineRounds.addAll(rounds);
+                            referenceUpdates.put(series, rounds.stream().mapToLong(r -> r.summary().checkpoints()
+                                    .isEmpty() ? 0 : r.summary().checkpoints().get(r.summary().checkpoints().size()
+                                    - 1).getReferenceVersion()).sum());
+                            expectedCheckpoints += (int) rounds.stream().flatMap(r -> r.summary().checkpoints()
+                                    .stream().map(e -> r.baseStep() + e.getStep())).distinct().count();
                         }
                         stage(5, "waiting for the evaluator to judge the last checkpoints");
                         awaitEvaluations(evaluator, expectedCheckpoints, store, runs.keySet());
@@ -135,8 +166,9 @@ public final class DemoRunner {
                 }
                 ReportWriter.Report report = ReportWriter.write(runDir.resolve("report"),
                         "tralign demo: win rate against the SFT policy (gold judge)", series);
-                DemoResult result = DemoResult.of(runs, referenceUpdates, store, report.html());
+                DemoResult result = DemoResult.of(runs, referenceUpdates, store, report.html(), onlineRounds);
                 out.accept(result.table());
+                result.onlineComparison().ifPresent(c -> out.accept(c.text()));
                 out.accept("report:  " + report.html().toAbsolutePath());
                 out.accept("charts:  " + report.winRateByStepPng().toAbsolutePath() + ", "
                         + report.winRateByKlPng().toAbsolutePath());
@@ -146,8 +178,46 @@ public final class DemoRunner {
         }
     }
 
-    private RunSummary train(Method method, String runId, Path sft, WorldTokens tokens, String bootstrap,
-            String registry, Path runDir, WinRateStore store) {
+    /**
+     * The online run: {@code method} in rounds (see {@link OnlineRounds}); each round is a bounded run over the
+     * offline pairs and the pairs judged on the previous round's final policy, mixed by input.mix.
+     */
+    private List<OnlineRounds.RoundReport> trainOnline(Method method, String series, Path sft, SyntheticWorld world,
+            WorldTokens tokens, List<SimulatedAnnotators.LabelledPair> offlinePairs, Topics topics,
+            Map<String, Object> kafka, String bootstrap, String registry, Path runDir, WinRateStore store) {
+        DemoSettings.Online online = settings.online();
+        List<String> trainingPrompts = offlinePairs.stream().map(SimulatedAnnotators.LabelledPair::prompt).distinct()
+                .toList();
+        if (online.control()) {
+            out.accept("  control run " + series + ": the online run's rounds without on-policy sampling (each round "
+                    + "one pass over the offline pairs from the last round's policy)");
+        } else {
+            out.accept(String.format("  online run %s: rounds of one pass over the offline pairs + pairs the gold "
+                    + "judge made of its own samples on %.0f%% of %d training prompts (input.mix %.2f,%.2f)", series,
+                    100 * online.promptFraction(), trainingPrompts.size(), online.mix(), 1 - online.mix()));
+        }
+        OnPolicySampler sampler = online.control() ? null : new OnPolicySampler(new CompletionCodec(
+                tokens.tokenizer()), trainingPrompts, onlineJudge.apply(new GoldRewardJudge(world.goldReward()::reward)),
+                tokens.maxNewTokens(), settings.seed() + 99, online.promptFraction());
+        try (OnlineRounds rounds = new OnlineRounds(kafka, topics, sampler, series, runDir.resolve("online-streams"),
+                out)) {
+            return rounds.run(sft, settings.steps(), (roundRunId, init, range, maxSteps, baseStep) -> {
+                Map<String, String> config = trainerConfig(method, roundRunId, init, tokens, bootstrap, registry,
+                        runDir);
+                config.put("input.topics", topics.preferences().name() + "," + topics.preferencesOnline().name());
+                config.put("input.mix", online.mix() + "," + (1 - online.mix()));
+                config.put("epochs", "1");
+                config.put("max_steps", Long.toString(maxSteps));
+                config.put("warmup_steps", Long.toString(Math.min(WARMUP_STEPS, maxSteps)));
+                return runTrainer(config, range, series, baseStep, store);
+            });
+        }
+    }
+
+    private static final int WARMUP_STEPS = 10;
+
+    private Map<String, String> trainerConfig(Method method, String runId, Path init, WorldTokens tokens,
+            String bootstrap, String registry, Path runDir) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("run.id", runId);
         config.put("bootstrap.servers", bootstrap);
@@ -164,7 +234,7 @@ public final class DemoRunner {
             config.put("kto.split_pairs", "true");
         }
         config.put("learning_rate", Double.toString(settings.learningRate()));
-        config.put("warmup_steps", "10");
+        config.put("warmup_steps", Integer.toString(WARMUP_STEPS));
         config.put("max_grad_norm", "10");
         config.put("batch_size", Integer.toString(settings.batchSize()));
         config.put("mode", "bounded");
@@ -173,17 +243,24 @@ public final class DemoRunner {
         config.put("checkpoint.every_steps", Integer.toString(settings.checkpointEvery()));
         config.put("checkpoint.dir", runDir.resolve("checkpoints").toString());
         config.put("log.every_steps", "1000000");
-        config.put("model.init", "sft:" + sft.toAbsolutePath());
+        config.put("model.init", "sft:" + init.toAbsolutePath());
         config.put("tokenizer", "alphabet:" + tokens.tokenizer().alphabet());
         config.put("seed", Long.toString(settings.seed()));
-        try (TrainerService trainer = new TrainerService(RunConfig.of(config))) {
+        return config;
+    }
+
+    /** Runs one trainer; progress lines name {@code label} and count steps from {@code stepOffset}. */
+    private RunSummary runTrainer(Map<String, String> config, OffsetRange range, String label, long stepOffset,
+            WinRateStore store) {
+        try (TrainerService trainer = new TrainerService(RunConfig.of(config), range)) {
             long[] last = {0};
             trainer.addProgressListener(step -> {
-                if (step.step() != last[0] && step.step() % 50 == 0) {
+                long shown = stepOffset + step.step();
+                if (step.step() != last[0] && shown % 50 == 0) {
                     last[0] = step.step();
-                    out.accept(String.format("  %-28s step %4d/%d  loss %.3f  margin %+.2f  %s", runId, step.step(),
+                    out.accept(String.format("  %-28s step %4d/%d  loss %.3f  margin %+.2f  %s", label, shown,
                             settings.steps(), step.loss(), step.metrics().getOrDefault("rewards/margins", Double.NaN),
-                            latest(store, runId)));
+                            latest(store, label)));
                 }
             });
             return trainer.run();

@@ -22,10 +22,47 @@ import java.util.List;
  * @param hardTau        tau of the hard trust-region variants (alpha 1)
  * @param dashboardPort  port of the live dashboard (0 = any free port)
  * @param sftSteps       optimizer steps of the SFT policy (its checkpoint is cached per recipe)
+ * @param online         null, or the online run to add beside the offline ones
  */
 public record DemoSettings(Path workDir, String bootstrap, String registryUrl, long seed, List<String> methods,
         int pairs, int steps, int batchSize, int checkpointEvery, int evalPrompts, double beta, double learningRate,
-        int softTau, int hardTau, int dashboardPort, int sftSteps) {
+        int softTau, int hardTau, int dashboardPort, int sftSteps, Online online) {
+
+    /**
+     * The online run of {@code --online}: {@code method} trained in rounds, each round one pass over the offline pairs
+     * plus the pairs judged on the previous round's final policy (docs/online.md).
+     *
+     * @param method         the method the online run uses (a trust-region one for the issue's TR-DPO)
+     * @param promptFraction share of the training prompts sampled (twice) from the current policy per round; 0 runs the
+     *                       same rounds with no on-policy sampling at all, the control that tells the online pairs'
+     *                       effect from the rounds' own (each round restarts the optimizer and the reference)
+     * @param mix            share of offline pairs in the records of a round (input.mix = mix, 1 - mix)
+     */
+    public record Online(String method, double promptFraction, double mix) {
+
+        /** The demo's default: TR-DPO soft, every training prompt per round, 70% offline / 30% online. */
+        public static Online defaults() {
+            return new Online("tr-dpo-soft", 1.0, 0.7);
+        }
+
+        public Online {
+            require(promptFraction >= 0 && promptFraction <= 1, "--online-prompt-fraction", "in [0, 1]");
+            require(mix > 0 && mix < 1, "--online-mix", "in (0, 1): the offline share of each round's records");
+        }
+
+        /** True for the control: rounds without on-policy pairs. */
+        public boolean control() {
+            return promptFraction == 0;
+        }
+    }
+
+    /** Settings without an online run. */
+    public DemoSettings(Path workDir, String bootstrap, String registryUrl, long seed, List<String> methods,
+            int pairs, int steps, int batchSize, int checkpointEvery, int evalPrompts, double beta, double learningRate,
+            int softTau, int hardTau, int dashboardPort, int sftSteps) {
+        this(workDir, bootstrap, registryUrl, seed, methods, pairs, steps, batchSize, checkpointEvery, evalPrompts,
+                beta, learningRate, softTau, hardTau, dashboardPort, sftSteps, null);
+    }
 
     public DemoSettings {
         methods = List.copyOf(methods);
