@@ -142,9 +142,11 @@ public final class DemoRunner {
                         if (settings.online() != null) {
                             Method base = Method.parse(settings.online().method(), settings.softTau(),
                                     settings.hardTau());
-                            Method method = new Method(base.name() + DemoResult.ONLINE_SUFFIX, base.lossType(), base.trustRegion(),
-                                    base.alpha(), base.tau());
-                            String series = runPrefix + base.name() + "-online";
+                            boolean control = settings.online().control();
+                            Method method = new Method(base.name() + (control ? DemoResult.ROUNDS_SUFFIX
+                                    : DemoResult.ONLINE_SUFFIX), base.lossType(), base.trustRegion(), base.alpha(),
+                                    base.tau());
+                            String series = runPrefix + base.name() + (control ? "-rounds" : "-online");
                             runs.put(series, method);
                             List<OnlineRounds.RoundReport> rounds = trainOnline(base, series, sft, world, tokens,
                                     offlinePairs, topics, kafka, bootstrap, registry, runDir, store);

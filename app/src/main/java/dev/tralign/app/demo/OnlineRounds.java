@@ -159,7 +159,7 @@ final class OnlineRounds implements AutoCloseable {
             start.putAll(onlineFrom);
             end.putAll(onlineTo);
             String roundRunId = RoundRunIds.of(series, round, base);
-            out.accept(String.format("  online round %d: %s trains from step %d on %d offline records + %d on-policy "
+            out.accept(String.format("  round %d: %s trains from step %d on %d offline records + %d on-policy "
                     + "pairs judged at step %d", round, roundRunId, base, sum(reader.endOffsets(offline))
                     - sum(reader.beginningOffsets(offline)), pairs, base));
             RunSummary summary = trainer.train(roundRunId, init, new OffsetRange(start, end), totalSteps - base, base);
