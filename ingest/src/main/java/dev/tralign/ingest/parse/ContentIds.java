@@ -1,7 +1,6 @@
 package dev.tralign.ingest.parse;
 
 import dev.tralign.schemas.avro.FeedbackLabel;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,6 +11,9 @@ import java.util.HexFormat;
  * records can share an id by moving text across a field boundary ("ab"+"c" vs "a"+"bc").
  */
 public final class ContentIds {
+
+    /** One digest per thread, reset by each {@code digest()}: ids are computed on the parse threads' hot path. */
+    private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(ContentIds::newDigest);
 
     private ContentIds() {
     }
@@ -46,12 +48,10 @@ public final class ContentIds {
     }
 
     private static String hash(String tag, String... parts) {
-        MessageDigest digest = newDigest();
+        MessageDigest digest = DIGESTS.get();
         digest.update(tag.getBytes(StandardCharsets.US_ASCII));
         for (String part : parts) {
-            byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-            digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
-            digest.update(bytes);
+            LengthPrefixedUtf8.update(digest, part);
         }
         return HexFormat.of().formatHex(digest.digest());
     }

@@ -169,7 +169,7 @@ public final class FeedbackParser {
         };
         requireNonBlank(split.chosen(), "chosen");
         requireNonBlank(split.rejected(), "rejected");
-        if (split.chosen().strip().equals(split.rejected().strip())) {
+        if (TextRules.equalAfterStrip(split.chosen(), split.rejected())) {
             throw new InvalidRecord(ErrorClass.IDENTICAL_PAIR, "rejected", "chosen and rejected are the same text; a "
                     + "preference pair needs two different answers to the same prompt");
         }

@@ -1,5 +1,6 @@
 package dev.tralign.ingest.parse;
 
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -30,12 +31,9 @@ public final class HhTranscripts {
         return Optional.of(new Split(chosen.substring(0, end), chosen.substring(end), rejected.substring(end)));
     }
 
-    private static int commonPrefixLength(String a, String b) {
+    static int commonPrefixLength(String a, String b) {
         int n = Math.min(a.length(), b.length());
-        int i = 0;
-        while (i < n && a.charAt(i) == b.charAt(i)) {
-            i++;
-        }
-        return i;
+        int mismatch = Arrays.mismatch(Chars.of(a, 0), 0, n, Chars.of(b, 1), 0, n);
+        return mismatch < 0 ? n : mismatch;
     }
 }

@@ -21,35 +21,62 @@ public final class TextRules {
      * @param loneSurrogate index of the first unpaired surrogate, or -1
      * @param utf8Length    UTF-8 length in bytes (valid when there is no lone surrogate)
      * @param clean         no character needs replacing or dropping
-     * @param belowCombiningMarks every character is below U+0300 (hence already NFC)
+     * @param nfcInert      every character is NFC-inert (see {@link #isNfcInert}), so the text is already NFC
      */
-    public record Scan(int loneSurrogate, int utf8Length, boolean clean, boolean belowCombiningMarks) {
+    public record Scan(int loneSurrogate, int utf8Length, boolean clean, boolean nfcInert) {
+    }
+
+    /**
+     * True for characters with canonical combining class 0 and NFC quick check Yes: a text made only of them is
+     * NFC (UAX #15 quick check), so the normaliser need not look at it. That is everything below U+0300 and the
+     * General Punctuation that real text is full of (typographic quotes and dashes, bullets, ellipsis, primes):
+     * U+2010..U+2027 and U+2030..U+205E, none of which has a canonical decomposition or combines with a
+     * neighbour. Anything else (combining marks, Hangul jamo, CJK compatibility characters...) goes to the
+     * normaliser's own check.
+     */
+    static boolean isNfcInert(char c) {
+        return c < FIRST_COMBINING_MARK || c >= '\u2010' && c <= '\u2027' || c >= '\u2030' && c <= '\u205E';
     }
 
     /** One pass over the text collecting everything the rules need (records are checked on the hot path). */
     public static Scan scan(String text) {
-        int bytes = 0;
-        boolean clean = true;
-        char max = 0;
         int length = text.length();
-        for (int i = 0; i < length; i++) {
-            char c = text.charAt(i);
+        char[] chars = Chars.of(text, 0);
+        // Printable ASCII, \n and \t (nearly every character of real text) need nothing; find the first other one.
+        int i = 0;
+        while (i < length) {
+            char c = chars[i];
+            if (c >= 0x20 && c < 0x7F || c == '\n' || c == '\t') {
+                i++;
+            } else {
+                break;
+            }
+        }
+        if (i == length) {
+            return new Scan(-1, length, true, true);
+        }
+        int bytes = i;
+        boolean clean = true;
+        boolean inert = true;
+        while (i < length) {
+            char c = chars[i];
             if (c < 0x80) {
                 bytes++;
                 if (c < 0x20 && c != '\n' && c != '\t' || c == 0x7F) {
                     clean = false;
                 }
+                i++;
                 continue;
             }
-            max = c > max ? c : max;
             if (c < 0x800) {
                 bytes += 2;
                 if (c <= 0x9F) {
                     clean = false;
                 }
             } else if (Character.isHighSurrogate(c)) {
-                if (i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+                if (i + 1 < length && Character.isLowSurrogate(chars[i + 1])) {
                     bytes += 4;
+                    inert = false;
                     i++;
                 } else {
                     return new Scan(i, bytes, clean, false);
@@ -62,16 +89,43 @@ public final class TextRules {
                     clean = false;
                 }
             }
+            inert &= isNfcInert(c);
+            i++;
         }
-        return new Scan(-1, bytes, clean, max < FIRST_COMBINING_MARK);
+        return new Scan(-1, bytes, clean, inert);
     }
 
     /** {@link #normalise(String)} given the text's {@link #scan}: skips the work the scan shows is not needed. */
     public static String normalise(String text, Scan scan) {
-        if (scan.clean() && scan.belowCombiningMarks()) {
+        if (scan.clean() && scan.nfcInert()) {
             return text;
         }
         return normalise(text);
+    }
+
+    /** {@code a.strip().equals(b.strip())} without copying either text. */
+    public static boolean equalAfterStrip(String a, String b) {
+        int aStart = stripStart(a);
+        int aEnd = stripEnd(a, aStart);
+        int bStart = stripStart(b);
+        int bEnd = stripEnd(b, bStart);
+        return aEnd - aStart == bEnd - bStart && a.regionMatches(aStart, b, bStart, aEnd - aStart);
+    }
+
+    private static int stripStart(String text) {
+        int i = 0;
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    private static int stripEnd(String text, int start) {
+        int end = text.length();
+        while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        return end;
     }
 
     /** Index of the first unpaired surrogate, or -1. Such strings cannot be encoded as UTF-8. */

@@ -1,5 +1,9 @@
 package dev.tralign.ingest.parse;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Strict UTF-8 validation without decoding (RFC 3629): rejects stray continuation bytes, overlong forms
  * (C0, C1, E0 80..9F, F0 80..8F), UTF-16 surrogates encoded as bytes (ED A0..BF, "CESU-8"), code points above
@@ -8,6 +12,11 @@ package dev.tralign.ingest.parse;
  */
 public final class Utf8 {
 
+    /** Reads 8 bytes at once: runs of ASCII (most of real text) are checked a word at a time. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
     private Utf8() {
     }
 
@@ -15,6 +24,12 @@ public final class Utf8 {
     public static int firstInvalid(byte[] bytes, int from, int to) {
         int i = from;
         while (i < to) {
+            while (i + Long.BYTES <= to && ((long) LONGS.get(bytes, i) & HIGH_BITS) == 0) {
+                i += Long.BYTES;
+            }
+            if (i == to) {
+                break;
+            }
             int b = bytes[i];
             if (b >= 0) {
                 i++;

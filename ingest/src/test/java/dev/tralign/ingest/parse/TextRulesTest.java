@@ -39,4 +39,56 @@ class TextRulesTest {
             }
         }
     }
+
+    @Test
+    void equalAfterStripAgreesWithStripThenEquals() {
+        java.util.Random random = new java.util.Random(11);
+        char[] alphabet = {'a', 'b', ' ', '\n', '\t', '\u2003', '\u00a0', '\u2019'};
+        for (int round = 0; round < 20_000; round++) {
+            String a = randomText(random, alphabet);
+            String b = random.nextBoolean() ? randomText(random, alphabet) : " " + a.strip() + "\n";
+            assertThat(TextRules.equalAfterStrip(a, b)).as("'%s' vs '%s'", a, b).isEqualTo(a.strip().equals(b.strip()));
+        }
+    }
+
+    @Test
+    void nfcInertCharactersNeverChangeUnderNfcWhateverSurroundsThem() {
+        // Neighbours: everything below U+3000 that is NFC on its own (letters, combining marks, jamo...).
+        java.util.List<String> neighbours = new java.util.ArrayList<>();
+        for (char p = 1; p < 0x3000; p++) {
+            String s = String.valueOf(p);
+            if (!Character.isSurrogate(p) && java.text.Normalizer.isNormalized(s, java.text.Normalizer.Form.NFC)) {
+                neighbours.add(s);
+            }
+        }
+        for (char c = 0x300; c < 0x3000; c++) {
+            if (!TextRules.isNfcInert(c)) {
+                continue;
+            }
+            String s = String.valueOf(c);
+            assertThat(java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFD)).as("U+%04X", (int) c)
+                    .isEqualTo(s);
+            for (String p : neighbours) {
+                // A text of inert characters is NFC, and one before a neighbour neither composes with it nor is
+                // reordered (ccc 0), nor does a neighbour before it compose with it (quick check Yes, not Maybe).
+                if (TextRules.isNfcInert(p.charAt(0))) {
+                    assertThat(java.text.Normalizer.isNormalized(p + s, java.text.Normalizer.Form.NFC)).isTrue();
+                }
+                assertThat(java.text.Normalizer.normalize(p + s, java.text.Normalizer.Form.NFC))
+                        .as("U+%04X after U+%04X", (int) c, (int) p.charAt(0))
+                        .isEqualTo(java.text.Normalizer.normalize(p, java.text.Normalizer.Form.NFC) + s);
+                assertThat(java.text.Normalizer.normalize(s + p, java.text.Normalizer.Form.NFC))
+                        .as("U+%04X before U+%04X", (int) c, (int) p.charAt(0))
+                        .isEqualTo(s + java.text.Normalizer.normalize(p, java.text.Normalizer.Form.NFC));
+            }
+        }
+    }
+
+    private static String randomText(java.util.Random random, char[] alphabet) {
+        StringBuilder text = new StringBuilder();
+        for (int i = random.nextInt(8); i > 0; i--) {
+            text.append(alphabet[random.nextInt(alphabet.length)]);
+        }
+        return text.toString();
+    }
 }

@@ -57,4 +57,32 @@ class Utf8Test {
                     .isEqualTo(jdkValid);
         }
     }
+
+    @Test
+    void wordAtATimeAsciiRunsAgreeWithTheJdkOnLongerMixedInput() {
+        Random random = new Random(7);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] bytes = new byte[random.nextInt(40)];
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = random.nextInt(12) == 0 ? (byte) random.nextInt(256) : (byte) ('a' + random.nextInt(26));
+            }
+            int from = bytes.length == 0 ? 0 : random.nextInt(bytes.length);
+            byte[] slice = java.util.Arrays.copyOfRange(bytes, from, bytes.length);
+            boolean jdkValid;
+            try {
+                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(slice));
+                jdkValid = true;
+            } catch (CharacterCodingException e) {
+                jdkValid = false;
+            }
+            int invalid = Utf8.firstInvalid(bytes, from, bytes.length);
+            assertThat(invalid < 0).as(java.util.Arrays.toString(slice)).isEqualTo(jdkValid);
+            if (invalid >= 0) {
+                // The reported byte is the first one no valid sequence starts at: everything before it is valid.
+                assertThat(Utf8.firstInvalid(bytes, from, invalid)).isEqualTo(-1);
+                assertThat(bytes[invalid] < 0).isTrue();
+            }
+        }
+    }
 }
