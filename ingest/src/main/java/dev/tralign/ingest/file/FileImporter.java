@@ -9,7 +9,7 @@ import dev.tralign.ingest.parse.ErrorClass;
 import dev.tralign.ingest.parse.FeedbackParser;
 import dev.tralign.ingest.parse.Format;
 import dev.tralign.ingest.parse.IngestLimits;
-import dev.tralign.ingest.parse.Outcome;
+import dev.tralign.ingest.parse.Rejection;
 import dev.tralign.ingest.read.FeedbackReader;
 import dev.tralign.schemas.Topics;
 import java.io.IOException;
@@ -31,6 +31,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -50,8 +54,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class FileImporter {
 
-    /** Records per transaction unless configured. */
-    public static final int DEFAULT_TRANSACTION_RECORDS = 5_000;
+    /**
+     * Records per transaction unless configured. Each commit stalls the producer (flush, EndTxn, and the next
+     * transaction's first send waits for the commit markers), so transactions are large: 20,000 HH records are
+     * ~28 MB and well under a second of work to redo after a crash.
+     */
+    public static final int DEFAULT_TRANSACTION_RECORDS = 20_000;
 
     /** bootstrap.servers plus any client settings (security) every producer, consumer and admin client gets. */
     private final Map<String, Object> clientSettings;
@@ -151,32 +159,40 @@ public final class FileImporter {
         }
         long start = System.nanoTime();
         String progressTopic = progressTopic(topics);
-        IngestTopicAdmin.ensureTopics(clientSettings, List.of(topics.preferences().name(),
-                topics.feedback().name(), topics.dlq().name()), progressTopic, 1);
-        Map<String, ImportProgress> committed = new ImportProgressStore(clientSettings, progressTopic).readAll();
-        FeedbackReader reader = new FeedbackReader(new FeedbackParser(format, limits, clock));
-        OutcomeRecords records = new OutcomeRecords(topics, clock);
-        Set<String> seenIds = new HashSet<>();
-        List<FileSummary> summaries = new ArrayList<>();
-        for (Path file : files) {
-            String sha = sha256(file);
-            ImportProgress prior = committed.getOrDefault(sha, ImportProgress.none(file.toString()));
-            summaries.add(importFile(file, sha, prior, reader, records, seenIds, progressTopic));
+        // Each file's sha256 (its identity) is computed on its own thread while the file is already being parsed:
+        // only publishing waits for it (the transactional id and the committed progress depend on it).
+        ExecutorService hasher = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "tralign-ingest-sha256");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<CompletableFuture<String>> hashes = files.stream()
+                    .map(file -> CompletableFuture.supplyAsync(() -> sha256(file), hasher)).toList();
+            IngestTopicAdmin.ensureTopics(clientSettings, List.of(topics.preferences().name(),
+                    topics.feedback().name(), topics.dlq().name()), progressTopic, 1);
+            Map<String, ImportProgress> committed = new ImportProgressStore(clientSettings, progressTopic).readAll();
+            FeedbackReader reader = new FeedbackReader(new FeedbackParser(format, limits, clock));
+            OutcomeRecords records = new OutcomeRecords(topics, clock);
+            Set<String> seenIds = new HashSet<>();
+            List<FileSummary> summaries = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                summaries.add(importFile(files.get(i), hashes.get(i), committed, reader, records, seenIds,
+                        progressTopic));
+            }
+            return new ImportSummary(summaries, (System.nanoTime() - start) / 1e9);
+        } finally {
+            hasher.shutdownNow();
         }
-        return new ImportSummary(summaries, (System.nanoTime() - start) / 1e9);
     }
 
-    private FileSummary importFile(Path file, String sha, ImportProgress prior, FeedbackReader reader,
-                                   OutcomeRecords records, Set<String> seenIds, String progressTopic) {
-        Map<String, Object> config = new HashMap<>(clientSettings);
-        config.putAll(producerConfig((String) clientSettings.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)));
-        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tralign-ingest-" + sha.substring(0, 32));
-        Producer<byte[], byte[]> producer = producerFactory.apply(config);
+    private FileSummary importFile(Path file, CompletableFuture<String> sha, Map<String, ImportProgress> committed,
+                                   FeedbackReader reader, OutcomeRecords records, Set<String> seenIds,
+                                   String progressTopic) {
+        FileRun run = new FileRun(file, sha, committed, seenIds, progressTopic);
         try {
-            producer.initTransactions();
-            FileRun run = new FileRun(file, sha, prior, producer, seenIds, progressTopic);
-            try (OrderedParallelParse<ProducerRecord<byte[], byte[]>> parses = new OrderedParallelParse<>(
-                    parseThreads, 256, records::toRecord, run::accept)) {
+            try (OrderedParallelParse<PreparedRecord> parses = new OrderedParallelParse<>(parseThreads, 256,
+                    outcome -> PreparedRecord.of(outcome, records), run::accept, sha::isDone)) {
                 reader.readDeferred(file, "file:" + file.getFileName(), parses::submit);
                 parses.finish();
             }
@@ -185,7 +201,22 @@ public final class FileImporter {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read '" + file + "': " + e.getMessage(), e);
         } finally {
+            run.close();
+        }
+    }
+
+    /** The transactional producer of one file: its transactional.id is derived from the file's sha256. */
+    private Producer<byte[], byte[]> transactionalProducer(String sha) {
+        Map<String, Object> config = new HashMap<>(clientSettings);
+        config.putAll(producerConfig((String) clientSettings.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)));
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tralign-ingest-" + sha.substring(0, 32));
+        Producer<byte[], byte[]> producer = producerFactory.apply(config);
+        try {
+            producer.initTransactions();
+            return producer;
+        } catch (RuntimeException e) {
             producer.close();
+            throw e;
         }
     }
 
@@ -196,15 +227,18 @@ public final class FileImporter {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 10,
                 ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024,
+                // Kafka's default 100 ms made initTransactions() and the first send after each commit (answered
+                // CONCURRENT_TRANSACTIONS while the commit's markers are written) wait 100 ms each; 10 ms still
+                // backs off exponentially up to retry.backoff.max.ms (1 s) against a broker that is down.
+                ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
     }
 
     /** The state of one file's import: counters, the open transaction, progress printing. */
     private final class FileRun {
         private final Path file;
-        private final String sha;
-        private final ImportProgress prior;
-        private final Producer<byte[], byte[]> producer;
+        private final CompletableFuture<String> shaFuture;
+        private final Map<String, ImportProgress> committed;
         private final Set<String> seenIds;
         private final String progressTopic;
         private final Map<ErrorClass, Long> byErrorClass = new EnumMap<>(ErrorClass.class);
@@ -218,29 +252,46 @@ public final class FileImporter {
         private long lastPosition;
         private boolean transactionOpen;
         private long nextReportNanos = System.nanoTime() + 1_000_000_000L;
+        /** Known once the file's sha256 is: set by {@link #start()} before the first record is classified. */
+        private String sha;
+        private ImportProgress prior;
+        private Producer<byte[], byte[]> producer;
 
-        FileRun(Path file, String sha, ImportProgress prior, Producer<byte[], byte[]> producer,
-                Set<String> seenIds, String progressTopic) {
+        FileRun(Path file, CompletableFuture<String> sha, Map<String, ImportProgress> committed, Set<String> seenIds,
+                String progressTopic) {
             this.file = file;
-            this.sha = sha;
-            this.prior = prior;
-            this.producer = producer;
+            this.shaFuture = sha;
+            this.committed = committed;
             this.seenIds = seenIds;
             this.progressTopic = progressTopic;
         }
 
-        /** Called in file order with each outcome and its serialized record. */
-        void accept(Outcome outcome, ProducerRecord<byte[], byte[]> record) {
-            long position = outcome.origin().filePosition();
+        /** Waits for the file's sha256, looks up its committed progress and opens its transactional producer. */
+        private void start() {
+            try {
+                sha = shaFuture.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+            prior = committed.getOrDefault(sha, ImportProgress.none(file.toString()));
+            producer = transactionalProducer(sha);
+        }
+
+        /** Called in file order with each parsed and serialized record. */
+        void accept(PreparedRecord prepared) {
+            if (producer == null) {
+                start();
+            }
+            long position = prepared.position();
             boolean alreadyPublished = position <= prior.position();
-            boolean send = classify(outcome);
+            boolean send = classify(prepared);
             if (!alreadyPublished) {
                 if (!transactionOpen) {
                     producer.beginTransaction();
                     transactionOpen = true;
                 }
                 if (send) {
-                    producer.send(record);
+                    producer.send(prepared.record());
                     published++;
                 }
                 lastPosition = position;
@@ -252,18 +303,17 @@ public final class FileImporter {
         }
 
         /** Counts the outcome; true if it must be published (not a duplicate). */
-        private boolean classify(Outcome outcome) {
-            if (outcome instanceof Outcome.Rejected r) {
+        private boolean classify(PreparedRecord prepared) {
+            Rejection rejection = prepared.rejection();
+            if (rejection != null) {
                 deadLettered++;
-                byErrorClass.merge(r.rejection().errorClass(), 1L, Long::sum);
+                byErrorClass.merge(rejection.errorClass(), 1L, Long::sum);
                 if (sampleReasons.size() < 10) {
-                    sampleReasons.add(r.rejection().describe());
+                    sampleReasons.add(rejection.describe());
                 }
                 return true;
             }
-            String id = outcome instanceof Outcome.Pair p ? p.pair().getId()
-                    : ((Outcome.Feedback) outcome).feedback().getId();
-            if (seenIds.add(id)) {
+            if (seenIds.add(prepared.id())) {
                 accepted++;
                 return true;
             }
@@ -272,6 +322,9 @@ public final class FileImporter {
         }
 
         void finish() {
+            if (producer == null) {
+                start();
+            }
             if (!prior.complete()) {
                 commit(true);
             }
@@ -305,6 +358,12 @@ public final class FileImporter {
             progressOut.printf(Locale.ROOT, "[ingest] %s %s: %d records, %d accepted, %d duplicate, %d dead-lettered,"
                     + " %.0f records/s%n", state, file.getFileName(), records, accepted, duplicates, deadLettered,
                     records / seconds);
+        }
+
+        void close() {
+            if (producer != null) {
+                producer.close();
+            }
         }
 
         FileSummary summary() {

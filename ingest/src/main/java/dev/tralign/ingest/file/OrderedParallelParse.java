@@ -8,34 +8,43 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * Runs parse (and serialize) tasks in batches on a small pool while the calling thread keeps reading, and hands
- * the results downstream on the calling thread in input order. Order matters: duplicate detection and the
- * progress position must follow the file. At most {@code 16 * threads} batches are in flight, so memory stays
- * bounded (~1-2 MB per batch of HH-sized records) while the parsers can run ahead through a transaction commit,
- * during which the calling thread waits for the broker.
+ * the results downstream on the calling thread in input order, as soon as the oldest batch is done. Order
+ * matters: duplicate detection and the progress position must follow the file. Only what {@code prepare} makes
+ * of an outcome is kept (not the parsed texts), and at most {@code 8 * threads} batches are in flight, so memory
+ * stays bounded (~0.3 MB per batch of HH-sized records) while the parsers can run ahead through a transaction
+ * commit, during which the calling thread waits for the broker. A small window also keeps young garbage
+ * collections cheap: what is in flight is what they copy.
  *
- * @param <R> what the serializer makes of an outcome
+ * @param <R> what {@code prepare} makes of an outcome
  */
 final class OrderedParallelParse<R> implements AutoCloseable {
-
-    /** One parsed record and its serialized form. */
-    record Prepared<R>(Outcome outcome, R serialized) {
-    }
 
     private final ExecutorService pool;
     private final int batchSize;
     private final int maxBatchesInFlight;
-    private final Function<Outcome, R> serializer;
-    private final BiConsumer<Outcome, R> downstream;
-    private final ArrayDeque<Future<List<Prepared<R>>>> inFlight = new ArrayDeque<>();
+    private final Function<Outcome, R> prepare;
+    private final Consumer<R> downstream;
+    private final BooleanSupplier downstreamReady;
+    private final ArrayDeque<Future<List<R>>> inFlight = new ArrayDeque<>();
     private List<Supplier<Outcome>> batch;
 
-    OrderedParallelParse(int threads, int batchSize, Function<Outcome, R> serializer, BiConsumer<Outcome, R> downstream) {
+    OrderedParallelParse(int threads, int batchSize, Function<Outcome, R> prepare, Consumer<R> downstream) {
+        this(threads, batchSize, prepare, downstream, () -> true);
+    }
+
+    /**
+     * @param downstreamReady true once the downstream can take results without waiting (e.g. its producer is
+     *                        set up); until then results are handed over only when the in-flight limit is reached
+     */
+    OrderedParallelParse(int threads, int batchSize, Function<Outcome, R> prepare, Consumer<R> downstream,
+                         BooleanSupplier downstreamReady) {
         if (threads < 1) {
             throw new IllegalArgumentException("--parse-threads must be at least 1, was " + threads);
         }
@@ -45,9 +54,10 @@ final class OrderedParallelParse<R> implements AutoCloseable {
             return thread;
         });
         this.batchSize = batchSize;
-        this.maxBatchesInFlight = 16 * threads;
-        this.serializer = serializer;
+        this.maxBatchesInFlight = 8 * threads;
+        this.prepare = prepare;
         this.downstream = downstream;
+        this.downstreamReady = downstreamReady;
         this.batch = new ArrayList<>(batchSize);
     }
 
@@ -73,22 +83,26 @@ final class OrderedParallelParse<R> implements AutoCloseable {
         List<Supplier<Outcome>> tasks = batch;
         batch = new ArrayList<>(batchSize);
         inFlight.add(pool.submit(() -> {
-            List<Prepared<R>> prepared = new ArrayList<>(tasks.size());
+            List<R> prepared = new ArrayList<>(tasks.size());
             for (Supplier<Outcome> task : tasks) {
-                Outcome outcome = task.get();
-                prepared.add(new Prepared<>(outcome, serializer.apply(outcome)));
+                prepared.add(prepare.apply(task.get()));
             }
             return prepared;
         }));
         while (inFlight.size() > maxBatchesInFlight) {
             drainOne();
         }
+        // Hand over what is already parsed, so the producer starts early and stays busy instead of waiting for
+        // the in-flight limit; the reading thread never blocks here.
+        while (!inFlight.isEmpty() && inFlight.peekFirst().isDone() && downstreamReady.getAsBoolean()) {
+            drainOne();
+        }
     }
 
     private void drainOne() {
         try {
-            for (Prepared<R> prepared : inFlight.removeFirst().get()) {
-                downstream.accept(prepared.outcome(), prepared.serialized());
+            for (R prepared : inFlight.removeFirst().get()) {
+                downstream.accept(prepared);
             }
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
