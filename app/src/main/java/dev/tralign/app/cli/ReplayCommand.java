@@ -9,9 +9,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Re-runs a bounded run over its recorded offset range and checks that every checkpoint digest comes out the same. */
+/**
+ * Re-runs a run with its recorded config and seed (a bounded run over its offset range, a streaming run from its
+ * ledger) and checks that every checkpoint digest comes out the same.
+ */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Replay a bounded run from its recorded offsets and config; compare every checkpoint digest.")
+        description = {"Replay a run with its recorded config and seed and compare every checkpoint digest.",
+            "A bounded run is re-trained over its recorded offset range; a streaming run, whose batches arrival "
+                + "timing decided, from its ledger (the same records in the same micro-batches).",
+            "Exit code 0 when every checkpoint matches, 1 when one differs."})
 final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--run", required = true, description = "The run to replay.")

@@ -66,7 +66,11 @@ final class GroupAssembler {
         List<TokenizedFeedback> feedback = new ArrayList<>();
         List<String> origins = new ArrayList<>();
         long firstAt = -1;
+        int pulled = 0;
         while (pairs.size() + feedback.size() < batchSize && !stop.getAsBoolean()) {
+            if (pulled > 0 && source.atMicroBatchEnd()) {
+                break;
+            }
             Duration wait = SLICE;
             if (streaming && firstAt >= 0 && pairs.size() + feedback.size() >= minimumBatch) {
                 long left = firstAt + maxWaitNanos - System.nanoTime();
@@ -83,6 +87,7 @@ final class GroupAssembler {
                 continue;
             }
             InputRecord record = next.get();
+            pulled++;
             Decoded decoded = decoder.decode(record);
             if (!decoded.accepted()) {
                 rejected.add(new Rejected(record, decoded.errorClass(), decoded.reason(),

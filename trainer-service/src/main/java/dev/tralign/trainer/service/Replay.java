@@ -6,6 +6,7 @@ import dev.tralign.trainer.service.config.RunConfig;
 import dev.tralign.trainer.service.config.RunConfigDef;
 import dev.tralign.trainer.service.config.RunConfigException;
 import dev.tralign.trainer.service.source.OffsetRange;
+import dev.tralign.trainer.service.source.ReplaySchedule;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Re-runs a bounded run as a new run id over the same offsets with the same config and seed (both read from the
- * original's checkpoint events), then compares the checkpoint digests step by step. On CPU they must be equal.
+ * Re-runs a run as a new run id with the same config and seed (read from the original's checkpoint events), then
+ * compares the checkpoint digests step by step; on CPU they must be equal. A bounded run is re-run over its recorded
+ * offset range (its batches are a function of offsets); a streaming run, whose batches arrival timing decided, is
+ * re-run from its ledger: the same records in the same micro-batches.
  */
 public final class Replay {
 
@@ -55,9 +58,10 @@ public final class Replay {
         }
         CheckpointEvent last = original.get(original.size() - 1);
         Map<String, String> meta = last.getMetadata();
-        if (!"bounded".equals(meta.get("mode")) || !meta.containsKey("range.start")) {
-            throw new RunConfigException("run " + runId + " ran in mode=" + meta.get("mode")
-                    + "; replay needs a bounded run (its offset range is recorded in its checkpoints)");
+        boolean streaming = "streaming".equals(meta.get("mode"));
+        if (!streaming && !meta.containsKey("range.start")) {
+            throw new RunConfigException("run " + runId + " (mode=" + meta.get("mode") + ") recorded no offset range "
+                    + "in its checkpoints, so it cannot be replayed");
         }
         Map<String, String> settings = new LinkedHashMap<>();
         meta.forEach((k, v) -> {
@@ -68,13 +72,34 @@ public final class Replay {
         settings.putAll(connection);
         settings.put(RunConfigDef.RUN_ID, replayRunId);
         RunConfig config = RunConfig.of(settings);
-        OffsetRange range = new OffsetRange(OffsetRange.parse(meta.get("range.start")),
-                OffsetRange.parse(meta.get("range.end")));
         RunSummary summary;
-        try (TrainerService service = new TrainerService(config, range)) {
-            summary = service.run();
+        if (streaming) {
+            List<ReplaySchedule.Step> steps = ledgerSteps(kafka, prefix, runId, last.getStep());
+            try (TrainerService service = TrainerService.replayingLedger(config, steps)) {
+                summary = service.run();
+            }
+        } else {
+            OffsetRange range = new OffsetRange(OffsetRange.parse(meta.get("range.start")),
+                    OffsetRange.parse(meta.get("range.end")));
+            try (TrainerService service = new TrainerService(config, range)) {
+                summary = service.run();
+            }
         }
         return compare(runId, replayRunId, original, summary.checkpoints());
+    }
+
+    /** The committed ledger of a streaming run, up to its last checkpoint, as the batches to replay. */
+    private static List<ReplaySchedule.Step> ledgerSteps(Map<String, Object> kafka, String prefix, String runId,
+            long lastStep) {
+        List<LedgerEntry> ledger = RunHistory.ledger(kafka, prefix + LedgerEntry.TOPIC_SUFFIX, runId);
+        long ledgerEnd = ledger.isEmpty() ? 0 : ledger.get(ledger.size() - 1).step();
+        if (ledgerEnd != lastStep) {
+            throw new RunConfigException("run " + runId + " checkpointed step " + lastStep + " but its ledger on "
+                    + prefix + LedgerEntry.TOPIC_SUFFIX + " ends at step " + ledgerEnd + ": a streaming run is "
+                    + "replayed from its ledger, which must be complete (is the ledger topic's retention shorter "
+                    + "than the run?)");
+        }
+        return ledger.stream().map(e -> new ReplaySchedule.Step(e.step(), e.microBatchOrigins())).toList();
     }
 
     static ReplayReport compare(String runId, String replayRunId, List<CheckpointEvent> original,

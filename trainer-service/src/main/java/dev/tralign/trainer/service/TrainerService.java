@@ -11,9 +11,11 @@ import dev.tralign.trainer.checkpoint.CheckpointFile;
 import dev.tralign.trainer.service.config.RunConfig;
 import dev.tralign.trainer.service.config.RunConfigException;
 import dev.tralign.trainer.service.source.KafkaRecordSource;
+import dev.tralign.trainer.service.source.LedgerRecordSource;
 import dev.tralign.trainer.service.source.MixPlan;
 import dev.tralign.trainer.service.source.OffsetRange;
 import dev.tralign.trainer.service.source.RecordSource;
+import dev.tralign.trainer.service.source.ReplaySchedule;
 import dev.tralign.trainer.tokenizer.TextTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,6 +65,8 @@ public final class TrainerService implements AutoCloseable {
 
     private final RunConfig config;
     private final OffsetRange fixedRange;
+    /** Set for a replay of a streaming run: the steps to train, from its ledger. */
+    private final List<ReplaySchedule.Step> replaySteps;
     private final TextTokenizer tokenizer;
     private final List<Consumer<StepResult>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -77,12 +81,28 @@ public final class TrainerService implements AutoCloseable {
      * A bounded run over an explicit offset range (a replay of another run's range); null = capture at start.
      */
     public TrainerService(RunConfig config, OffsetRange range) {
+        this(config, range, null);
+    }
+
+    private TrainerService(RunConfig config, OffsetRange range, List<ReplaySchedule.Step> replaySteps) {
         if (range != null && config.streaming()) {
             throw new RunConfigException("an explicit offset range needs mode=bounded: set mode=bounded");
         }
+        if (replaySteps != null && !config.streaming()) {
+            throw new IllegalArgumentException("a ledger replay is for streaming runs; bounded runs replay a range");
+        }
         this.config = config;
         this.fixedRange = range;
+        this.replaySteps = replaySteps == null ? null : List.copyOf(replaySteps);
         this.tokenizer = Tokenizers.create(config);
+    }
+
+    /**
+     * A streaming run that trains exactly {@code steps} (another run's ledger) instead of what arrives: the same
+     * records in the same micro-batches, so a replay reproduces a streaming run whose batches timing decided.
+     */
+    public static TrainerService replayingLedger(RunConfig config, List<ReplaySchedule.Step> steps) {
+        return new TrainerService(config, null, steps);
     }
 
     /** Called on the training thread after every micro-batch. */
@@ -212,6 +232,10 @@ public final class TrainerService implements AutoCloseable {
         int epoch = last.map(e -> Integer.parseInt(e.getMetadata().getOrDefault("epoch", "0"))).orElse(0);
         MixPlan plan = mixPlan(config);
         last.ifPresent(e -> plan.restore(e.getMetadata().get(MixPlan.METADATA_KEY)));
+        if (replaySteps != null) {
+            return new LedgerRecordSource(consumer,
+                    ReplaySchedule.of(replaySteps, last.map(CheckpointEvent::getStep).orElse(0L)));
+        }
         return range == null ? KafkaRecordSource.streaming(consumer, start, plan)
                 : KafkaRecordSource.bounded(consumer, range, config.epochs(), epoch, start, plan);
     }

@@ -128,6 +128,7 @@ public final class TrainingLoop {
         long started = System.nanoTime();
         List<String> ids = new ArrayList<>();
         List<String> origins = new ArrayList<>();
+        List<Integer> microBatchSizes = new ArrayList<>();
         Map<String, Double> sums = new LinkedHashMap<>();
         double loss = 0;
         long tokens = 0;
@@ -139,13 +140,14 @@ public final class TrainingLoop {
             last.metrics().forEach((k, v) -> sums.merge(k, v, Double::sum));
             ids.addAll(batch.ids());
             origins.addAll(batch.origins());
+            microBatchSizes.add(batch.origins().size());
             StepResult result = last;
             listeners.forEach(l -> l.accept(result));
         }
         int n = group.microBatches().size();
         double seconds = (System.nanoTime() - started) / 1e9;
         long step = trainer.step();
-        pending.add(events.ledger(new LedgerEntry(step, group.epoch(), ids, origins)));
+        pending.add(events.ledger(new LedgerEntry(step, group.epoch(), ids, origins, microBatchSizes)));
         if (step % config.metricsEverySteps() == 0) {
             Map<String, Double> means = new LinkedHashMap<>();
             sums.forEach((k, v) -> means.put(k, v / n));

@@ -14,6 +14,14 @@ public interface RecordSource extends AutoCloseable {
     /** The next record, waiting at most {@code maxWait}; empty when none came in time or the source is exhausted. */
     Optional<InputRecord> next(Duration maxWait);
 
+    /**
+     * True when the record handed out last ends a micro-batch that must close here whatever batch_size says: a
+     * replay of a streaming run, whose micro-batches were closed by timing, says so; live sources never do.
+     */
+    default boolean atMicroBatchEnd() {
+        return false;
+    }
+
     /** True once a bounded source handed out its whole range for the last epoch (never for streaming). */
     boolean exhausted();
 
