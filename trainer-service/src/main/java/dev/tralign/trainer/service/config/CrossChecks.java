@@ -87,7 +87,9 @@ final class CrossChecks {
         boolean fresh = v.get(MODEL_INIT).equals("fresh");
         if (!fresh) {
             for (String key : FRESH_ONLY) {
-                if (given.contains(key)) {
+                // A value equal to the default says nothing: a run's recorded settings (replay, RunConfig.with)
+                // list every key with its value, shape defaults included.
+                if (given.contains(key) && !v.get(key).equals(RunConfigDef.keys().get(key).defaultValue())) {
                     problems.add(key + " only applies to model.init=fresh (an SFT checkpoint carries its own "
                             + "shape): remove it");
                 }

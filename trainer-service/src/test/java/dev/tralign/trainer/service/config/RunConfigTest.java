@@ -121,6 +121,15 @@ class RunConfigTest {
     }
 
     @Test
+    void theRecordedSettingsOfAnSftRunRebuildIt() {
+        // What replay does: every key with its value (shape defaults included) comes back from the checkpoint event.
+        RunConfig sft = RunConfig.of(Map.of("model.init", "sft:/tmp/x.ckpt", "run.id", "r"));
+        RunConfig rebuilt = RunConfig.of(sft.definedSettings());
+        assertThat(rebuilt.digest()).isEqualTo(sft.digest());
+        assertThat(sft.with(Map.of("run.id", "r-replay")).runId()).isEqualTo("r-replay");
+    }
+
+    @Test
     void loadsAFileAndOverridesWin(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("run.properties");
         Files.writeString(file, "model.init=fresh\nbeta=0.3\nrun.id=from-file\n");
