@@ -67,7 +67,6 @@ final class OnlineRounds implements AutoCloseable {
     record RoundReport(String runId, long baseStep, int onlinePairs, boolean judgeFailed, RunSummary summary) {
     }
 
-    private final Map<String, Object> kafka;
     private final Topics topics;
     private final OnPolicySampler sampler;
     private final String series;
@@ -81,7 +80,6 @@ final class OnlineRounds implements AutoCloseable {
     /** {@code sampler} null: the control, the same rounds without on-policy pairs. */
     OnlineRounds(Map<String, Object> kafka, Topics topics, OnPolicySampler sampler, String series, Path stateDir,
             Consumer<String> out) {
-        this.kafka = new HashMap<>(kafka);
         this.topics = topics;
         this.sampler = sampler;
         this.series = series;
@@ -145,7 +143,7 @@ final class OnlineRounds implements AutoCloseable {
                     expected = sampleAndPublish(init, base);
                 } catch (RuntimeException e) {
                     judgeFailed = true;
-                    out.accept(String.format("  online round %d (step %d): no on-policy pairs: %s; this round trains "
+                    out.accept(String.format("  round %d (step %d): no on-policy pairs: %s; this round trains "
                             + "on the offline pairs only", round, base, e.getMessage()));
                 }
             }
@@ -156,12 +154,12 @@ final class OnlineRounds implements AutoCloseable {
             // 3. train one pass over offline + this round's online pairs
             Map<TopicPartition, Long> start = new LinkedHashMap<>(reader.beginningOffsets(offline));
             Map<TopicPartition, Long> end = new LinkedHashMap<>(reader.endOffsets(offline));
+            long offlineRecords = sum(end) - sum(start);
             start.putAll(onlineFrom);
             end.putAll(onlineTo);
             String roundRunId = RoundRunIds.of(series, round, base);
             out.accept(String.format("  round %d: %s trains from step %d on %d offline records + %d on-policy "
-                    + "pairs judged at step %d", round, roundRunId, base, sum(reader.endOffsets(offline))
-                    - sum(reader.beginningOffsets(offline)), pairs, base));
+                    + "pairs judged at step %d", round, roundRunId, base, offlineRecords, pairs, base));
             RunSummary summary = trainer.train(roundRunId, init, new OffsetRange(start, end), totalSteps - base, base);
             if (summary.steps() <= 0 || summary.lastCheckpoint() == null) {
                 throw new IllegalStateException("online round " + round + " (" + roundRunId + ") trained no step: "
