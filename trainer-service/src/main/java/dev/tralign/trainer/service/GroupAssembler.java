@@ -14,9 +14,12 @@ import java.util.function.BooleanSupplier;
  * Pulls records one at a time and forms the micro-batches of the next optimizer step. Records are pulled only as
  * batches need them, so the source's positions always equal "everything before was trained or rejected" at a
  * group boundary. A micro-batch closes at batch_size examples; in streaming mode also max_wait_ms after its
- * first example arrived, if it holds at least the loss's minimum (2 for kto).
+ * first example arrived, if it holds at least the loss's minimum (2 for kto). A record whose key was already
+ * trained in its epoch is skipped ({@link RecordDedupe}, input.dedupe).
  */
 final class GroupAssembler {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GroupAssembler.class);
 
     private static final Duration SLICE = Duration.ofMillis(100);
 
@@ -27,10 +30,13 @@ final class GroupAssembler {
     private final int minimumBatch;
     private final boolean streaming;
     private final long maxWaitNanos;
+    /** Null when input.dedupe is off. */
+    private final RecordDedupe dedupe;
 
     GroupAssembler(RecordSource source, ExampleDecoder decoder, int batchSize, int microBatchesPerStep,
-            int minimumBatch, boolean streaming, long maxWaitMs) {
+            int minimumBatch, boolean streaming, long maxWaitMs, RecordDedupe dedupe) {
         this.source = source;
+        this.dedupe = dedupe;
         this.decoder = decoder;
         this.batchSize = batchSize;
         this.microBatchesPerStep = microBatchesPerStep;
@@ -88,6 +94,10 @@ final class GroupAssembler {
             }
             InputRecord record = next.get();
             pulled++;
+            if (dedupe != null && !dedupe.admit(record, source.epoch())) {
+                LOG.debug("{}: key already trained in this epoch, skipped as a duplicate", record.origin());
+                continue;
+            }
             Decoded decoded = decoder.decode(record);
             if (!decoded.accepted()) {
                 rejected.add(new Rejected(record, decoded.errorClass(), decoded.reason(),

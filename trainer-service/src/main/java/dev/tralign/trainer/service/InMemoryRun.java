@@ -8,6 +8,7 @@ import dev.tralign.trainer.service.config.RunConfig;
 import dev.tralign.trainer.service.source.InputRecord;
 import dev.tralign.trainer.service.source.ListRecordSource;
 import dev.tralign.trainer.service.source.MixPlan;
+import dev.tralign.trainer.service.source.SeenIds;
 import dev.tralign.trainer.tokenizer.TextTokenizer;
 import java.util.List;
 import java.util.function.Consumer;
@@ -53,7 +54,8 @@ public final class InMemoryRun {
             values.configure(config.serdeSettings(), false);
             ExampleDecoder decoder = new ExampleDecoder(values, tokenizer, config.lossType(), config.ktoSplitPairs());
             TrainingLoop loop = new TrainingLoop(config, trainer, source, decoder, new RunEvents(topics,
-                    config.runId()), output, null, planned, 0);
+                    config.runId()), output, java.util.Map.of(), planned, 0,
+                    config.inputDedupe() ? new RecordDedupe(new SeenIds(), 0, 0) : null);
             loop.addListener(listener);
             return loop.run(() -> false, 0);
         }

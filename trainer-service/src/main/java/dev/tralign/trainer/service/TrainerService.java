@@ -10,12 +10,14 @@ import dev.tralign.trainer.TrainingConfig;
 import dev.tralign.trainer.checkpoint.CheckpointFile;
 import dev.tralign.trainer.service.config.RunConfig;
 import dev.tralign.trainer.service.config.RunConfigException;
+import dev.tralign.trainer.service.config.StartPolicy;
 import dev.tralign.trainer.service.source.KafkaRecordSource;
 import dev.tralign.trainer.service.source.LedgerRecordSource;
 import dev.tralign.trainer.service.source.MixPlan;
 import dev.tralign.trainer.service.source.OffsetRange;
 import dev.tralign.trainer.service.source.RecordSource;
 import dev.tralign.trainer.service.source.ReplaySchedule;
+import dev.tralign.trainer.service.source.SeenIds;
 import dev.tralign.trainer.tokenizer.TextTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,6 +64,8 @@ import org.slf4j.LoggerFactory;
 public final class TrainerService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
+    /** Checkpoint metadata of a streaming run: the offsets it started from (input.start, resolved once). */
+    static final String START_OFFSETS_KEY = "start.offsets";
 
     private final RunConfig config;
     private final OffsetRange fixedRange;
@@ -71,6 +75,7 @@ public final class TrainerService implements AutoCloseable {
     private final List<Consumer<StepResult>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean stopRequested;
+    private volatile boolean training;
 
     /** A run over the offsets present when it starts (bounded) or everything that arrives (streaming). */
     public TrainerService(RunConfig config) {
@@ -110,6 +115,14 @@ public final class TrainerService implements AutoCloseable {
         listeners.add(listener);
     }
 
+    /**
+     * True once {@link #run()} resolved where to read (input.start, the range, or the checkpoint to resume) and
+     * entered the training loop: records written from then on reach a streaming run.
+     */
+    public boolean isTraining() {
+        return training;
+    }
+
     /** Asks {@link #run()} to finish the current optimizer step, checkpoint and return. Safe from any thread. */
     public void stop() {
         stopRequested = true;
@@ -147,13 +160,19 @@ public final class TrainerService implements AutoCloseable {
                 }
             }
             OffsetRange range = config.streaming() ? null : range(consumer, inputs, last);
+            Map<TopicPartition, Long> streamStart = config.streaming() ? streamStart(consumer, inputs, last) : null;
             long planned = plannedSteps(range);
+            // Before the source assigns the consumer: the dedupe's keys are read with it first.
+            RecordDedupe dedupe = config.inputDedupe() && replaySteps == null
+                    ? dedupe(consumer, range != null ? range.start() : streamStart, last) : null;
             try (AlignmentTrainer trainer = last.isPresent() ? resume(last.get()) : create(planned);
-                    RecordSource source = source(consumer, inputs, range, last);
+                    RecordSource source = source(range != null ? range.start() : streamStart, consumer, range, last);
                     RunOutput output = new KafkaRunOutput(producer, consumer)) {
-                TrainingLoop loop = new TrainingLoop(config, trainer, source, decoder(topics), events, output, range,
-                        planned, last.map(CheckpointEvent::getReferenceVersion).orElse(0L));
+                TrainingLoop loop = new TrainingLoop(config, trainer, source, decoder(topics), events, output,
+                        runMetadata(range, streamStart),
+                        planned, last.map(CheckpointEvent::getReferenceVersion).orElse(0L), dedupe);
                 listeners.forEach(loop::addListener);
+                training = true;
                 return loop.run(() -> stopRequested, last.map(CheckpointEvent::getStep).orElse(0L));
             }
         }
@@ -221,13 +240,53 @@ public final class TrainerService implements AutoCloseable {
             return fixedRange;
         }
         // read_committed: endOffsets are the last stable offsets, so open transactions are not waited for.
-        return new OffsetRange(consumer.beginningOffsets(inputs), consumer.endOffsets(inputs));
+        return new OffsetRange(startOffsets(consumer, inputs), consumer.endOffsets(inputs));
     }
 
-    private RecordSource source(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> inputs,
+    /** Where a streaming run started: recorded in its checkpoints, or resolved from input.start when it is new. */
+    private Map<TopicPartition, Long> streamStart(KafkaConsumer<byte[], byte[]> consumer,
+            List<TopicPartition> inputs, Optional<CheckpointEvent> last) {
+        String recorded = last.map(e -> e.getMetadata().get(START_OFFSETS_KEY)).orElse(null);
+        // Streaming runs checkpointed before start.offsets was recorded started at the beginning.
+        return recorded != null ? OffsetRange.parse(recorded)
+                : last.isPresent() ? consumer.beginningOffsets(inputs) : startOffsets(consumer, inputs);
+    }
+
+    /** input.start as offsets: the beginning, the end, or the first record at or after an instant (else the end). */
+    private Map<TopicPartition, Long> startOffsets(KafkaConsumer<byte[], byte[]> consumer,
+            List<TopicPartition> inputs) {
+        StartPolicy start = config.inputStart();
+        switch (start.kind()) {
+            case EARLIEST:
+                return consumer.beginningOffsets(inputs);
+            case LATEST:
+                return consumer.endOffsets(inputs);
+            default:
+                Map<TopicPartition, Long> query = new LinkedHashMap<>();
+                inputs.forEach(tp -> query.put(tp, start.instant().orElseThrow().toEpochMilli()));
+                Map<TopicPartition, Long> end = consumer.endOffsets(inputs);
+                Map<TopicPartition, Long> out = new LinkedHashMap<>();
+                consumer.offsetsForTimes(query).forEach((tp, found) -> out.put(tp,
+                        found != null ? found.offset() : end.get(tp)));
+                return out;
+        }
+    }
+
+    /** Checkpoint metadata that describes the whole run: its range (bounded) or where it started (streaming). */
+    private static Map<String, String> runMetadata(OffsetRange range, Map<TopicPartition, Long> streamStart) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (range != null) {
+            out.put("range.start", OffsetRange.format(range.start()));
+            out.put("range.end", OffsetRange.format(range.end()));
+        } else {
+            out.put(START_OFFSETS_KEY, OffsetRange.format(streamStart));
+        }
+        return out;
+    }
+
+    private RecordSource source(Map<TopicPartition, Long> startOffsets, KafkaConsumer<byte[], byte[]> consumer,
             OffsetRange range, Optional<CheckpointEvent> last) {
-        Map<TopicPartition, Long> start = new LinkedHashMap<>(range != null ? range.start()
-                : consumer.beginningOffsets(inputs));
+        Map<TopicPartition, Long> start = new LinkedHashMap<>(startOffsets);
         last.ifPresent(e -> start.putAll(offsetsOf(e)));
         int epoch = last.map(e -> Integer.parseInt(e.getMetadata().getOrDefault("epoch", "0"))).orElse(0);
         MixPlan plan = mixPlan(config);
@@ -238,6 +297,27 @@ public final class TrainerService implements AutoCloseable {
         }
         return range == null ? KafkaRecordSource.streaming(consumer, start, plan)
                 : KafkaRecordSource.bounded(consumer, range, config.epochs(), epoch, start, plan);
+    }
+
+    /**
+     * The keys trained so far in the current epoch, read back from the input topics: for a bounded run those between
+     * its range's start and the last checkpoint's offsets, for a streaming run those from the beginning of what the
+     * topics retain. Every record before a checkpoint's offsets was trained, dead-lettered or skipped, and a dead
+     * letter's key is as good as trained (its copies fail the same way), so the set is exactly the run's.
+     */
+    private RecordDedupe dedupe(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> from,
+            Optional<CheckpointEvent> last) {
+        SeenIds seen = new SeenIds();
+        if (last.isEmpty()) {
+            return new RecordDedupe(seen, 0, 0);
+        }
+        Map<String, String> meta = last.get().getMetadata();
+        long started = System.nanoTime();
+        long read = KeyScan.read(consumer, from, offsetsOf(last.get()), key -> seen.add(key));
+        LOG.info("run {}: {} keys already trained in this epoch, read back from {} records in {} ms", config.runId(),
+                seen.size(), read, (System.nanoTime() - started) / 1_000_000);
+        return new RecordDedupe(seen, Integer.parseInt(meta.getOrDefault("epoch", "0")),
+                Long.parseLong(meta.getOrDefault(TrainingLoop.DUPLICATES_KEY, "0")));
     }
 
     /** input.mix over input.topics, or one group of every input partition when no mix is configured. */

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class TrainingLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+    /** Checkpoint metadata: records skipped so far because their key was already trained in their epoch. */
+    static final String DUPLICATES_KEY = "duplicates.skipped";
 
     private final RunConfig config;
     private final AlignmentTrainer trainer;
@@ -39,7 +41,8 @@ public final class TrainingLoop {
     private final GroupAssembler assembler;
     private final RunEvents events;
     private final RunOutput output;
-    private final OffsetRange range;
+    /** Facts of the run that every checkpoint event repeats (its offset range, or where a stream started). */
+    private final Map<String, String> runMetadata;
     private final long plannedSteps;
     private final List<Consumer<StepResult>> listeners = new CopyOnWriteArrayList<>();
     private final List<ProducerRecord<byte[], byte[]>> pending = new ArrayList<>();
@@ -49,15 +52,18 @@ public final class TrainingLoop {
     private int epoch;
     private long referenceVersion;
     private long deadLetters;
+    /** Null when input.dedupe is off. */
+    private final RecordDedupe dedupe;
 
     TrainingLoop(RunConfig config, AlignmentTrainer trainer, RecordSource source, ExampleDecoder decoder,
-            RunEvents events, RunOutput output, OffsetRange range, long plannedSteps, long referenceVersion) {
+            RunEvents events, RunOutput output, Map<String, String> runMetadata, long plannedSteps, long referenceVersion,
+            RecordDedupe dedupe) {
         this.config = config;
         this.trainer = trainer;
         this.source = source;
         this.events = events;
         this.output = output;
-        this.range = range;
+        this.runMetadata = Map.copyOf(runMetadata);
         this.plannedSteps = plannedSteps;
         this.referenceVersion = referenceVersion;
         this.positions = source.positions();
@@ -65,7 +71,8 @@ public final class TrainingLoop {
         this.epoch = source.epoch();
         int minimum = config.lossType() == dev.tralign.trainer.LossType.KTO ? 2 : 1;
         this.assembler = new GroupAssembler(source, decoder, config.batchSize(), config.gradientAccumulationSteps(),
-                minimum, config.streaming(), config.maxWaitMs());
+                minimum, config.streaming(), config.maxWaitMs(), dedupe);
+        this.dedupe = dedupe;
         trainer.addReferenceUpdateListener(update -> {
             this.referenceVersion = update.version();
             pending.add(events.referenceUpdate(update));
@@ -170,10 +177,10 @@ public final class TrainingLoop {
         metadata.put("policy.digest", policyDigest);
         metadata.put("planned_steps", Long.toString(plannedSteps));
         metadata.putAll(sourceState);
-        if (range != null) {
-            metadata.put("range.start", OffsetRange.format(range.start()));
-            metadata.put("range.end", OffsetRange.format(range.end()));
+        if (dedupe != null) {
+            metadata.put(DUPLICATES_KEY, Long.toString(dedupe.skipped()));
         }
+        metadata.putAll(runMetadata);
         config.definedSettings().forEach((k, v) -> metadata.put("config." + k, v));
         List<TopicPartitionOffset> offsets = new ArrayList<>();
         Map<TopicPartition, Long> sorted = new java.util.TreeMap<>(OffsetRange.partitionOrder());

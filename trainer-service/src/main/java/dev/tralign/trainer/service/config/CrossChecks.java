@@ -80,6 +80,10 @@ final class CrossChecks {
             problems.add(EPOCHS + "=" + v.get(EPOCHS) + " needs mode=bounded (a stream has no end to replay from): "
                     + "remove epochs or set mode=bounded");
         }
+        if (!streaming && v.get(INPUT_START).equals("latest")) {
+            problems.add(INPUT_START + "=latest with mode=bounded captures an empty range and trains nothing: set "
+                    + "mode=streaming, or input.start=earliest or an instant");
+        }
         if (streaming && !v.get(LR_SCHEDULER_TYPE).equals("constant") && (Long) v.get(MAX_STEPS) == 0) {
             problems.add(LR_SCHEDULER_TYPE + "=" + v.get(LR_SCHEDULER_TYPE) + " in mode=streaming needs max_steps > 0 "
                     + "(the decay length): set max_steps or lr_scheduler_type=constant");

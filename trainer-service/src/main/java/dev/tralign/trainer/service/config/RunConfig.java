@@ -215,6 +215,15 @@ public final class RunConfig {
         return integer(LOG_EVERY_STEPS);
     }
 
+    /** input.start, parsed. */
+    public StartPolicy inputStart() {
+        return StartPolicy.parse(INPUT_START, string(INPUT_START));
+    }
+
+    public boolean inputDedupe() {
+        return (Boolean) values.get(INPUT_DEDUPE);
+    }
+
     public boolean ktoSplitPairs() {
         return (Boolean) values.get(KTO_SPLIT_PAIRS);
     }
@@ -336,7 +345,10 @@ public final class RunConfig {
         new TreeMap<>(values).forEach((k, v) -> {
             // An unset input.mix stays out, so runs started before the key existed keep their digest (and resume).
             boolean noMix = k.equals(INPUT_MIX) && ((List<?>) v).isEmpty();
-            if (!PLACEMENT_KEYS.contains(k) && !noMix) {
+            // Likewise input.dedupe at its default (on).
+            boolean defaultDedupe = k.equals(INPUT_DEDUPE) && Boolean.TRUE.equals(v);
+            boolean defaultStart = k.equals(INPUT_START) && "earliest".equals(v);
+            if (!PLACEMENT_KEYS.contains(k) && !noMix && !defaultDedupe && !defaultStart) {
                 canonical.append(k).append('=').append(text(v)).append('\n');
             }
         });

@@ -26,6 +26,8 @@ public final class RunConfigDef {
     public static final String TOPIC_PREFIX = "topic.prefix";
     public static final String INPUT_TOPICS = "input.topics";
     public static final String INPUT_MIX = "input.mix";
+    public static final String INPUT_DEDUPE = "input.dedupe";
+    public static final String INPUT_START = "input.start";
     public static final String LOSS_TYPE = "loss_type";
     public static final String BETA = "beta";
     public static final String LABEL_SMOOTHING = "label_smoothing";
@@ -111,6 +113,15 @@ public final class RunConfigDef {
                 "Share of each input topic in the record stream, in input.topics order, e.g. 0.7,0.3: the topic "
                         + "owed most gives the next record, a pure function of offsets (replay-safe). Default: no "
                         + "mix (all partitions merged by offset).");
+        put(k, INPUT_DEDUPE, ConfigType.BOOLEAN, true, any(),
+                "Train a record key (ingest's content id) once: a pair sent twice, e.g. in two HTTP requests or in a "
+                        + "file and a request, trains once (per epoch in bounded mode; over what the topics retain in "
+                        + "streaming mode). Records without a key are always trained.");
+        put(k, INPUT_START, ConfigType.STRING, "earliest", (key, v) -> StartPolicy.parse(key, v.toString()),
+                "Where a new run starts reading its input topics: earliest (all retained records), latest (only "
+                        + "records that arrive after the start; streaming mode) or an ISO-8601 instant such as "
+                        + "2026-11-27T08:00:00Z (the first record at or after it). A resumed run continues from its "
+                        + "checkpoint.");
         put(k, LOSS_TYPE, ConfigType.STRING, "sigmoid", oneOf("sigmoid", "ipo", "hinge", "kto", "kto_pair"),
                 "TRL loss_type: sigmoid (DPO), ipo, hinge, kto_pair on PreferencePair; kto on BinaryFeedback.");
         put(k, BETA, ConfigType.DOUBLE, 0.1, atLeast(Double.MIN_VALUE), "Inverse temperature of the implicit reward.");

@@ -121,6 +121,20 @@ class RunConfigTest {
     }
 
     @Test
+    void inputStartTakesEarliestLatestOrAnInstantAndLatestNeedsStreaming() {
+        assertThat(with().inputStart().kind()).isEqualTo(StartPolicy.Kind.EARLIEST);
+        assertThat(with("mode", "streaming", "input.start", "latest").inputStart().kind())
+                .isEqualTo(StartPolicy.Kind.LATEST);
+        assertThat(with("input.start", "2026-11-27T08:00:00Z").inputStart().instant())
+                .contains(java.time.Instant.parse("2026-11-27T08:00:00Z"));
+        assertThatThrownBy(() -> with("input.start", "yesterday"))
+                .hasMessageContaining("input.start=yesterday is not a start: give earliest, latest or an ISO-8601");
+        assertThatThrownBy(() -> with("input.start", "latest"))
+                .hasMessageContaining("input.start=latest with mode=bounded captures an empty range");
+        assertThat(with("input.start", "earliest").digest()).isEqualTo(with().digest());
+    }
+
+    @Test
     void theRecordedSettingsOfAnSftRunRebuildIt() {
         // What replay does: every key with its value (shape defaults included) comes back from the checkpoint event.
         RunConfig sft = RunConfig.of(Map.of("model.init", "sft:/tmp/x.ckpt", "run.id", "r"));
