@@ -3,6 +3,7 @@ package dev.tralign.trainer.service;
 import dev.tralign.schemas.avro.BinaryFeedback;
 import dev.tralign.schemas.avro.FeedbackLabel;
 import dev.tralign.schemas.avro.PreferencePair;
+import dev.tralign.schemas.registry.SchemaRegistryException;
 import dev.tralign.trainer.LossType;
 import dev.tralign.trainer.TokenizedFeedback;
 import dev.tralign.trainer.TokenizedPair;
@@ -33,6 +34,10 @@ final class ExampleDecoder {
         this.splitPairs = splitPairs;
     }
 
+    /**
+     * The record's examples, or its rejection. Throws {@link RegistryUnavailableException} when the registry could
+     * not be asked (the record may be fine: decode it again later).
+     */
     Decoded decode(InputRecord record) {
         if (record.value() == null) {
             return Decoded.rejected("NULL_VALUE", "record " + record.origin() + " has no value (a tombstone?): "
@@ -42,6 +47,10 @@ final class ExampleDecoder {
         try {
             value = values.deserialize(record.topic(), record.value());
         } catch (RuntimeException e) {
+            if (registryUnavailable(e)) {
+                throw new RegistryUnavailableException("the schema registry could not give the writer schema of "
+                        + record.origin() + ": " + e.getMessage(), e);
+            }
             return Decoded.rejected("DESERIALIZATION", String.valueOf(e.getMessage()));
         }
         try {
@@ -58,6 +67,16 @@ final class ExampleDecoder {
             return Decoded.rejected("TOKENIZATION", "record " + record.origin() + " cannot be tokenised: "
                     + e.getMessage() + " (check the tokenizer setting matches the data)");
         }
+    }
+
+    /** A registry that was not reached (status 0) or failed (5xx) says nothing about the record. */
+    static boolean registryUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SchemaRegistryException r) {
+                return r.httpStatus() == 0 || r.httpStatus() >= 500;
+            }
+        }
+        return false;
     }
 
     private Decoded fromPair(PreferencePair p) {

@@ -22,6 +22,7 @@ final class GroupAssembler {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GroupAssembler.class);
 
     private static final Duration SLICE = Duration.ofMillis(100);
+    private static final Duration MAX_REGISTRY_RETRY = Duration.ofSeconds(30);
 
     private final RecordSource source;
     private final ExampleDecoder decoder;
@@ -32,9 +33,20 @@ final class GroupAssembler {
     private final long maxWaitNanos;
     /** Null when input.dedupe is off. */
     private final RecordDedupe dedupe;
+    private final Duration registryRetry;
+    /** Set when a stop came while waiting for the registry: the current group must not count as read. */
+    private boolean abandoned;
 
     GroupAssembler(RecordSource source, ExampleDecoder decoder, int batchSize, int microBatchesPerStep,
             int minimumBatch, boolean streaming, long maxWaitMs, RecordDedupe dedupe) {
+        this(source, decoder, batchSize, microBatchesPerStep, minimumBatch, streaming, maxWaitMs, dedupe,
+                Duration.ofSeconds(1));
+    }
+
+    /** @param registryRetry the first wait when the schema registry is unavailable (doubles up to 30 s) */
+    GroupAssembler(RecordSource source, ExampleDecoder decoder, int batchSize, int microBatchesPerStep,
+            int minimumBatch, boolean streaming, long maxWaitMs, RecordDedupe dedupe, Duration registryRetry) {
+        this.registryRetry = registryRetry;
         this.source = source;
         this.dedupe = dedupe;
         this.decoder = decoder;
@@ -53,6 +65,10 @@ final class GroupAssembler {
         for (int i = 0; i < microBatchesPerStep; i++) {
             MicroBatch batch = fill(rejected, stop);
             examples += batch.size();
+            if (abandoned) {
+                return new StepGroup(List.of(), rejected, source.positions(), source.epoch(), false, false, examples,
+                        source.checkpointState());
+            }
             boolean full = batch.size() >= batchSize;
             boolean timedOut = streaming && batch.size() >= minimumBatch && !stop.getAsBoolean();
             boolean lastOfData = !streaming && source.exhausted() && microBatchesPerStep == 1
@@ -65,6 +81,31 @@ final class GroupAssembler {
         }
         return new StepGroup(batches, rejected, source.positions(), source.epoch(), true, false, 0,
                 source.checkpointState());
+    }
+
+    /**
+     * Decodes {@code record}; while the schema registry is unavailable, waits (backing off from
+     * {@code registryRetry} to 30 s, a WARN per attempt) and tries again. Null when {@code stop} turned true first.
+     */
+    private Decoded decodeWaitingForTheRegistry(InputRecord record, BooleanSupplier stop) {
+        long backoff = registryRetry.toMillis();
+        while (true) {
+            try {
+                return decoder.decode(record);
+            } catch (RegistryUnavailableException e) {
+                if (stop.getAsBoolean()) {
+                    return null;
+                }
+                LOG.warn("{}; training waits, retrying in {} ms", e.getMessage(), backoff);
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+                backoff = Math.min(backoff * 2, MAX_REGISTRY_RETRY.toMillis());
+            }
+        }
     }
 
     private MicroBatch fill(List<Rejected> rejected, BooleanSupplier stop) {
@@ -98,7 +139,11 @@ final class GroupAssembler {
                 LOG.debug("{}: key already trained in this epoch, skipped as a duplicate", record.origin());
                 continue;
             }
-            Decoded decoded = decoder.decode(record);
+            Decoded decoded = decodeWaitingForTheRegistry(record, stop);
+            if (decoded == null) {
+                abandoned = true; // stopped while the registry was away: the group, and this record, stay unread
+                break;
+            }
             if (!decoded.accepted()) {
                 rejected.add(new Rejected(record, decoded.errorClass(), decoded.reason(),
                         source.epoch()));
