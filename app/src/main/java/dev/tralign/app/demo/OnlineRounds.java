@@ -92,6 +92,10 @@ final class OnlineRounds implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        // No record cache: each pair goes out when the later of its Judgment and Generation is processed, so a round's
+        // pairs land in prompt order whatever the timing (a cache would emit them per store flush, in an order that
+        // depends on when commits fall, and the round's batches follow the topic's order).
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         this.streams = new KafkaStreams(OnlineFeedbackTopology.topology(topics, options), props);
         Map<String, Object> producer = new HashMap<>(kafka);
         producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -131,6 +131,15 @@ class OnlineDemoIT {
             }
         }
         assertThat(onlineTrained[0]).isEqualTo(rounds.get(0).onlinePairs());
+        // A round's pairs are on the topic in prompt order (the topology runs without a record cache), so the
+        // batches do not depend on when the Streams commits fell.
+        Map<Long, List<Integer>> promptOrder = new java.util.TreeMap<>();
+        new java.util.TreeMap<>(online).forEach((offset, pair) -> promptOrder.computeIfAbsent(
+                Long.parseLong(pair.getMetadata().get(OnlinePairs.JUDGED_AT_STEP)), k -> new ArrayList<>())
+                .add(Integer.parseInt(pair.getMetadata().get(OnlinePairs.PROMPT_ID).substring("train-".length()))));
+        assertThat(promptOrder.keySet()).containsExactly(rounds.get(0).baseStep(), rounds.get(2).baseStep());
+        promptOrder.forEach((step, indices) -> assertThat(indices).as("prompt order of the pairs judged at %d", step)
+                .isSorted().doesNotHaveDuplicates());
         assertThat(onlineTrained[1]).as("no online pairs during the outage").isZero();
         assertThat(onlineTrained[2]).isPositive();
 
