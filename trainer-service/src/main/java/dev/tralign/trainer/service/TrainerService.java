@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -141,6 +142,7 @@ public final class TrainerService implements AutoCloseable {
                 Admin admin = Admin.create(properties(kafka));
                 KafkaProducer<byte[], byte[]> producer = newProducer(kafka);
                 KafkaConsumer<byte[], byte[]> consumer = newConsumer(kafka)) {
+            awaitKafka(admin, kafka.get("bootstrap.servers"));
             RunEvents events = new RunEvents(topics, config.runId());
             ensureTopic(admin, events.ledgerTopic());
             List<TopicPartition> inputs = inputPartitions(admin);
@@ -174,6 +176,37 @@ public final class TrainerService implements AutoCloseable {
                 listeners.forEach(loop::addListener);
                 training = true;
                 return loop.run(() -> stopRequested, last.map(CheckpointEvent::getStep).orElse(0L));
+            }
+        }
+    }
+
+    /**
+     * Waits until the Kafka cluster answers (a WARN per attempt, backing off from 1 s to 30 s), so a trainer started
+     * before its brokers (a restart of the whole deployment) starts training when they come up instead of failing.
+     */
+    private void awaitKafka(Admin admin, Object bootstrap) {
+        long backoff = 1_000;
+        while (true) {
+            try {
+                admin.describeCluster(new DescribeClusterOptions().timeoutMs(10_000)).nodes().get();
+                return;
+            } catch (ExecutionException e) {
+                if (stopRequested) {
+                    throw new IllegalStateException("run " + config.runId() + " stopped before Kafka at " + bootstrap
+                            + " answered; nothing was trained");
+                }
+                LOG.warn("run {}: Kafka at {} does not answer ({}); waiting, next try in {} s", config.runId(),
+                        bootstrap, e.getCause().getClass().getSimpleName(), backoff / 1000);
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for Kafka at " + bootstrap, e);
+                }
+                backoff = Math.min(2 * backoff, 30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for Kafka at " + bootstrap, e);
             }
         }
     }

@@ -3,10 +3,6 @@ package dev.tralign.trainer.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.avro.CheckpointEvent;
 import dev.tralign.schemas.avro.PreferencePair;
@@ -24,7 +20,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
@@ -56,7 +51,7 @@ class BrokerRestartIT {
     void aRunOutlivesABrokerOutageAndTrainsEveryPairOncePerEpoch(@TempDir Path dir) throws Exception {
         EmbeddedStack stack = EmbeddedStack.start(StackOptions.forTests(dir.resolve("stack")));
         boolean stackUp = true;
-        CommitWarnings commitWarnings = CommitWarnings.attach();
+        WarnLog commitWarnings = WarnLog.of(KafkaRunOutput.class);
         ExecutorService trainerThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "trainer"));
         try {
             Topics topics = PreferenceData.topics(stack, PREFIX, 2);
@@ -95,7 +90,7 @@ class BrokerRestartIT {
             brokerDown.countDown();
 
             // Two failures in a row: the trainer keeps waiting rather than giving up after one retry.
-            await().atMost(DEADLINE).until(() -> commitWarnings.lines.size() >= 2 || running.isDone());
+            await().atMost(DEADLINE).until(() -> commitWarnings.lines().size() >= 2 || running.isDone());
             if (running.isDone()) {
                 running.get(); // the trainer gave up: fail with its exception
             }
@@ -192,29 +187,4 @@ class BrokerRestartIT {
     }
 
     /** The WARN lines KafkaRunOutput writes when a checkpoint transaction fails and is retried. */
-    private static final class CommitWarnings extends AppenderBase<ILoggingEvent> {
-        private final List<String> lines = new CopyOnWriteArrayList<>();
-
-        static CommitWarnings attach() {
-            CommitWarnings appender = new CommitWarnings();
-            appender.start();
-            logger().addAppender(appender);
-            return appender;
-        }
-
-        void detach() {
-            logger().detachAppender(this);
-        }
-
-        private static Logger logger() {
-            return (Logger) LoggerFactory.getLogger(KafkaRunOutput.class);
-        }
-
-        @Override
-        protected void append(ILoggingEvent event) {
-            if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
-                lines.add(event.getFormattedMessage());
-            }
-        }
-    }
 }
