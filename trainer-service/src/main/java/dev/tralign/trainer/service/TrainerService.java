@@ -10,7 +10,6 @@ import dev.tralign.trainer.TrainingConfig;
 import dev.tralign.trainer.checkpoint.CheckpointFile;
 import dev.tralign.trainer.service.config.RunConfig;
 import dev.tralign.trainer.service.config.RunConfigException;
-import dev.tralign.trainer.service.config.StartPolicy;
 import dev.tralign.trainer.service.source.KafkaRecordSource;
 import dev.tralign.trainer.service.source.LedgerRecordSource;
 import dev.tralign.trainer.service.source.MixPlan;
@@ -20,7 +19,6 @@ import dev.tralign.trainer.service.source.ReplaySchedule;
 import dev.tralign.trainer.service.source.SeenIds;
 import dev.tralign.trainer.tokenizer.TextTokenizer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,22 +26,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -65,8 +57,6 @@ import org.slf4j.LoggerFactory;
 public final class TrainerService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
-    /** Checkpoint metadata of a streaming run: the offsets it started from (input.start, resolved once). */
-    static final String START_OFFSETS_KEY = "start.offsets";
 
     private final RunConfig config;
     private final OffsetRange fixedRange;
@@ -142,10 +132,11 @@ public final class TrainerService implements AutoCloseable {
                 Admin admin = Admin.create(properties(kafka));
                 KafkaProducer<byte[], byte[]> producer = newProducer(kafka);
                 KafkaConsumer<byte[], byte[]> consumer = newConsumer(kafka)) {
-            awaitKafka(admin, kafka.get("bootstrap.servers"));
+            ClusterAdmin cluster = new ClusterAdmin(admin, kafka.get("bootstrap.servers"));
+            cluster.awaitReachable(config.runId(), () -> stopRequested);
             RunEvents events = new RunEvents(topics, config.runId());
-            ensureTopic(admin, events.ledgerTopic());
-            List<TopicPartition> inputs = inputPartitions(admin);
+            cluster.ensureTopic(events.ledgerTopic());
+            List<TopicPartition> inputs = cluster.partitionsOf(config.inputTopics());
             // Fences an older instance of this run and aborts its open transaction before we read history.
             producer.initTransactions();
             List<CheckpointEvent> history = RunHistory.checkpoints(kafka, topics.checkpoints(), config.runId());
@@ -161,8 +152,9 @@ public final class TrainerService implements AutoCloseable {
                             last.get().getSha256(), List.of(), 0, true, last.get().getStep());
                 }
             }
-            OffsetRange range = config.streaming() ? null : range(consumer, inputs, last);
-            Map<TopicPartition, Long> streamStart = config.streaming() ? streamStart(consumer, inputs, last) : null;
+            InputStart where = new InputStart(config.inputStart(), consumer, inputs);
+            OffsetRange range = config.streaming() ? null : where.range(last, fixedRange);
+            Map<TopicPartition, Long> streamStart = config.streaming() ? where.streamStart(last) : null;
             long planned = plannedSteps(range);
             // Before the source assigns the consumer: the dedupe's keys are read with it first.
             RecordDedupe dedupe = config.inputDedupe() && replaySteps == null
@@ -171,42 +163,11 @@ public final class TrainerService implements AutoCloseable {
                     RecordSource source = source(range != null ? range.start() : streamStart, consumer, range, last);
                     RunOutput output = new KafkaRunOutput(producer, consumer)) {
                 TrainingLoop loop = new TrainingLoop(config, trainer, source, decoder(topics), events, output,
-                        runMetadata(range, streamStart),
+                        InputStart.runMetadata(range, streamStart),
                         planned, last.map(CheckpointEvent::getReferenceVersion).orElse(0L), dedupe);
                 listeners.forEach(loop::addListener);
                 training = true;
                 return loop.run(() -> stopRequested, last.map(CheckpointEvent::getStep).orElse(0L));
-            }
-        }
-    }
-
-    /**
-     * Waits until the Kafka cluster answers (a WARN per attempt, backing off from 1 s to 30 s), so a trainer started
-     * before its brokers (a restart of the whole deployment) starts training when they come up instead of failing.
-     */
-    private void awaitKafka(Admin admin, Object bootstrap) {
-        long backoff = 1_000;
-        while (true) {
-            try {
-                admin.describeCluster(new DescribeClusterOptions().timeoutMs(10_000)).nodes().get();
-                return;
-            } catch (ExecutionException e) {
-                if (stopRequested) {
-                    throw new IllegalStateException("run " + config.runId() + " stopped before Kafka at " + bootstrap
-                            + " answered; nothing was trained");
-                }
-                LOG.warn("run {}: Kafka at {} does not answer ({}); waiting, next try in {} s", config.runId(),
-                        bootstrap, e.getCause().getClass().getSimpleName(), backoff / 1000);
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for Kafka at " + bootstrap, e);
-                }
-                backoff = Math.min(2 * backoff, 30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for Kafka at " + bootstrap, e);
             }
         }
     }
@@ -263,60 +224,6 @@ public final class TrainerService implements AutoCloseable {
         }
     }
 
-    private OffsetRange range(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> inputs,
-            Optional<CheckpointEvent> last) {
-        if (last.isPresent() && last.get().getMetadata().containsKey("range.start")) {
-            Map<String, String> m = last.get().getMetadata();
-            return new OffsetRange(OffsetRange.parse(m.get("range.start")), OffsetRange.parse(m.get("range.end")));
-        }
-        if (fixedRange != null) {
-            return fixedRange;
-        }
-        // read_committed: endOffsets are the last stable offsets, so open transactions are not waited for.
-        return new OffsetRange(startOffsets(consumer, inputs), consumer.endOffsets(inputs));
-    }
-
-    /** Where a streaming run started: recorded in its checkpoints, or resolved from input.start when it is new. */
-    private Map<TopicPartition, Long> streamStart(KafkaConsumer<byte[], byte[]> consumer,
-            List<TopicPartition> inputs, Optional<CheckpointEvent> last) {
-        String recorded = last.map(e -> e.getMetadata().get(START_OFFSETS_KEY)).orElse(null);
-        // Streaming runs checkpointed before start.offsets was recorded started at the beginning.
-        return recorded != null ? OffsetRange.parse(recorded)
-                : last.isPresent() ? consumer.beginningOffsets(inputs) : startOffsets(consumer, inputs);
-    }
-
-    /** input.start as offsets: the beginning, the end, or the first record at or after an instant (else the end). */
-    private Map<TopicPartition, Long> startOffsets(KafkaConsumer<byte[], byte[]> consumer,
-            List<TopicPartition> inputs) {
-        StartPolicy start = config.inputStart();
-        switch (start.kind()) {
-            case EARLIEST:
-                return consumer.beginningOffsets(inputs);
-            case LATEST:
-                return consumer.endOffsets(inputs);
-            default:
-                Map<TopicPartition, Long> query = new LinkedHashMap<>();
-                inputs.forEach(tp -> query.put(tp, start.instant().orElseThrow().toEpochMilli()));
-                Map<TopicPartition, Long> end = consumer.endOffsets(inputs);
-                Map<TopicPartition, Long> out = new LinkedHashMap<>();
-                consumer.offsetsForTimes(query).forEach((tp, found) -> out.put(tp,
-                        found != null ? found.offset() : end.get(tp)));
-                return out;
-        }
-    }
-
-    /** Checkpoint metadata that describes the whole run: its range (bounded) or where it started (streaming). */
-    private static Map<String, String> runMetadata(OffsetRange range, Map<TopicPartition, Long> streamStart) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (range != null) {
-            out.put("range.start", OffsetRange.format(range.start()));
-            out.put("range.end", OffsetRange.format(range.end()));
-        } else {
-            out.put(START_OFFSETS_KEY, OffsetRange.format(streamStart));
-        }
-        return out;
-    }
-
     private RecordSource source(Map<TopicPartition, Long> startOffsets, KafkaConsumer<byte[], byte[]> consumer,
             OffsetRange range, Optional<CheckpointEvent> last) {
         Map<TopicPartition, Long> start = new LinkedHashMap<>(startOffsets);
@@ -371,40 +278,6 @@ public final class TrainerService implements AutoCloseable {
         AvroDeserializer<SpecificRecord> values = new AvroDeserializer<>(topics.registryClient(), null);
         values.configure(config.serdeSettings(), false);
         return new ExampleDecoder(values, tokenizer, config.lossType(), config.ktoSplitPairs());
-    }
-
-    private List<TopicPartition> inputPartitions(Admin admin) {
-        List<TopicPartition> out = new ArrayList<>();
-        for (String topic : config.inputTopics()) {
-            TopicDescription d;
-            try {
-                d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                    throw new RunConfigException("input topic " + topic + " does not exist: create it (tralign "
-                            + "stack creates the tralign topics) or fix input.topics");
-                }
-                throw new IllegalStateException("cannot describe input topic " + topic + ": " + e.getCause(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while describing " + topic, e);
-            }
-            d.partitions().forEach(p -> out.add(new TopicPartition(topic, p.partition())));
-        }
-        return out;
-    }
-
-    private static void ensureTopic(Admin admin, String name) {
-        try {
-            admin.createTopics(List.of(new NewTopic(name, Optional.of(1), Optional.empty()))).all().get();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating " + name, e);
-        }
     }
 
     static Map<TopicPartition, Long> offsetsOf(CheckpointEvent event) {

@@ -83,7 +83,7 @@ class StartPolicyIT {
 
         assertThat(trainedIds(stack, prefix, "from-latest")).containsExactlyElementsOf(ids(pairs.subList(8, 16)));
         CheckpointEvent last = summary.checkpoints().get(summary.checkpoints().size() - 1);
-        assertThat(last.getMetadata()).containsEntry(TrainerService.START_OFFSETS_KEY, prefix + "preferences:0=8");
+        assertThat(last.getMetadata()).containsEntry(InputStart.START_OFFSETS_KEY, prefix + "preferences:0=8");
         topics.close();
     }
 }
