@@ -23,11 +23,20 @@ final class LengthPrefixedUtf8 {
         }
         char[] chars = Chars.of(text, 0);
         int n = 4;
-        for (int i = 0; i < length; i++) {
+        int i = 0;
+        while (i < length) {
             char c = chars[i];
-            if (c < 0x80) {
+            while (c < 0x80) { // runs of plain ASCII (most of real text): one store per char
                 out[n++] = (byte) c;
-            } else if (c < 0x800) {
+                if (++i == length) {
+                    break;
+                }
+                c = chars[i];
+            }
+            if (i == length) {
+                break;
+            }
+            if (c < 0x800) {
                 out[n++] = (byte) (0xC0 | c >> 6);
                 out[n++] = (byte) (0x80 | c & 0x3F);
             } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(chars[i + 1])) {
@@ -43,6 +52,7 @@ final class LengthPrefixedUtf8 {
                 out[n++] = (byte) (0x80 | c >> 6 & 0x3F);
                 out[n++] = (byte) (0x80 | c & 0x3F);
             }
+            i++;
         }
         int bytes = n - 4;
         out[0] = (byte) (bytes >>> 24);
