@@ -16,6 +16,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,15 +36,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * normalise, hash, Avro, transactions) versus the same lines sent as-is by a byte-array producer with the same
  * settings (idempotent, acks=all, no transactions). Both include reading the file. Each round runs both, in
  * alternating order; warm-up rounds (both sides) are run first and not counted, so neither side is timed
- * while the JIT is still compiling it. Every measured round's pair and the best of each side are reported.
+ * while the JIT is still compiling it. Beside wall-clock rates, each round reports the CPU-seconds this JVM (clients,
+ * embedded broker, GC, JIT) spent on each side: on a shared machine that ratio is far steadier than the wall-clock
+ * one. Every measured round's pair and the best of each side are reported.
  *
  * <p>Options: --bootstrap-servers (required), --registry-url (required), --input (default the shared HH-RLHF
- * test split), --pairs (default 100000), --rounds (default 2), --warmup (default 1), --transaction-records
+ * test split), --pairs (default 100000), --rounds (default 2), --warmup (default: enough rounds for 200,000
+ * records per side, at least 1), --transaction-records
  * (default the importer's own, {@link FileImporter#DEFAULT_TRANSACTION_RECORDS}), --work-dir (default
  * java.io.tmpdir).
  */
 public final class IngestBench {
 
+    /** Records each side handles before measuring, by default: until then the JIT is still compiling. */
+    private static final int WARMUP_RECORDS = 200_000;
     private static final Path DEFAULT_INPUT = Path.of("/work/shared/data/hh-rlhf/harmless-base-test.jsonl.gz");
 
     private IngestBench() {
@@ -62,7 +68,9 @@ public final class IngestBench {
         Path input = Path.of(options.getOrDefault("--input", DEFAULT_INPUT.toString()));
         int pairs = positive(options, "--pairs", 100_000);
         int rounds = positive(options, "--rounds", 2);
-        int warmup = nonNegative(options, "--warmup", 1);
+        // Measured: the import's CPU per round kept falling until ~200,000 records had gone through the JIT
+        // (6.5, 4.5, 2.6, 1.8, 1.5, 1.6 CPU-seconds for six 50,000-line rounds), so warm up that long by default.
+        int warmup = nonNegative(options, "--warmup", Math.max(1, (WARMUP_RECORDS + pairs - 1) / pairs));
         int transactionRecords = positive(options, "--transaction-records", FileImporter.DEFAULT_TRANSACTION_RECORDS);
         Path workDir = Path.of(options.getOrDefault("--work-dir", System.getProperty("java.io.tmpdir")));
         try {
@@ -72,6 +80,7 @@ public final class IngestBench {
             long bytes = Files.size(expanded);
             double bestPlain = 0;
             double bestIngest = 0;
+            List<Double> cpuRatios = new ArrayList<>();
             ImportSummary lastSummary = null;
             StringBuilder perRound = new StringBuilder();
             String runId = Long.toString(System.currentTimeMillis(), 36);
@@ -79,53 +88,74 @@ public final class IngestBench {
                 String prefix = "bench-" + runId + "-" + (round + warmup) + ".";
                 // The order alternates, so neither side always runs on the heap and page cache the other left.
                 boolean plainFirst = (round + warmup) % 2 == 0;
-                double plain = plainFirst ? lines / plainProducer(bootstrap, expanded, prefix + "raw-copy") : 0;
-                lastSummary = importOnce(bootstrap, registry, expanded, prefix, transactionRecords);
+                Measured plain = plainFirst ? plainProducer(bootstrap, expanded, prefix + "raw-copy") : null;
+                ImportSummary[] summary = new ImportSummary[1];
+                Measured ingest = importOnce(bootstrap, registry, expanded, prefix, transactionRecords, summary);
                 if (!plainFirst) {
-                    plain = lines / plainProducer(bootstrap, expanded, prefix + "raw-copy");
+                    plain = plainProducer(bootstrap, expanded, prefix + "raw-copy");
                 }
-                double ingest = lastSummary.records() / lastSummary.seconds();
+                lastSummary = summary[0];
                 if (round < 0) {
                     continue; // warm-up: both sides' code paths get compiled; not counted
                 }
-                bestPlain = Math.max(bestPlain, plain);
-                bestIngest = Math.max(bestIngest, ingest);
-                perRound.append(String.format(Locale.ROOT, "  round %d: plain %,.0f, ingest %,.0f records/s: %.2fx%n",
-                        round + 1, plain, ingest, ingest / plain));
+                bestPlain = Math.max(bestPlain, lines / plain.seconds());
+                bestIngest = Math.max(bestIngest, lines / ingest.seconds());
+                double cpuRatio = plain.cpuSeconds() / ingest.cpuSeconds();
+                cpuRatios.add(cpuRatio);
+                perRound.append(String.format(Locale.ROOT, "  round %d: plain %,.0f, ingest %,.0f records/s: %.2fx;"
+                                + " CPU-seconds (this JVM: clients and broker) plain %.2f, ingest %.2f: %.2fx%n",
+                        round + 1, lines / plain.seconds(), lines / ingest.seconds(),
+                        plain.seconds() / ingest.seconds(), plain.cpuSeconds(), ingest.cpuSeconds(), cpuRatio));
             }
             Files.deleteIfExists(expanded);
+            cpuRatios.sort(null);
             return String.format(Locale.ROOT, "ingest bench: %d lines (%.1f MB) of HH-RLHF, %d warm-up + %d measured "
                             + "rounds (order alternating), %,d-record transactions%n%s"
                             + "  best plain byte-array producer: %,.0f records/s (%.1f MB/s)%n"
                             + "  best tralign ingest (validate + Avro + transactions): %,.0f records/s (%.1f MB/s of "
                             + "input)%n"
                             + "  ratio: %.2fx (target >= 0.80x)%n"
+                            + "  CPU-cost ratio (plain CPU-seconds / ingest CPU-seconds, median of rounds): %.2fx%n"
                             + "  last import: %d accepted, %d duplicate, %d dead-lettered",
                     lines, bytes / 1e6, warmup, rounds, transactionRecords, perRound, bestPlain,
                     bestPlain * bytes / lines / 1e6, bestIngest, bestIngest * bytes / lines / 1e6,
-                    bestIngest / bestPlain, lastSummary.accepted(), lastSummary.duplicates(),
-                    lastSummary.deadLettered());
+                    bestIngest / bestPlain, cpuRatios.get(cpuRatios.size() / 2), lastSummary.accepted(),
+                    lastSummary.duplicates(), lastSummary.deadLettered());
         } catch (IOException e) {
             throw new UncheckedIOException("ingest bench failed: " + e.getMessage(), e);
         }
     }
 
-    /** One exactly-once import into fresh topics; the summary's seconds cover all of importFiles. */
-    private static ImportSummary importOnce(String bootstrap, String registry, Path file, String prefix,
-                                            int transactionRecords) {
+    /** Wall-clock and process CPU seconds of one side of a round. */
+    private record Measured(double seconds, double cpuSeconds) {
+    }
+
+    /** CPU time of this whole JVM (the clients, the embedded broker, garbage collection) in nanoseconds. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** One exactly-once import into fresh topics (created before the clock starts, as for the baseline). */
+    private static Measured importOnce(String bootstrap, String registry, Path file, String prefix,
+                                       int transactionRecords, ImportSummary[] summary) {
         try (Topics topics = Topics.create(prefix, Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registry))) {
             IngestTopicAdmin.ensureTopics(bootstrap, List.of(topics.preferences().name(), topics.feedback().name(),
                     topics.dlq().name()), FileImporter.progressTopic(topics), 1);
-            return new FileImporter(bootstrap, topics, IngestLimits.DEFAULTS,
+            long cpu = processCpuNanos();
+            long start = System.nanoTime();
+            summary[0] = new FileImporter(bootstrap, topics, IngestLimits.DEFAULTS,
                     new PrintStream(OutputStream.nullOutputStream()), transactionRecords,
                     FileImporter.defaultProducers()).importFiles(List.of(file), Format.AUTO);
+            return new Measured((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpu) / 1e9);
         }
     }
 
-    /** Sends every line as-is; returns the seconds taken (reading included). */
-    private static double plainProducer(String bootstrap, Path file, String topic) throws IOException {
+    /** Sends every line as-is; returns the time taken (reading included). */
+    private static Measured plainProducer(String bootstrap, Path file, String topic) throws IOException {
         IngestTopicAdmin.ensureTopics(bootstrap, List.of(topic), null, 1);
         Map<String, Object> config = new HashMap<>(FileImporter.producerConfig(bootstrap));
+        long cpu = processCpuNanos();
         long start = System.nanoTime();
         List<Exception> failures = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
@@ -154,7 +184,7 @@ public final class IngestBench {
         if (!failures.isEmpty()) {
             throw new IllegalStateException("the baseline producer lost records: " + failures.get(0), failures.get(0));
         }
-        return (System.nanoTime() - start) / 1e9;
+        return new Measured((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpu) / 1e9);
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, String topic, byte[] value,
