@@ -47,9 +47,35 @@ record Layout(int width, int height, Chart chart) {
         return plotBottom() - chart.y().fraction(y) * (plotBottom() - plotTop());
     }
 
-    /** Left edge of the i-th legend entry: entries share the width above the plot. */
+    /** Estimated advance of one legend character at the renderers' 11-12 px sans-serif. */
+    static final double LEGEND_CHAR_WIDTH = 7;
+    /** Line sample (18 px) and the gap before the text (4 px). */
+    static final double LEGEND_SAMPLE = 22;
+    static final double LEGEND_GAP = 18;
+
+    /**
+     * Left edge of the i-th legend entry. Entries follow each other at the width of their text, so long run names
+     * (e.g. "tr-dpo-soft+online") are not cut by the next entry; when they do not all fit on the line, entries share
+     * the width equally as before.
+     */
     double legendX(int index) {
-        int n = Math.max(1, chart.series().size());
-        return plotLeft() + index * (plotRight() - plotLeft()) / n;
+        java.util.List<Chart.Series> series = chart.series();
+        double x = plotLeft();
+        double total = 0;
+        for (Chart.Series s : series) {
+            total += legendWidth(s);
+        }
+        if (total > plotRight() - plotLeft()) {
+            int n = Math.max(1, series.size());
+            return plotLeft() + index * (plotRight() - plotLeft()) / n;
+        }
+        for (int i = 0; i < index; i++) {
+            x += legendWidth(series.get(i));
+        }
+        return x;
+    }
+
+    private static double legendWidth(Chart.Series s) {
+        return LEGEND_SAMPLE + LEGEND_CHAR_WIDTH * s.name().length() + LEGEND_GAP;
     }
 }
