@@ -11,6 +11,8 @@ import dev.tralign.trainer.service.source.InputRecord;
 import dev.tralign.trainer.tokenizer.TextTokenizer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -25,9 +27,17 @@ final class ExampleDecoder {
     private final TextTokenizer tokenizer;
     private final LossType lossType;
     private final boolean splitPairs;
+    private final String judgedRun;
 
     ExampleDecoder(Deserializer<SpecificRecord> values, TextTokenizer tokenizer, LossType lossType,
             boolean splitPairs) {
+        this(values, tokenizer, lossType, splitPairs, null);
+    }
+
+    /** @param judgedRun the run whose judged pairs are this run's own (online.judged_run); null: no such pairs */
+    ExampleDecoder(Deserializer<SpecificRecord> values, TextTokenizer tokenizer, LossType lossType,
+            boolean splitPairs, String judgedRun) {
+        this.judgedRun = judgedRun;
         this.values = values;
         this.tokenizer = tokenizer;
         this.lossType = lossType;
@@ -39,6 +49,11 @@ final class ExampleDecoder {
      * not be asked (the record may be fine: decode it again later).
      */
     Decoded decode(InputRecord record) {
+        return decode(record, Long.MAX_VALUE);
+    }
+
+    /** As {@link #decode(InputRecord)}, for examples that would train optimizer step {@code step}. */
+    Decoded decode(InputRecord record, long step) {
         if (record.value() == null) {
             return Decoded.rejected("NULL_VALUE", "record " + record.origin() + " has no value (a tombstone?): "
                     + "input topics carry PreferencePair or BinaryFeedback values");
@@ -55,7 +70,8 @@ final class ExampleDecoder {
         }
         try {
             if (value instanceof PreferencePair p) {
-                return fromPair(p);
+                Optional<String> violation = selfJudgedTooLate(p, step);
+                return violation.isPresent() ? Decoded.rejected("STEP_PROVENANCE", violation.get()) : fromPair(p);
             }
             if (value instanceof BinaryFeedback f) {
                 return fromFeedback(f);
@@ -66,6 +82,29 @@ final class ExampleDecoder {
         } catch (IllegalArgumentException e) {
             return Decoded.rejected("TOKENIZATION", "record " + record.origin() + " cannot be tokenised: "
                     + e.getMessage() + " (check the tokenizer setting matches the data)");
+        }
+    }
+
+    /**
+     * The online loop's step-provenance rule (docs/online.md): a pair judged on this run's checkpoint s (metadata
+     * {@code run} = online.judged_run, {@code judged_at_step} = s) may train step t only when s < t, so a checkpoint
+     * never trains on its own or a later checkpoint's judgments. The metadata keys are the evaluator's
+     * ({@code OnlinePairs.RUN}, {@code JUDGED_AT_STEP}); the trainer may not depend on the evaluator.
+     */
+    private Optional<String> selfJudgedTooLate(PreferencePair pair, long step) {
+        Map<String, String> metadata = pair.getMetadata();
+        if (judgedRun == null || metadata == null || !judgedRun.equals(metadata.get("run"))) {
+            return Optional.empty();
+        }
+        String judgedAt = metadata.get("judged_at_step");
+        try {
+            long judged = Long.parseLong(judgedAt);
+            return judged < step ? Optional.empty() : Optional.of("online pair " + pair.getId() + " was judged on "
+                    + "checkpoint " + judged + " of run " + judgedRun + " and would train step " + step
+                    + ": a checkpoint may not train on its own or a later checkpoint's judgments");
+        } catch (NumberFormatException e) {
+            return Optional.of("online pair " + pair.getId() + " of run " + judgedRun + " has no readable "
+                    + "judged_at_step ('" + judgedAt + "'), so its step provenance cannot be checked");
         }
     }
 

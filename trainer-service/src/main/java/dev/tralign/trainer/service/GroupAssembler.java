@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Pulls records one at a time and forms the micro-batches of the next optimizer step. Records are pulled only as
@@ -34,13 +35,16 @@ final class GroupAssembler {
     /** Null when input.dedupe is off. */
     private final RecordDedupe dedupe;
     private final Duration registryRetry;
+    /** The optimizer step the group being filled will train (step provenance of self-judged online pairs). */
+    private LongSupplier stepToTrain = () -> Long.MAX_VALUE;
     /** Set when a stop came while waiting for the registry: the current group must not count as read. */
     private boolean abandoned;
 
     GroupAssembler(RecordSource source, ExampleDecoder decoder, int batchSize, int microBatchesPerStep,
-            int minimumBatch, boolean streaming, long maxWaitMs, RecordDedupe dedupe) {
+            int minimumBatch, boolean streaming, long maxWaitMs, RecordDedupe dedupe, LongSupplier stepToTrain) {
         this(source, decoder, batchSize, microBatchesPerStep, minimumBatch, streaming, maxWaitMs, dedupe,
                 Duration.ofSeconds(1));
+        this.stepToTrain = stepToTrain;
     }
 
     /** @param registryRetry the first wait when the schema registry is unavailable (doubles up to 30 s) */
@@ -91,7 +95,7 @@ final class GroupAssembler {
         long backoff = registryRetry.toMillis();
         while (true) {
             try {
-                return decoder.decode(record);
+                return decoder.decode(record, stepToTrain.getAsLong());
             } catch (RegistryUnavailableException e) {
                 if (stop.getAsBoolean()) {
                     return null;

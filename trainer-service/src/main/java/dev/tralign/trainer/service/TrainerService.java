@@ -277,7 +277,8 @@ public final class TrainerService implements AutoCloseable {
     private ExampleDecoder decoder(Topics topics) {
         AvroDeserializer<SpecificRecord> values = new AvroDeserializer<>(topics.registryClient(), null);
         values.configure(config.serdeSettings(), false);
-        return new ExampleDecoder(values, tokenizer, config.lossType(), config.ktoSplitPairs());
+        return new ExampleDecoder(values, tokenizer, config.lossType(), config.ktoSplitPairs(),
+                config.onlineJudgedRun());
     }
 
     static Map<TopicPartition, Long> offsetsOf(CheckpointEvent event) {

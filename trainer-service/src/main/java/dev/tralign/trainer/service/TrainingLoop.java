@@ -71,7 +71,7 @@ public final class TrainingLoop {
         this.epoch = source.epoch();
         int minimum = config.lossType() == dev.tralign.trainer.LossType.KTO ? 2 : 1;
         this.assembler = new GroupAssembler(source, decoder, config.batchSize(), config.gradientAccumulationSteps(),
-                minimum, config.streaming(), config.maxWaitMs(), dedupe);
+                minimum, config.streaming(), config.maxWaitMs(), dedupe, () -> trainer.step() + 1);
         this.dedupe = dedupe;
         trainer.addReferenceUpdateListener(update -> {
             this.referenceVersion = update.version();

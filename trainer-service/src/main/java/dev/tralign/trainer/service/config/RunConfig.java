@@ -220,6 +220,12 @@ public final class RunConfig {
         return StartPolicy.parse(INPUT_START, string(INPUT_START));
     }
 
+    /** online.judged_run, or the run's own id when unset. */
+    public String onlineJudgedRun() {
+        String v = string(ONLINE_JUDGED_RUN);
+        return v.isEmpty() ? runId() : v;
+    }
+
     public boolean inputDedupe() {
         return (Boolean) values.get(INPUT_DEDUPE);
     }
@@ -348,7 +354,8 @@ public final class RunConfig {
             // Likewise input.dedupe at its default (on).
             boolean defaultDedupe = k.equals(INPUT_DEDUPE) && Boolean.TRUE.equals(v);
             boolean defaultStart = k.equals(INPUT_START) && "earliest".equals(v);
-            if (!PLACEMENT_KEYS.contains(k) && !noMix && !defaultDedupe && !defaultStart) {
+            boolean defaultJudgedRun = k.equals(ONLINE_JUDGED_RUN) && "".equals(v);
+            if (!PLACEMENT_KEYS.contains(k) && !noMix && !defaultDedupe && !defaultStart && !defaultJudgedRun) {
                 canonical.append(k).append('=').append(text(v)).append('\n');
             }
         });

@@ -28,6 +28,7 @@ public final class RunConfigDef {
     public static final String INPUT_MIX = "input.mix";
     public static final String INPUT_DEDUPE = "input.dedupe";
     public static final String INPUT_START = "input.start";
+    public static final String ONLINE_JUDGED_RUN = "online.judged_run";
     public static final String LOSS_TYPE = "loss_type";
     public static final String BETA = "beta";
     public static final String LABEL_SMOOTHING = "label_smoothing";
@@ -122,6 +123,10 @@ public final class RunConfigDef {
                         + "records that arrive after the start; streaming mode) or an ISO-8601 instant such as "
                         + "2026-11-27T08:00:00Z (the first record at or after it). A resumed run continues from its "
                         + "checkpoint.");
+        put(k, ONLINE_JUDGED_RUN, ConfigType.STRING, "", any(),
+                "The online loop's step provenance: a pair whose metadata.run is this id was judged on this run's "
+                        + "own checkpoints and trains only at a step above its metadata.judged_at_step; otherwise it "
+                        + "goes to the DLQ (STEP_PROVENANCE). Default: run.id.");
         put(k, LOSS_TYPE, ConfigType.STRING, "sigmoid", oneOf("sigmoid", "ipo", "hinge", "kto", "kto_pair"),
                 "TRL loss_type: sigmoid (DPO), ipo, hinge, kto_pair on PreferencePair; kto on BinaryFeedback.");
         put(k, BETA, ConfigType.DOUBLE, 0.1, atLeast(Double.MIN_VALUE), "Inverse temperature of the implicit reward.");
