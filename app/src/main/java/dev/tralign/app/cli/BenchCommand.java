@@ -89,6 +89,14 @@ final class BenchCommand implements Runnable {
         @Option(names = "--input", description = "HH-RLHF file (default: ../shared/data/hh-rlhf/harmless-base-test.jsonl.gz).")
         Path input;
 
+        @Option(names = "--warmup", description = "Warm-up rounds, not counted (default: enough for 200,000 records "
+                + "per side).")
+        Integer warmup;
+
+        @Option(names = "--transaction-records", description = "Records per import transaction (default: the "
+                + "importer's own, 20,000).")
+        Integer transactionRecords;
+
         @Override
         public Integer call() throws Exception {
             Path file = input != null ? input : Home.sharedData("hh-rlhf/harmless-base-test.jsonl.gz");
@@ -98,9 +106,16 @@ final class BenchCommand implements Runnable {
             Path work = Files.createTempDirectory("tralign-bench-ingest");
             try (EmbeddedStack stack = EmbeddedStack.start(StackOptions.defaults().withDataDir(work.resolve("stack"))
                     .withKafkaPort(0).withRegistryPort(0))) {
-                System.out.println(IngestBench.run(new String[] {"--bootstrap-servers", stack.bootstrapServers(),
-                    "--registry-url", stack.registryUrl(), "--input", file.toString(), "--pairs",
-                    Integer.toString(pairs), "--rounds", Integer.toString(rounds), "--work-dir", work.toString()}));
+                List<String> args = new ArrayList<>(List.of("--bootstrap-servers", stack.bootstrapServers(),
+                        "--registry-url", stack.registryUrl(), "--input", file.toString(), "--pairs",
+                        Integer.toString(pairs), "--rounds", Integer.toString(rounds), "--work-dir", work.toString()));
+                if (warmup != null) {
+                    args.addAll(List.of("--warmup", Integer.toString(warmup)));
+                }
+                if (transactionRecords != null) {
+                    args.addAll(List.of("--transaction-records", Integer.toString(transactionRecords)));
+                }
+                System.out.println(IngestBench.run(args.toArray(String[]::new)));
             }
             return 0;
         }
