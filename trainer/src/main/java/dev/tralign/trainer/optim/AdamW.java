@@ -1,9 +1,14 @@
 package dev.tralign.trainer.optim;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.tralign.trainer.model.ParameterSet;
 import dev.tralign.trainer.model.ParameterSpec;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 
 /**
  * AdamW (Loshchilov and Hutter 2019) with PyTorch's update order, its state held as NDArrays this class owns so a
@@ -14,7 +19,10 @@ import dev.tralign.trainer.model.ParameterSpec;
  *   v  &lt;- b2 * v + (1 - b2) * g^2
  *   p  &lt;- p - (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
  * </pre>
- * Works on the flat parameter and gradient buffers: about ten native calls per step whatever the model depth.
+ * Works on the flat parameter, gradient and moment buffers in ONE pass: on CPU the loop runs in Java directly on
+ * the tensors' memory (each element read and written once, instead of about ten libtorch passes over the whole
+ * model); float32 arithmetic in exactly the order above, one rounding per operation like the libtorch ops it
+ * replaces, so the result does not depend on vector width or thread count. Other devices use the libtorch ops.
  * Must be called with grad mode off (in-place updates of leaves).
  */
 public final class AdamW implements AutoCloseable {
@@ -66,6 +74,10 @@ public final class AdamW implements AutoCloseable {
         NDArray g = flatGradient;
         NDArray m = firstMoments.flat();
         NDArray v = secondMoments.flat();
+        if (fusedOnCpu(p, g, m, v, learningRate, stepSize, sqrtBiasCorrection2)) {
+            params.markModified();
+            return;
+        }
         if (weightDecay > 0) {
             p.muli(decayMask.mul(-learningRate * weightDecay).addi(1.0));
         }
@@ -74,6 +86,65 @@ public final class AdamW implements AutoCloseable {
         NDArray denominator = v.sqrt().divi(sqrtBiasCorrection2).addi(epsilon);
         p.subi(m.div(denominator).muli(stepSize));
         params.markModified();
+    }
+
+    /**
+     * The update as one loop over direct views of the four CPU buffers; false (nothing done) when a buffer is not
+     * a contiguous CPU float32 tensor that libtorch lets us view.
+     */
+    private boolean fusedOnCpu(NDArray p, NDArray g, NDArray m, NDArray v, double learningRate, double stepSize,
+            double sqrtBiasCorrection2) {
+        FloatBuffer pb = view(p);
+        FloatBuffer gb = view(g);
+        FloatBuffer mb = view(m);
+        FloatBuffer vb = view(v);
+        FloatBuffer db = view(decayMask);
+        if (pb == null || gb == null || mb == null || vb == null || db == null) {
+            return false;
+        }
+        int n = pb.capacity();
+        if (gb.capacity() != n || mb.capacity() != n || vb.capacity() != n || db.capacity() != n) {
+            throw new IllegalArgumentException("gradient has " + gb.capacity() + " values, parameters " + n);
+        }
+        // The same float32 constants the libtorch ops received.
+        float b1 = (float) beta1;
+        float oneMinusB1 = (float) (1 - beta1);
+        float b2 = (float) beta2;
+        float oneMinusB2 = (float) (1 - beta2);
+        float bc2 = (float) sqrtBiasCorrection2;
+        float eps = (float) epsilon;
+        float step = (float) stepSize;
+        float decay = (float) (-learningRate * weightDecay);
+        boolean decays = weightDecay > 0;
+        for (int i = 0; i < n; i++) {
+            float gi = gb.get(i);
+            float pi = pb.get(i);
+            if (decays) {
+                pi = pi * (db.get(i) * decay + 1f);
+            }
+            float mi = mb.get(i) * b1 + gi * oneMinusB1;
+            float vi = vb.get(i) * b2 + gi * gi * oneMinusB2;
+            mb.put(i, mi);
+            vb.put(i, vi);
+            pb.put(i, pi - mi / ((float) Math.sqrt(vi) / bc2 + eps) * step);
+        }
+        return true;
+    }
+
+    /**
+     * A float view of a CPU tensor's own memory, or null. Only for the 1-D buffers this class gets (flat parameters,
+     * moments, gradient, mask), contiguous by construction: DJL would hand out a COPY of a non-contiguous tensor.
+     */
+    private static FloatBuffer view(NDArray a) {
+        if (a.getDataType() != DataType.FLOAT32 || !Device.cpu().equals(a.getDevice())
+                || a.getShape().dimension() != 1) {
+            return null;
+        }
+        ByteBuffer bytes = a.toByteBuffer(true);
+        if (!bytes.isDirect()) {
+            return null;
+        }
+        return bytes.order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     public long updates() {
