@@ -283,7 +283,11 @@ public final class AlignmentTrainer implements AutoCloseable {
                     throw new TrainingDivergedException("loss is " + value + " at step " + step
                             + ": lower learningRate or beta, or check the data");
                 }
-                Autograd.backward(Scalars.dividedBy(loss, config.gradientAccumulationSteps()));
+                NDArray scaled = Scalars.dividedBy(loss, config.gradientAccumulationSteps());
+                withBackwardThreads(() -> {
+                    Autograd.backward(scaled);
+                    return null;
+                });
                 return value;
             }
         });
@@ -333,7 +337,29 @@ public final class AlignmentTrainer implements AutoCloseable {
         return new StepResult(step, loss, gradNorm, learningRate, tokens, Map.copyOf(metrics), update);
     }
 
+    /**
+     * Runs {@code body} on this thread with {@code backwardThreads} intra-op threads, then restores
+     * {@code intraOpThreads}. Only called when no reference forward is in flight: libtorch also passes the count to
+     * MKL, whose setting may be process wide, so it must be back to {@code intraOpThreads} before the next
+     * reference forward starts on the other thread.
+     */
+    private <T> T withBackwardThreads(java.util.function.Supplier<T> body) {
+        if (config.backwardThreads() == config.intraOpThreads()) {
+            return body.get();
+        }
+        Autograd.setIntraOpThreads(config.backwardThreads());
+        try {
+            return body.get();
+        } finally {
+            Autograd.setIntraOpThreads(config.intraOpThreads());
+        }
+    }
+
     private double optimizerStep(double learningRate) {
+        return withBackwardThreads(() -> optimizerStepNow(learningRate));
+    }
+
+    private double optimizerStepNow(double learningRate) {
         return Autograd.withGrad(false, () -> {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();

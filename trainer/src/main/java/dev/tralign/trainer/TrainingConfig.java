@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * @param parallelReference run the reference forward (and KTO's no-grad forwards) on a second thread while the
  *     policy trains (default true): faster with a free core, slower when other processes keep the cores busy.
  *     Results are bit-identical either way
+ * @param backwardThreads libtorch intra-op threads for the backward pass and the optimizer step, which run while
+ *     the reference thread is idle (default 1). Results are deterministic for a fixed value but depend on it
+ *     (docs/trainer.md). 0 in the constructor means "absent" (checkpoints written before the option) and becomes 1
  * @param device "cpu" or "gpu" (passed to DJL's Device)
  */
 public record TrainingConfig(LossType lossType, double beta, double labelSmoothing, boolean ipoNormalizeLength,
@@ -41,7 +44,7 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         int refModelSyncSteps, double learningRate, double weightDecay, double adamBeta1, double adamBeta2,
         double adamEpsilon, int warmupSteps, LrScheduler lrScheduler, double maxGradNorm,
         int gradientAccumulationSteps, long maxSteps, long seed, int intraOpThreads, boolean parallelReference,
-        String device) {
+        int backwardThreads, String device) {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingConfig.class);
 
@@ -117,6 +120,12 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         if (intraOpThreads < 1) {
             throw new IllegalArgumentException("intraOpThreads must be >= 1, got " + intraOpThreads);
         }
+        if (backwardThreads == 0) {
+            backwardThreads = 1;    // absent from checkpoints written before the option existed
+        }
+        if (backwardThreads < 1) {
+            throw new IllegalArgumentException("backwardThreads must be >= 1, got " + backwardThreads);
+        }
         if (device == null || !(device.equals("cpu") || device.startsWith("gpu"))) {
             throw new IllegalArgumentException("device must be 'cpu' or 'gpu' (or 'gpu1', ...), got '" + device + "'");
         }
@@ -174,6 +183,7 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         private long seed = 42;
         private int intraOpThreads = 1;
         private boolean parallelReference = true;
+        private int backwardThreads = 1;
         private String device = "cpu";
 
         private Builder() {
@@ -202,6 +212,7 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
             seed = c.seed;
             intraOpThreads = c.intraOpThreads;
             parallelReference = c.parallelReference;
+            backwardThreads = c.backwardThreads;
             device = c.device;
         }
 
@@ -229,13 +240,17 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         public Builder seed(long v) { seed = v; return this; }
         public Builder intraOpThreads(int v) { intraOpThreads = v; return this; }
         public Builder parallelReference(boolean v) { parallelReference = v; return this; }
+        public Builder backwardThreads(int v) { backwardThreads = v; return this; }
         public Builder device(String v) { device = v; return this; }
 
         public TrainingConfig build() {
+            if (backwardThreads < 1) {
+                throw new IllegalArgumentException("backwardThreads must be >= 1, got " + backwardThreads);
+            }
             return new TrainingConfig(lossType, beta, labelSmoothing, ipoNormalizeLength, desirableWeight,
                     undesirableWeight, syncRefModel, refModelMixupAlpha, refModelSyncSteps, learningRate, weightDecay,
                     adamBeta1, adamBeta2, adamEpsilon, warmupSteps, lrScheduler, maxGradNorm,
-                    gradientAccumulationSteps, maxSteps, seed, intraOpThreads, parallelReference, device);
+                    gradientAccumulationSteps, maxSteps, seed, intraOpThreads, parallelReference, backwardThreads, device);
         }
     }
 }

@@ -37,6 +37,15 @@ class TrainerBehaviourTest {
     }
 
     @Test
+    void twoBackwardThreadsAreDeterministicToo() {
+        TrainingConfig config = TinyData.dpo().syncRefModel(true).refModelSyncSteps(2).maxGradNorm(0.5)
+                .weightDecay(0.01).backwardThreads(2).build();
+        String first = train(config, 4);
+        assertThat(train(config, 4)).isEqualTo(first);
+        assertThat(train(config.toBuilder().parallelReference(false).build(), 4)).isEqualTo(first);
+    }
+
+    @Test
     void hardUpdateCopiesThePostStepPolicyAtStepTauAndNotBefore() {
         TrainingConfig config = TinyData.dpo().syncRefModel(true).refModelMixupAlpha(1.0).refModelSyncSteps(3)
                 .build();

@@ -19,7 +19,17 @@ class TrainingConfigTest {
         assertThat(c.refModelSyncSteps()).isEqualTo(512);
         assertThat(c.desirableWeight()).isEqualTo(1.0);
         assertThat(c.intraOpThreads()).isEqualTo(1);
+        assertThat(c.backwardThreads()).isEqualTo(1);
         assertThat(c.device()).isEqualTo("cpu");
+    }
+
+    @Test
+    void checkpointsWrittenBeforeBackwardThreadsExistedReadAsOneThread() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String now = json.writeValueAsString(TrainingConfig.builder().backwardThreads(2).build());
+        assertThat(now).contains(",\"backwardThreads\":2");
+        String before = now.replace(",\"backwardThreads\":2", "");
+        assertThat(json.readValue(before, TrainingConfig.class).backwardThreads()).isEqualTo(1);
     }
 
     @Test
@@ -43,6 +53,10 @@ class TrainingConfigTest {
         assertThatThrownBy(() -> TrainingConfig.builder().device("tpu").build()).hasMessageContaining("device");
         assertThatThrownBy(() -> TrainingConfig.builder().intraOpThreads(0).build())
                 .hasMessageContaining("intraOpThreads");
+        assertThatThrownBy(() -> TrainingConfig.builder().backwardThreads(0).build())
+                .hasMessageContaining("backwardThreads");
+        assertThatThrownBy(() -> TrainingConfig.builder().backwardThreads(-2).build())
+                .hasMessageContaining("backwardThreads");
         assertThatThrownBy(() -> TrainingConfig.builder().desirableWeight(0).build())
                 .hasMessageContaining("desirableWeight");
     }

@@ -24,7 +24,8 @@ import java.util.Map;
  * forward, AdamW step (lr 1e-4, no decay, no clipping, like the peer's Adam). Prints one JSON line with the peer's
  * keys plus {@code gemm_gflops_per_s}, a measured fp32 GEMM through DJL at the same thread count.
  * Flags: --vocab --embed --layers --heads --seq --pairs --threads --steps --warmup --beta --alpha,
- * --parallel-reference true|false (reference forward on a second thread; default true).
+ * --parallel-reference true|false (reference forward on a second thread; default true),
+ * --backward-threads N (intra-op threads for backward + optimizer; default: TrainingConfig's).
  */
 public final class TrainerBench {
 
@@ -50,10 +51,12 @@ public final class TrainerBench {
         double beta = Double.parseDouble(flags.getOrDefault("beta", "0.1"));
         double alpha = Double.parseDouble(flags.getOrDefault("alpha", "0.6"));
         boolean parallel = Boolean.parseBoolean(flags.getOrDefault("parallel-reference", "true"));
+        int backwardThreads = intFlag(flags, "backward-threads", TrainingConfig.builder().build().backwardThreads());
 
         ModelConfig shape = new ModelConfig(vocab, embed, layers, heads, seq);
         TrainingConfig config = TrainingConfig.builder().lossType(LossType.SIGMOID).beta(beta).learningRate(1e-4)
-                .maxGradNorm(0).intraOpThreads(threads).parallelReference(parallel).seed(0).build();
+                .maxGradNorm(0).intraOpThreads(threads).parallelReference(parallel)
+                .backwardThreads(backwardThreads).seed(0).build();
         List<TokenizedPair> batch = randomBatch(vocab, seq, pairs);
 
         double stepMs;
@@ -78,6 +81,7 @@ public final class TrainerBench {
         out.put("torch", ai.djl.engine.Engine.getEngine("PyTorch").getVersion());
         out.put("threads", threads);
         out.put("parallel_reference", parallel);
+        out.put("backward_threads", backwardThreads);
         out.put("params", params);
         out.put("ms_per_dpo_step", round(stepMs, 3));
         out.put("ms_per_soft_update", round(updateMs, 3));
@@ -163,9 +167,10 @@ public final class TrainerBench {
                 value = args[++i];
             }
             if (!List.of("vocab", "embed", "layers", "heads", "seq", "pairs", "threads", "steps", "warmup", "beta",
-                    "alpha", "parallel-reference").contains(name)) {
+                    "alpha", "parallel-reference", "backward-threads").contains(name)) {
                 throw new IllegalArgumentException("unknown flag --" + name + "; known: --vocab --embed --layers "
-                        + "--heads --seq --pairs --threads --steps --warmup --beta --alpha --parallel-reference");
+                        + "--heads --seq --pairs --threads --steps --warmup --beta --alpha --parallel-reference "
+                        + "--backward-threads");
             }
             flags.put(name, value);
         }
