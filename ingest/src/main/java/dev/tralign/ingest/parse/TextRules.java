@@ -42,23 +42,33 @@ public final class TextRules {
     public static Scan scan(String text) {
         int length = text.length();
         char[] chars = Chars.of(text, 0);
-        // Printable ASCII, \n and \t (nearly every character of real text) need nothing; find the first other one.
-        int i = 0;
-        while (i < length) {
-            char c = chars[i];
-            if (c >= 0x20 && c < 0x7F || c == '\n' || c == '\t') {
-                i++;
-            } else {
-                break;
-            }
-        }
-        if (i == length) {
-            return new Scan(-1, length, true, true);
-        }
-        int bytes = i;
+        int bytes = 0;
         boolean clean = true;
         boolean inert = true;
+        int i = 0;
         while (i < length) {
+            // Printable ASCII (nearly every character of real text) needs nothing: 8 chars per test. A char c is
+            // in 0x20..0x7E iff neither c - 0x20 nor 0x7E - c is negative.
+            while (i + 8 <= length) {
+                int c0 = chars[i];
+                int c1 = chars[i + 1];
+                int c2 = chars[i + 2];
+                int c3 = chars[i + 3];
+                int c4 = chars[i + 4];
+                int c5 = chars[i + 5];
+                int c6 = chars[i + 6];
+                int c7 = chars[i + 7];
+                if ((c0 - 0x20 | 0x7E - c0 | c1 - 0x20 | 0x7E - c1 | c2 - 0x20 | 0x7E - c2 | c3 - 0x20 | 0x7E - c3
+                        | c4 - 0x20 | 0x7E - c4 | c5 - 0x20 | 0x7E - c5 | c6 - 0x20 | 0x7E - c6 | c7 - 0x20
+                        | 0x7E - c7) < 0) {
+                    break;
+                }
+                i += 8;
+                bytes += 8;
+            }
+            if (i == length) {
+                break;
+            }
             char c = chars[i];
             if (c < 0x80) {
                 bytes++;

@@ -84,6 +84,31 @@ class TextRulesTest {
         }
     }
 
+    @Test
+    void blockwiseScanOfMostlyAsciiTextAgreesWithTheDefinitions() {
+        // Long runs of printable ASCII (scanned 8 chars at a time) with a rare special at every block offset.
+        java.util.Random random = new java.util.Random(11);
+        char[] specials = {'\n', '\t', '\r', '\u0000', '\u001f', '\u007e', '\u007f', '\u0080', '\u009f', '\u00a0',
+            '\u00e9', '\u02ff', '\u0300', '\u2019', '\u2028', '\u205f', '\uFEFF', '\uD83D', '\uDE00', '\u4e2d'};
+        for (int round = 0; round < 20_000; round++) {
+            StringBuilder text = new StringBuilder();
+            for (int i = random.nextInt(40); i > 0; i--) {
+                text.append(random.nextInt(12) == 0 ? specials[random.nextInt(specials.length)]
+                        : (char) (0x20 + random.nextInt(0x5F)));
+            }
+            String s = text.toString();
+            TextRules.Scan scan = TextRules.scan(s);
+            assertThat(scan.loneSurrogate()).as(s).isEqualTo(TextRules.firstLoneSurrogate(s));
+            if (scan.loneSurrogate() < 0) {
+                boolean clean = s.chars().noneMatch(c -> c == '\r' || c != '\n' && c != '\t'
+                        && (c < 0x20 || c >= 0x7F && c <= 0x9F || c == 0xFEFF));
+                boolean inert = s.chars().allMatch(c -> TextRules.isNfcInert((char) c));
+                assertThat(scan).as(s).isEqualTo(new TextRules.Scan(-1,
+                        s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, clean, inert));
+            }
+        }
+    }
+
     private static String randomText(java.util.Random random, char[] alphabet) {
         StringBuilder text = new StringBuilder();
         for (int i = random.nextInt(8); i > 0; i--) {
