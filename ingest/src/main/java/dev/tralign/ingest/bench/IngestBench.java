@@ -81,6 +81,7 @@ public final class IngestBench {
             double bestPlain = 0;
             double bestIngest = 0;
             List<Double> cpuRatios = new ArrayList<>();
+            List<Double> parseCpu = new ArrayList<>();
             ImportSummary lastSummary = null;
             StringBuilder perRound = new StringBuilder();
             String runId = Long.toString(System.currentTimeMillis(), 36);
@@ -102,13 +103,17 @@ public final class IngestBench {
                 bestIngest = Math.max(bestIngest, lines / ingest.seconds());
                 double cpuRatio = plain.cpuSeconds() / ingest.cpuSeconds();
                 cpuRatios.add(cpuRatio);
+                parseCpu.add(ingest.parseCpuSeconds());
                 perRound.append(String.format(Locale.ROOT, "  round %d: plain %,.0f, ingest %,.0f records/s: %.2fx;"
-                                + " CPU-seconds (this JVM: clients and broker) plain %.2f, ingest %.2f: %.2fx%n",
+                                + " CPU-seconds (this JVM: clients and broker) plain %.2f, ingest %.2f: %.2fx"
+                                + " (ingest's parse threads %.2f); GC seconds plain %.2f, ingest %.2f%n",
                         round + 1, lines / plain.seconds(), lines / ingest.seconds(),
-                        plain.seconds() / ingest.seconds(), plain.cpuSeconds(), ingest.cpuSeconds(), cpuRatio));
+                        plain.seconds() / ingest.seconds(), plain.cpuSeconds(), ingest.cpuSeconds(), cpuRatio,
+                        ingest.parseCpuSeconds(), plain.gcSeconds(), ingest.gcSeconds()));
             }
             Files.deleteIfExists(expanded);
             cpuRatios.sort(null);
+            parseCpu.sort(null);
             return String.format(Locale.ROOT, "ingest bench: %d lines (%.1f MB) of HH-RLHF, %d warm-up + %d measured "
                             + "rounds (order alternating), %,d-record transactions%n%s"
                             + "  best plain byte-array producer: %,.0f records/s (%.1f MB/s)%n"
@@ -116,10 +121,13 @@ public final class IngestBench {
                             + "input)%n"
                             + "  ratio: %.2fx (target >= 0.80x)%n"
                             + "  CPU-cost ratio (plain CPU-seconds / ingest CPU-seconds, median of rounds): %.2fx%n"
+                            + "  ingest's parse threads (parse, checks, ids, Avro): %.2f CPU-seconds per round "
+                            + "(median), %.1f us per record%n"
                             + "  last import: %d accepted, %d duplicate, %d dead-lettered",
                     lines, bytes / 1e6, warmup, rounds, transactionRecords, perRound, bestPlain,
                     bestPlain * bytes / lines / 1e6, bestIngest, bestIngest * bytes / lines / 1e6,
-                    bestIngest / bestPlain, cpuRatios.get(cpuRatios.size() / 2), lastSummary.accepted(),
+                    bestIngest / bestPlain, cpuRatios.get(cpuRatios.size() / 2), parseCpu.get(parseCpu.size() / 2),
+                    parseCpu.get(parseCpu.size() / 2) * 1e6 / lines, lastSummary.accepted(),
                     lastSummary.duplicates(), lastSummary.deadLettered());
         } catch (IOException e) {
             throw new UncheckedIOException("ingest bench failed: " + e.getMessage(), e);
@@ -127,7 +135,16 @@ public final class IngestBench {
     }
 
     /** Wall-clock and process CPU seconds of one side of a round. */
-    private record Measured(double seconds, double cpuSeconds) {
+    private record Measured(double seconds, double cpuSeconds, double gcSeconds, double parseCpuSeconds) {
+    }
+
+    /** Time this JVM's collectors spent (pauses and concurrent cycles as they report it), in seconds. */
+    private static double gcSeconds() {
+        long millis = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return millis / 1e3;
     }
 
     /** CPU time of this whole JVM (the clients, the embedded broker, garbage collection) in nanoseconds. */
@@ -143,11 +160,14 @@ public final class IngestBench {
             IngestTopicAdmin.ensureTopics(bootstrap, List.of(topics.preferences().name(), topics.feedback().name(),
                     topics.dlq().name()), FileImporter.progressTopic(topics), 1);
             long cpu = processCpuNanos();
+            double gc = gcSeconds();
             long start = System.nanoTime();
-            summary[0] = new FileImporter(bootstrap, topics, IngestLimits.DEFAULTS,
+            FileImporter importer = new FileImporter(bootstrap, topics, IngestLimits.DEFAULTS,
                     new PrintStream(OutputStream.nullOutputStream()), transactionRecords,
-                    FileImporter.defaultProducers()).importFiles(List.of(file), Format.AUTO);
-            return new Measured((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpu) / 1e9);
+                    FileImporter.defaultProducers());
+            summary[0] = importer.importFiles(List.of(file), Format.AUTO);
+            return new Measured((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpu) / 1e9,
+                    gcSeconds() - gc, importer.parseCpuSeconds());
         }
     }
 
@@ -156,6 +176,7 @@ public final class IngestBench {
         IngestTopicAdmin.ensureTopics(bootstrap, List.of(topic), null, 1);
         Map<String, Object> config = new HashMap<>(FileImporter.producerConfig(bootstrap));
         long cpu = processCpuNanos();
+        double gc = gcSeconds();
         long start = System.nanoTime();
         List<Exception> failures = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
@@ -184,7 +205,8 @@ public final class IngestBench {
         if (!failures.isEmpty()) {
             throw new IllegalStateException("the baseline producer lost records: " + failures.get(0), failures.get(0));
         }
-        return new Measured((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpu) / 1e9);
+        return new Measured((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpu) / 1e9, gcSeconds() - gc,
+                0);
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, String topic, byte[] value,

@@ -70,6 +70,8 @@ public final class FileImporter {
     private final int transactionRecords;
     private final int parseThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     private final Function<Map<String, Object>, Producer<byte[], byte[]>> producerFactory;
+    /** CPU the parse threads spent (parse, checks, ids, Avro) over this importer's imports: the bench reports it. */
+    private final java.util.concurrent.atomic.AtomicLong parseCpuNanos = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param bootstrapServers   Kafka bootstrap servers
@@ -195,6 +197,7 @@ public final class FileImporter {
                     outcome -> PreparedRecord.of(outcome, records), run::accept, sha::isDone)) {
                 reader.readDeferred(file, "file:" + file.getFileName(), parses::submit);
                 parses.finish();
+                parseCpuNanos.addAndGet(parses.taskCpuNanos());
             }
             run.finish();
             return run.summary();
@@ -203,6 +206,11 @@ public final class FileImporter {
         } finally {
             run.close();
         }
+    }
+
+    /** CPU-seconds the parse threads spent on parsing, checking, hashing and serializing, over every import so far. */
+    public double parseCpuSeconds() {
+        return parseCpuNanos.get() / 1e9;
     }
 
     /** The transactional producer of one file: its transactional.id is derived from the file's sha256. */

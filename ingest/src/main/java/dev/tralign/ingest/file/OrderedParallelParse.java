@@ -1,6 +1,8 @@
 package dev.tralign.ingest.file;
 
 import dev.tralign.ingest.parse.Outcome;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -34,6 +37,8 @@ final class OrderedParallelParse<R> implements AutoCloseable {
     private final BooleanSupplier downstreamReady;
     private final ArrayDeque<Future<List<R>>> inFlight = new ArrayDeque<>();
     private List<Supplier<Outcome>> batch;
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final LongAdder taskCpuNanos = new LongAdder();
 
     OrderedParallelParse(int threads, int batchSize, Function<Outcome, R> prepare, Consumer<R> downstream) {
         this(threads, batchSize, prepare, downstream, () -> true);
@@ -83,10 +88,12 @@ final class OrderedParallelParse<R> implements AutoCloseable {
         List<Supplier<Outcome>> tasks = batch;
         batch = new ArrayList<>(batchSize);
         inFlight.add(pool.submit(() -> {
+            long cpu = threads.getCurrentThreadCpuTime();
             List<R> prepared = new ArrayList<>(tasks.size());
             for (Supplier<Outcome> task : tasks) {
                 prepared.add(prepare.apply(task.get()));
             }
+            taskCpuNanos.add(threads.getCurrentThreadCpuTime() - cpu);
             return prepared;
         }));
         while (inFlight.size() > maxBatchesInFlight) {
@@ -111,6 +118,11 @@ final class OrderedParallelParse<R> implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while importing", e);
         }
+    }
+
+    /** CPU time the pool's threads spent parsing and preparing so far (two clock reads per batch). */
+    long taskCpuNanos() {
+        return taskCpuNanos.sum();
     }
 
     @Override
