@@ -29,11 +29,6 @@ final class ExampleDecoder {
     private final boolean splitPairs;
     private final String judgedRun;
 
-    ExampleDecoder(Deserializer<SpecificRecord> values, TextTokenizer tokenizer, LossType lossType,
-            boolean splitPairs) {
-        this(values, tokenizer, lossType, splitPairs, null);
-    }
-
     /** @param judgedRun the run whose judged pairs are this run's own (online.judged_run); null: no such pairs */
     ExampleDecoder(Deserializer<SpecificRecord> values, TextTokenizer tokenizer, LossType lossType,
             boolean splitPairs, String judgedRun) {
@@ -45,14 +40,10 @@ final class ExampleDecoder {
     }
 
     /**
-     * The record's examples, or its rejection. Throws {@link RegistryUnavailableException} when the registry could
-     * not be asked (the record may be fine: decode it again later).
+     * The record's examples, for optimizer step {@code step}, or its rejection. Throws
+     * {@link RegistryUnavailableException} when the registry could not be asked (the record may be fine: decode it
+     * again later).
      */
-    Decoded decode(InputRecord record) {
-        return decode(record, Long.MAX_VALUE);
-    }
-
-    /** As {@link #decode(InputRecord)}, for examples that would train optimizer step {@code step}. */
     Decoded decode(InputRecord record, long step) {
         if (record.value() == null) {
             return Decoded.rejected("NULL_VALUE", "record " + record.origin() + " has no value (a tombstone?): "

@@ -36,21 +36,22 @@ final class GroupAssembler {
     private final RecordDedupe dedupe;
     private final Duration registryRetry;
     /** The optimizer step the group being filled will train (step provenance of self-judged online pairs). */
-    private LongSupplier stepToTrain = () -> Long.MAX_VALUE;
+    private final LongSupplier stepToTrain;
     /** Set when a stop came while waiting for the registry: the current group must not count as read. */
     private boolean abandoned;
 
     GroupAssembler(RecordSource source, ExampleDecoder decoder, int batchSize, int microBatchesPerStep,
             int minimumBatch, boolean streaming, long maxWaitMs, RecordDedupe dedupe, LongSupplier stepToTrain) {
-        this(source, decoder, batchSize, microBatchesPerStep, minimumBatch, streaming, maxWaitMs, dedupe,
+        this(source, decoder, batchSize, microBatchesPerStep, minimumBatch, streaming, maxWaitMs, dedupe, stepToTrain,
                 Duration.ofSeconds(1));
-        this.stepToTrain = stepToTrain;
     }
 
     /** @param registryRetry the first wait when the schema registry is unavailable (doubles up to 30 s) */
     GroupAssembler(RecordSource source, ExampleDecoder decoder, int batchSize, int microBatchesPerStep,
-            int minimumBatch, boolean streaming, long maxWaitMs, RecordDedupe dedupe, Duration registryRetry) {
+            int minimumBatch, boolean streaming, long maxWaitMs, RecordDedupe dedupe, LongSupplier stepToTrain,
+            Duration registryRetry) {
         this.registryRetry = registryRetry;
+        this.stepToTrain = stepToTrain;
         this.source = source;
         this.dedupe = dedupe;
         this.decoder = decoder;

@@ -43,9 +43,10 @@ class RegistryOutageTest {
     }
 
     private static GroupAssembler assembler(Deserializer<SpecificRecord> values, int records) {
-        ExampleDecoder decoder = new ExampleDecoder(values, new AlphabetTokenizer("ab"), LossType.SIGMOID, false);
+        ExampleDecoder decoder = new ExampleDecoder(values, new AlphabetTokenizer("ab"), LossType.SIGMOID, false,
+                null);
         return new GroupAssembler(new ListRecordSource(records(records), 1), decoder, 2, 1, 1, false, 1000, null,
-                Duration.ofMillis(1));
+                () -> 1L, Duration.ofMillis(1));
     }
 
     @Test
