@@ -1,5 +1,6 @@
 package dev.tralign.ingest.parse;
 
+import dev.tralign.schemas.serde.Utf8Encoding;
 import java.security.MessageDigest;
 
 /**
@@ -22,57 +23,7 @@ final class LengthPrefixedUtf8 {
             BUFFERS.set(out);
         }
         char[] chars = Chars.of(text, 0);
-        int n = 4;
-        int i = 0;
-        while (i < length) {
-            // Runs of ASCII (most of real text) 8 chars at a time: one test per block, ~3x faster than per char.
-            while (i + 8 <= length) {
-                char c0 = chars[i];
-                char c1 = chars[i + 1];
-                char c2 = chars[i + 2];
-                char c3 = chars[i + 3];
-                char c4 = chars[i + 4];
-                char c5 = chars[i + 5];
-                char c6 = chars[i + 6];
-                char c7 = chars[i + 7];
-                if ((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) >= 0x80) {
-                    break;
-                }
-                out[n] = (byte) c0;
-                out[n + 1] = (byte) c1;
-                out[n + 2] = (byte) c2;
-                out[n + 3] = (byte) c3;
-                out[n + 4] = (byte) c4;
-                out[n + 5] = (byte) c5;
-                out[n + 6] = (byte) c6;
-                out[n + 7] = (byte) c7;
-                i += 8;
-                n += 8;
-            }
-            if (i == length) {
-                break;
-            }
-            char c = chars[i];
-            if (c < 0x80) {
-                out[n++] = (byte) c;
-            } else if (c < 0x800) {
-                out[n++] = (byte) (0xC0 | c >> 6);
-                out[n++] = (byte) (0x80 | c & 0x3F);
-            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(chars[i + 1])) {
-                int cp = Character.toCodePoint(c, chars[++i]);
-                out[n++] = (byte) (0xF0 | cp >> 18);
-                out[n++] = (byte) (0x80 | cp >> 12 & 0x3F);
-                out[n++] = (byte) (0x80 | cp >> 6 & 0x3F);
-                out[n++] = (byte) (0x80 | cp & 0x3F);
-            } else if (Character.isSurrogate(c)) {
-                out[n++] = '?';
-            } else {
-                out[n++] = (byte) (0xE0 | c >> 12);
-                out[n++] = (byte) (0x80 | c >> 6 & 0x3F);
-                out[n++] = (byte) (0x80 | c & 0x3F);
-            }
-            i++;
-        }
+        int n = Utf8Encoding.encode(chars, length, out, 4);
         int bytes = n - 4;
         out[0] = (byte) (bytes >>> 24);
         out[1] = (byte) (bytes >>> 16);

@@ -116,57 +116,7 @@ final class ArrayBinaryEncoder extends BinaryEncoder {
         byte[] out = buf;
         int guessedPrefix = varIntSize(length);
         int start = pos + guessedPrefix;
-        int n = start;
-        int i = 0;
-        while (i < length) {
-            // Runs of ASCII (most of real text) 8 chars at a time: one test per block, ~3x faster than per char.
-            while (i + 8 <= length) {
-                char c0 = src[i];
-                char c1 = src[i + 1];
-                char c2 = src[i + 2];
-                char c3 = src[i + 3];
-                char c4 = src[i + 4];
-                char c5 = src[i + 5];
-                char c6 = src[i + 6];
-                char c7 = src[i + 7];
-                if ((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) >= 0x80) {
-                    break;
-                }
-                out[n] = (byte) c0;
-                out[n + 1] = (byte) c1;
-                out[n + 2] = (byte) c2;
-                out[n + 3] = (byte) c3;
-                out[n + 4] = (byte) c4;
-                out[n + 5] = (byte) c5;
-                out[n + 6] = (byte) c6;
-                out[n + 7] = (byte) c7;
-                i += 8;
-                n += 8;
-            }
-            if (i == length) {
-                break;
-            }
-            char c = src[i];
-            if (c < 0x80) {
-                out[n++] = (byte) c;
-            } else if (c < 0x800) {
-                out[n++] = (byte) (0xC0 | c >> 6);
-                out[n++] = (byte) (0x80 | c & 0x3F);
-            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(src[i + 1])) {
-                int cp = Character.toCodePoint(c, src[++i]);
-                out[n++] = (byte) (0xF0 | cp >> 18);
-                out[n++] = (byte) (0x80 | cp >> 12 & 0x3F);
-                out[n++] = (byte) (0x80 | cp >> 6 & 0x3F);
-                out[n++] = (byte) (0x80 | cp & 0x3F);
-            } else if (Character.isSurrogate(c)) {
-                out[n++] = '?'; // as String.getBytes(UTF_8): an unpaired surrogate cannot be encoded
-            } else {
-                out[n++] = (byte) (0xE0 | c >> 12);
-                out[n++] = (byte) (0x80 | c >> 6 & 0x3F);
-                out[n++] = (byte) (0x80 | c & 0x3F);
-            }
-            i++;
-        }
+        int n = Utf8Encoding.encode(src, length, out, start);
         int bytes = n - start;
         int prefix = varIntSize(bytes);
         if (prefix != guessedPrefix) { // more bytes than chars: the length needs a longer varint
