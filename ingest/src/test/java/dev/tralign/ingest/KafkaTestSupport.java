@@ -1,5 +1,6 @@
 package dev.tralign.ingest;
 
+import dev.tralign.schemas.CommittedEnd;
 import dev.tralign.schemas.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,7 +10,6 @@ import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.TopicPartition;
 
 /** Reads whole topics in tests (read_committed, to the last stable offset, with a deadline). */
@@ -31,7 +31,7 @@ public final class KafkaTestSupport {
                     .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = settledEnd(consumer, bootstrapServers, partitions);
+            Map<TopicPartition, Long> end = CommittedEnd.settled(consumer, config, partitions, Duration.ofSeconds(5));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
@@ -41,36 +41,6 @@ public final class KafkaTestSupport {
             }
         }
         return out;
-    }
-
-    /**
-     * The read_committed end (last stable offset) once it has caught up with the log end, or after 5 s. A transaction
-     * whose commitTransaction() has returned may not be visible yet: the coordinator writes its markers to the
-     * partitions afterwards, and until then the last stable offset stays before it. A transaction that is really
-     * open (a crashed producer's) keeps it there; after 5 s the committed end as it stands is taken.
-     */
-    private static Map<TopicPartition, Long> settledEnd(KafkaConsumer<?, ?> committed, String bootstrapServers,
-            List<TopicPartition> partitions) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-        Map<TopicPartition, Long> logEnd;
-        try (KafkaConsumer<byte[], byte[]> uncommitted = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            logEnd = uncommitted.endOffsets(partitions);
-        }
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        Map<TopicPartition, Long> end = committed.endOffsets(partitions);
-        // The log end counts the commit markers too, so a settled stable offset reaches it exactly.
-        while (!end.equals(logEnd) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20); // polling the broker's offsets with a deadline, not waiting for a guessed time
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            end = committed.endOffsets(partitions);
-        }
-        return end;
     }
 
     /** The values of {@link #readAll}, mapped. */

@@ -7,6 +7,7 @@ import dev.tralign.ingest.file.ImportSummary;
 import dev.tralign.ingest.http.HttpIngestConfig;
 import dev.tralign.ingest.http.IngestHttpServer;
 import dev.tralign.ingest.parse.Format;
+import dev.tralign.schemas.CommittedEnd;
 import dev.tralign.schemas.Topics;
 import dev.tralign.stack.EmbeddedStack;
 import dev.tralign.stack.EmbeddedStackExtension;
@@ -109,7 +110,8 @@ class SamePairTwiceIT {
                     .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = CommittedEnd.settled(consumer,
+                    Map.of("bootstrap.servers", stack.bootstrapServers()), partitions, java.time.Duration.ofSeconds(5));
             long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 assertThat(System.nanoTime()).as("read %s to its end within 60 s", topic).isLessThan(deadline);

@@ -1,5 +1,6 @@
 package dev.tralign.trainer.service;
 
+import dev.tralign.schemas.CommittedEnd;
 import dev.tralign.schemas.Topic;
 import dev.tralign.schemas.avro.CheckpointEvent;
 import java.time.Duration;
@@ -21,7 +22,7 @@ public final class RunHistory {
 
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration DEADLINE = Duration.ofSeconds(60);
-    /** How long a read waits for commit markers still being written (see {@link #settledEnd}). */
+    /** How long a read waits for commit markers still being written ({@link CommittedEnd}). */
     private static final Duration MARKER_WAIT = Duration.ofSeconds(3);
 
     private RunHistory() {
@@ -66,7 +67,8 @@ public final class RunHistory {
                     .sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = settledEnd(consumer, p, partitions);
+            // Waits for commit markers still being written (see CommittedEnd).
+            Map<TopicPartition, Long> end = CommittedEnd.settled(consumer, kafkaSettings, partitions, MARKER_WAIT);
             long deadline = System.nanoTime() + DEADLINE.toNanos();
             List<List<ConsumerRecord<byte[], byte[]>>> byPartition = new ArrayList<>();
             partitions.forEach(tp -> byPartition.add(new ArrayList<>()));
@@ -82,38 +84,6 @@ public final class RunHistory {
             byPartition.forEach(out::addAll);
         }
         return out;
-    }
-
-    /**
-     * The read_committed end once it has caught up with the log end, or after {@link #MARKER_WAIT}. A transaction
-     * whose commitTransaction() has returned is not readable at once: the coordinator writes its markers to the
-     * partitions afterwards, and until then the last stable offset stays before it. Without this wait a replay
-     * started right after its run could miss the run's last checkpoint. A transaction that is really open (another
-     * run committing now, a crashed producer's) keeps it back; after the wait the committed end as it stands is read.
-     */
-    private static Map<TopicPartition, Long> settledEnd(KafkaConsumer<byte[], byte[]> committed, Properties settings,
-            List<TopicPartition> partitions) {
-        Properties p = new Properties();
-        p.putAll(settings);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-        Map<TopicPartition, Long> logEnd;
-        try (KafkaConsumer<byte[], byte[]> uncommitted = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            logEnd = uncommitted.endOffsets(partitions);
-        }
-        long deadline = System.nanoTime() + MARKER_WAIT.toNanos();
-        Map<TopicPartition, Long> end = committed.endOffsets(partitions);
-        // The log end counts the markers too, so a settled stable offset reaches it exactly.
-        while (!end.equals(logEnd) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            end = committed.endOffsets(partitions);
-        }
-        return end;
     }
 
     private static boolean reachedEnd(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
