@@ -55,6 +55,8 @@ public final class AlignmentTrainer implements AutoCloseable {
     private final CausalLm model;
     private final ParameterSet policy;
     private final ParameterSet reference;
+    /** The second pair shard's leaves over the policy's memory (null when micro-batches are not split). */
+    private final ParameterSet policyAlias;
     private final AdamW optimizer;
     private final LearningRateSchedule schedule;
     private final TrustRegionUpdater updater;
@@ -67,6 +69,7 @@ public final class AlignmentTrainer implements AutoCloseable {
     private final SplitMix64 random;
     private long step;
     private int pendingMicroBatches;
+    private boolean aliasHasGradient;
 
     private AlignmentTrainer(TrainerState state) {
         this.modelConfig = state.modelConfig();
@@ -92,6 +95,10 @@ public final class AlignmentTrainer implements AutoCloseable {
             return t;
         });
         model.enableGradients(policy);
+        this.policyAlias = config.microBatchShards() > 1 && model instanceof GptModel ? policy.sharingMemory() : null;
+        if (policyAlias != null) {
+            model.enableGradients(policyAlias);
+        }
         config.warnIfSyncNeverFires();
     }
 
@@ -150,22 +157,117 @@ public final class AlignmentTrainer implements AutoCloseable {
         requireNonEmpty(pairs, "pairs");
         TokenIds.requirePairs(pairs, modelConfig.vocabSize());
         int b = pairs.size();
+        if (policyAlias != null && b >= 2) {
+            return stepPairsInShards(pairs);
+        }
         PairForward forward = pairForward(pairs);
         Future<float[]> referenceLogProbs = offload(() -> noGrad(sm -> forward.logProbs(reference, sm)));
         Map<String, Double> metrics = new LinkedHashMap<>();
         double loss = trainOn(stepManager -> {
             NDArray policyLogProbs = forward.logProbs(policy, stepManager);
             NDArray referenceArray = stepManager.create(await(referenceLogProbs));
-            NDArray lengths = stepManager.create(toFloats(forward.completionLengths()));
-            String first = "0:" + b;
-            String second = b + ":";
-            LossOutput out = pairLoss.compute(new PairLogProbs(policyLogProbs.get(first), policyLogProbs.get(second),
-                    referenceArray.get(first), referenceArray.get(second), lengths.get(first), lengths.get(second)));
+            LossOutput out = pairLoss.compute(pairLogProbs(policyLogProbs, referenceArray,
+                    stepManager.create(toFloats(forward.completionLengths()))));
             metrics.putAll(StepMetrics.pairs(out.chosenRewards().toFloatArray(), out.rejectedRewards().toFloatArray(),
                     policyLogProbs.toFloatArray()));
             return out.losses().mean();
         });
         return finish(loss, forward.tokens(), forward.truncatedPrompts(), forward.truncatedCompletions(), metrics);
+    }
+
+    /**
+     * {@link #stepPairs} with the micro-batch split in two halves (microBatchShards = 2). Each half runs reference
+     * forward, policy forward, loss and backward on its own thread: the first through the policy's leaves, the
+     * second through {@link #policyAlias} (same memory, own gradients). Each back-propagates its summed per-pair
+     * loss divided by the WHOLE micro-batch size, so the two gradients add up to the gradient of the batch mean,
+     * summed in shard order at the optimizer step (deterministic, whatever thread finishes first).
+     */
+    private StepResult stepPairsInShards(List<TokenizedPair> pairs) {
+        int b = pairs.size();
+        int half = (b + 1) / 2;
+        PairForward first = pairForward(pairs.subList(0, half));
+        PairForward second = pairForward(pairs.subList(half, b));
+        Future<ShardResult> secondResult = offload(() -> trainShard(second, policyAlias, b));
+        ShardResult firstResult;
+        ShardResult other;
+        try {
+            try {
+                firstResult = trainShard(first, policy, b);
+            } finally {
+                // Never leave the second shard running into the next step, even when the first one failed.
+                awaitQuietly(secondResult);
+            }
+            other = await(secondResult);
+        } catch (RuntimeException e) {
+            // One shard may have back-propagated: drop the partial gradient with the rest of the accumulation.
+            aliasHasGradient = true;
+            zeroGradients();
+            pendingMicroBatches = 0;
+            throw e;
+        }
+        aliasHasGradient |= other.backPropagated();
+        double loss = (firstResult.lossSum() + other.lossSum()) / b;
+        if (!Double.isFinite(loss)) {
+            zeroGradients();
+            pendingMicroBatches = 0;
+            throw new TrainingDivergedException("loss is " + loss + " at step " + step
+                    + ": lower learningRate or beta, or check the data");
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>(StepMetrics.pairs(
+                concat(firstResult.chosenRewards(), other.chosenRewards()),
+                concat(firstResult.rejectedRewards(), other.rejectedRewards()),
+                concat(concat(firstResult.chosenLogProbs(), other.chosenLogProbs()),
+                        concat(firstResult.rejectedLogProbs(), other.rejectedLogProbs()))));
+        return finish(loss, first.tokens() + second.tokens(), first.truncatedPrompts() + second.truncatedPrompts(),
+                first.truncatedCompletions() + second.truncatedCompletions(), metrics);
+    }
+
+    /** One shard's results, copied to the JVM; {@code backPropagated} is false when its loss was not finite. */
+    private record ShardResult(double lossSum, boolean backPropagated, float[] chosenRewards, float[] rejectedRewards,
+            float[] chosenLogProbs, float[] rejectedLogProbs) {
+    }
+
+    /**
+     * Reference forward (no gradients), then policy forward through {@code leaves}, loss, and backward of
+     * sum(losses) / (batchPairs * gradientAccumulationSteps), all on the calling thread.
+     */
+    private ShardResult trainShard(PairForward forward, ParameterSet leaves, int batchPairs) {
+        float[] referenceLogProbs = noGrad(sm -> forward.logProbs(reference, sm));
+        return Autograd.withGrad(true, () -> {
+            try (NDManager stepManager = model.newStepManager(); NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray policyLogProbs = forward.logProbs(leaves, stepManager);
+                LossOutput out = pairLoss.compute(pairLogProbs(policyLogProbs, stepManager.create(referenceLogProbs),
+                        stepManager.create(toFloats(forward.completionLengths()))));
+                NDArray sum = out.losses().sum();
+                double value = sum.getFloat();
+                boolean finite = Double.isFinite(value);
+                if (finite) {
+                    Autograd.backward(Scalars.dividedBy(sum,
+                            (double) batchPairs * config.gradientAccumulationSteps()));
+                }
+                float[] logProbs = policyLogProbs.toFloatArray();
+                int n = logProbs.length / 2;
+                return new ShardResult(value, finite, out.chosenRewards().toFloatArray(),
+                        out.rejectedRewards().toFloatArray(), java.util.Arrays.copyOfRange(logProbs, 0, n),
+                        java.util.Arrays.copyOfRange(logProbs, n, 2 * n));
+            }
+        });
+    }
+
+    /** Splits [2B] policy and reference log-probs and lengths (chosen rows, then rejected) for a pair loss. */
+    private static PairLogProbs pairLogProbs(NDArray policyLogProbs, NDArray referenceLogProbs, NDArray lengths) {
+        long b = policyLogProbs.getShape().get(0) / 2;
+        String first = "0:" + b;
+        String second = b + ":";
+        return new PairLogProbs(policyLogProbs.get(first), policyLogProbs.get(second), referenceLogProbs.get(first),
+                referenceLogProbs.get(second), lengths.get(first), lengths.get(second));
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /**
@@ -364,6 +466,10 @@ public final class AlignmentTrainer implements AutoCloseable {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 NDArray flatGradient = model.flatGradient(policy);
+                if (aliasHasGradient) {
+                    // The second shards' gradients, added in a fixed order (see stepPairsInShards).
+                    flatGradient = flatGradient.add(model.flatGradient(policyAlias));
+                }
                 double norm = GradientClipping.globalNorm(flatGradient);
                 double factor = GradientClipping.factor(norm, config.maxGradNorm());
                 if (factor != 1.0) {
@@ -378,6 +484,10 @@ public final class AlignmentTrainer implements AutoCloseable {
 
     private void zeroGradients() {
         model.zeroGradients(policy);
+        if (aliasHasGradient) {
+            model.zeroGradients(policyAlias);
+            aliasHasGradient = false;
+        }
     }
 
     /** Optimizer steps taken so far. */
@@ -439,6 +549,9 @@ public final class AlignmentTrainer implements AutoCloseable {
             throw new IllegalStateException("interrupted while closing the trainer; weights kept", e);
         }
         optimizer.close();
+        if (policyAlias != null) {
+            policyAlias.close();
+        }
         reference.close();
         policy.close();
         model.close();
@@ -455,6 +568,17 @@ public final class AlignmentTrainer implements AutoCloseable {
                 throw re;
             }
             throw new IllegalStateException("reference forward failed", e.getCause());
+        }
+    }
+
+    /** Waits for {@code future} to finish, ignoring its outcome (the caller already has an error to report). */
+    private static void awaitQuietly(Future<?> future) {
+        try {
+            future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // reported by the caller's own await, or superseded by the caller's error
         }
     }
 

@@ -31,12 +31,19 @@ import org.slf4j.LoggerFactory;
  * @param seed initialisation seed
  * @param intraOpThreads libtorch intra-op threads (1 is fastest on small models; the trainer overlaps the policy
  *     and reference forwards on two threads instead)
- * @param parallelReference run the reference forward (and KTO's no-grad forwards) on a second thread while the
- *     policy trains (default true): faster with a free core, slower when other processes keep the cores busy.
- *     Results are bit-identical either way
+ * @param parallelReference use a second thread (default true): for the second shard of a pair micro-batch (see
+ *     {@code microBatchShards}), else for the reference forward (and KTO's no-grad forwards) while the policy
+ *     trains. Faster with a free core, slower when other processes keep the cores busy. Results are bit-identical
+ *     either way
  * @param backwardThreads libtorch intra-op threads for the backward pass and the optimizer step, which run while
  *     the reference thread is idle (default 1). Results are deterministic for a fixed value but depend on it
  *     (docs/trainer.md). 0 in the constructor means "absent" (checkpoints written before the option) and becomes 1
+ * @param microBatchShards 1 or 2 (default 2): with 2, a micro-batch of preference pairs is split in halves, each
+ *     scored against the reference, run forward and back-propagated as its own graph (the second on the second
+ *     thread, into its own gradient buffers over the same weights); the gradients are summed in shard order.
+ *     Same loss up to float rounding, and the whole step uses both cores instead of the reference forward
+ *     alone. Deterministic for a fixed value, but 1 and 2 give different bits. 0 in the constructor means
+ *     "absent" (checkpoints written before the option) and becomes 1, so older runs resume and replay unchanged
  * @param device "cpu" or "gpu" (passed to DJL's Device)
  */
 public record TrainingConfig(LossType lossType, double beta, double labelSmoothing, boolean ipoNormalizeLength,
@@ -44,7 +51,7 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         int refModelSyncSteps, double learningRate, double weightDecay, double adamBeta1, double adamBeta2,
         double adamEpsilon, int warmupSteps, LrScheduler lrScheduler, double maxGradNorm,
         int gradientAccumulationSteps, long maxSteps, long seed, int intraOpThreads, boolean parallelReference,
-        int backwardThreads, String device) {
+        int backwardThreads, int microBatchShards, String device) {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingConfig.class);
 
@@ -126,6 +133,12 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         if (backwardThreads < 1) {
             throw new IllegalArgumentException("backwardThreads must be >= 1, got " + backwardThreads);
         }
+        if (microBatchShards == 0) {
+            microBatchShards = 1;    // absent from checkpoints written before the option existed
+        }
+        if (microBatchShards < 1 || microBatchShards > 2) {
+            throw new IllegalArgumentException("microBatchShards must be 1 or 2, got " + microBatchShards);
+        }
         if (device == null || !(device.equals("cpu") || device.startsWith("gpu"))) {
             throw new IllegalArgumentException("device must be 'cpu' or 'gpu' (or 'gpu1', ...), got '" + device + "'");
         }
@@ -184,6 +197,7 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         private int intraOpThreads = 1;
         private boolean parallelReference = true;
         private int backwardThreads = 1;
+        private int microBatchShards = 2;
         private String device = "cpu";
 
         private Builder() {
@@ -213,6 +227,7 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
             intraOpThreads = c.intraOpThreads;
             parallelReference = c.parallelReference;
             backwardThreads = c.backwardThreads;
+            microBatchShards = c.microBatchShards;
             device = c.device;
         }
 
@@ -241,16 +256,21 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         public Builder intraOpThreads(int v) { intraOpThreads = v; return this; }
         public Builder parallelReference(boolean v) { parallelReference = v; return this; }
         public Builder backwardThreads(int v) { backwardThreads = v; return this; }
+        public Builder microBatchShards(int v) { microBatchShards = v; return this; }
         public Builder device(String v) { device = v; return this; }
 
         public TrainingConfig build() {
             if (backwardThreads < 1) {
                 throw new IllegalArgumentException("backwardThreads must be >= 1, got " + backwardThreads);
             }
+            if (microBatchShards < 1) {
+                throw new IllegalArgumentException("microBatchShards must be 1 or 2, got " + microBatchShards);
+            }
             return new TrainingConfig(lossType, beta, labelSmoothing, ipoNormalizeLength, desirableWeight,
                     undesirableWeight, syncRefModel, refModelMixupAlpha, refModelSyncSteps, learningRate, weightDecay,
                     adamBeta1, adamBeta2, adamEpsilon, warmupSteps, lrScheduler, maxGradNorm,
-                    gradientAccumulationSteps, maxSteps, seed, intraOpThreads, parallelReference, backwardThreads, device);
+                    gradientAccumulationSteps, maxSteps, seed, intraOpThreads, parallelReference, backwardThreads,
+                    microBatchShards, device);
         }
     }
 }

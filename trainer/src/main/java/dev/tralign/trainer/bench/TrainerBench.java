@@ -25,7 +25,8 @@ import java.util.Map;
  * keys plus {@code gemm_gflops_per_s}, a measured fp32 GEMM through DJL at the same thread count.
  * Flags: --vocab --embed --layers --heads --seq --pairs --threads --steps --warmup --beta --alpha,
  * --parallel-reference true|false (reference forward on a second thread; default true),
- * --backward-threads N (intra-op threads for backward + optimizer; default: TrainingConfig's).
+ * --backward-threads N (intra-op threads for backward + optimizer; default: TrainingConfig's),
+ * --shards 1|2 (TrainingConfig.microBatchShards; default: TrainingConfig's).
  */
 public final class TrainerBench {
 
@@ -51,12 +52,14 @@ public final class TrainerBench {
         double beta = Double.parseDouble(flags.getOrDefault("beta", "0.1"));
         double alpha = Double.parseDouble(flags.getOrDefault("alpha", "0.6"));
         boolean parallel = Boolean.parseBoolean(flags.getOrDefault("parallel-reference", "true"));
-        int backwardThreads = intFlag(flags, "backward-threads", TrainingConfig.builder().build().backwardThreads());
+        TrainingConfig defaults = TrainingConfig.builder().build();
+        int backwardThreads = intFlag(flags, "backward-threads", defaults.backwardThreads());
+        int shards = intFlag(flags, "shards", defaults.microBatchShards());
 
         ModelConfig shape = new ModelConfig(vocab, embed, layers, heads, seq);
         TrainingConfig config = TrainingConfig.builder().lossType(LossType.SIGMOID).beta(beta).learningRate(1e-4)
                 .maxGradNorm(0).intraOpThreads(threads).parallelReference(parallel)
-                .backwardThreads(backwardThreads).seed(0).build();
+                .backwardThreads(backwardThreads).microBatchShards(shards).seed(0).build();
         List<TokenizedPair> batch = randomBatch(vocab, seq, pairs);
 
         double stepMs;
@@ -82,6 +85,7 @@ public final class TrainerBench {
         out.put("threads", threads);
         out.put("parallel_reference", parallel);
         out.put("backward_threads", backwardThreads);
+        out.put("micro_batch_shards", shards);
         out.put("params", params);
         out.put("ms_per_dpo_step", round(stepMs, 3));
         out.put("ms_per_soft_update", round(updateMs, 3));
@@ -167,10 +171,10 @@ public final class TrainerBench {
                 value = args[++i];
             }
             if (!List.of("vocab", "embed", "layers", "heads", "seq", "pairs", "threads", "steps", "warmup", "beta",
-                    "alpha", "parallel-reference", "backward-threads").contains(name)) {
+                    "alpha", "parallel-reference", "backward-threads", "shards").contains(name)) {
                 throw new IllegalArgumentException("unknown flag --" + name + "; known: --vocab --embed --layers "
                         + "--heads --seq --pairs --threads --steps --warmup --beta --alpha --parallel-reference "
-                        + "--backward-threads");
+                        + "--backward-threads --shards");
             }
             flags.put(name, value);
         }

@@ -121,6 +121,24 @@ public final class ParameterSet implements AutoCloseable {
         return new ParameterSet(copyManager, specs, copied);
     }
 
+    /**
+     * A second set of tensors over the SAME memory (no copy): writes to either show in both, but as autograd leaves
+     * they are distinct, each with its own gradient. Lets two threads back-propagate through the same weights into
+     * separate gradient buffers (concurrent backward passes into one leaf would sum in a timing-dependent order).
+     * Close it before or with this set; closing it frees only its own handles.
+     */
+    public ParameterSet sharingMemory() {
+        NDManager aliasManager = NDManager.newBaseManager(manager.getDevice());
+        try {
+            NDArray alias = flat.stopGradient();    // libtorch detach(): same storage, new tensor
+            alias.attach(aliasManager);
+            return new ParameterSet(aliasManager, specs, alias);
+        } catch (RuntimeException e) {
+            aliasManager.close();
+            throw e;
+        }
+    }
+
     /** The contiguous buffer holding every tensor, [total size]. Call {@link #markModified()} after writing it. */
     public NDArray flat() {
         return flat;

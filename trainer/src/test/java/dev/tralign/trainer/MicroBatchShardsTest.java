@@ -1,0 +1,143 @@
+package dev.tralign.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tralign.trainer.checkpoint.CheckpointFile;
+import java.util.List;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * microBatchShards = 2 splits a pair micro-batch into halves trained on two threads through two sets of autograd
+ * leaves over one memory. It must compute the same step as the unsplit batch (up to float rounding), and its bits
+ * must not depend on which thread finishes first.
+ */
+class MicroBatchShardsTest {
+
+    private static final Offset<Double> ROUNDING = Offset.offset(1e-5);
+
+    @TempDir
+    java.nio.file.Path dir;
+    private int runs;
+
+    /** Final weights as floats plus the per-step losses and one metric, for comparing runs within a tolerance. */
+    private record Run(float[] weights, double[] losses, double[] margins, double[] gradNorms, String digest) {
+    }
+
+    private Run train(TrainingConfig config, List<List<TokenizedPair>> batches) {
+        try (AlignmentTrainer trainer = AlignmentTrainer.create(TinyData.SHAPE, config)) {
+            double[] losses = new double[batches.size()];
+            double[] margins = new double[batches.size()];
+            double[] gradNorms = new double[batches.size()];
+            for (int i = 0; i < batches.size(); i++) {
+                StepResult r = trainer.stepPairs(batches.get(i));
+                losses[i] = r.loss();
+                margins[i] = r.metrics().get("rewards/margins");
+                gradNorms[i] = r.gradNorm();
+            }
+            java.nio.file.Path file = dir.resolve("run-" + runs++ + ".ckpt");
+            trainer.saveCheckpoint(file);
+            float[] flat = new float[0];
+            for (CheckpointFile.Tensor t : CheckpointFile.read(file, java.util.Set.of("policy")).group("policy")
+                    .values()) {
+                flat = concat(flat, t.values());
+            }
+            return new Run(flat, losses, margins, gradNorms, trainer.policy().digest());
+        }
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static List<List<TokenizedPair>> batches(int size, int count) {
+        return java.util.stream.IntStream.range(0, count).mapToObj(i -> TinyData.pairs(300 + i, size)).toList();
+    }
+
+    @Test
+    void twoShardsComputeTheSameStepsAsTheWholeBatch() {
+        // Uneven lengths (TinyData) and an odd batch: halves of 3 and 2 pairs, each padded to its own widths.
+        TrainingConfig base = TinyData.dpo().maxGradNorm(1.0).weightDecay(0.01).syncRefModel(true)
+                .refModelSyncSteps(2).build();
+        List<List<TokenizedPair>> data = batches(5, 4);
+        Run whole = train(base.toBuilder().microBatchShards(1).build(), data);
+        Run sharded = train(base.toBuilder().microBatchShards(2).build(), data);
+        for (int i = 0; i < data.size(); i++) {
+            assertThat(sharded.losses()[i]).as("loss of step %d", i).isCloseTo(whole.losses()[i], ROUNDING);
+            assertThat(sharded.margins()[i]).as("margin of step %d", i).isCloseTo(whole.margins()[i], ROUNDING);
+            // AdamW hides a wrongly scaled gradient; the norm before clipping does not.
+            assertThat(sharded.gradNorms()[i]).as("gradient norm of step %d", i)
+                    .isCloseTo(whole.gradNorms()[i], Offset.offset(1e-5 * whole.gradNorms()[i]));
+        }
+        assertThat(maxDifference(whole, sharded)).isLessThan(1e-4);
+        // ...but they are different computations, so the bits differ (this is why the option is recorded).
+        assertThat(sharded.digest()).isNotEqualTo(whole.digest());
+    }
+
+    @Test
+    void shardsOnOneThreadGiveTheBitsOfShardsOnTwo() {
+        TrainingConfig config = TinyData.dpo().gradientAccumulationSteps(2).build();
+        List<List<TokenizedPair>> data = batches(4, 6);
+        Run parallel = train(config, data);
+        Run sequential = train(config.toBuilder().parallelReference(false).build(), data);
+        assertThat(sequential.digest()).isEqualTo(parallel.digest());
+        assertThat(train(config, data).digest()).isEqualTo(parallel.digest());
+    }
+
+    @Test
+    void accumulationMixesSplitAndSinglePairMicroBatches() {
+        // A one-pair micro-batch cannot be split: it trains unsplit, and its gradient meets the split ones.
+        TrainingConfig config = TinyData.dpo().gradientAccumulationSteps(3).maxGradNorm(0).build();
+        List<List<TokenizedPair>> data = List.of(TinyData.pairs(1, 1), TinyData.pairs(2, 4), TinyData.pairs(3, 1),
+                TinyData.pairs(4, 1), TinyData.pairs(5, 1), TinyData.pairs(6, 2));
+        Run whole = train(config.toBuilder().microBatchShards(1).build(), data);
+        Run sharded = train(config, data);
+        // Optimizer steps after micro-batches 3 and 6 (the others report NaN).
+        for (int i : new int[] {2, 5}) {
+            assertThat(sharded.gradNorms()[i]).as("gradient norm after micro-batch %d", i)
+                    .isCloseTo(whole.gradNorms()[i], Offset.offset(1e-5 * whole.gradNorms()[i]));
+        }
+        assertThat(maxDifference(whole, sharded)).isLessThan(1e-4);
+    }
+
+    /** Largest weight difference; AdamW's steps here move weights by ~1e-2 each, rounding stays far below. */
+    private static double maxDifference(Run a, Run b) {
+        assertThat(b.weights()).hasSameSizeAs(a.weights());
+        double max = 0;
+        for (int i = 0; i < a.weights().length; i++) {
+            max = Math.max(max, Math.abs(a.weights()[i] - b.weights()[i]));
+        }
+        return max;
+    }
+
+    @Test
+    void aDivergedShardDropsTheWholeAccumulationAndTrainingCanContinue() {
+        TrainingConfig explosive = TinyData.dpo().learningRate(1e30).maxGradNorm(0).build();
+        try (AlignmentTrainer trainer = AlignmentTrainer.create(TinyData.SHAPE, explosive)) {
+            List<TokenizedPair> pairs = TinyData.pairs(4, 4);
+            trainer.stepPairs(pairs);
+            assertThatThrownBy(() -> {
+                for (int i = 0; i < 5; i++) {
+                    trainer.stepPairs(pairs);
+                }
+            }).isInstanceOf(TrainingDivergedException.class).hasMessageContaining("learningRate");
+        }
+    }
+
+    @Test
+    void optionIsValidatedAndOldCheckpointsMeanOneShard() throws Exception {
+        assertThatThrownBy(() -> TinyData.dpo().microBatchShards(3).build()).hasMessageContaining("microBatchShards");
+        assertThatThrownBy(() -> TinyData.dpo().microBatchShards(-1).build())
+                .hasMessageContaining("microBatchShards");
+        assertThat(TrainingConfig.builder().build().microBatchShards()).isEqualTo(2);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String now = json.writeValueAsString(TrainingConfig.builder().build());
+        assertThat(now).contains(",\"microBatchShards\":2");
+        String before = now.replace(",\"microBatchShards\":2", "");
+        assertThat(json.readValue(before, TrainingConfig.class).microBatchShards()).isEqualTo(1);
+    }
+}
