@@ -25,6 +25,25 @@ public final class Replay {
     }
 
     /**
+     * The replay's settings: the original run's recorded {@code config.*} metadata, then {@code connection}, then
+     * the new run id. Keys added after the run was recorded get the value that reproduces what it did.
+     */
+    static Map<String, String> replaySettings(Map<String, String> recordedMetadata, Map<String, String> connection,
+            String replayRunId) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        recordedMetadata.forEach((k, v) -> {
+            if (k.startsWith("config.")) {
+                settings.put(k.substring("config.".length()), v);
+            }
+        });
+        // Runs recorded before the key existed trained their pair micro-batches unsplit.
+        settings.putIfAbsent(RunConfigDef.MICRO_BATCH_SHARDS, "1");
+        settings.putAll(connection);
+        settings.put(RunConfigDef.RUN_ID, replayRunId);
+        return settings;
+    }
+
+    /**
      * @param connection where to talk and write: bootstrap.servers, schema.registry.url, topic.prefix,
      *     checkpoint.dir, kafka.*, registry.* (everything else comes from the original run)
      * @param runId the run to replay
@@ -63,15 +82,7 @@ public final class Replay {
             throw new RunConfigException("run " + runId + " (mode=" + meta.get("mode") + ") recorded no offset range "
                     + "in its checkpoints, so it cannot be replayed");
         }
-        Map<String, String> settings = new LinkedHashMap<>();
-        meta.forEach((k, v) -> {
-            if (k.startsWith("config.")) {
-                settings.put(k.substring("config.".length()), v);
-            }
-        });
-        settings.putAll(connection);
-        settings.put(RunConfigDef.RUN_ID, replayRunId);
-        RunConfig config = RunConfig.of(settings);
+        RunConfig config = RunConfig.of(replaySettings(meta, connection, replayRunId));
         RunSummary summary;
         if (streaming) {
             List<ReplaySchedule.Step> steps = ledgerSteps(kafka, prefix, runId, last.getStep());

@@ -295,6 +295,7 @@ public final class RunConfig {
                     .gradientAccumulationSteps(gradientAccumulationSteps())
                     .maxSteps(plannedSteps)
                     .seed(seed())
+                    .microBatchShards(integer(MICRO_BATCH_SHARDS))
                     .device(string(DEVICE))
                     .build();
         } catch (IllegalArgumentException e) {
@@ -355,7 +356,9 @@ public final class RunConfig {
             boolean defaultDedupe = k.equals(INPUT_DEDUPE) && Boolean.TRUE.equals(v);
             boolean defaultStart = k.equals(INPUT_START) && "earliest".equals(v);
             boolean defaultJudgedRun = k.equals(ONLINE_JUDGED_RUN) && "".equals(v);
-            if (!PLACEMENT_KEYS.contains(k) && !noMix && !defaultDedupe && !defaultStart && !defaultJudgedRun) {
+            boolean defaultShards = k.equals(MICRO_BATCH_SHARDS) && Integer.valueOf(2).equals(v);
+            if (!PLACEMENT_KEYS.contains(k) && !noMix && !defaultDedupe && !defaultStart && !defaultJudgedRun
+                    && !defaultShards) {
                 canonical.append(k).append('=').append(text(v)).append('\n');
             }
         });

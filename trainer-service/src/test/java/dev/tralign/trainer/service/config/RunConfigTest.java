@@ -135,6 +135,17 @@ class RunConfigTest {
     }
 
     @Test
+    void microBatchShardsReachTheTrainerAndOnlyANonDefaultValueChangesTheDigest() {
+        assertThat(with().trainingConfig(10).microBatchShards()).isEqualTo(2);
+        assertThat(with("micro_batch_shards", "1").trainingConfig(10).microBatchShards()).isEqualTo(1);
+        // Runs started before the key existed keep their digest, so they still resume.
+        assertThat(with("micro_batch_shards", "2").digest()).isEqualTo(with().digest());
+        assertThat(with("micro_batch_shards", "1").digest()).isNotEqualTo(with().digest());
+        assertThatThrownBy(() -> with("micro_batch_shards", "4"))
+                .hasMessageContaining("micro_batch_shards=4 is out of range");
+    }
+
+    @Test
     void theRecordedSettingsOfAnSftRunRebuildIt() {
         // What replay does: every key with its value (shape defaults included) comes back from the checkpoint event.
         RunConfig sft = RunConfig.of(Map.of("model.init", "sft:/tmp/x.ckpt", "run.id", "r"));
