@@ -97,29 +97,58 @@ final class BenchCommand implements Runnable {
                 + "importer's own, 20,000).")
         Integer transactionRecords;
 
+        @Option(names = "--sides", defaultValue = "both", description = "both | ingest | plain: one side alone is "
+                + "for profiling it (no ratio then; default: ${DEFAULT-VALUE}).")
+        String sides;
+
+        @Option(names = "--bootstrap-servers", description = "Use this broker (e.g. a separate `tralign stack`, "
+                + "so its CPU is not counted with the clients') instead of an embedded one; needs --registry-url.")
+        String bootstrapServers;
+
+        @Option(names = "--registry-url", description = "The schema registry of --bootstrap-servers.")
+        String registryUrl;
+
         @Override
         public Integer call() throws Exception {
             Path file = input != null ? input : Home.sharedData("hh-rlhf/harmless-base-test.jsonl.gz");
             if (!Files.isReadable(file)) {
                 throw new IllegalArgumentException("input " + file + " cannot be read: pass --input FILE");
             }
+            if (!List.of("both", "ingest", "plain").contains(sides)) {
+                throw new IllegalArgumentException("--sides must be both, ingest or plain, was '" + sides + "'");
+            }
+            if ((bootstrapServers == null) != (registryUrl == null)) {
+                throw new IllegalArgumentException("give --bootstrap-servers and --registry-url together (or neither,"
+                        + " for an embedded stack)");
+            }
             Path work = Files.createTempDirectory("tralign-bench-ingest");
-            try (EmbeddedStack stack = EmbeddedStack.start(StackOptions.defaults().withDataDir(work.resolve("stack"))
-                    .withKafkaPort(0).withRegistryPort(0))) {
-                List<String> args = new ArrayList<>(List.of("--bootstrap-servers", stack.bootstrapServers(),
-                        "--registry-url", stack.registryUrl(), "--input", file.toString(), "--pairs",
-                        Integer.toString(pairs), "--rounds", Integer.toString(rounds), "--work-dir", work.toString()));
-                if (warmup != null) {
-                    args.addAll(List.of("--warmup", Integer.toString(warmup)));
+            try {
+                if (bootstrapServers != null) {
+                    System.out.println(IngestBench.run(arguments(bootstrapServers, registryUrl, file, work)));
+                    return 0;
                 }
-                if (transactionRecords != null) {
-                    args.addAll(List.of("--transaction-records", Integer.toString(transactionRecords)));
+                try (EmbeddedStack stack = EmbeddedStack.start(StackOptions.defaults()
+                        .withDataDir(work.resolve("stack")).withKafkaPort(0).withRegistryPort(0))) {
+                    System.out.println(IngestBench.run(arguments(stack.bootstrapServers(), stack.registryUrl(), file,
+                            work)));
                 }
-                System.out.println(IngestBench.run(args.toArray(String[]::new)));
             } finally {
                 deleteTree(work); // the broker's data: ~1.5 GB for 12 rounds of 50,000 lines
             }
             return 0;
+        }
+
+        private String[] arguments(String bootstrap, String registry, Path file, Path work) {
+            List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--registry-url", registry,
+                    "--input", file.toString(), "--pairs", Integer.toString(pairs), "--rounds",
+                    Integer.toString(rounds), "--work-dir", work.toString(), "--sides", sides));
+            if (warmup != null) {
+                args.addAll(List.of("--warmup", Integer.toString(warmup)));
+            }
+            if (transactionRecords != null) {
+                args.addAll(List.of("--transaction-records", Integer.toString(transactionRecords)));
+            }
+            return args.toArray(String[]::new);
         }
 
         private static void deleteTree(Path root) throws java.io.IOException {

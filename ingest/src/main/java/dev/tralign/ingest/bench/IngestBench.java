@@ -44,7 +44,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * test split), --pairs (default 100000), --rounds (default 2), --warmup (default: enough rounds for 200,000
  * records per side, at least 1), --transaction-records
  * (default the importer's own, {@link FileImporter#DEFAULT_TRANSACTION_RECORDS}), --work-dir (default
- * java.io.tmpdir).
+ * java.io.tmpdir), --sides both|ingest|plain (default both; one side alone is for profiling it, and then no ratio
+ * is printed).
  */
 public final class IngestBench {
 
@@ -73,6 +74,13 @@ public final class IngestBench {
         int warmup = nonNegative(options, "--warmup", Math.max(1, (WARMUP_RECORDS + pairs - 1) / pairs));
         int transactionRecords = positive(options, "--transaction-records", FileImporter.DEFAULT_TRANSACTION_RECORDS);
         Path workDir = Path.of(options.getOrDefault("--work-dir", System.getProperty("java.io.tmpdir")));
+        String sides = options.getOrDefault("--sides", "both");
+        if (!List.of("both", "ingest", "plain").contains(sides)) {
+            throw new IllegalArgumentException("--sides must be both, ingest or plain, was '" + sides + "'");
+        }
+        if (!sides.equals("both")) {
+            return oneSide(sides, bootstrap, registry, input, pairs, rounds, warmup, transactionRecords, workDir);
+        }
         try {
             Files.createDirectories(workDir);
             Path expanded = workDir.resolve("ingest-bench-" + pairs + ".jsonl");
@@ -129,6 +137,32 @@ public final class IngestBench {
                     bestIngest / bestPlain, cpuRatios.get(cpuRatios.size() / 2), parseCpu.get(parseCpu.size() / 2),
                     parseCpu.get(parseCpu.size() / 2) * 1e6 / lines, lastSummary.accepted(),
                     lastSummary.duplicates(), lastSummary.deadLettered());
+        } catch (IOException e) {
+            throw new UncheckedIOException("ingest bench failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs only one side, warm-up rounds included, and reports its rounds (for profiling that side alone). */
+    private static String oneSide(String side, String bootstrap, String registry, Path input, int pairs, int rounds,
+            int warmup, int transactionRecords, Path workDir) {
+        try {
+            Files.createDirectories(workDir);
+            Path expanded = workDir.resolve("ingest-bench-" + pairs + ".jsonl");
+            long lines = expand(input, expanded, pairs);
+            StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "ingest bench, %s side only: %d lines, "
+                    + "%d warm-up + %d measured rounds%n", side, lines, warmup, rounds));
+            String runId = Long.toString(System.currentTimeMillis(), 36);
+            for (int round = -warmup; round < rounds; round++) {
+                String prefix = "bench-" + runId + "-" + (round + warmup) + ".";
+                Measured m = side.equals("plain") ? plainProducer(bootstrap, expanded, prefix + "raw-copy")
+                        : importOnce(bootstrap, registry, expanded, prefix, transactionRecords, new ImportSummary[1]);
+                if (round >= 0) {
+                    out.append(String.format(Locale.ROOT, "  round %d: %,.0f records/s, %.2f CPU-seconds (this JVM)"
+                            + "%n", round + 1, lines / m.seconds(), m.cpuSeconds()));
+                }
+            }
+            Files.deleteIfExists(expanded);
+            return out.toString();
         } catch (IOException e) {
             throw new UncheckedIOException("ingest bench failed: " + e.getMessage(), e);
         }
@@ -254,7 +288,7 @@ public final class IngestBench {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("expected '--option value' pairs, got '" + args[i] + "'; options: "
                         + "--bootstrap-servers, --registry-url, --input, --pairs, --rounds, --warmup, "
-                        + "--transaction-records, --work-dir");
+                        + "--transaction-records, --work-dir, --sides");
             }
             options.put(args[i], args[++i]);
         }

@@ -39,4 +39,16 @@ class IngestBenchIT {
         assertThat(Long.parseLong(last.group(2))).isZero();
         assertThat(Long.parseLong(last.group(1)) + Long.parseLong(last.group(3))).isEqualTo(Long.parseLong(pairs));
     }
+
+    @Test
+    void oneSideAloneReportsOnlyItsRounds(EmbeddedStack stack, @TempDir Path workDir) {
+        String report = IngestBench.run(new String[] {"--bootstrap-servers", stack.bootstrapServers(),
+                "--registry-url", stack.registryUrl(), "--pairs", "2000", "--rounds", "2", "--warmup", "0",
+                "--work-dir", workDir.toString(), "--sides", "ingest"});
+        assertThat(report).startsWith("ingest bench, ingest side only: 2000 lines").doesNotContain("ratio");
+        assertThat(Pattern.compile("round \\d: [0-9,]+ records/s").matcher(report).results().count()).isEqualTo(2);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> IngestBench.run(new String[] {
+                "--bootstrap-servers", stack.bootstrapServers(), "--registry-url", stack.registryUrl(),
+                "--sides", "broker"})).hasMessageContaining("--sides must be both, ingest or plain");
+    }
 }
