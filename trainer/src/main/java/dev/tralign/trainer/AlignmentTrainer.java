@@ -55,8 +55,8 @@ public final class AlignmentTrainer implements AutoCloseable {
     private final CausalLm model;
     private final ParameterSet policy;
     private final ParameterSet reference;
-    /** The second pair shard's leaves over the policy's memory (null when micro-batches are not split). */
-    private final ParameterSet policyAlias;
+    /** Splits pair and SFT micro-batches over two threads (null when microBatchShards is 1). */
+    private final TwoShards shards;
     private final AdamW optimizer;
     private final LearningRateSchedule schedule;
     private final TrustRegionUpdater updater;
@@ -69,7 +69,6 @@ public final class AlignmentTrainer implements AutoCloseable {
     private final SplitMix64 random;
     private long step;
     private int pendingMicroBatches;
-    private boolean aliasHasGradient;
 
     private AlignmentTrainer(TrainerState state) {
         this.modelConfig = state.modelConfig();
@@ -90,15 +89,16 @@ public final class AlignmentTrainer implements AutoCloseable {
         this.pairLoss = config.lossType().isPaired() ? PairLosses.of(config) : null;
         this.ktoLoss = new KtoLoss(config.beta(), config.desirableWeight(), config.undesirableWeight());
         this.referenceWorker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "tralign-reference-forward");
+            Thread t = new Thread(r, "tralign-trainer-second-thread");
             t.setDaemon(true);
             return t;
         });
         model.enableGradients(policy);
-        this.policyAlias = config.microBatchShards() > 1 && model instanceof GptModel ? policy.sharingMemory() : null;
-        if (policyAlias != null) {
-            model.enableGradients(policyAlias);
-        }
+        // Only the built-in model: a TorchScript model keeps its own copy of the weights.
+        this.shards = config.microBatchShards() > 1 && model instanceof GptModel
+                ? new TwoShards(model, policy, referenceWorker, config.parallelReference(), config.intraOpThreads(),
+                        config.gradientAccumulationSteps())
+                : null;
         config.warnIfSyncNeverFires();
     }
 
@@ -157,7 +157,7 @@ public final class AlignmentTrainer implements AutoCloseable {
         requireNonEmpty(pairs, "pairs");
         TokenIds.requirePairs(pairs, modelConfig.vocabSize());
         int b = pairs.size();
-        if (policyAlias != null && b >= 2) {
+        if (shards != null && b >= 2) {
             return stepPairsInShards(pairs);
         }
         PairForward forward = pairForward(pairs);
@@ -176,83 +176,67 @@ public final class AlignmentTrainer implements AutoCloseable {
     }
 
     /**
-     * {@link #stepPairs} with the micro-batch split in two halves (microBatchShards = 2). Each half runs reference
-     * forward, policy forward, loss and backward on its own thread: the first through the policy's leaves, the
-     * second through {@link #policyAlias} (same memory, own gradients). Each back-propagates its summed per-pair
-     * loss divided by the WHOLE micro-batch size, so the two gradients add up to the gradient of the batch mean,
-     * summed in shard order at the optimizer step (deterministic, whatever thread finishes first).
+     * {@link #stepPairs} with the micro-batch split in two halves ({@link TwoShards}). Each half runs reference
+     * forward, policy forward and loss on its own thread; its share of the loss is its summed per-pair losses
+     * divided by the WHOLE micro-batch size, so the shares (and their gradients) add up to the batch mean.
      */
     private StepResult stepPairsInShards(List<TokenizedPair> pairs) {
         int b = pairs.size();
         int half = (b + 1) / 2;
         PairForward first = pairForward(pairs.subList(0, half));
         PairForward second = pairForward(pairs.subList(half, b));
-        Future<ShardResult> secondResult = offload(() -> trainShard(second, policyAlias, b));
-        ShardResult firstResult;
-        ShardResult other;
+        TwoShards.Result<PairShard> result = trainInShards((leaves, sm) -> pairShare(first, leaves, sm, b),
+                (leaves, sm) -> pairShare(second, leaves, sm, b));
+        PairShard a = result.first();
+        PairShard c = result.second();
+        Map<String, Double> metrics = new LinkedHashMap<>(StepMetrics.pairs(concat(a.chosenRewards(),
+                c.chosenRewards()), concat(a.rejectedRewards(), c.rejectedRewards()),
+                concat(concat(a.chosenLogProbs(), c.chosenLogProbs()), concat(a.rejectedLogProbs(),
+                        c.rejectedLogProbs()))));
+        return finish(result.loss(), first.tokens() + second.tokens(),
+                first.truncatedPrompts() + second.truncatedPrompts(),
+                first.truncatedCompletions() + second.truncatedCompletions(), metrics);
+    }
+
+    /** What a pair shard keeps for the metrics, copied to the JVM. */
+    private record PairShard(float[] chosenRewards, float[] rejectedRewards, float[] chosenLogProbs,
+            float[] rejectedLogProbs) {
+    }
+
+    /** Reference forward (no gradients), policy forward through {@code leaves}, sum(losses) / batchPairs. */
+    private TwoShards.Share<PairShard> pairShare(PairForward forward, ParameterSet leaves, NDManager stepManager,
+            int batchPairs) {
+        float[] referenceLogProbs = noGrad(sm -> forward.logProbs(reference, sm));
+        NDArray policyLogProbs = forward.logProbs(leaves, stepManager);
+        LossOutput out = pairLoss.compute(pairLogProbs(policyLogProbs, stepManager.create(referenceLogProbs),
+                stepManager.create(toFloats(forward.completionLengths()))));
+        float[] logProbs = policyLogProbs.toFloatArray();
+        int n = logProbs.length / 2;
+        return new TwoShards.Share<>(Scalars.dividedBy(out.losses().sum(), batchPairs),
+                new PairShard(out.chosenRewards().toFloatArray(), out.rejectedRewards().toFloatArray(),
+                        java.util.Arrays.copyOfRange(logProbs, 0, n), java.util.Arrays.copyOfRange(logProbs, n, 2 * n)));
+    }
+
+    /**
+     * Runs both shards; a failure or a loss that is not finite drops the whole accumulation (as one unsplit
+     * micro-batch would) and throws.
+     */
+    private <T> TwoShards.Result<T> trainInShards(TwoShards.Work<T> first, TwoShards.Work<T> second) {
+        TwoShards.Result<T> result;
         try {
-            try {
-                firstResult = trainShard(first, policy, b);
-            } finally {
-                // Never leave the second shard running into the next step, even when the first one failed.
-                awaitQuietly(secondResult);
-            }
-            other = await(secondResult);
+            result = shards.train(first, second);
         } catch (RuntimeException e) {
-            // One shard may have back-propagated: drop the partial gradient with the rest of the accumulation.
-            aliasHasGradient = true;
             zeroGradients();
             pendingMicroBatches = 0;
             throw e;
         }
-        aliasHasGradient |= other.backPropagated();
-        double loss = (firstResult.lossSum() + other.lossSum()) / b;
-        if (!Double.isFinite(loss)) {
+        if (!Double.isFinite(result.loss())) {
             zeroGradients();
             pendingMicroBatches = 0;
-            throw new TrainingDivergedException("loss is " + loss + " at step " + step
+            throw new TrainingDivergedException("loss is " + result.loss() + " at step " + step
                     + ": lower learningRate or beta, or check the data");
         }
-        Map<String, Double> metrics = new LinkedHashMap<>(StepMetrics.pairs(
-                concat(firstResult.chosenRewards(), other.chosenRewards()),
-                concat(firstResult.rejectedRewards(), other.rejectedRewards()),
-                concat(concat(firstResult.chosenLogProbs(), other.chosenLogProbs()),
-                        concat(firstResult.rejectedLogProbs(), other.rejectedLogProbs()))));
-        return finish(loss, first.tokens() + second.tokens(), first.truncatedPrompts() + second.truncatedPrompts(),
-                first.truncatedCompletions() + second.truncatedCompletions(), metrics);
-    }
-
-    /** One shard's results, copied to the JVM; {@code backPropagated} is false when its loss was not finite. */
-    private record ShardResult(double lossSum, boolean backPropagated, float[] chosenRewards, float[] rejectedRewards,
-            float[] chosenLogProbs, float[] rejectedLogProbs) {
-    }
-
-    /**
-     * Reference forward (no gradients), then policy forward through {@code leaves}, loss, and backward of
-     * sum(losses) / (batchPairs * gradientAccumulationSteps), all on the calling thread.
-     */
-    private ShardResult trainShard(PairForward forward, ParameterSet leaves, int batchPairs) {
-        float[] referenceLogProbs = noGrad(sm -> forward.logProbs(reference, sm));
-        return Autograd.withGrad(true, () -> {
-            try (NDManager stepManager = model.newStepManager(); NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                NDArray policyLogProbs = forward.logProbs(leaves, stepManager);
-                LossOutput out = pairLoss.compute(pairLogProbs(policyLogProbs, stepManager.create(referenceLogProbs),
-                        stepManager.create(toFloats(forward.completionLengths()))));
-                NDArray sum = out.losses().sum();
-                double value = sum.getFloat();
-                boolean finite = Double.isFinite(value);
-                if (finite) {
-                    Autograd.backward(Scalars.dividedBy(sum,
-                            (double) batchPairs * config.gradientAccumulationSteps()));
-                }
-                float[] logProbs = policyLogProbs.toFloatArray();
-                int n = logProbs.length / 2;
-                return new ShardResult(value, finite, out.chosenRewards().toFloatArray(),
-                        out.rejectedRewards().toFloatArray(), java.util.Arrays.copyOfRange(logProbs, 0, n),
-                        java.util.Arrays.copyOfRange(logProbs, n, 2 * n));
-            }
-        });
+        return result;
     }
 
     /** Splits [2B] policy and reference log-probs and lengths (chosen rows, then rejected) for a pair loss. */
@@ -361,8 +345,23 @@ public final class AlignmentTrainer implements AutoCloseable {
         }
         int tokens = scored;
         Map<String, Double> metrics = new LinkedHashMap<>();
-        double loss = trainOn(stepManager -> sftLoss.compute(model.sequenceLogProbs(policy, batch, stepManager),
-                tokens));
+        double loss;
+        if (shards != null && examples.size() >= 2) {
+            // Each half's share: its summed NLL over the WHOLE batch's token count; the shares add up to the mean.
+            int half = (examples.size() + 1) / 2;
+            SequenceBatch first = collator.collate(examples.subList(0, half).stream().map(TokenizedExample::prompt)
+                    .toList(), examples.subList(0, half).stream().map(TokenizedExample::completion).toList());
+            SequenceBatch second = collator.collate(examples.subList(half, examples.size()).stream()
+                    .map(TokenizedExample::prompt).toList(), examples.subList(half, examples.size()).stream()
+                    .map(TokenizedExample::completion).toList());
+            loss = trainInShards(
+                    (leaves, sm) -> new TwoShards.Share<>(sftLoss.compute(model.sequenceLogProbs(leaves, first, sm),
+                            tokens), null),
+                    (leaves, sm) -> new TwoShards.Share<>(sftLoss.compute(model.sequenceLogProbs(leaves, second, sm),
+                            tokens), null)).loss();
+        } else {
+            loss = trainOn(stepManager -> sftLoss.compute(model.sequenceLogProbs(policy, batch, stepManager), tokens));
+        }
         metrics.put("nll_per_token", loss);
         return finish(loss, batch.tokenCount(), batch.truncatedPrompts(), batch.truncatedCompletions(), metrics);
     }
@@ -466,9 +465,8 @@ public final class AlignmentTrainer implements AutoCloseable {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 NDArray flatGradient = model.flatGradient(policy);
-                if (aliasHasGradient) {
-                    // The second shards' gradients, added in a fixed order (see stepPairsInShards).
-                    flatGradient = flatGradient.add(model.flatGradient(policyAlias));
+                if (shards != null) {
+                    flatGradient = shards.addSecondShardGradients(flatGradient);
                 }
                 double norm = GradientClipping.globalNorm(flatGradient);
                 double factor = GradientClipping.factor(norm, config.maxGradNorm());
@@ -484,9 +482,8 @@ public final class AlignmentTrainer implements AutoCloseable {
 
     private void zeroGradients() {
         model.zeroGradients(policy);
-        if (aliasHasGradient) {
-            model.zeroGradients(policyAlias);
-            aliasHasGradient = false;
+        if (shards != null) {
+            shards.zeroGradients();
         }
     }
 
@@ -549,8 +546,8 @@ public final class AlignmentTrainer implements AutoCloseable {
             throw new IllegalStateException("interrupted while closing the trainer; weights kept", e);
         }
         optimizer.close();
-        if (policyAlias != null) {
-            policyAlias.close();
+        if (shards != null) {
+            shards.close();
         }
         reference.close();
         policy.close();
@@ -568,17 +565,6 @@ public final class AlignmentTrainer implements AutoCloseable {
                 throw re;
             }
             throw new IllegalStateException("reference forward failed", e.getCause());
-        }
-    }
-
-    /** Waits for {@code future} to finish, ignoring its outcome (the caller already has an error to report). */
-    private static void awaitQuietly(Future<?> future) {
-        try {
-            future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            // reported by the caller's own await, or superseded by the caller's error
         }
     }
 

@@ -115,6 +115,36 @@ class MicroBatchShardsTest {
     }
 
     @Test
+    void sftShardsComputeTheSameStepsAsTheWholeBatchAndTheSameBitsOnOneThread() {
+        TrainingConfig config = TrainingConfig.builder().lossType(LossType.SFT).learningRate(1e-2).seed(5).build();
+        List<List<TokenizedExample>> data = java.util.stream.IntStream.range(0, 4).mapToObj(i -> TinyData.pairs(
+                400 + i, 5).stream().map(p -> new TokenizedExample(p.id(), p.prompt(), p.chosen())).toList()).toList();
+        double[][] whole = sft(config.toBuilder().microBatchShards(1).build(), data);
+        double[][] sharded = sft(config, data);
+        for (int i = 0; i < data.size(); i++) {
+            assertThat(sharded[0][i]).as("loss of step %d", i).isCloseTo(whole[0][i], ROUNDING);
+            assertThat(sharded[1][i]).as("gradient norm of step %d", i)
+                    .isCloseTo(whole[1][i], Offset.offset(1e-5 * whole[1][i]));
+        }
+        double[][] sequential = sft(config.toBuilder().parallelReference(false).build(), data);
+        assertThat(sequential[2][0]).isEqualTo(sharded[2][0]);
+    }
+
+    /** Per step: losses, gradient norms; then [2][0] = the final policy digest's hash, for bitwise comparison. */
+    private static double[][] sft(TrainingConfig config, List<List<TokenizedExample>> batches) {
+        try (AlignmentTrainer trainer = AlignmentTrainer.create(TinyData.SHAPE, config)) {
+            double[][] out = new double[3][batches.size()];
+            for (int i = 0; i < batches.size(); i++) {
+                StepResult r = trainer.stepSft(batches.get(i));
+                out[0][i] = r.loss();
+                out[1][i] = r.gradNorm();
+            }
+            out[2][0] = trainer.policy().digest().hashCode();
+            return out;
+        }
+    }
+
+    @Test
     void aDivergedShardDropsTheWholeAccumulationAndTrainingCanContinue() {
         TrainingConfig explosive = TinyData.dpo().learningRate(1e30).maxGradNorm(0).build();
         try (AlignmentTrainer trainer = AlignmentTrainer.create(TinyData.SHAPE, explosive)) {

@@ -1,0 +1,158 @@
+package dev.tralign.trainer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import dev.tralign.trainer.model.Autograd;
+import dev.tralign.trainer.model.CausalLm;
+import dev.tralign.trainer.model.ParameterSet;
+import dev.tralign.trainer.model.Scalars;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * Trains a micro-batch as two shards at once (TrainingConfig.microBatchShards = 2): the first on the calling thread
+ * through the policy's autograd leaves, the second on the worker thread through a second set of leaves over the
+ * SAME weight memory ({@link ParameterSet#sharingMemory()}), so its gradients land in buffers of their own. Two
+ * backward passes into one set of leaves would sum in whatever order the threads finish; here the second shard's
+ * gradients are added to the first's at the optimizer step ({@link #addSecondShardGradients}), always in that
+ * order, so the result is deterministic and the same on one thread as on two.
+ *
+ * <p>Each shard's work returns its share of the micro-batch loss (e.g. its summed per-pair losses divided by the
+ * WHOLE micro-batch size); the shares add up to the micro-batch loss, and so do their gradients.
+ */
+final class TwoShards implements AutoCloseable {
+
+    /** One shard's forward and loss; runs with gradients on, inside a step manager freed afterwards. */
+    @FunctionalInterface
+    interface Work<T> {
+        Share<T> run(ParameterSet leaves, NDManager stepManager);
+    }
+
+    /** A shard's share of the loss (a scalar to back-propagate) and what to keep of it, copied to the JVM. */
+    record Share<T>(NDArray loss, T values) {
+    }
+
+    /** Both shards' values; {@code loss} is the sum of their shares (not finite: nothing should be applied). */
+    record Result<T>(double loss, T first, T second) {
+    }
+
+    private record Done<T>(double loss, boolean backPropagated, T values) {
+    }
+
+    private final CausalLm model;
+    private final ParameterSet policy;
+    private final ParameterSet secondLeaves;
+    private final ExecutorService worker;
+    private final boolean parallel;
+    private final int intraOpThreads;
+    private final int accumulationSteps;
+    private boolean secondHasGradient;
+
+    /**
+     * @param parallel false runs the second shard on the calling thread too (same bits, for busy machines)
+     */
+    TwoShards(CausalLm model, ParameterSet policy, ExecutorService worker, boolean parallel, int intraOpThreads,
+            int accumulationSteps) {
+        this.model = model;
+        this.policy = policy;
+        this.secondLeaves = policy.sharingMemory();
+        this.worker = worker;
+        this.parallel = parallel;
+        this.intraOpThreads = intraOpThreads;
+        this.accumulationSteps = accumulationSteps;
+        model.enableGradients(secondLeaves);
+    }
+
+    /**
+     * Runs both shards and back-propagates each finite share divided by gradientAccumulationSteps. Waits for the
+     * second shard even when the first fails. On an exception some gradient may have accumulated: the caller must
+     * drop the accumulation ({@link #zeroGradients} with the policy's).
+     */
+    <T> Result<T> train(Work<T> first, Work<T> second) {
+        Future<Done<T>> secondDone = submit(() -> trainOne(second, secondLeaves));
+        Done<T> firstDone;
+        try {
+            firstDone = trainOne(first, policy);
+        } catch (RuntimeException e) {
+            secondHasGradient = true;
+            awaitQuietly(secondDone);
+            throw e;
+        }
+        Done<T> other;
+        try {
+            other = secondDone.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            secondHasGradient = true;
+            throw new IllegalStateException("interrupted while waiting for the second shard", e);
+        } catch (ExecutionException e) {
+            secondHasGradient = true;
+            throw e.getCause() instanceof RuntimeException re ? re
+                    : new IllegalStateException("second shard failed", e.getCause());
+        }
+        secondHasGradient |= other.backPropagated();
+        return new Result<>(firstDone.loss() + other.loss(), firstDone.values(), other.values());
+    }
+
+    private <T> Done<T> trainOne(Work<T> work, ParameterSet leaves) {
+        // libtorch's intra-op thread count is per thread (OpenMP): the worker may not have it yet.
+        Autograd.setIntraOpThreads(intraOpThreads);
+        return Autograd.withGrad(true, () -> {
+            try (NDManager stepManager = model.newStepManager(); NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                Share<T> share = work.run(leaves, stepManager);
+                double value = share.loss().getFloat();
+                boolean finite = Double.isFinite(value);
+                if (finite) {
+                    Autograd.backward(Scalars.dividedBy(share.loss(), accumulationSteps));
+                }
+                return new Done<>(value, finite, share.values());
+            }
+        });
+    }
+
+    private <T> Future<T> submit(Callable<T> task) {
+        if (parallel) {
+            return worker.submit(task);
+        }
+        try {
+            return CompletableFuture.completedFuture(task.call());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(new IllegalStateException(e));
+        }
+    }
+
+    private static void awaitQuietly(Future<?> future) {
+        try {
+            future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // superseded by the first shard's error
+        }
+    }
+
+    /** The policy's flat gradient plus the second shards' accumulated since the last zeroing (a new array). */
+    NDArray addSecondShardGradients(NDArray policyFlatGradient) {
+        return secondHasGradient ? policyFlatGradient.add(model.flatGradient(secondLeaves)) : policyFlatGradient;
+    }
+
+    /** Zeroes the second shards' gradients (the caller zeroes the policy's). */
+    void zeroGradients() {
+        if (secondHasGradient) {
+            model.zeroGradients(secondLeaves);
+            secondHasGradient = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        secondLeaves.close();
+    }
+}
