@@ -157,7 +157,7 @@ public final class AlignmentTrainer implements AutoCloseable {
         requireNonEmpty(pairs, "pairs");
         TokenIds.requirePairs(pairs, modelConfig.vocabSize());
         int b = pairs.size();
-        if (shards != null && b >= 2) {
+        if (shards != null && b >= 2 && pairLoss.perPair()) {
             return stepPairsInShards(pairs);
         }
         PairForward forward = pairForward(pairs);

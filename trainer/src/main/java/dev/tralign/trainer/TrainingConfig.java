@@ -1,5 +1,6 @@
 package dev.tralign.trainer;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *     either way
  * @param backwardThreads libtorch intra-op threads for the backward pass and the optimizer step, which run while
  *     the reference thread is idle (default 1). Results are deterministic for a fixed value but depend on it
- *     (docs/trainer.md). 0 in the constructor means "absent" (checkpoints written before the option) and becomes 1
+ *     (docs/trainer.md). 0 in the constructor means "absent" (checkpoints written before the option) and becomes 1.
+ *     Micro-batches split in two shards back-propagate with {@code intraOpThreads} on each thread instead (both
+ *     cores are busy then); the optimizer step still uses this value
  * @param microBatchShards 1 or 2 (default 2): with 2, a micro-batch of preference pairs is split in halves, each
  *     scored against the reference, run forward and back-propagated as its own graph (the second on the second
  *     thread, into its own gradient buffers over the same weights); the gradients are summed in shard order.
@@ -51,9 +54,25 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         int refModelSyncSteps, double learningRate, double weightDecay, double adamBeta1, double adamBeta2,
         double adamEpsilon, int warmupSteps, LrScheduler lrScheduler, double maxGradNorm,
         int gradientAccumulationSteps, long maxSteps, long seed, int intraOpThreads, boolean parallelReference,
-        int backwardThreads, int microBatchShards, String device) {
+        int backwardThreads,
+        // Left out of checkpoint headers at 1, so a replay of a run recorded before the option writes the same bytes.
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainingConfig.LeftOutAtOne.class)
+        int microBatchShards, String device) {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingConfig.class);
+
+    /** Jackson value filter: a value equal to this (the number 1) is left out of the JSON. */
+    public static final class LeftOutAtOne {
+        @Override
+        public boolean equals(Object value) {
+            return Integer.valueOf(1).equals(value);
+        }
+
+        @Override
+        public int hashCode() {
+            return 1;
+        }
+    }
 
     public TrainingConfig {
         if (lossType == null) {

@@ -59,12 +59,17 @@ final class TwoShards implements AutoCloseable {
             int accumulationSteps) {
         this.model = model;
         this.policy = policy;
-        this.secondLeaves = policy.sharingMemory();
         this.worker = worker;
         this.parallel = parallel;
         this.intraOpThreads = intraOpThreads;
         this.accumulationSteps = accumulationSteps;
-        model.enableGradients(secondLeaves);
+        this.secondLeaves = policy.sharingMemory();
+        try {
+            model.enableGradients(secondLeaves);
+        } catch (RuntimeException e) {
+            secondLeaves.close();
+            throw e;
+        }
     }
 
     /**
@@ -77,25 +82,48 @@ final class TwoShards implements AutoCloseable {
         Done<T> firstDone;
         try {
             firstDone = trainOne(first, policy);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             secondHasGradient = true;
-            awaitQuietly(secondDone);
+            try {
+                join(secondDone);
+            } catch (RuntimeException superseded) {
+                e.addSuppressed(superseded);
+            }
             throw e;
         }
         Done<T> other;
         try {
-            other = secondDone.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            other = join(secondDone);
+        } catch (RuntimeException e) {
             secondHasGradient = true;
-            throw new IllegalStateException("interrupted while waiting for the second shard", e);
-        } catch (ExecutionException e) {
-            secondHasGradient = true;
-            throw e.getCause() instanceof RuntimeException re ? re
-                    : new IllegalStateException("second shard failed", e.getCause());
+            throw e;
         }
         secondHasGradient |= other.backPropagated();
         return new Result<>(firstDone.loss() + other.loss(), firstDone.values(), other.values());
+    }
+
+    /**
+     * Waits for the second shard, through interrupts too: its backward pass writes the second leaves' gradients
+     * and must be over before anyone zeroes or reads them. A pending interrupt is restored afterwards.
+     */
+    private static <T> T join(Future<T> future) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return future.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException re ? re
+                            : new IllegalStateException("second shard failed: " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private <T> Done<T> trainOne(Work<T> work, ParameterSet leaves) {
@@ -125,16 +153,6 @@ final class TwoShards implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         } catch (Exception e) {
             return CompletableFuture.failedFuture(new IllegalStateException(e));
-        }
-    }
-
-    private static void awaitQuietly(Future<?> future) {
-        try {
-            future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            // superseded by the first shard's error
         }
     }
 

@@ -97,7 +97,8 @@ public final class SftRecipe {
         WorldConfig c = world.config();
         String recipe = c.seed() + "|" + c.vocabularySize() + "|" + c.successorsPerToken() + "|" + c.promptLength()
                 + "|" + c.maxCompletionLength() + "|" + c.endProbability() + "|" + settings + "|"
-                + tokens.tokenizer().alphabet() + "|v1";
+                // v2: SFT micro-batches train in two shards (microBatchShards), so the weights differ in the last bits.
+                + tokens.tokenizer().alphabet() + "|v2";
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(recipe.getBytes(java.nio.charset.StandardCharsets.UTF_8));

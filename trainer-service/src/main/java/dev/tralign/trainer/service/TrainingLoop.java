@@ -7,6 +7,7 @@ import dev.tralign.trainer.Policy;
 import dev.tralign.trainer.SavedCheckpoint;
 import dev.tralign.trainer.StepResult;
 import dev.tralign.trainer.service.config.RunConfig;
+import dev.tralign.trainer.service.config.RunConfigDef;
 import dev.tralign.trainer.service.source.OffsetRange;
 import dev.tralign.trainer.service.source.RecordSource;
 import java.nio.file.Path;
@@ -182,6 +183,10 @@ public final class TrainingLoop {
         }
         metadata.putAll(runMetadata);
         config.definedSettings().forEach((k, v) -> metadata.put("config." + k, v));
+        // What the trainer really uses: a run begun before the option existed keeps 1 (from its checkpoints) even
+        // when resumed by a build whose default is 2, and its replay must know that.
+        metadata.put("config." + RunConfigDef.MICRO_BATCH_SHARDS,
+                Integer.toString(trainer.config().microBatchShards()));
         List<TopicPartitionOffset> offsets = new ArrayList<>();
         Map<TopicPartition, Long> sorted = new java.util.TreeMap<>(OffsetRange.partitionOrder());
         sorted.putAll(positions);

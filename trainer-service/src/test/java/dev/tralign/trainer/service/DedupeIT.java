@@ -76,7 +76,9 @@ class DedupeIT {
                     .allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
         }
         assertThat(whole.steps()).isEqualTo(2 * UNIQUE / 4);
-        assertThat(last(whole).getMetadata()).containsEntry(TrainingLoop.DUPLICATES_KEY, Integer.toString(2 * COPIES));
+        assertThat(last(whole).getMetadata()).containsEntry(TrainingLoop.DUPLICATES_KEY, Integer.toString(2 * COPIES))
+                // The trainer's own value is recorded (what a replay must use), here the default.
+                .containsEntry("config.micro_batch_shards", "2");
 
         // Stopped in the second epoch, after the copies of the first: the restart must read back which keys this
         // epoch already trained, then skip exactly the copies the whole run skipped.
@@ -106,9 +108,12 @@ class DedupeIT {
         Map<String, String> s = settings(stack, "no-dedupe");
         s.put("input.dedupe", "false");
         s.put("epochs", "1");
+        s.put("micro_batch_shards", "1");
+        RunSummary summary;
         try (TrainerService service = new TrainerService(RunConfig.of(s))) {
-            service.run();
+            summary = service.run();
         }
+        assertThat(last(summary).getMetadata()).containsEntry("config.micro_batch_shards", "1");
         Map<String, Integer> times = timesTrained(stack, "no-dedupe", 0);
         assertThat(times.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(UNIQUE + COPIES);
         assertThat(times).containsEntry(unique.get(1).getId(), 2);

@@ -20,6 +20,12 @@ public final class KtoPairLoss implements PairLoss {
         this.beta = beta;
     }
 
+    /** The KL reference points are means over the whole batch (not detached): a split batch would change them. */
+    @Override
+    public boolean perPair() {
+        return false;
+    }
+
     @Override
     public LossOutput compute(PairLogProbs in) {
         NDArray chosen = in.chosenLogRatios();
