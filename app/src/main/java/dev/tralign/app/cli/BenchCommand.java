@@ -101,6 +101,11 @@ final class BenchCommand implements Runnable {
                 + "for profiling it (no ratio then; default: ${DEFAULT-VALUE}).")
         String sides;
 
+        @Option(names = "--baseline", defaultValue = "bytes", description = "bytes | avro: the plain producer sends "
+                + "the file's lines (the issue's baseline) or the records the import publishes, serialized before the "
+                + "clock starts (default: ${DEFAULT-VALUE}).")
+        String baseline;
+
         @Option(names = "--bootstrap-servers", description = "Use this broker (e.g. a separate `tralign stack`, "
                 + "so its CPU is not counted with the clients') instead of an embedded one; needs --registry-url.")
         String bootstrapServers;
@@ -116,6 +121,9 @@ final class BenchCommand implements Runnable {
             }
             if (!List.of("both", "ingest", "plain").contains(sides)) {
                 throw new IllegalArgumentException("--sides must be both, ingest or plain, was '" + sides + "'");
+            }
+            if (!List.of("bytes", "avro").contains(baseline)) {
+                throw new IllegalArgumentException("--baseline must be bytes or avro, was '" + baseline + "'");
             }
             if ((bootstrapServers == null) != (registryUrl == null)) {
                 throw new IllegalArgumentException("give --bootstrap-servers and --registry-url together (or neither,"
@@ -141,7 +149,8 @@ final class BenchCommand implements Runnable {
         private String[] arguments(String bootstrap, String registry, Path file, Path work) {
             List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--registry-url", registry,
                     "--input", file.toString(), "--pairs", Integer.toString(pairs), "--rounds",
-                    Integer.toString(rounds), "--work-dir", work.toString(), "--sides", sides));
+                    Integer.toString(rounds), "--work-dir", work.toString(), "--sides", sides, "--baseline",
+                    baseline));
             if (warmup != null) {
                 args.addAll(List.of("--warmup", Integer.toString(warmup)));
             }

@@ -3,8 +3,11 @@ package dev.tralign.ingest.bench;
 import dev.tralign.ingest.file.FileImporter;
 import dev.tralign.ingest.file.ImportSummary;
 import dev.tralign.ingest.kafka.IngestTopicAdmin;
+import dev.tralign.ingest.kafka.OutcomeRecords;
+import dev.tralign.ingest.parse.FeedbackParser;
 import dev.tralign.ingest.parse.Format;
 import dev.tralign.ingest.parse.IngestLimits;
+import dev.tralign.ingest.read.FeedbackReader;
 import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.serde.SerdeConfig;
 import java.io.BufferedReader;
@@ -45,7 +48,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * records per side, at least 1), --transaction-records
  * (default the importer's own, {@link FileImporter#DEFAULT_TRANSACTION_RECORDS}), --work-dir (default
  * java.io.tmpdir), --sides both|ingest|plain (default both; one side alone is for profiling it, and then no ratio
- * is printed).
+ * is printed), --baseline bytes|avro (default bytes, the issue's baseline: the file's lines as they are; avro: the
+ * records the import publishes, parsed and serialized once before the clock starts, sent by the same plain
+ * producer without transactions, so the ratio isolates what the import does beyond sending its own bytes).
  */
 public final class IngestBench {
 
@@ -75,11 +80,16 @@ public final class IngestBench {
         int transactionRecords = positive(options, "--transaction-records", FileImporter.DEFAULT_TRANSACTION_RECORDS);
         Path workDir = Path.of(options.getOrDefault("--work-dir", System.getProperty("java.io.tmpdir")));
         String sides = options.getOrDefault("--sides", "both");
+        String baseline = options.getOrDefault("--baseline", "bytes");
+        if (!List.of("bytes", "avro").contains(baseline)) {
+            throw new IllegalArgumentException("--baseline must be bytes or avro, was '" + baseline + "'");
+        }
         if (!List.of("both", "ingest", "plain").contains(sides)) {
             throw new IllegalArgumentException("--sides must be both, ingest or plain, was '" + sides + "'");
         }
         if (!sides.equals("both")) {
-            return oneSide(sides, bootstrap, registry, input, pairs, rounds, warmup, transactionRecords, workDir);
+            return oneSide(sides, baseline, bootstrap, registry, input, pairs, rounds, warmup, transactionRecords,
+                    workDir);
         }
         try {
             Files.createDirectories(workDir);
@@ -93,15 +103,17 @@ public final class IngestBench {
             ImportSummary lastSummary = null;
             StringBuilder perRound = new StringBuilder();
             String runId = Long.toString(System.currentTimeMillis(), 36);
+            List<ProducerRecord<byte[], byte[]>> avro = baseline.equals("avro")
+                    ? importedRecords(bootstrap, registry, expanded, "bench-" + runId + "-avro.") : null;
             for (int round = -warmup; round < rounds; round++) {
                 String prefix = "bench-" + runId + "-" + (round + warmup) + ".";
                 // The order alternates, so neither side always runs on the heap and page cache the other left.
                 boolean plainFirst = (round + warmup) % 2 == 0;
-                Measured plain = plainFirst ? plainProducer(bootstrap, expanded, prefix + "raw-copy") : null;
+                Measured plain = plainFirst ? baseline(bootstrap, expanded, prefix + "raw-copy", avro) : null;
                 ImportSummary[] summary = new ImportSummary[1];
                 Measured ingest = importOnce(bootstrap, registry, expanded, prefix, transactionRecords, summary);
                 if (!plainFirst) {
-                    plain = plainProducer(bootstrap, expanded, prefix + "raw-copy");
+                    plain = baseline(bootstrap, expanded, prefix + "raw-copy", avro);
                 }
                 lastSummary = summary[0];
                 if (round < 0) {
@@ -124,7 +136,7 @@ public final class IngestBench {
             parseCpu.sort(null);
             return String.format(Locale.ROOT, "ingest bench: %d lines (%.1f MB) of HH-RLHF, %d warm-up + %d measured "
                             + "rounds (order alternating), %,d-record transactions%n%s"
-                            + "  best plain byte-array producer: %,.0f records/s (%.1f MB/s)%n"
+                            + "  best plain producer (%s): %,.0f records/s (%.1f MB/s)%n"
                             + "  best tralign ingest (validate + Avro + transactions): %,.0f records/s (%.1f MB/s of "
                             + "input)%n"
                             + "  ratio: %.2fx (target >= 0.80x)%n"
@@ -132,7 +144,9 @@ public final class IngestBench {
                             + "  ingest's parse threads (parse, checks, ids, Avro): %.2f CPU-seconds per round "
                             + "(median), %.1f us per record%n"
                             + "  last import: %d accepted, %d duplicate, %d dead-lettered",
-                    lines, bytes / 1e6, warmup, rounds, transactionRecords, perRound, bestPlain,
+                    lines, bytes / 1e6, warmup, rounds, transactionRecords, perRound,
+                    avro == null ? "the file's lines as byte arrays" : "the import's Avro records, no transactions",
+                    bestPlain,
                     bestPlain * bytes / lines / 1e6, bestIngest, bestIngest * bytes / lines / 1e6,
                     bestIngest / bestPlain, cpuRatios.get(cpuRatios.size() / 2), parseCpu.get(parseCpu.size() / 2),
                     parseCpu.get(parseCpu.size() / 2) * 1e6 / lines, lastSummary.accepted(),
@@ -143,8 +157,8 @@ public final class IngestBench {
     }
 
     /** Runs only one side, warm-up rounds included, and reports its rounds (for profiling that side alone). */
-    private static String oneSide(String side, String bootstrap, String registry, Path input, int pairs, int rounds,
-            int warmup, int transactionRecords, Path workDir) {
+    private static String oneSide(String side, String baseline, String bootstrap, String registry, Path input,
+            int pairs, int rounds, int warmup, int transactionRecords, Path workDir) {
         try {
             Files.createDirectories(workDir);
             Path expanded = workDir.resolve("ingest-bench-" + pairs + ".jsonl");
@@ -152,9 +166,11 @@ public final class IngestBench {
             StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "ingest bench, %s side only: %d lines, "
                     + "%d warm-up + %d measured rounds%n", side, lines, warmup, rounds));
             String runId = Long.toString(System.currentTimeMillis(), 36);
+            List<ProducerRecord<byte[], byte[]>> avro = side.equals("plain") && baseline.equals("avro")
+                    ? importedRecords(bootstrap, registry, expanded, "bench-" + runId + "-avro.") : null;
             for (int round = -warmup; round < rounds; round++) {
                 String prefix = "bench-" + runId + "-" + (round + warmup) + ".";
-                Measured m = side.equals("plain") ? plainProducer(bootstrap, expanded, prefix + "raw-copy")
+                Measured m = side.equals("plain") ? baseline(bootstrap, expanded, prefix + "raw-copy", avro)
                         : importOnce(bootstrap, registry, expanded, prefix, transactionRecords, new ImportSummary[1]);
                 if (round >= 0) {
                     out.append(String.format(Locale.ROOT, "  round %d: %,.0f records/s, %.2f CPU-seconds (this JVM)"
@@ -203,6 +219,53 @@ public final class IngestBench {
             return new Measured((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpu) / 1e9,
                     gcSeconds() - gc, importer.parseCpuSeconds());
         }
+    }
+
+    /** The baseline side of a round: the file's lines as they are, or the import's records when given. */
+    private static Measured baseline(String bootstrap, Path file, String topic,
+            List<ProducerRecord<byte[], byte[]>> avro) throws IOException {
+        return avro == null ? plainProducer(bootstrap, file, topic) : plainRecords(bootstrap, avro);
+    }
+
+    /** What the import publishes for {@code file} (accepted records and dead letters), serialized once. */
+    private static List<ProducerRecord<byte[], byte[]>> importedRecords(String bootstrap, String registry, Path file,
+            String prefix) throws IOException {
+        try (Topics topics = Topics.create(prefix, Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registry))) {
+            IngestTopicAdmin.ensureTopics(bootstrap, List.of(topics.preferences().name(), topics.feedback().name(),
+                    topics.dlq().name()), null, 1);
+            OutcomeRecords records = new OutcomeRecords(topics, java.time.Clock.systemUTC());
+            List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+            new FeedbackReader(new FeedbackParser(Format.AUTO, IngestLimits.DEFAULTS, java.time.Clock.systemUTC()))
+                    .read(file, "file:" + file.getFileName(), outcome -> out.add(records.toRecord(outcome)));
+            return out;
+        }
+    }
+
+    /** Sends ready-made records with the baseline's producer settings; returns the time taken. */
+    private static Measured plainRecords(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
+        Map<String, Object> config = new HashMap<>(FileImporter.producerConfig(bootstrap));
+        long cpu = processCpuNanos();
+        double gc = gcSeconds();
+        long start = System.nanoTime();
+        List<Exception> failures = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                producer.send(record, (metadata, e) -> {
+                    if (e != null) {
+                        synchronized (failures) {
+                            failures.add(e);
+                        }
+                    }
+                });
+            }
+            producer.flush();
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("the baseline producer lost records: " + failures.get(0), failures.get(0));
+        }
+        return new Measured((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpu) / 1e9, gcSeconds() - gc,
+                0);
     }
 
     /** Sends every line as-is; returns the time taken (reading included). */
@@ -288,7 +351,7 @@ public final class IngestBench {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("expected '--option value' pairs, got '" + args[i] + "'; options: "
                         + "--bootstrap-servers, --registry-url, --input, --pairs, --rounds, --warmup, "
-                        + "--transaction-records, --work-dir, --sides");
+                        + "--transaction-records, --work-dir, --sides, --baseline");
             }
             options.put(args[i], args[++i]);
         }

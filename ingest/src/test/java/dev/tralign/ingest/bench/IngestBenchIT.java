@@ -47,6 +47,11 @@ class IngestBenchIT {
                 "--work-dir", workDir.toString(), "--sides", "ingest"});
         assertThat(report).startsWith("ingest bench, ingest side only: 2000 lines").doesNotContain("ratio");
         assertThat(Pattern.compile("round \\d: [0-9,]+ records/s").matcher(report).results().count()).isEqualTo(2);
+        String avro = IngestBench.run(new String[] {"--bootstrap-servers", stack.bootstrapServers(),
+                "--registry-url", stack.registryUrl(), "--pairs", "2000", "--rounds", "1", "--warmup", "0",
+                "--work-dir", workDir.toString(), "--baseline", "avro"});
+        assertThat(avro).contains("best plain producer (the import's Avro records, no transactions)")
+                .containsPattern("ratio: [0-9.]+x");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> IngestBench.run(new String[] {
                 "--bootstrap-servers", stack.bootstrapServers(), "--registry-url", stack.registryUrl(),
                 "--sides", "broker"})).hasMessageContaining("--sides must be both, ingest or plain");
