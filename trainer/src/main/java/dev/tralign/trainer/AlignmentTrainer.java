@@ -94,8 +94,9 @@ public final class AlignmentTrainer implements AutoCloseable {
             return t;
         });
         model.enableGradients(policy);
-        // Only the built-in model: a TorchScript model keeps its own copy of the weights.
-        this.shards = config.microBatchShards() > 1 && model instanceof GptModel
+        // Only the built-in model (a TorchScript model keeps its own copy of the weights), and only on CPU: the
+        // shards exist to use a second core, while a GPU would run their kernels one after the other anyway.
+        this.shards = config.microBatchShards() > 1 && model instanceof GptModel && config.device().equals("cpu")
                 ? new TwoShards(model, policy, referenceWorker, config.parallelReference(), config.intraOpThreads(),
                         config.gradientAccumulationSteps())
                 : null;
