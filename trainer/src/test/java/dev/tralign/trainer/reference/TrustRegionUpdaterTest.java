@@ -72,6 +72,27 @@ class TrustRegionUpdaterTest {
     }
 
     @Test
+    void aSoftUpdateIsTheFloat32FormulaBitForBitEveryTime() {
+        // ref <- fl(fl(ref * (1 - alpha)) + fl(theta * alpha)) in float32, one rounding per operation: the bits
+        // replays and checkpoints depend on, whatever buffers the update uses inside.
+        float a = (float) 0.3;
+        float b = (float) (1 - 0.3);
+        TrustRegionUpdater updater = new TrustRegionUpdater(policy, reference, true, 0.3, 1, 0);
+        for (long step = 1; step <= 3; step++) {
+            movePolicy(0.07f * step);
+            float[] before = reference.flat().toFloatArray();
+            float[] theta = policy.flat().toFloatArray();
+            updater.onOptimizerStep(step);
+            float[] after = reference.flat().toFloatArray();
+            for (int i = 0; i < after.length; i++) {
+                float scaledRef = before[i] * b;
+                float scaledPolicy = theta[i] * a;
+                assertThat(after[i]).as("element %d at step %d", i, step).isEqualTo(scaledRef + scaledPolicy);
+            }
+        }
+    }
+
+    @Test
     void alphaOneIsABitIdenticalCopy() {
         movePolicy(0.123f);
         TrustRegionUpdater updater = new TrustRegionUpdater(policy, reference, true, 1.0, 1, 0);
