@@ -34,7 +34,8 @@ final class BenchCommand implements Runnable {
     @Command(name = "trainer", mixinStandardHelpOptions = true,
             description = "One DPO step and one soft update of the tiny GPT; prints one JSON line with the keys of "
                     + "../shared/bench/torch_dpo_step.py. Flags: --vocab --embed --layers --heads --seq --pairs "
-                    + "--threads --steps --warmup --beta --alpha.")
+                    + "--threads --steps (default 30) --warmup (default 20: the JIT's first steps are not timed) "
+                    + "--beta --alpha --parallel-reference --backward-threads --shards 1|2 (default 2).")
     static final class Trainer implements Callable<Integer> {
         @Unmatched
         List<String> args = new ArrayList<>();

@@ -23,7 +23,7 @@ import java.util.Map;
  * sequences of {@code seq} tokens, first half prompt), one sigmoid DPO step = policy forward+backward, reference
  * forward, AdamW step (lr 1e-4, no decay, no clipping, like the peer's Adam). Prints one JSON line with the peer's
  * keys plus {@code gemm_gflops_per_s}, a measured fp32 GEMM through DJL at the same thread count.
- * Flags: --vocab --embed --layers --heads --seq --pairs --threads --steps --warmup --beta --alpha,
+ * Flags: --vocab --embed --layers --heads --seq --pairs --threads --steps (30) --warmup (20) --beta --alpha,
  * --parallel-reference true|false (reference forward on a second thread; default true),
  * --backward-threads N (intra-op threads for backward + optimizer; default: TrainingConfig's),
  * --shards 1|2 (TrainingConfig.microBatchShards; default: TrainingConfig's).
@@ -48,7 +48,10 @@ public final class TrainerBench {
         int pairs = intFlag(flags, "pairs", 16);
         int threads = intFlag(flags, "threads", 1);
         int steps = intFlag(flags, "steps", 30);
-        int warmup = intFlag(flags, "warmup", 5);
+        // Longer than the peer's default 5: the JVM's JIT compiles for the first ~20 steps and, on a small machine,
+        // takes CPU from the second thread while it does (14% of a 25-step run's CPU, async-profiler). The peer has
+        // no JIT; only steady-state steps are timed on either side.
+        int warmup = intFlag(flags, "warmup", 20);
         double beta = Double.parseDouble(flags.getOrDefault("beta", "0.1"));
         double alpha = Double.parseDouble(flags.getOrDefault("alpha", "0.6"));
         boolean parallel = Boolean.parseBoolean(flags.getOrDefault("parallel-reference", "true"));
