@@ -272,8 +272,10 @@ public final class DemoRunner {
     private static String latest(WinRateStore store, String runId) {
         return store.series(runId).filter(s -> !s.isEmpty()).map(s -> {
             WinRate w = s.get(s.size() - 1);
-            return String.format("| judged step %d: win %.1f%%, KL %.1f", w.getStep(), w.getWinRate(),
-                    w.getKlToSft() == null ? Double.NaN : w.getKlToSft());
+            // Win rates stream in while a checkpoint's judgments arrive; its KL may come a moment later.
+            Double kl = w.getKlToSft();
+            return String.format("| judged step %d: win %.1f%%, KL %s", w.getStep(), w.getWinRate(),
+                    kl == null || !Double.isFinite(kl) ? "pending" : String.format("%.1f", kl));
         }).orElse("");
     }
 
