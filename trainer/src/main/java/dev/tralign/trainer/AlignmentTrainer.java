@@ -72,7 +72,12 @@ public final class AlignmentTrainer implements AutoCloseable {
 
     private AlignmentTrainer(TrainerState state) {
         this.modelConfig = state.modelConfig();
-        this.config = state.config();
+        // Shards only for the built-in model (a TorchScript model keeps its own copy of the weights) and only on
+        // CPU (they exist to use a second core; a GPU would run their kernels one after the other anyway). Where
+        // they do not apply, the config says 1, so checkpoints and events record what really ran.
+        boolean shardable = state.model() instanceof GptModel && state.config().device().equals("cpu");
+        this.config = shardable || state.config().microBatchShards() == 1 ? state.config()
+                : state.config().toBuilder().microBatchShards(1).build();
         this.model = state.model();
         this.policy = state.policy();
         this.reference = state.reference();
@@ -94,9 +99,7 @@ public final class AlignmentTrainer implements AutoCloseable {
             return t;
         });
         model.enableGradients(policy);
-        // Only the built-in model (a TorchScript model keeps its own copy of the weights), and only on CPU: the
-        // shards exist to use a second core, while a GPU would run their kernels one after the other anyway.
-        this.shards = config.microBatchShards() > 1 && model instanceof GptModel && config.device().equals("cpu")
+        this.shards = config.microBatchShards() > 1
                 ? new TwoShards(model, policy, referenceWorker, config.parallelReference(), config.intraOpThreads(),
                         config.gradientAccumulationSteps())
                 : null;
@@ -226,7 +229,7 @@ public final class AlignmentTrainer implements AutoCloseable {
         TwoShards.Result<T> result;
         try {
             result = shards.train(first, second);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             zeroGradients();
             pendingMicroBatches = 0;
             throw e;

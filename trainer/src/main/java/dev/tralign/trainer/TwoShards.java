@@ -7,8 +7,6 @@ import dev.tralign.trainer.model.Autograd;
 import dev.tralign.trainer.model.CausalLm;
 import dev.tralign.trainer.model.ParameterSet;
 import dev.tralign.trainer.model.Scalars;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -53,7 +51,8 @@ final class TwoShards implements AutoCloseable {
     private boolean secondHasGradient;
 
     /**
-     * @param parallel false runs the second shard on the calling thread too (same bits, for busy machines)
+     * @param parallel false runs the second shard after the first on the calling thread (same bits, for busy
+     *     machines)
      */
     TwoShards(CausalLm model, ParameterSet policy, ExecutorService worker, boolean parallel, int intraOpThreads,
             int accumulationSteps) {
@@ -78,27 +77,26 @@ final class TwoShards implements AutoCloseable {
      * drop the accumulation ({@link #zeroGradients} with the policy's).
      */
     <T> Result<T> train(Work<T> first, Work<T> second) {
-        Future<Done<T>> secondDone = submit(() -> trainOne(second, secondLeaves));
+        // From here on the second leaves may hold gradient, whatever happens: zeroing must include them.
+        secondHasGradient = true;
+        if (!parallel) {
+            Done<T> a = trainOne(first, policy);
+            Done<T> b = trainOne(second, secondLeaves);
+            return new Result<>(a.loss() + b.loss(), a.values(), b.values());
+        }
+        Future<Done<T>> secondDone = worker.submit(() -> trainOne(second, secondLeaves));
         Done<T> firstDone;
         try {
             firstDone = trainOne(first, policy);
         } catch (RuntimeException | Error e) {
-            secondHasGradient = true;
             try {
                 join(secondDone);
-            } catch (RuntimeException superseded) {
+            } catch (RuntimeException | Error superseded) {
                 e.addSuppressed(superseded);
             }
             throw e;
         }
-        Done<T> other;
-        try {
-            other = join(secondDone);
-        } catch (RuntimeException e) {
-            secondHasGradient = true;
-            throw e;
-        }
-        secondHasGradient |= other.backPropagated();
+        Done<T> other = join(secondDone);
         return new Result<>(firstDone.loss() + other.loss(), firstDone.values(), other.values());
     }
 
@@ -115,6 +113,9 @@ final class TwoShards implements AutoCloseable {
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Error error) {
+                        throw error;
+                    }
                     throw e.getCause() instanceof RuntimeException re ? re
                             : new IllegalStateException("second shard failed: " + e.getCause(), e.getCause());
                 }
@@ -141,19 +142,6 @@ final class TwoShards implements AutoCloseable {
                 return new Done<>(value, finite, share.values());
             }
         });
-    }
-
-    private <T> Future<T> submit(Callable<T> task) {
-        if (parallel) {
-            return worker.submit(task);
-        }
-        try {
-            return CompletableFuture.completedFuture(task.call());
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        } catch (Exception e) {
-            return CompletableFuture.failedFuture(new IllegalStateException(e));
-        }
     }
 
     /** The policy's flat gradient plus the second shards' accumulated since the last zeroing (a new array). */

@@ -74,6 +74,9 @@ class ScriptedModelTest {
         SavedCheckpoint saved;
         int[][] liveSample;
         try (AlignmentTrainer trainer = AlignmentTrainer.createFromTorchScript(modelFile(), 11, 8, config)) {
+            // A TorchScript model keeps its own weights: micro-batches stay whole, and the config says so.
+            assertThat(config.microBatchShards()).isEqualTo(2);
+            assertThat(trainer.config().microBatchShards()).isEqualTo(1);
             StepResult first = trainer.stepPairs(pairs(1));
             assertThat(first.loss()).isCloseTo(Math.log(2), Offset.offset(1e-6));
             StepResult last = first;

@@ -103,17 +103,17 @@ public final class IngestBench {
             ImportSummary lastSummary = null;
             StringBuilder perRound = new StringBuilder();
             String runId = Long.toString(System.currentTimeMillis(), 36);
-            List<ProducerRecord<byte[], byte[]>> avro = baseline.equals("avro")
+            ImportedRecords avro = baseline.equals("avro")
                     ? importedRecords(bootstrap, registry, expanded, "bench-" + runId + "-avro.") : null;
             for (int round = -warmup; round < rounds; round++) {
                 String prefix = "bench-" + runId + "-" + (round + warmup) + ".";
                 // The order alternates, so neither side always runs on the heap and page cache the other left.
                 boolean plainFirst = (round + warmup) % 2 == 0;
-                Measured plain = plainFirst ? baseline(bootstrap, expanded, prefix + "raw-copy", avro) : null;
+                Measured plain = plainFirst ? baseline(bootstrap, expanded, prefix, avro) : null;
                 ImportSummary[] summary = new ImportSummary[1];
                 Measured ingest = importOnce(bootstrap, registry, expanded, prefix, transactionRecords, summary);
                 if (!plainFirst) {
-                    plain = baseline(bootstrap, expanded, prefix + "raw-copy", avro);
+                    plain = baseline(bootstrap, expanded, prefix, avro);
                 }
                 lastSummary = summary[0];
                 if (round < 0) {
@@ -147,7 +147,7 @@ public final class IngestBench {
                     lines, bytes / 1e6, warmup, rounds, transactionRecords, perRound,
                     avro == null ? "the file's lines as byte arrays" : "the import's Avro records, no transactions",
                     bestPlain,
-                    bestPlain * bytes / lines / 1e6, bestIngest, bestIngest * bytes / lines / 1e6,
+                    bestPlain * (avro == null ? bytes : avro.bytes()) / lines / 1e6, bestIngest, bestIngest * bytes / lines / 1e6,
                     bestIngest / bestPlain, cpuRatios.get(cpuRatios.size() / 2), parseCpu.get(parseCpu.size() / 2),
                     parseCpu.get(parseCpu.size() / 2) * 1e6 / lines, lastSummary.accepted(),
                     lastSummary.duplicates(), lastSummary.deadLettered());
@@ -166,11 +166,11 @@ public final class IngestBench {
             StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "ingest bench, %s side only: %d lines, "
                     + "%d warm-up + %d measured rounds%n", side, lines, warmup, rounds));
             String runId = Long.toString(System.currentTimeMillis(), 36);
-            List<ProducerRecord<byte[], byte[]>> avro = side.equals("plain") && baseline.equals("avro")
+            ImportedRecords avro = side.equals("plain") && baseline.equals("avro")
                     ? importedRecords(bootstrap, registry, expanded, "bench-" + runId + "-avro.") : null;
             for (int round = -warmup; round < rounds; round++) {
                 String prefix = "bench-" + runId + "-" + (round + warmup) + ".";
-                Measured m = side.equals("plain") ? baseline(bootstrap, expanded, prefix + "raw-copy", avro)
+                Measured m = side.equals("plain") ? baseline(bootstrap, expanded, prefix, avro)
                         : importOnce(bootstrap, registry, expanded, prefix, transactionRecords, new ImportSummary[1]);
                 if (round >= 0) {
                     out.append(String.format(Locale.ROOT, "  round %d: %,.0f records/s, %.2f CPU-seconds (this JVM)"
@@ -221,23 +221,44 @@ public final class IngestBench {
         }
     }
 
-    /** The baseline side of a round: the file's lines as they are, or the import's records when given. */
-    private static Measured baseline(String bootstrap, Path file, String topic,
-            List<ProducerRecord<byte[], byte[]>> avro) throws IOException {
-        return avro == null ? plainProducer(bootstrap, file, topic) : plainRecords(bootstrap, avro);
+    /**
+     * The baseline side of a round, into fresh topics under {@code prefix} (created before the clock starts, as the
+     * import's are): the file's lines as they are, or the import's records when given.
+     */
+    private static Measured baseline(String bootstrap, Path file, String prefix, ImportedRecords avro)
+            throws IOException {
+        if (avro == null) {
+            return plainProducer(bootstrap, file, prefix + "raw-copy");
+        }
+        List<ProducerRecord<byte[], byte[]>> records = avro.retargeted(prefix);
+        IngestTopicAdmin.ensureTopics(bootstrap, records.stream().map(ProducerRecord::topic).distinct().toList(),
+                null, 1);
+        return plainRecords(bootstrap, records);
+    }
+
+    /**
+     * The import's records for a file, made for topics under {@code prefix}; {@code bytes} = keys plus values. They
+     * stay on the heap for the whole bench (the import side's GC sees them too).
+     */
+    private record ImportedRecords(String prefix, List<ProducerRecord<byte[], byte[]>> records, long bytes) {
+
+        /** The same keys and values for the same topics under another prefix. */
+        List<ProducerRecord<byte[], byte[]>> retargeted(String otherPrefix) {
+            return records.stream().map(r -> new ProducerRecord<>(otherPrefix + r.topic().substring(prefix.length()),
+                    r.key(), r.value())).toList();
+        }
     }
 
     /** What the import publishes for {@code file} (accepted records and dead letters), serialized once. */
-    private static List<ProducerRecord<byte[], byte[]>> importedRecords(String bootstrap, String registry, Path file,
-            String prefix) throws IOException {
+    private static ImportedRecords importedRecords(String bootstrap, String registry, Path file, String prefix)
+            throws IOException {
         try (Topics topics = Topics.create(prefix, Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registry))) {
-            IngestTopicAdmin.ensureTopics(bootstrap, List.of(topics.preferences().name(), topics.feedback().name(),
-                    topics.dlq().name()), null, 1);
             OutcomeRecords records = new OutcomeRecords(topics, java.time.Clock.systemUTC());
             List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
             new FeedbackReader(new FeedbackParser(Format.AUTO, IngestLimits.DEFAULTS, java.time.Clock.systemUTC()))
                     .read(file, "file:" + file.getFileName(), outcome -> out.add(records.toRecord(outcome)));
-            return out;
+            long bytes = out.stream().mapToLong(r -> (r.key() == null ? 0 : r.key().length) + r.value().length).sum();
+            return new ImportedRecords(prefix, out, bytes);
         }
     }
 

@@ -181,8 +181,8 @@ public final class RunConfigDef {
         }, "cpu or gpu[N].");
         put(k, SEED, ConfigType.LONG, 42L, any(), "Initialisation and sampling seed.");
         put(k, MICRO_BATCH_SHARDS, ConfigType.INT, 2, between(1, 2),
-                "Pair micro-batches on CPU: 2 trains the two halves on two threads (same loss, faster with 2 free "
-                + "cores); 1 trains them whole on one (the reference forward still uses a second thread). Results "
+                "Pair micro-batches on CPU (every loss but kto_pair): 2 trains the two halves on two threads (same "
+                + "loss, faster with 2 free cores); 1 trains them whole on one (the reference forward still uses a second thread). Results "
                 + "are deterministic for either value but differ in the last bits between them.");
         put(k, KTO_SPLIT_PAIRS, ConfigType.BOOLEAN, false, any(),
                 "kto: also train on PreferencePair records, each split into a desirable and an undesirable example.");
