@@ -341,33 +341,44 @@ public final class AlignmentTrainer implements AutoCloseable {
         }
         requireNonEmpty(examples, "examples");
         TokenIds.requireExamples(examples, modelConfig.vocabSize());
-        SequenceBatch batch = collator.collate(examples.stream().map(TokenizedExample::prompt).toList(),
-                examples.stream().map(TokenizedExample::completion).toList());
-        int scored = 0;
-        for (int n : batch.completionLengths()) {
-            scored += n;
-        }
-        int tokens = scored;
         Map<String, Double> metrics = new LinkedHashMap<>();
-        double loss;
         if (shards != null && examples.size() >= 2) {
-            // Each half's share: its summed NLL over the WHOLE batch's token count; the shares add up to the mean.
+            // Each half's share: its summed NLL over the WHOLE batch's scored tokens; the shares add up to the mean.
             int half = (examples.size() + 1) / 2;
-            SequenceBatch first = collator.collate(examples.subList(0, half).stream().map(TokenizedExample::prompt)
-                    .toList(), examples.subList(0, half).stream().map(TokenizedExample::completion).toList());
-            SequenceBatch second = collator.collate(examples.subList(half, examples.size()).stream()
-                    .map(TokenizedExample::prompt).toList(), examples.subList(half, examples.size()).stream()
-                    .map(TokenizedExample::completion).toList());
-            loss = trainInShards(
+            SequenceBatch first = collateExamples(examples.subList(0, half));
+            SequenceBatch second = collateExamples(examples.subList(half, examples.size()));
+            int tokens = scoredTokens(first) + scoredTokens(second);
+            double loss = trainInShards(
                     (leaves, sm) -> new TwoShards.Share<>(sftLoss.compute(model.sequenceLogProbs(leaves, first, sm),
                             tokens), null),
                     (leaves, sm) -> new TwoShards.Share<>(sftLoss.compute(model.sequenceLogProbs(leaves, second, sm),
                             tokens), null)).loss();
-        } else {
-            loss = trainOn(stepManager -> sftLoss.compute(model.sequenceLogProbs(policy, batch, stepManager), tokens));
+            metrics.put("nll_per_token", loss);
+            // Truncation is per example, so the halves' counts add up to the whole batch's.
+            return finish(loss, first.tokenCount() + second.tokenCount(),
+                    first.truncatedPrompts() + second.truncatedPrompts(),
+                    first.truncatedCompletions() + second.truncatedCompletions(), metrics);
         }
+        SequenceBatch batch = collateExamples(examples);
+        int tokens = scoredTokens(batch);
+        double loss = trainOn(stepManager -> sftLoss.compute(model.sequenceLogProbs(policy, batch, stepManager),
+                tokens));
         metrics.put("nll_per_token", loss);
         return finish(loss, batch.tokenCount(), batch.truncatedPrompts(), batch.truncatedCompletions(), metrics);
+    }
+
+    private SequenceBatch collateExamples(List<TokenizedExample> examples) {
+        return collator.collate(examples.stream().map(TokenizedExample::prompt).toList(),
+                examples.stream().map(TokenizedExample::completion).toList());
+    }
+
+    /** Completion tokens the loss scores (after truncation). */
+    private static int scoredTokens(SequenceBatch batch) {
+        int scored = 0;
+        for (int n : batch.completionLengths()) {
+            scored += n;
+        }
+        return scored;
     }
 
     /**

@@ -38,7 +38,7 @@ final class TwoShards implements AutoCloseable {
     record Result<T>(double loss, T first, T second) {
     }
 
-    private record Done<T>(double loss, boolean backPropagated, T values) {
+    private record Done<T>(double loss, T values) {
     }
 
     private final CausalLm model;
@@ -135,11 +135,10 @@ final class TwoShards implements AutoCloseable {
                 scope.suppressNotUsedWarning();
                 Share<T> share = work.run(leaves, stepManager);
                 double value = share.loss().getFloat();
-                boolean finite = Double.isFinite(value);
-                if (finite) {
+                if (Double.isFinite(value)) {
                     Autograd.backward(Scalars.dividedBy(share.loss(), accumulationSteps));
                 }
-                return new Done<>(value, finite, share.values());
+                return new Done<>(value, share.values());
             }
         });
     }
