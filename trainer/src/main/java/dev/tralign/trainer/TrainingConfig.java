@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  *     Micro-batches split in two shards back-propagate with {@code intraOpThreads} on each thread instead (both
  *     cores are busy then); the optimizer step still uses this value
  * @param microBatchShards 1 or 2 (default 2): with 2, a micro-batch of preference pairs (every loss but kto_pair)
- *     or of SFT examples is split in halves, each (pairs: scored against the reference,) run forward and back-propagated as its own graph (the second on the second
- *     thread, into its own gradient buffers over the same weights); the gradients are summed in shard order.
+ *     or of SFT examples is split in halves, each (pairs: scored against the reference,) run forward and
+ *     back-propagated as its own graph (the second on the second thread, into its own gradient buffers over the
+ *     same weights); the gradients are summed in shard order.
  *     Same loss up to float rounding, and the whole step uses both cores instead of the reference forward
  *     alone. Deterministic for a fixed value, but 1 and 2 give different bits. 0 in the constructor means
  *     "absent" (checkpoints written before the option) and becomes 1, so older runs resume and replay unchanged.

@@ -58,6 +58,7 @@ class AlignmentTrainerTest {
 
     @Test
     void aDivergedLossThrowsAndLeavesTheStepCountAlone() {
+        // Four pairs with the default microBatchShards: the split path (TwoShardsTest covers its gradient cleanup).
         TrainingConfig explosive = TinyData.dpo().learningRate(1e30).maxGradNorm(0).build();
         try (AlignmentTrainer trainer = AlignmentTrainer.create(TinyData.SHAPE, explosive)) {
             List<TokenizedPair> pairs = TinyData.pairs(4, 4);
