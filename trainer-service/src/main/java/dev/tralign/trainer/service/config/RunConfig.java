@@ -350,15 +350,8 @@ public final class RunConfig {
     private static String computeDigest(Map<String, Object> values) {
         StringBuilder canonical = new StringBuilder();
         new TreeMap<>(values).forEach((k, v) -> {
-            // An unset input.mix stays out, so runs started before the key existed keep their digest (and resume).
-            boolean noMix = k.equals(INPUT_MIX) && ((List<?>) v).isEmpty();
-            // Likewise input.dedupe at its default (on).
-            boolean defaultDedupe = k.equals(INPUT_DEDUPE) && Boolean.TRUE.equals(v);
-            boolean defaultStart = k.equals(INPUT_START) && "earliest".equals(v);
-            boolean defaultJudgedRun = k.equals(ONLINE_JUDGED_RUN) && "".equals(v);
-            boolean defaultShards = k.equals(MICRO_BATCH_SHARDS) && Integer.valueOf(2).equals(v);
-            if (!PLACEMENT_KEYS.contains(k) && !noMix && !defaultDedupe && !defaultStart && !defaultJudgedRun
-                    && !defaultShards) {
+            boolean neutral = DIGEST_NEUTRAL_VALUES.containsKey(k) && DIGEST_NEUTRAL_VALUES.get(k).equals(v);
+            if (!PLACEMENT_KEYS.contains(k) && !neutral) {
                 canonical.append(k).append('=').append(text(v)).append('\n');
             }
         });

@@ -75,6 +75,13 @@ public final class RunConfigDef {
     public static final List<String> PLACEMENT_KEYS = List.of(RUN_ID, BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,
             CHECKPOINT_DIR, METRICS_EVERY_STEPS, LOG_EVERY_STEPS);
 
+    /**
+     * Keys added after runs already existed, with the value that does what runs did before the key: at that value a
+     * key stays out of the config digest, so those runs keep their digest and still resume.
+     */
+    public static final Map<String, Object> DIGEST_NEUTRAL_VALUES = Map.of(INPUT_MIX, List.of(), INPUT_DEDUPE, true,
+            INPUT_START, "earliest", ONLINE_JUDGED_RUN, "", MICRO_BATCH_SHARDS, 2);
+
     private static final Map<String, ConfigKey> KEYS = define();
 
     private RunConfigDef() {
