@@ -120,12 +120,7 @@ final class BenchCommand implements Runnable {
             if (!Files.isReadable(file)) {
                 throw new IllegalArgumentException("input " + file + " cannot be read: pass --input FILE");
             }
-            if (!List.of("both", "ingest", "plain").contains(sides)) {
-                throw new IllegalArgumentException("--sides must be both, ingest or plain, was '" + sides + "'");
-            }
-            if (!List.of("bytes", "avro").contains(baseline)) {
-                throw new IllegalArgumentException("--baseline must be bytes or avro, was '" + baseline + "'");
-            }
+            IngestBench.checkChoices(sides, baseline); // before an embedded stack starts
             if ((bootstrapServers == null) != (registryUrl == null)) {
                 throw new IllegalArgumentException("give --bootstrap-servers and --registry-url together (or neither,"
                         + " for an embedded stack)");

@@ -81,12 +81,7 @@ public final class IngestBench {
         Path workDir = Path.of(options.getOrDefault("--work-dir", System.getProperty("java.io.tmpdir")));
         String sides = options.getOrDefault("--sides", "both");
         String baseline = options.getOrDefault("--baseline", "bytes");
-        if (!List.of("bytes", "avro").contains(baseline)) {
-            throw new IllegalArgumentException("--baseline must be bytes or avro, was '" + baseline + "'");
-        }
-        if (!List.of("both", "ingest", "plain").contains(sides)) {
-            throw new IllegalArgumentException("--sides must be both, ingest or plain, was '" + sides + "'");
-        }
+        checkChoices(sides, baseline);
         if (!sides.equals("both")) {
             return oneSide(sides, baseline, bootstrap, registry, input, pairs, rounds, warmup, transactionRecords,
                     workDir);
@@ -147,12 +142,23 @@ public final class IngestBench {
                     lines, bytes / 1e6, warmup, rounds, transactionRecords, perRound,
                     avro == null ? "the file's lines as byte arrays" : "the import's Avro records, no transactions",
                     bestPlain,
-                    bestPlain * (avro == null ? bytes : avro.bytes()) / lines / 1e6, bestIngest, bestIngest * bytes / lines / 1e6,
+                    bestPlain * (avro == null ? bytes : avro.bytes()) / lines / 1e6, bestIngest,
+                    bestIngest * bytes / lines / 1e6,
                     bestIngest / bestPlain, cpuRatios.get(cpuRatios.size() / 2), parseCpu.get(parseCpu.size() / 2),
                     parseCpu.get(parseCpu.size() / 2) * 1e6 / lines, lastSummary.accepted(),
                     lastSummary.duplicates(), lastSummary.deadLettered());
         } catch (IOException e) {
             throw new UncheckedIOException("ingest bench failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Rejects --sides other than both|ingest|plain and --baseline other than bytes|avro (the CLI checks early). */
+    public static void checkChoices(String sides, String baseline) {
+        if (!List.of("both", "ingest", "plain").contains(sides)) {
+            throw new IllegalArgumentException("--sides must be both, ingest or plain, was '" + sides + "'");
+        }
+        if (!List.of("bytes", "avro").contains(baseline)) {
+            throw new IllegalArgumentException("--baseline must be bytes or avro, was '" + baseline + "'");
         }
     }
 
@@ -263,7 +269,49 @@ public final class IngestBench {
     }
 
     /** Sends ready-made records with the baseline's producer settings; returns the time taken. */
-    private static Measured plainRecords(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
+    private static Measured plainRecords(String bootstrap, List<ProducerRecord<byte[], byte[]>> records)
+            throws IOException {
+        return timedPlainProducer(bootstrap, send -> records.forEach(send));
+    }
+
+    /** Sends every line as-is; returns the time taken (reading included). */
+    private static Measured plainProducer(String bootstrap, Path file, String topic) throws IOException {
+        IngestTopicAdmin.ensureTopics(bootstrap, List.of(topic), null, 1);
+        return timedPlainProducer(bootstrap, send -> {
+            try (InputStream in = Files.newInputStream(file)) {
+                // The bytes of each line as they are in the file: no decoding, no copy beyond the record itself.
+                byte[] buffer = new byte[1 << 16];
+                ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(4096);
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    int lineStart = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (buffer[i] == '\n') {
+                            line.write(buffer, lineStart, i - lineStart);
+                            send.accept(new ProducerRecord<>(topic, line.toByteArray()));
+                            line.reset();
+                            lineStart = i + 1;
+                        }
+                    }
+                    line.write(buffer, lineStart, n - lineStart);
+                }
+                if (line.size() > 0) {
+                    send.accept(new ProducerRecord<>(topic, line.toByteArray()));
+                }
+            }
+        });
+    }
+
+    /** What a baseline run sends, through the given send. */
+    @FunctionalInterface
+    private interface PlainSends {
+        void run(java.util.function.Consumer<ProducerRecord<byte[], byte[]>> send) throws IOException;
+    }
+
+    /**
+     * Runs {@code sends} through a fresh byte-array producer with the import's settings (no transactions); the
+     * clock runs from the producer's creation to its close. A record the broker refused fails the bench.
+     */
+    private static Measured timedPlainProducer(String bootstrap, PlainSends sends) throws IOException {
         Map<String, Object> config = new HashMap<>(FileImporter.producerConfig(bootstrap));
         long cpu = processCpuNanos();
         double gc = gcSeconds();
@@ -271,15 +319,13 @@ public final class IngestBench {
         List<Exception> failures = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            for (ProducerRecord<byte[], byte[]> record : records) {
-                producer.send(record, (metadata, e) -> {
-                    if (e != null) {
-                        synchronized (failures) {
-                            failures.add(e);
-                        }
+            sends.run(record -> producer.send(record, (metadata, e) -> {
+                if (e != null) {
+                    synchronized (failures) {
+                        failures.add(e);
                     }
-                });
-            }
+                }
+            }));
             producer.flush();
         }
         if (!failures.isEmpty()) {
@@ -287,55 +333,6 @@ public final class IngestBench {
         }
         return new Measured((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpu) / 1e9, gcSeconds() - gc,
                 0);
-    }
-
-    /** Sends every line as-is; returns the time taken (reading included). */
-    private static Measured plainProducer(String bootstrap, Path file, String topic) throws IOException {
-        IngestTopicAdmin.ensureTopics(bootstrap, List.of(topic), null, 1);
-        Map<String, Object> config = new HashMap<>(FileImporter.producerConfig(bootstrap));
-        long cpu = processCpuNanos();
-        double gc = gcSeconds();
-        long start = System.nanoTime();
-        List<Exception> failures = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
-                new ByteArraySerializer());
-             InputStream in = Files.newInputStream(file)) {
-            // The bytes of each line as they are in the file: no decoding, no copy beyond the record itself.
-            byte[] buffer = new byte[1 << 16];
-            ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(4096);
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                int lineStart = 0;
-                for (int i = 0; i < n; i++) {
-                    if (buffer[i] == '\n') {
-                        line.write(buffer, lineStart, i - lineStart);
-                        send(producer, topic, line.toByteArray(), failures);
-                        line.reset();
-                        lineStart = i + 1;
-                    }
-                }
-                line.write(buffer, lineStart, n - lineStart);
-            }
-            if (line.size() > 0) {
-                send(producer, topic, line.toByteArray(), failures);
-            }
-            producer.flush();
-        }
-        if (!failures.isEmpty()) {
-            throw new IllegalStateException("the baseline producer lost records: " + failures.get(0), failures.get(0));
-        }
-        return new Measured((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpu) / 1e9, gcSeconds() - gc,
-                0);
-    }
-
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, byte[] value,
-                             List<Exception> failures) {
-        producer.send(new ProducerRecord<>(topic, value), (metadata, e) -> {
-            if (e != null) {
-                synchronized (failures) {
-                    failures.add(e);
-                }
-            }
-        });
     }
 
     /**
