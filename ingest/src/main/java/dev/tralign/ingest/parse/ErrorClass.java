@@ -29,5 +29,13 @@ public enum ErrorClass {
     /** The input ended early (truncated gzip, cut-off array). */
     TRUNCATED_INPUT,
     /** The input could not be read at all (I/O error). */
-    READ_ERROR
+    READ_ERROR,
+    /** An identifier-like text (annotator) holds a control character or escape code. */
+    CONTROL_CHARACTER,
+    /** A number is not finite (1e400 overflows a double). */
+    INVALID_NUMBER,
+    /** A Kafka record that is not in the topic's format (not Confluent-framed Avro of its schema). */
+    MALFORMED_RECORD,
+    /** Processing a record failed unexpectedly (a bug); the record is kept in the DLQ. */
+    PROCESSING_ERROR
 }

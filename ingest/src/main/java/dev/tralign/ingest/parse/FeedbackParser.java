@@ -12,7 +12,6 @@ import dev.tralign.schemas.avro.BinaryFeedback;
 import dev.tralign.schemas.avro.FeedbackLabel;
 import dev.tralign.schemas.avro.PreferencePair;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,6 +87,15 @@ public final class FeedbackParser {
                     + "(byte 0x%02X at byte %d does not start a valid sequence); save the file as UTF-8",
                     raw[invalid] & 0xFF, invalid), origin, raw);
         }
+        int control = Utf8.firstControl(raw, 0, raw.length);
+        if (control >= 0) {
+            // Besides being invalid JSON, zero bytes would make Jackson guess UTF-16/32 and fail outside its
+            // JSON error type; refusing them here keeps the verdict a dead letter on every input path.
+            return reject(ErrorClass.MALFORMED_JSON, null, String.format(Locale.ROOT, "the record holds the control "
+                    + "byte 0x%02X at byte %d; JSON allows only tab, line feed and carriage return between values, "
+                    + "and inside strings control characters must be escaped (e.g. \\u0000); remove or escape it",
+                    raw[control] & 0xFF, control), origin, raw);
+        }
         int start = raw.length >= 3 && (raw[0] & 0xFF) == 0xEF && (raw[1] & 0xFF) == 0xBB && (raw[2] & 0xFF) == 0xBF
                 ? 3 : 0;
         JsonNode node;
@@ -98,7 +106,10 @@ public final class FeedbackParser {
                     + e.getOriginalMessage().lines().findFirst().orElse("") + "); each line must be one JSON object; "
                     + DOCS, origin, raw);
         } catch (IOException e) {
-            throw new UncheckedIOException("reading from a byte array cannot fail", e);
+            // Not reachable for validated UTF-8 without control bytes, but a record must never stop its stream.
+            return reject(ErrorClass.MALFORMED_JSON, null, "the record cannot be read as JSON ("
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); each line must be one "
+                    + "UTF-8 JSON object; " + DOCS, origin, raw);
         }
         if (node == null || node.isMissingNode()) {
             return reject(ErrorClass.MALFORMED_JSON, null, "the record is empty; each line must be one JSON object; "
@@ -180,7 +191,7 @@ public final class FeedbackParser {
                 .setRejected(split.rejected())
                 .setSource(source)
                 .setCreatedAt(clock.instant())
-                .setAnnotator(optionalText(node, "annotator"))
+                .setAnnotator(annotator(node))
                 .setScoreMargin(scoreMargin(node))
                 .setMetadata(metadata)
                 .build();
@@ -206,7 +217,7 @@ public final class FeedbackParser {
                 .setLabel(label)
                 .setSource(source)
                 .setCreatedAt(clock.instant())
-                .setAnnotator(optionalText(node, "annotator"))
+                .setAnnotator(annotator(node))
                 .setMetadata(metadata)
                 .build();
     }
@@ -274,19 +285,57 @@ public final class FeedbackParser {
         }
     }
 
-    private static String optionalText(JsonNode node, String name) {
-        JsonNode value = node.get(name);
-        return value != null && value.isTextual() && !value.textValue().isBlank()
-                && TextRules.firstLoneSurrogate(value.textValue()) < 0 ? value.textValue().strip() : null;
+    /**
+     * The optional annotator. It names a person or a tool, so unlike prompt and answers (whose control characters
+     * normalisation removes) a control character is refused: silently changing a name would credit someone else,
+     * and escape codes would reach every terminal that prints it.
+     */
+    private String annotator(JsonNode node) throws InvalidRecord {
+        JsonNode value = node.get("annotator");
+        if (value == null || !value.isTextual() || value.textValue().isBlank()) {
+            return null;
+        }
+        String text = value.textValue();
+        if (TextRules.firstLoneSurrogate(text) >= 0) {
+            throw new InvalidRecord(ErrorClass.INVALID_UTF8, "annotator", "field 'annotator' holds a lone surrogate, "
+                    + "which is not valid Unicode; fix the escape sequence");
+        }
+        int control = TextRules.firstControl(text);
+        if (control >= 0) {
+            throw new InvalidRecord(ErrorClass.CONTROL_CHARACTER, "annotator", String.format(Locale.ROOT,
+                    "field 'annotator' holds the control character U+%04X at character %d; an annotator is a name: "
+                    + "remove control characters and escape codes", (int) text.charAt(control), control));
+        }
+        if (TextRules.utf8Length(text) > limits.maxTextBytes()) {
+            throw new InvalidRecord(ErrorClass.TOO_LARGE, "annotator", "field 'annotator' is over the limit of "
+                    + limits.maxTextBytes() + " bytes (--max-text-bytes); shorten it");
+        }
+        return text.strip();
     }
 
-    private static Double scoreMargin(JsonNode node) {
+    /** score_chosen - score_rejected when both are numbers; each must be finite (1e400 is infinity in a double). */
+    private static Double scoreMargin(JsonNode node) throws InvalidRecord {
         JsonNode chosen = node.get("score_chosen");
         JsonNode rejected = node.get("score_rejected");
+        requireFinite(chosen, "score_chosen");
+        requireFinite(rejected, "score_rejected");
         if (chosen != null && rejected != null && chosen.isNumber() && rejected.isNumber()) {
-            return chosen.doubleValue() - rejected.doubleValue();
+            double margin = chosen.doubleValue() - rejected.doubleValue();
+            if (!Double.isFinite(margin)) {
+                throw new InvalidRecord(ErrorClass.INVALID_NUMBER, "score_chosen", "score_chosen - score_rejected "
+                        + "is not a finite number; give scores between -1e300 and 1e300");
+            }
+            return margin;
         }
         return null;
+    }
+
+    private static void requireFinite(JsonNode score, String field) throws InvalidRecord {
+        if (score != null && score.isNumber() && !Double.isFinite(score.doubleValue())) {
+            throw new InvalidRecord(ErrorClass.INVALID_NUMBER, field, "field '" + field + "' (" + abbreviate(
+                    score.toString()) + ") is too large for a double (it would be infinite); give a finite number "
+                    + "between -1.7e308 and 1.7e308");
+        }
     }
 
     /** Unknown fields (kept as text or compact JSON) plus provenance, never dropped. */

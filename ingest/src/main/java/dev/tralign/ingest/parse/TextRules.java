@@ -155,6 +155,20 @@ public final class TextRules {
         return -1;
     }
 
+    /**
+     * Index of the first control character (C0 other than tab and line feed, carriage return included; DEL; C1),
+     * or -1: for texts that are names, where control characters are refused rather than removed.
+     */
+    public static int firstControl(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != '\n' && c != '\t' && (c < 0x20 || c >= 0x7F && c <= 0x9F)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Normalises line endings and control characters, then applies NFC. */
     public static String normalise(String text) {
         if (isClean(text)) {

@@ -74,4 +74,32 @@ public final class Utf8 {
         }
         return -1;
     }
+
+    /**
+     * Index of the first control byte JSON text cannot hold raw (below 0x20 except tab, line feed and carriage
+     * return), or -1. Run after {@link #firstInvalid}: besides being invalid JSON, zero bytes are what makes a JSON
+     * parser guess UTF-16 or UTF-32 from the first four bytes.
+     */
+    public static int firstControl(byte[] bytes, int from, int to) {
+        int i = from;
+        while (i < to) {
+            // A word of bytes each in 0x20..0x7F (or any byte with the high bit, left to the byte loop): adding
+            // 0x60 to a byte below 0x80 sets its high bit iff the byte is at least 0x20; no carry crosses bytes.
+            while (i + Long.BYTES <= to) {
+                long word = (long) LONGS.get(bytes, i);
+                if ((((word & ~HIGH_BITS) + 0x6060606060606060L | word) & HIGH_BITS) != HIGH_BITS) {
+                    break;
+                }
+                i += Long.BYTES;
+            }
+            int end = Math.min(to, i + Long.BYTES);
+            for (; i < end; i++) {
+                int b = bytes[i];
+                if (b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
 }

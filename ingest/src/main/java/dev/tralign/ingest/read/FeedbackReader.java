@@ -84,7 +84,11 @@ public final class FeedbackReader {
                 text.skipNBytes(3);
             }
             if (firstNonWhitespace(text) == '[') {
-                readArray(text, origins, source, sink);
+                try {
+                    readArray(text, origins, source, sink);
+                } catch (StrictUtf8InputStream.InvalidBytesException e) {
+                    sink.now(invalidBytes(origins.element(1), e)); // thrown while the parser read its first bytes
+                }
             } else {
                 readLines(text, origins, source, sink);
             }
@@ -123,7 +127,7 @@ public final class FeedbackReader {
         long element = 0;
         // The strict mapper fails on trailing tokens, which inside an array are simply the next elements.
         ObjectReader elementReader = parser.mapper().reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        try (JsonParser json = parser.mapper().getFactory().createParser(in)) {
+        try (JsonParser json = parser.mapper().getFactory().createParser(new StrictUtf8InputStream(in))) {
             json.nextToken();
             while (true) {
                 JsonToken token;
@@ -148,6 +152,9 @@ public final class FeedbackReader {
                     Origin origin = origins.element(element);
                     sink.accept(size > parser.limits().maxRecordBytes() ? () -> parser.oversized(bytes, size, origin)
                             : () -> parser.parseNode(node, bytes, origin, source));
+                } catch (StrictUtf8InputStream.InvalidBytesException e) {
+                    sink.now(invalidBytes(origins.element(Math.max(element, 1)), e));
+                    return;
                 } catch (JsonEOFException e) {
                     sink.now(truncated(origins.element(Math.max(element, 1)), e, new byte[0]));
                     return;
@@ -165,6 +172,12 @@ public final class FeedbackReader {
                 }
             }
         }
+    }
+
+    private static Outcome invalidBytes(Origin origin, StrictUtf8InputStream.InvalidBytesException e) {
+        return reject(ErrorClass.INVALID_UTF8, "the array cannot be read from here on: " + e.getMessage()
+                + "; save the input as UTF-8 without control bytes and import again (earlier elements were read)",
+                origin, new byte[0]);
     }
 
     /** Where records go: parse tasks, or outcomes known without parsing. */

@@ -13,15 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 /**
  * Runs the normaliser (tralign.raw -> typed topics / DLQ) and the pairing topology in one exactly-once Kafka
- * Streams application. Feedback that cannot be deserialized is logged and skipped (it was not written by ingest).
+ * Streams application. A record that cannot be deserialized or processed is dead-lettered ({@link DeadLetterHandler}).
  */
 public final class IngestStreams implements AutoCloseable {
 
@@ -51,6 +52,8 @@ public final class IngestStreams implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final Topics ownedTopics;
+    private final CompletableFuture<String> stopped = new CompletableFuture<>();
+    private volatile boolean closing;
 
     private IngestStreams(KafkaStreams streams, Topics ownedTopics) {
         this.streams = streams;
@@ -99,10 +102,34 @@ public final class IngestStreams implements AutoCloseable {
         // -1: the broker's default.replication.factor, so changelogs are replicated as much as the cluster allows.
         props.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        // A record Streams cannot deserialize or process goes to the DLQ and the offset moves on.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(DeadLetterHandler.DLQ_TOPIC_CONFIG, topics.dlq());
         KafkaStreams streams = new KafkaStreams(topology(topics, options, Clock.systemUTC()), props);
+        IngestStreams app = new IngestStreams(streams, owned);
+        // Anything else (lost broker for longer than the clients retry, a fenced producer, a bug in Streams) is
+        // fatal: the client shuts down and stopped() completes, so the process can exit and be restarted.
+        streams.setUncaughtExceptionHandler(e -> {
+            app.stopped.complete("Kafka Streams failed (" + String.valueOf(e.getMessage()).lines().findFirst()
+                    .orElse("no message") + ")");
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_SHUTDOWN && !app.closing) {
+                app.stopped.complete("Kafka Streams stopped (state " + now + ")");
+            }
+        });
         streams.start();
-        return new IngestStreams(streams, owned);
+        return app;
+    }
+
+    /**
+     * Completes with the reason when the application stops by itself (a fatal error; never for a bad record). A
+     * process should then exit non-zero so its supervisor restarts it; {@code tralign ingest normalise} does.
+     */
+    public CompletableFuture<String> stopped() {
+        return stopped;
     }
 
     /**
@@ -125,6 +152,7 @@ public final class IngestStreams implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         streams.close(Duration.ofSeconds(30));
         if (ownedTopics != null) {
             ownedTopics.close();

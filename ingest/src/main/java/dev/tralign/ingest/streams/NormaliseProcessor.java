@@ -1,9 +1,11 @@
 package dev.tralign.ingest.streams;
 
 import dev.tralign.ingest.kafka.DeadLetters;
+import dev.tralign.ingest.parse.ErrorClass;
 import dev.tralign.ingest.parse.FeedbackParser;
 import dev.tralign.ingest.parse.Origin;
 import dev.tralign.ingest.parse.Outcome;
+import dev.tralign.ingest.parse.Rejection;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -33,7 +35,16 @@ final class NormaliseProcessor implements Processor<byte[], byte[], String, Outc
                 new IllegalStateException("raw records always come from a topic"));
         Origin origin = Origin.kafka(metadata.topic(), metadata.partition(), metadata.offset());
         byte[] value = record.value() == null ? new byte[0] : record.value();
-        Outcome outcome = parser.parse(value, origin, "raw-topic");
+        Outcome outcome;
+        try {
+            outcome = parser.parse(value, origin, "raw-topic");
+        } catch (RuntimeException e) {
+            // The parser turns bad input into rejections; anything it throws is a bug, and a bug must not stop
+            // the partition either: the record is dead-lettered with the reason and the next one is read.
+            outcome = new Outcome.Rejected(new Rejection(ErrorClass.PROCESSING_ERROR, null, "the record could not "
+                    + "be processed (" + String.valueOf(e.getMessage()).lines().findFirst().orElse("no message")
+                    + "); this is a bug in tralign ingest: please report it with this dead letter", origin, value));
+        }
         context.forward(record.withKey(key(outcome)).withValue(outcome));
     }
 
