@@ -1,0 +1,456 @@
+package dev.tralign.trainer.model.hf;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import dev.tralign.trainer.model.Autograd;
+import dev.tralign.trainer.model.CausalLm;
+import dev.tralign.trainer.model.ModelConfig;
+import dev.tralign.trainer.model.PairBatch;
+import dev.tralign.trainer.model.ParameterSet;
+import dev.tralign.trainer.model.ParameterSpec;
+import dev.tralign.trainer.model.Scalars;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The one native decoder for every {@link Architecture}: a pure function of a {@link ParameterSet} (laid out by
+ * {@link DecoderLayout}) and token ids, whose differences between architectures are the data of its
+ * {@link DecoderSpec}. Like the built-in GPT, every forward is an "extension": a chunk of tokens at given positions
+ * attending to the cached keys/values of a prefix and causally to itself. A plain forward has no prefix; the pair
+ * forward runs the shared prompt once and extends it with chosen and rejected; decoding extends a key/value cache
+ * one token at a time. Keys are cached after rotary, at the kv-head count (grouped-query heads are expanded only
+ * inside attention). Thread-safe: it holds no per-call state.
+ */
+public final class HfDecoder implements CausalLm {
+
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+    private final DecoderSpec spec;
+    private final ModelConfig config;
+    private final List<ParameterSpec> layout;
+    private final NDManager manager;
+    private final NDArray causalMask;
+    /** [T, r]: cos of each position's angles, twice (rotate-half pairs (i, i + r/2) share an angle). */
+    private final NDArray cos;
+    /** [T, r]: -sin then +sin, so that rotate_half(x) * sin is cat(x2, x1) * this. */
+    private final NDArray signedSin;
+
+    /**
+     * @param spec the architecture's data
+     * @param maxSeqLen the longest sequence this instance runs (at most {@code spec.maxPositions()})
+     */
+    public HfDecoder(DecoderSpec spec, int maxSeqLen, Device device) {
+        if (maxSeqLen < 2 || maxSeqLen > spec.maxPositions()) {
+            throw new IllegalArgumentException("sequence length " + maxSeqLen + " must be in [2, "
+                    + spec.maxPositions() + "] (the model's max_position_embeddings)");
+        }
+        Autograd.ensureEngine();
+        this.spec = spec;
+        // ModelConfig's heads only serves to report a shape; when head_dim * heads != hidden it cannot hold the
+        // real count, which the spec keeps.
+        int reportedHeads = spec.hidden() % spec.heads() == 0 ? spec.heads() : 1;
+        this.config = new ModelConfig(spec.vocabSize(), spec.hidden(), spec.layers(), reportedHeads, maxSeqLen);
+        this.layout = DecoderLayout.of(spec);
+        this.manager = NDManager.newBaseManager(device);
+        int t = maxSeqLen;
+        float[] mask = new float[t * t];
+        for (int i = 0; i < t; i++) {
+            Arrays.fill(mask, i * t + i + 1, (i + 1) * t, Float.NEGATIVE_INFINITY);
+        }
+        this.causalMask = manager.create(mask, new Shape(t, t));
+        if (spec.rotaryDims() > 0) {
+            int r = spec.rotaryDims();
+            float[] inv = spec.rope().inverseFrequencies(r);
+            float[] c = new float[t * r];
+            float[] s = new float[t * r];
+            for (int pos = 0; pos < t; pos++) {
+                for (int i = 0; i < r / 2; i++) {
+                    // float32 product and float32 cos/sin of it, as transformers builds its tables.
+                    float angle = (float) pos * inv[i];
+                    float cv = (float) Math.cos(angle);
+                    float sv = (float) Math.sin(angle);
+                    c[pos * r + i] = cv;
+                    c[pos * r + i + r / 2] = cv;
+                    s[pos * r + i] = -sv;
+                    s[pos * r + i + r / 2] = sv;
+                }
+            }
+            this.cos = manager.create(c, new Shape(t, r));
+            this.signedSin = manager.create(s, new Shape(t, r));
+        } else {
+            this.cos = null;
+            this.signedSin = null;
+        }
+    }
+
+    public DecoderSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public List<ParameterSpec> layout() {
+        return layout;
+    }
+
+    @Override
+    public NDManager newStepManager() {
+        return manager.newSubManager();
+    }
+
+    @Override
+    public void enableGradients(ParameterSet p) {
+        p.setRequiresGradient(true);
+    }
+
+    /** The parameters are the autograd leaves: concatenates their gradients. */
+    @Override
+    public NDArray flatGradient(ParameterSet p) {
+        NDList gradients = new NDList(p.tensors().size());
+        p.tensors().values().forEach(t -> gradients.add(t.getGradient().reshape(-1)));
+        return NDArrays.concat(gradients);
+    }
+
+    @Override
+    public void zeroGradients(ParameterSet p) {
+        p.tensors().values().forEach(Autograd::zeroGradient);
+    }
+
+    // ---- the forward ----
+
+    /** Positions of a chunk: rotary factors broadcastable to [N, H, W, r] (null without rotary). */
+    private record Rotation(NDArray cos, NDArray sin) {
+    }
+
+    /** Hidden states of a chunk and the keys/values it attended to (prefix + own), per layer [N, KV, S + W, d]. */
+    private record Chunk(NDArray hidden, NDArray[] keys, NDArray[] values) {
+    }
+
+    private Rotation rotationFromStart(long w) {
+        if (cos == null) {
+            return null;
+        }
+        NDIndex rows = new NDIndex("0:{}", w);
+        return new Rotation(cos.get(rows).reshape(1, 1, w, spec.rotaryDims()),
+                signedSin.get(rows).reshape(1, 1, w, spec.rotaryDims()));
+    }
+
+    /** Rotary factors for explicit positions [N, W]. */
+    private Rotation rotationAt(NDArray positions) {
+        if (cos == null) {
+            return null;
+        }
+        return new Rotation(lookup(positions, cos).expandDims(1), lookup(positions, signedSin).expandDims(1));
+    }
+
+    private static NDArray lookup(NDArray ids, NDArray table) {
+        return Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    private NDArray embedFromStart(ParameterSet p, NDArray ids, long w) {
+        NDArray x = lookup(ids, p.get("tok.weight"));
+        return spec.learnedPositions() ? x.add(p.get("pos.weight").get(new NDIndex("0:{}", w))) : x;
+    }
+
+    private NDArray embedAt(ParameterSet p, NDArray ids, NDArray positions) {
+        NDArray x = lookup(ids, p.get("tok.weight"));
+        return spec.learnedPositions() ? x.add(lookup(positions, p.get("pos.weight"))) : x;
+    }
+
+    /**
+     * Runs embedded inputs {@code x} [N, W, E] through every block. Queries attend to {@code prefixKeys/Values}
+     * (per layer [N, KV, S, d], or null) followed by the chunk's own keys, under the additive {@code mask}
+     * (broadcastable to [N, H, W, S + W]).
+     */
+    private Chunk extend(ParameterSet p, NDArray x, Rotation rotation, NDArray[] prefixKeys, NDArray[] prefixValues,
+            NDArray mask, long n, long w) {
+        NDArray[] keys = new NDArray[spec.layers()];
+        NDArray[] values = new NDArray[spec.layers()];
+        for (int i = 0; i < spec.layers(); i++) {
+            String prefix = "blocks." + i + ".";
+            NDArray[] qkv = projections(p, prefix, norm(x, p, prefix + "ln1"), rotation, n, w);
+            NDArray k = prefixKeys == null ? qkv[1] : NDArrays.concat(new NDList(prefixKeys[i], qkv[1]), 2);
+            NDArray v = prefixValues == null ? qkv[2] : NDArrays.concat(new NDList(prefixValues[i], qkv[2]), 2);
+            keys[i] = k;
+            values[i] = v;
+            NDArray attention = linear(attend(qkv[0], k, v, mask, n, w), p, prefix + "proj", spec.outBias());
+            if (spec.parallelResidual()) {
+                // GPT-NeoX: x + attn(ln1(x)) + mlp(ln2(x)), both branches read the block's input.
+                x = x.add(attention).add(mlp(p, prefix, norm(x, p, prefix + "ln2")));
+            } else {
+                x = x.add(attention);
+                x = x.add(mlp(p, prefix, norm(x, p, prefix + "ln2")));
+            }
+        }
+        return new Chunk(x, keys, values);
+    }
+
+    /** q (rotated, pre-scaled) as [N, H, W, d]; k (rotated) and v as [N, KV, W, d]. */
+    private NDArray[] projections(ParameterSet p, String prefix, NDArray normed, Rotation rotation, long n, long w) {
+        int d = spec.headDim();
+        long qWidth = (long) spec.heads() * d;
+        long kvWidth = (long) spec.kvHeads() * d;
+        NDArray fused = linear(normed, p, prefix + "qkv", spec.qkvBias());
+        NDArray q = fused.get(new NDIndex(":, :, 0:{}", qWidth)).reshape(n, w, spec.heads(), d).transpose(0, 2, 1, 3);
+        NDArray k = fused.get(new NDIndex(":, :, {}:{}", qWidth, qWidth + kvWidth))
+                .reshape(n, w, spec.kvHeads(), d).transpose(0, 2, 1, 3);
+        NDArray v = fused.get(new NDIndex(":, :, {}:", qWidth + kvWidth))
+                .reshape(n, w, spec.kvHeads(), d).transpose(0, 2, 1, 3);
+        if (rotation != null) {
+            q = rotate(q, rotation);
+            k = rotate(k, rotation);
+        }
+        // Scale q instead of the [N, H, W, S] scores: same math, fewer multiplications.
+        return new NDArray[] {Scalars.times(q, spec.attentionScale()), k, v};
+    }
+
+    /** Rotary embedding on the first r dims of each head: x * cos + rotate_half(x) * sin; the rest passes. */
+    private NDArray rotate(NDArray x, Rotation rotation) {
+        int r = spec.rotaryDims();
+        int d = spec.headDim();
+        NDArray rotated = r == d ? x : x.get(new NDIndex(":, :, :, 0:{}", r));
+        NDArray halves = NDArrays.concat(new NDList(rotated.get(new NDIndex(":, :, :, {}:", r / 2)),
+                rotated.get(new NDIndex(":, :, :, 0:{}", r / 2))), 3);
+        NDArray out = rotated.mul(rotation.cos()).add(halves.mul(rotation.sin()));
+        return r == d ? out : NDArrays.concat(new NDList(out, x.get(new NDIndex(":, :, :, {}:", r))), 3);
+    }
+
+    /** softmax(q k^T + mask) v with kv heads shared by groups of query heads; heads merged back: [N, W, H d]. */
+    private NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask, long n, long w) {
+        if (spec.groups() > 1) {
+            k = expandGroups(k, n);
+            v = expandGroups(v, n);
+        }
+        NDArray attention = q.matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(-1);
+        return attention.matMul(v).transpose(0, 2, 1, 3).reshape(n, w, (long) spec.heads() * spec.headDim());
+    }
+
+    /** [N, KV, S, d] to [N, H, S, d]: query head h reads kv head h / groups. */
+    private NDArray expandGroups(NDArray kv, long n) {
+        long s = kv.getShape().get(2);
+        return kv.expandDims(2).broadcast(new Shape(n, spec.kvHeads(), spec.groups(), s, spec.headDim()))
+                .reshape(n, spec.heads(), s, spec.headDim());
+    }
+
+    private NDArray mlp(ParameterSet p, String prefix, NDArray x) {
+        NDArray h = linear(x, p, prefix + "fc", spec.mlpBias());
+        NDArray activated = switch (spec.mlp()) {
+            case GELU_EXACT -> Activation.gelu(h);
+            case GELU_TANH -> geluTanh(h);
+            case SWIGLU -> {
+                long inter = spec.intermediate();
+                NDArray gate = h.get(new NDIndex(":, :, 0:{}", inter));
+                NDArray up = h.get(new NDIndex(":, :, {}:", inter));
+                yield gate.mul(Activation.sigmoid(gate)).mul(up);
+            }
+        };
+        return linear(activated, p, prefix + "out", spec.mlpBias());
+    }
+
+    /** 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), GPT-2's {@code gelu_new}. */
+    private static NDArray geluTanh(NDArray x) {
+        NDArray inner = Scalars.times(x.add(Scalars.times(x.mul(x).mul(x), 0.044715)), SQRT_2_OVER_PI);
+        return Scalars.times(x, 0.5).mul(Scalars.plus(inner.tanh(), 1));
+    }
+
+    private NDArray norm(NDArray x, ParameterSet p, String name) {
+        if (spec.norm() == DecoderSpec.NormKind.LAYER_NORM) {
+            return LayerNorm.layerNorm(x, new Shape(spec.hidden()), p.get(name + ".weight"), p.get(name + ".bias"),
+                    (float) spec.normEps()).singletonOrThrow();
+        }
+        // RMSNorm: x / sqrt(mean(x^2) + eps) * weight.
+        NDArray meanSquare = x.mul(x).mean(new int[] {-1}, true);
+        return x.div(Scalars.plus(meanSquare, spec.normEps()).sqrt()).mul(p.get(name + ".weight"));
+    }
+
+    private NDArray head(ParameterSet p, NDArray hidden) {
+        NDArray normed = norm(hidden, p, "ln");
+        return Linear.linear(normed, p.get(spec.tiedHead() ? "tok.weight" : "head.weight")).singletonOrThrow();
+    }
+
+    private static NDArray linear(NDArray x, ParameterSet p, String name, boolean bias) {
+        return (bias ? Linear.linear(x, p.get(name + ".weight"), p.get(name + ".bias"))
+                : Linear.linear(x, p.get(name + ".weight"))).singletonOrThrow();
+    }
+
+    private NDArray causal(long w) {
+        return causalMask.get(new NDIndex("0:{}, 0:{}", w, w));
+    }
+
+    private void checkWidth(long w) {
+        if (w > config.maxSeqLen()) {
+            throw new IllegalArgumentException("sequence of " + w + " positions exceeds maxSeqLen "
+                    + config.maxSeqLen());
+        }
+    }
+
+    /** Next-token logits [N, W, V]; rows are right padded (positions 0..W-1; padding is never attended to). */
+    @Override
+    public NDArray logits(ParameterSet p, NDArray ids) {
+        long n = ids.getShape().get(0);
+        long w = ids.getShape().get(1);
+        checkWidth(w);
+        return head(p, extend(p, embedFromStart(p, ids, w), rotationFromStart(w), null, null, causal(w), n, w)
+                .hidden());
+    }
+
+    /**
+     * Summed completion log-probs of B pairs [2B] (chosen rows, then rejected), computing each shared prompt once:
+     * the prompt chunk runs alone; the completion chunk extends it at positions after each prompt, attending to its
+     * prompt's keys and values (shared by chosen and rejected) and causally to itself. Same result as
+     * {@link #sequenceLogProbs} on prompt+completion rows.
+     */
+    public NDArray pairLogProbs(ParameterSet p, PairBatch b, NDManager m) {
+        long pairs = b.pairs();
+        long rows = 2 * pairs;
+        long pw = b.promptWidth();
+        long w = b.completionWidth();
+        checkWidth(pw + w);
+        Chunk prompt = extend(p, embedFromStart(p, m.create(b.promptIds(), new Shape(pairs, pw)), pw),
+                rotationFromStart(pw), null, null, causal(pw), pairs, pw);
+        NDArray[] keys = new NDArray[spec.layers()];
+        NDArray[] values = new NDArray[spec.layers()];
+        for (int i = 0; i < spec.layers(); i++) {
+            keys[i] = NDArrays.concat(new NDList(prompt.keys()[i], prompt.keys()[i]), 0);
+            values[i] = NDArrays.concat(new NDList(prompt.values()[i], prompt.values()[i]), 0);
+        }
+        NDArray positions = m.create(b.completionPositions(), new Shape(rows, w));
+        NDArray xc = embedAt(p, m.create(b.completionIds(), new Shape(rows, w)), positions);
+        Chunk completion = extend(p, xc, rotationAt(positions), keys, values,
+                m.create(b.attentionMask(), new Shape(rows, 1, w, pw + w)), rows, w);
+
+        NDArray last = gatherPositions(prompt.hidden(), b.promptLast(), m);
+        NDArray firstLogProbs = head(p, last).logSoftmax(2).squeeze(1)
+                .gather(m.create(b.firstTargets(), new Shape(pairs, 2)), 1)
+                .mul(m.create(b.firstMask(), new Shape(pairs, 2)));
+        NDArray first = firstLogProbs.transpose(1, 0).reshape(rows);
+        NDArray rest = head(p, completion.hidden()).logSoftmax(2)
+                .gather(m.create(b.completionTargets(), new Shape(rows, w)).expandDims(2), 2).squeeze(2)
+                .mul(m.create(b.completionMask(), new Shape(rows, w))).sum(new int[] {1});
+        return first.add(rest);
+    }
+
+    /** hidden[r, positions[r], :] as [N, 1, E]. */
+    private NDArray gatherPositions(NDArray hidden, long[] positions, NDManager m) {
+        int e = spec.hidden();
+        long[] index = new long[positions.length * e];
+        for (int i = 0; i < positions.length; i++) {
+            Arrays.fill(index, i * e, (i + 1) * e, positions[i]);
+        }
+        return hidden.gather(m.create(index, new Shape(positions.length, 1, e)), 1);
+    }
+
+    /**
+     * Key/value cache for incremental decoding of a batch of prompts. Close it to free the cached arrays.
+     * Not thread-safe; call with grad mode off.
+     */
+    public final class DecodeCache implements AutoCloseable {
+
+        private final ParameterSet params;
+        private final NDManager m;
+        private final int rows;
+        private final int promptWidth;
+        private final int[] promptLengths;
+        private NDArray[] keys;
+        private NDArray[] values;
+        private int generated;
+
+        private DecodeCache(ParameterSet params, int rows, int promptWidth, int[] promptLengths) {
+            this.params = params;
+            this.m = manager.newSubManager();
+            this.rows = rows;
+            this.promptWidth = promptWidth;
+            this.promptLengths = promptLengths;
+        }
+
+        /** Logits [rows * V] for the token that follows {@code tokens} (one per row, appended to the cache). */
+        public float[] next(int[] tokens) {
+            long[] ids = new long[rows];
+            long[] positions = new long[rows];
+            for (int r = 0; r < rows; r++) {
+                ids[r] = tokens[r];
+                positions[r] = Math.min(promptLengths[r] + generated, config.maxSeqLen() - 1);
+            }
+            int keysSoFar = promptWidth + generated;
+            float[] mask = new float[rows * (keysSoFar + 1)];
+            for (int r = 0; r < rows; r++) {
+                // A short prompt's padding keys sit between its prompt and its generated tokens: hide them.
+                Arrays.fill(mask, r * (keysSoFar + 1) + promptLengths[r], r * (keysSoFar + 1) + promptWidth,
+                        Float.NEGATIVE_INFINITY);
+            }
+            generated++;
+            try (NDManager step = m.newSubManager(); NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray positionArray = step.create(positions, new Shape(rows, 1));
+                NDArray x = embedAt(params, step.create(ids, new Shape(rows, 1)), positionArray);
+                Chunk chunk = extend(params, x, rotationAt(positionArray), keys, values,
+                        step.create(mask, new Shape(rows, 1, 1, keysSoFar + 1)), rows, 1);
+                float[] logits = head(params, chunk.hidden()).toFloatArray();
+                for (int i = 0; i < keys.length; i++) {
+                    keys[i].close();
+                    values[i].close();
+                    keys[i] = keep(chunk.keys()[i]);
+                    values[i] = keep(chunk.values()[i]);
+                }
+                return logits;
+            }
+        }
+
+        private NDArray keep(NDArray a) {
+            a.attach(m);
+            NDScope.unregister(a);
+            return a;
+        }
+
+        @Override
+        public void close() {
+            m.close();
+        }
+    }
+
+    /**
+     * Runs the prompts (right padded to {@code promptWidth}, real lengths {@code promptLengths}) and returns a cache
+     * plus, in {@code firstLogits[0]}, the logits [rows * V] of the first new token of each row.
+     */
+    public DecodeCache prefill(ParameterSet p, long[] promptIds, int[] promptLengths, int promptWidth,
+            float[][] firstLogits) {
+        int rows = promptLengths.length;
+        checkWidth(promptWidth);
+        DecodeCache cache = new DecodeCache(p, rows, promptWidth, promptLengths);
+        try (NDManager step = cache.m.newSubManager(); NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            Chunk chunk = extend(p, embedFromStart(p, step.create(promptIds, new Shape(rows, promptWidth)),
+                    promptWidth), rotationFromStart(promptWidth), null, null, causal(promptWidth), rows, promptWidth);
+            long[] last = new long[rows];
+            for (int r = 0; r < rows; r++) {
+                last[r] = promptLengths[r] - 1;
+            }
+            firstLogits[0] = head(p, gatherPositions(chunk.hidden(), last, step)).toFloatArray();
+            cache.keys = Arrays.stream(chunk.keys()).map(cache::keep).toArray(NDArray[]::new);
+            cache.values = Arrays.stream(chunk.values()).map(cache::keep).toArray(NDArray[]::new);
+            return cache;
+        } catch (RuntimeException e) {
+            cache.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
