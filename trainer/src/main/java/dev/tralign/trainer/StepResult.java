@@ -1,11 +1,14 @@
 package dev.tralign.trainer;
 
+import dev.tralign.trainer.step.MicroBatchResult;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * What one call of {@code stepPairs/stepFeedback/stepSft} did. With gradient accumulation a call that only
- * accumulated has {@code gradNorm = NaN} and metric {@code optimizer_step = 0}.
+ * What one micro-batch did, with the optimizer step it completed if any (as {@code AlignmentTrainer.train} and
+ * {@code stepPairs/stepFeedback/stepSft} report it). With gradient accumulation a micro-batch that only accumulated
+ * has {@code gradNorm = NaN} and metric {@code optimizer_step = 0}.
  *
  * @param step optimizer steps taken so far (after this call)
  * @param loss this micro-batch's mean loss
@@ -18,4 +21,26 @@ import java.util.Optional;
  */
 public record StepResult(long step, double loss, double gradNorm, double learningRate, int tokens,
         Map<String, Double> metrics, Optional<ReferenceUpdate> referenceUpdate) {
+
+    /** A micro-batch that only accumulated: no optimizer step yet ({@code step} steps so far). */
+    public static StepResult accumulated(MicroBatchResult microBatch, long step, double learningRate) {
+        return of(microBatch, step, Double.NaN, learningRate, Optional.empty());
+    }
+
+    /** The micro-batch that completed {@code optimizerStep}, and the reference update that followed it, if any. */
+    public static StepResult completed(MicroBatchResult microBatch, OptimizerStep optimizerStep,
+            Optional<ReferenceUpdate> referenceUpdate) {
+        return of(microBatch, optimizerStep.step(), optimizerStep.gradNorm(), optimizerStep.learningRate(),
+                referenceUpdate);
+    }
+
+    private static StepResult of(MicroBatchResult microBatch, long step, double gradNorm, double learningRate,
+            Optional<ReferenceUpdate> referenceUpdate) {
+        Map<String, Double> metrics = new LinkedHashMap<>(microBatch.metrics());
+        metrics.put("optimizer_step", Double.isNaN(gradNorm) ? 0.0 : 1.0);
+        metrics.put("truncated_prompts", (double) microBatch.truncatedPrompts());
+        metrics.put("truncated_completions", (double) microBatch.truncatedCompletions());
+        return new StepResult(step, microBatch.loss(), gradNorm, learningRate, microBatch.tokens(),
+                Map.copyOf(metrics), referenceUpdate);
+    }
 }

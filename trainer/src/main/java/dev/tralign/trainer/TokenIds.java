@@ -7,12 +7,12 @@ import java.util.function.Function;
  * Checks token ids against the model's vocabulary before they reach libtorch, whose out-of-range error
  * ("index out of range in self") names neither the example nor the id.
  */
-final class TokenIds {
+public final class TokenIds {
 
     private TokenIds() {
     }
 
-    static <T> void requireInVocab(List<T> items, int vocabSize, Function<T, String> id,
+    public static <T> void requireInVocab(List<T> items, int vocabSize, Function<T, String> id,
             List<Function<T, int[]>> fields, List<String> names) {
         for (T item : items) {
             for (int f = 0; f < fields.size(); f++) {
@@ -28,23 +28,23 @@ final class TokenIds {
         }
     }
 
-    static void requirePairs(List<TokenizedPair> pairs, int vocab) {
+    public static void requirePairs(List<TokenizedPair> pairs, int vocab) {
         requireInVocab(pairs, vocab, TokenizedPair::id,
                 List.of(TokenizedPair::prompt, TokenizedPair::chosen, TokenizedPair::rejected),
                 List.of("prompt", "chosen", "rejected"));
     }
 
-    static void requireFeedback(List<TokenizedFeedback> feedback, int vocab) {
+    public static void requireFeedback(List<TokenizedFeedback> feedback, int vocab) {
         requireInVocab(feedback, vocab, TokenizedFeedback::id,
                 List.of(TokenizedFeedback::prompt, TokenizedFeedback::completion), List.of("prompt", "completion"));
     }
 
-    static void requireExamples(List<TokenizedExample> examples, int vocab) {
+    public static void requireExamples(List<TokenizedExample> examples, int vocab) {
         requireInVocab(examples, vocab, TokenizedExample::id,
                 List.of(TokenizedExample::prompt, TokenizedExample::completion), List.of("prompt", "completion"));
     }
 
-    static void requirePrompts(List<int[]> prompts, int vocab) {
+    public static void requirePrompts(List<int[]> prompts, int vocab) {
         for (int r = 0; r < prompts.size(); r++) {
             int[] ids = prompts.get(r);
             for (int i = 0; i < ids.length; i++) {

@@ -6,14 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Tiny shapes and seeded random token data shared by the trainer tests. */
-final class TinyData {
+public final class TinyData {
 
-    static final ModelConfig SHAPE = new ModelConfig(16, 16, 1, 2, 16);
+    public static final ModelConfig SHAPE = new ModelConfig(16, 16, 1, 2, 16);
 
     private TinyData() {
     }
 
-    static int[] tokens(SplitMix64 random, int length, int vocab) {
+    public static int[] tokens(SplitMix64 random, int length, int vocab) {
         int[] t = new int[length];
         for (int i = 0; i < length; i++) {
             t[i] = (int) Math.floorMod(random.nextLong(), vocab);
@@ -22,7 +22,7 @@ final class TinyData {
     }
 
     /** Pairs with prompts of 2-5 tokens and completions of 1-6 tokens (uneven lengths exercise padding). */
-    static List<TokenizedPair> pairs(long seed, int count) {
+    public static List<TokenizedPair> pairs(long seed, int count) {
         SplitMix64 random = new SplitMix64(seed);
         List<TokenizedPair> pairs = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -32,7 +32,7 @@ final class TinyData {
         return pairs;
     }
 
-    static List<TokenizedFeedback> feedback(long seed, int count, boolean allDesirable) {
+    public static List<TokenizedFeedback> feedback(long seed, int count, boolean allDesirable) {
         SplitMix64 random = new SplitMix64(seed);
         List<TokenizedFeedback> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -42,7 +42,7 @@ final class TinyData {
         return out;
     }
 
-    static TrainingConfig.Builder dpo() {
+    public static TrainingConfig.Builder dpo() {
         return TrainingConfig.builder().lossType(LossType.SIGMOID).learningRate(1e-2).beta(0.5).seed(7);
     }
 }

@@ -2,6 +2,7 @@ package dev.tralign.trainer.service;
 
 import dev.tralign.trainer.TokenizedFeedback;
 import dev.tralign.trainer.TokenizedPair;
+import dev.tralign.trainer.step.Batch;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +17,11 @@ record MicroBatch(List<TokenizedPair> pairs, List<TokenizedFeedback> feedback, L
 
     int size() {
         return pairs.size() + feedback.size();
+    }
+
+    /** The batch as the trainer takes it: a decoder fills either pairs or feedback, never both. */
+    Batch forTrainer() {
+        return pairs.isEmpty() ? Batch.feedback(feedback) : Batch.pairs(pairs);
     }
 
     /** Example ids in batch order. */

@@ -3,19 +3,23 @@ package dev.tralign.trainer.service;
 import dev.tralign.schemas.avro.CheckpointEvent;
 import dev.tralign.schemas.avro.TopicPartitionOffset;
 import dev.tralign.trainer.AlignmentTrainer;
+import dev.tralign.trainer.OptimizerStep;
 import dev.tralign.trainer.Policy;
+import dev.tralign.trainer.ReferenceUpdate;
 import dev.tralign.trainer.SavedCheckpoint;
 import dev.tralign.trainer.StepResult;
 import dev.tralign.trainer.service.config.RunConfig;
 import dev.tralign.trainer.service.config.RunConfigDef;
 import dev.tralign.trainer.service.source.OffsetRange;
 import dev.tralign.trainer.service.source.RecordSource;
+import dev.tralign.trainer.step.MicroBatchResult;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -74,10 +78,6 @@ public final class TrainingLoop {
         this.assembler = new GroupAssembler(source, decoder, config.batchSize(), config.gradientAccumulationSteps(),
                 minimum, config.streaming(), config.maxWaitMs(), dedupe, () -> trainer.step() + 1);
         this.dedupe = dedupe;
-        trainer.addReferenceUpdateListener(update -> {
-            this.referenceVersion = update.version();
-            pending.add(events.referenceUpdate(update));
-        });
     }
 
     void addListener(Consumer<StepResult> listener) {
@@ -132,36 +132,65 @@ public final class TrainingLoop {
         epoch = group.epoch();
     }
 
+    /**
+     * One optimizer step: the group's micro-batches accumulate their gradients, the optimizer step applies them,
+     * then the trust-region update (TR-DPO/IPO/KTO) may mix or copy the policy into the reference. The ledger entry,
+     * metrics and reference-update event wait for the next checkpoint's transaction.
+     */
     private void trainStep(StepGroup group, ProgressLog progress) {
         long started = System.nanoTime();
+        List<MicroBatchResult> results = new ArrayList<>();
+        for (MicroBatch batch : group.microBatches()) {
+            results.add(trainer.accumulate(batch.forTrainer()));
+        }
+        OptimizerStep step = trainer.optimizerStep();
+        Optional<ReferenceUpdate> update = trainer.trustRegion().onOptimizerStep(step.step());
+        update.ifPresent(u -> {
+            referenceVersion = u.version();
+            pending.add(events.referenceUpdate(u));
+        });
+        double seconds = (System.nanoTime() - started) / 1e9;
+        report(group, results, step, update, seconds);
+        progress.onStep(step.step(), meanLoss(results), step.learningRate());
+    }
+
+    /** The step's ledger entry and (every metrics.every_steps) its metrics event; listeners see each micro-batch. */
+    private void report(StepGroup group, List<MicroBatchResult> results, OptimizerStep step,
+            Optional<ReferenceUpdate> update, double seconds) {
         List<String> ids = new ArrayList<>();
         List<String> origins = new ArrayList<>();
         List<Integer> microBatchSizes = new ArrayList<>();
-        Map<String, Double> sums = new LinkedHashMap<>();
-        double loss = 0;
-        long tokens = 0;
-        StepResult last = null;
         for (MicroBatch batch : group.microBatches()) {
-            last = batch.pairs().isEmpty() ? trainer.stepFeedback(batch.feedback()) : trainer.stepPairs(batch.pairs());
-            loss += last.loss();
-            tokens += last.tokens();
-            last.metrics().forEach((k, v) -> sums.merge(k, v, Double::sum));
             ids.addAll(batch.ids());
             origins.addAll(batch.origins());
             microBatchSizes.add(batch.origins().size());
-            StepResult result = last;
+        }
+        Map<String, Double> sums = new LinkedHashMap<>();
+        long tokens = 0;
+        for (int i = 0; i < results.size(); i++) {
+            StepResult result = i < results.size() - 1
+                    ? StepResult.accumulated(results.get(i), step.step() - 1, step.learningRate())
+                    : StepResult.completed(results.get(i), step, update);
+            tokens += result.tokens();
+            result.metrics().forEach((k, v) -> sums.merge(k, v, Double::sum));
             listeners.forEach(l -> l.accept(result));
         }
-        int n = group.microBatches().size();
-        double seconds = (System.nanoTime() - started) / 1e9;
-        long step = trainer.step();
-        pending.add(events.ledger(new LedgerEntry(step, group.epoch(), ids, origins, microBatchSizes)));
-        if (step % config.metricsEverySteps() == 0) {
+        pending.add(events.ledger(new LedgerEntry(step.step(), group.epoch(), ids, origins, microBatchSizes)));
+        if (step.step() % config.metricsEverySteps() == 0) {
+            int n = results.size();
             Map<String, Double> means = new LinkedHashMap<>();
             sums.forEach((k, v) -> means.put(k, v / n));
-            pending.add(events.metrics(step, loss / n, last.learningRate(), last.gradNorm(), tokens / seconds, means));
+            pending.add(events.metrics(step.step(), meanLoss(results), step.learningRate(), step.gradNorm(),
+                    tokens / seconds, means));
         }
-        progress.onStep(step, loss / n, last.learningRate());
+    }
+
+    private static double meanLoss(List<MicroBatchResult> results) {
+        double loss = 0;
+        for (MicroBatchResult r : results) {
+            loss += r.loss();
+        }
+        return loss / results.size();
     }
 
     private SavedCheckpoint checkpoint(boolean last, String reason) {

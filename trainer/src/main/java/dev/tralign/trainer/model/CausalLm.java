@@ -24,6 +24,15 @@ public interface CausalLm extends AutoCloseable {
     /** A manager for one step's arrays; close it (and an NDScope) when the step ends. */
     NDManager newStepManager();
 
+    /**
+     * True when a forward reads the weights only through the parameter set it is given, so two sets of autograd
+     * leaves over one memory ({@link ParameterSet#sharingMemory()}) train the same model: what micro-batch shards
+     * need. False for a model that holds weights of its own (a TorchScript module).
+     */
+    default boolean readsWeightsOnlyFromParameterSet() {
+        return false;
+    }
+
     /** Makes {@code p} collect gradients (the policy). */
     void enableGradients(ParameterSet p);
 

@@ -24,7 +24,7 @@ import java.util.Arrays;
  * with chosen and rejected; sampling extends a key/value cache one token at a time.
  * The same instance serves the policy and the reference and may be used from several threads at once.
  */
-public final class GptModel implements CausalLm {
+public final class GptModel implements CausalLm, SharedPromptPairs {
 
     private static final float LAYER_NORM_EPS = 1e-5f;
     private final ModelConfig config;
@@ -52,6 +52,11 @@ public final class GptModel implements CausalLm {
     @Override
     public java.util.List<ParameterSpec> layout() {
         return ParameterLayout.of(config);
+    }
+
+    @Override
+    public boolean readsWeightsOnlyFromParameterSet() {
+        return true;
     }
 
     @Override
@@ -167,6 +172,7 @@ public final class GptModel implements CausalLm {
      * prompt+completion rows, with about a quarter fewer token positions when prompt and completions are equally
      * long.
      */
+    @Override
     public NDArray pairLogProbs(ParameterSet p, PairBatch b, NDManager m) {
         long pairs = b.pairs();
         long rows = 2 * pairs;

@@ -1,4 +1,4 @@
-package dev.tralign.trainer;
+package dev.tralign.trainer.step;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

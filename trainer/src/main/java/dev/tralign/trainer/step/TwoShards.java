@@ -1,4 +1,4 @@
-package dev.tralign.trainer;
+package dev.tralign.trainer.step;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package dev.tralign.trainer;
+package dev.tralign.trainer.step;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

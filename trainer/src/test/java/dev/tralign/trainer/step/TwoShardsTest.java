@@ -1,9 +1,11 @@
-package dev.tralign.trainer;
+package dev.tralign.trainer.step;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
+import dev.tralign.trainer.TinyData;
+import dev.tralign.trainer.TokenizedPair;
 import dev.tralign.trainer.model.Autograd;
 import dev.tralign.trainer.model.GptModel;
 import dev.tralign.trainer.model.ParameterSet;

@@ -1,0 +1,78 @@
+package dev.tralign.trainer.step;
+
+import ai.djl.ndarray.NDArray;
+import dev.tralign.trainer.TokenIds;
+import dev.tralign.trainer.TokenizedFeedback;
+import dev.tralign.trainer.loss.FeedbackLogProbs;
+import dev.tralign.trainer.loss.KtoLoss;
+import dev.tralign.trainer.loss.KtoOutput;
+import dev.tralign.trainer.model.SequenceBatch;
+import dev.tralign.trainer.model.SequenceCollator;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+
+/**
+ * Unpaired thumbs up/down (KTO, as TRL's KTOTrainer): each prompt is also paired with the previous example's
+ * completion (completions rotated by one), and the policy/reference log-ratio on those mismatched pairs gives the
+ * batch's KL reference point. Everything that needs no gradient (reference on both, policy on mismatched) runs on
+ * the second thread; the policy on the matched pairs runs with gradients here. Never split into shards: the three
+ * no-gradient forwards already balance the two threads.
+ */
+final class FeedbackStep implements ObjectiveStep {
+
+    private final StepEngine engine;
+    private final KtoLoss loss;
+    private final SequenceCollator collator;
+
+    FeedbackStep(StepEngine engine, KtoLoss loss) {
+        this.engine = engine;
+        this.loss = loss;
+        this.collator = new SequenceCollator(engine.model().config().maxSeqLen(), 0);
+    }
+
+    @Override
+    public MicroBatchResult accumulate(Batch batch) {
+        if (!(batch instanceof Batch.Feedback given)) {
+            throw Objectives.wrongBatch(engine.config(), batch);
+        }
+        List<TokenizedFeedback> feedback = given.feedback();
+        Objectives.requireNonEmpty(feedback, "feedback");
+        TokenIds.requireFeedback(feedback, engine.model().config().vocabSize());
+        int b = feedback.size();
+        if (b < 2) {
+            throw new IllegalArgumentException("KTO needs at least 2 examples per micro-batch (the KL reference point "
+                    + "pairs each prompt with another example's completion), got " + b + ": raise the batch size");
+        }
+        List<int[]> prompts = feedback.stream().map(TokenizedFeedback::prompt).toList();
+        List<int[]> completions = feedback.stream().map(TokenizedFeedback::completion).toList();
+        List<int[]> rotated = new ArrayList<>(b);
+        for (int i = 0; i < b; i++) {
+            rotated.add(completions.get((i - 1 + b) % b));
+        }
+        SequenceBatch matched = collator.collate(prompts, completions);
+        SequenceBatch mismatched = collator.collate(prompts, rotated);
+        Future<float[][]> noGrad = engine.offload(() -> new float[][] {
+            engine.noGrad(sm -> engine.model().sequenceLogProbs(engine.reference(), matched, sm)),
+            engine.noGrad(sm -> engine.model().sequenceLogProbs(engine.reference(), mismatched, sm)),
+            engine.noGrad(sm -> engine.model().sequenceLogProbs(engine.policy(), mismatched, sm))});
+        float[] desirable = new float[b];
+        for (int i = 0; i < b; i++) {
+            desirable[i] = feedback.get(i).desirable() ? 1f : 0f;
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        double value = engine.trainOn(stepManager -> {
+            NDArray policyLogProbs = engine.model().sequenceLogProbs(engine.policy(), matched, stepManager);
+            float[][] other = StepEngine.await(noGrad);
+            KtoOutput out = loss.compute(new FeedbackLogProbs(policyLogProbs, stepManager.create(other[0]),
+                    stepManager.create(other[2]), stepManager.create(other[1]), stepManager.create(desirable)));
+            metrics.putAll(StepMetrics.feedback(out.rewards().toFloatArray(), policyLogProbs.toFloatArray(), desirable,
+                    out.kl().getFloat()));
+            return out.losses().mean();
+        });
+        return new MicroBatchResult(value, matched.tokenCount(), matched.truncatedPrompts(),
+                matched.truncatedCompletions(), metrics);
+    }
+}

@@ -1,0 +1,169 @@
+package dev.tralign.trainer.step;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.tralign.trainer.TokenIds;
+import dev.tralign.trainer.TokenizedPair;
+import dev.tralign.trainer.loss.LossOutput;
+import dev.tralign.trainer.loss.PairLogProbs;
+import dev.tralign.trainer.loss.PairLoss;
+import dev.tralign.trainer.model.PairBatch;
+import dev.tralign.trainer.model.PairCollator;
+import dev.tralign.trainer.model.ParameterSet;
+import dev.tralign.trainer.model.Scalars;
+import dev.tralign.trainer.model.SequenceBatch;
+import dev.tralign.trainer.model.SequenceCollator;
+import dev.tralign.trainer.model.SharedPromptPairs;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.function.BiFunction;
+
+/**
+ * Preference pairs (sigmoid/DPO, cDPO, IPO, hinge, kto_pair): the reference scores the pairs without gradients on
+ * the second thread while the policy scores them with gradients here; the pair loss turns both into per-pair losses
+ * whose mean is back-propagated. With micro-batch shards and a per-pair loss, each half of the batch runs all of that
+ * on its own thread.
+ */
+final class PairStep implements ObjectiveStep {
+
+    private final StepEngine engine;
+    private final PairLoss loss;
+    private final PairCollator pairCollator;
+    private final SequenceCollator collator;
+
+    PairStep(StepEngine engine, PairLoss loss) {
+        this.engine = engine;
+        this.loss = loss;
+        int maxSeqLen = engine.model().config().maxSeqLen();
+        this.pairCollator = new PairCollator(maxSeqLen);
+        this.collator = new SequenceCollator(maxSeqLen, 0);
+    }
+
+    @Override
+    public MicroBatchResult accumulate(Batch batch) {
+        if (!(batch instanceof Batch.Pairs given)) {
+            throw Objectives.wrongBatch(engine.config(), batch);
+        }
+        List<TokenizedPair> pairs = given.pairs();
+        Objectives.requireNonEmpty(pairs, "pairs");
+        TokenIds.requirePairs(pairs, engine.model().config().vocabSize());
+        if (engine.sharded() && pairs.size() >= 2 && loss.perPair()) {
+            return accumulateInShards(pairs);
+        }
+        PairForward forward = pairForward(pairs);
+        Future<float[]> referenceLogProbs = engine.offload(() -> engine.noGrad(
+                sm -> forward.logProbs(engine.reference(), sm)));
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        double value = engine.trainOn(stepManager -> {
+            NDArray policyLogProbs = forward.logProbs(engine.policy(), stepManager);
+            NDArray referenceArray = stepManager.create(StepEngine.await(referenceLogProbs));
+            LossOutput out = loss.compute(pairLogProbs(policyLogProbs, referenceArray,
+                    stepManager.create(toFloats(forward.completionLengths()))));
+            metrics.putAll(StepMetrics.pairs(out.chosenRewards().toFloatArray(), out.rejectedRewards().toFloatArray(),
+                    policyLogProbs.toFloatArray()));
+            return out.losses().mean();
+        });
+        return new MicroBatchResult(value, forward.tokens(), forward.truncatedPrompts(),
+                forward.truncatedCompletions(), metrics);
+    }
+
+    /**
+     * The micro-batch split in two halves ({@link TwoShards}). Each half runs reference forward, policy forward and
+     * loss on its own thread; its share of the loss is its summed per-pair losses divided by the WHOLE micro-batch
+     * size, so the shares (and their gradients) add up to the batch mean.
+     */
+    private MicroBatchResult accumulateInShards(List<TokenizedPair> pairs) {
+        int b = pairs.size();
+        int half = (b + 1) / 2;
+        PairForward first = pairForward(pairs.subList(0, half));
+        PairForward second = pairForward(pairs.subList(half, b));
+        TwoShards.Result<PairShard> result = engine.trainInShards((leaves, sm) -> share(first, leaves, sm, b),
+                (leaves, sm) -> share(second, leaves, sm, b));
+        PairShard a = result.first();
+        PairShard c = result.second();
+        Map<String, Double> metrics = StepMetrics.pairs(concat(a.chosenRewards(), c.chosenRewards()),
+                concat(a.rejectedRewards(), c.rejectedRewards()),
+                concat(concat(a.chosenLogProbs(), c.chosenLogProbs()),
+                        concat(a.rejectedLogProbs(), c.rejectedLogProbs())));
+        return new MicroBatchResult(result.loss(), first.tokens() + second.tokens(),
+                first.truncatedPrompts() + second.truncatedPrompts(),
+                first.truncatedCompletions() + second.truncatedCompletions(), metrics);
+    }
+
+    /** What a pair shard keeps for the metrics, copied to the JVM. */
+    private record PairShard(float[] chosenRewards, float[] rejectedRewards, float[] chosenLogProbs,
+            float[] rejectedLogProbs) {
+    }
+
+    /** Reference forward (no gradients), policy forward through {@code leaves}, sum(losses) / batchPairs. */
+    private TwoShards.Share<PairShard> share(PairForward forward, ParameterSet leaves, NDManager stepManager,
+            int batchPairs) {
+        float[] referenceLogProbs = engine.noGrad(sm -> forward.logProbs(engine.reference(), sm));
+        NDArray policyLogProbs = forward.logProbs(leaves, stepManager);
+        LossOutput out = loss.compute(pairLogProbs(policyLogProbs, stepManager.create(referenceLogProbs),
+                stepManager.create(toFloats(forward.completionLengths()))));
+        float[] logProbs = policyLogProbs.toFloatArray();
+        int n = logProbs.length / 2;
+        return new TwoShards.Share<>(Scalars.dividedBy(out.losses().sum(), batchPairs),
+                new PairShard(out.chosenRewards().toFloatArray(), out.rejectedRewards().toFloatArray(),
+                        Arrays.copyOfRange(logProbs, 0, n), Arrays.copyOfRange(logProbs, n, 2 * n)));
+    }
+
+    /** Splits [2B] policy and reference log-probs and lengths (chosen rows, then rejected) for a pair loss. */
+    private static PairLogProbs pairLogProbs(NDArray policyLogProbs, NDArray referenceLogProbs, NDArray lengths) {
+        long b = policyLogProbs.getShape().get(0) / 2;
+        String first = "0:" + b;
+        String second = b + ":";
+        return new PairLogProbs(policyLogProbs.get(first), policyLogProbs.get(second), referenceLogProbs.get(first),
+                referenceLogProbs.get(second), lengths.get(first), lengths.get(second));
+    }
+
+    /**
+     * How a pair batch is scored: with the shared-prompt forward (each prompt computed once for chosen and
+     * rejected) when the model has one and every prompt has a token, else as 2B independent prompt+completion rows.
+     */
+    private PairForward pairForward(List<TokenizedPair> pairs) {
+        List<int[]> prompts = pairs.stream().map(TokenizedPair::prompt).toList();
+        if (engine.model() instanceof SharedPromptPairs shared && prompts.stream().allMatch(p -> p.length > 0)) {
+            PairBatch batch = pairCollator.collate(prompts, pairs.stream().map(TokenizedPair::chosen).toList(),
+                    pairs.stream().map(TokenizedPair::rejected).toList());
+            return new PairForward((params, sm) -> shared.pairLogProbs(params, batch, sm), batch.completionLengths(),
+                    batch.tokenCount(), batch.truncatedPrompts(), batch.truncatedCompletions());
+        }
+        List<int[]> allPrompts = new ArrayList<>(prompts);
+        allPrompts.addAll(prompts);
+        List<int[]> completions = new ArrayList<>(pairs.stream().map(TokenizedPair::chosen).toList());
+        completions.addAll(pairs.stream().map(TokenizedPair::rejected).toList());
+        SequenceBatch batch = collator.collate(allPrompts, completions);
+        return new PairForward((params, sm) -> engine.model().sequenceLogProbs(params, batch, sm),
+                batch.completionLengths(), batch.tokenCount(), batch.truncatedPrompts(),
+                batch.truncatedCompletions());
+    }
+
+    /** A prepared pair batch: log-probs [2B] (chosen rows, then rejected) for any parameter set. */
+    private record PairForward(BiFunction<ParameterSet, NDManager, NDArray> scorer, int[] completionLengths,
+            int tokens, int truncatedPrompts, int truncatedCompletions) {
+
+        NDArray logProbs(ParameterSet params, NDManager stepManager) {
+            return scorer.apply(params, stepManager);
+        }
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static float[] toFloats(int[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+}
