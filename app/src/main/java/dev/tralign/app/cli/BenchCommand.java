@@ -1,11 +1,11 @@
 package dev.tralign.app.cli;
 
-import dev.tralign.evaluator.bench.EvaluatorBench;
+import dev.tralign.bench.evaluator.EvaluatorBench;
 import dev.tralign.ingest.bench.IngestBench;
 import dev.tralign.stack.EmbeddedStack;
 import dev.tralign.stack.StackOptions;
-import dev.tralign.trainer.bench.TrainerBench;
-import dev.tralign.trainer.service.bench.PipelineBench;
+import dev.tralign.bench.trainer.TrainerBench;
+import dev.tralign.bench.pipeline.PipelineBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

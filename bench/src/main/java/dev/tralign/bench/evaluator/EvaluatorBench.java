@@ -1,4 +1,4 @@
-package dev.tralign.evaluator.bench;
+package dev.tralign.bench.evaluator;
 
 import dev.tralign.evaluator.judge.GoldRewardJudge;
 import dev.tralign.evaluator.service.CheckpointEvaluation;

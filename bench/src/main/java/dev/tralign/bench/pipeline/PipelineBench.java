@@ -1,4 +1,4 @@
-package dev.tralign.trainer.service.bench;
+package dev.tralign.bench.pipeline;
 
 import dev.tralign.schemas.Topic;
 import dev.tralign.schemas.Topics;

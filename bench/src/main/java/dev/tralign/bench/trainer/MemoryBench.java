@@ -1,4 +1,4 @@
-package dev.tralign.trainer.bench;
+package dev.tralign.bench.trainer;
 
 import dev.tralign.trainer.AlignmentTrainer;
 import dev.tralign.trainer.LossType;

@@ -1,4 +1,4 @@
-package dev.tralign.trainer.bench;
+package dev.tralign.bench.trainer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

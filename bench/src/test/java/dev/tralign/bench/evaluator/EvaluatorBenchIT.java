@@ -1,4 +1,4 @@
-package dev.tralign.evaluator.bench;
+package dev.tralign.bench.evaluator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
