@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             ExperimentCommand.class,
             WorldCommand.class,
             BenchCommand.class,
+            ModelCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class TralignCommand implements Runnable {

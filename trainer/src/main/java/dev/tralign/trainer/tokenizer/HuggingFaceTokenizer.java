@@ -63,7 +63,7 @@ public final class HuggingFaceTokenizer implements TextTokenizer, AutoCloseable 
      * The binding exposes no vocabulary size, so it is read from tokenizer.json: one more than the largest id in
      * {@code model.vocab} (an object for BPE/WordLevel/WordPiece, an array for Unigram) and {@code added_tokens}.
      */
-    static int vocabSizeOf(Path tokenizerJson) {
+    public static int vocabSizeOf(Path tokenizerJson) {
         try {
             JsonNode root = new ObjectMapper().readTree(tokenizerJson.toFile());
             int max = -1;

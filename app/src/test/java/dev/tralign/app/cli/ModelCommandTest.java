@@ -1,0 +1,89 @@
+package dev.tralign.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code tralign model ...} on the hf-tiny checkpoints (../shared/data/hf-tiny beside the checkout). */
+class ModelCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @TempDir
+    Path tmp;
+
+    private int run(String... args) {
+        CommandLine cli = TralignCommand.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    private static Path hfTiny(String model) {
+        for (Path p : List.of(Path.of("../../shared/data/hf-tiny"), Path.of("../shared/data/hf-tiny"))) {
+            if (Files.isDirectory(p)) {
+                return p.resolve(model);
+            }
+        }
+        throw new IllegalStateException("hf-tiny fixtures not found beside the checkout (../shared/data/hf-tiny)");
+    }
+
+    @Test
+    void logprobsPrintsWhatTransformersComputes() throws Exception {
+        JsonNode c = JSON.readTree(hfTiny("qwen2").resolve("expected.json").toFile()).path("float32").path("cases")
+                .get(1);
+        StringBuilder ids = new StringBuilder();
+        c.path("input_ids").forEach(id -> ids.append(ids.length() == 0 ? "" : ",").append(id.asInt()));
+        assertThat(run("model", "logprobs", "--model", hfTiny("qwen2").toString(), "--ids", ids.toString(),
+                "--prompt-length", c.path("prompt_length").asText())).as(err.toString()).isZero();
+        JsonNode line = JSON.readTree(out.toString());
+        assertThat(line.path("completion_logprob_sum").asDouble())
+                .isCloseTo(c.path("completion_logprob_sum").asDouble(), org.assertj.core.data.Offset.offset(2e-4));
+        assertThat(line.path("token_logprobs").size()).isEqualTo(c.path("token_logprobs").size());
+        assertThat(line.path("last_logits").size()).isEqualTo(512);
+        assertThat(line.path("last_logits").get(7).asDouble())
+                .isCloseTo(c.path("last_logits").get(7).asDouble(), org.assertj.core.data.Offset.offset(2e-4));
+    }
+
+    @Test
+    void generateIsTransformersGreedy() throws Exception {
+        JsonNode greedy = JSON.readTree(hfTiny("gpt-neox").resolve("expected.json").toFile()).path("float32")
+                .path("greedy_generation");
+        StringBuilder ids = new StringBuilder();
+        greedy.path("prompt_ids").forEach(id -> ids.append(ids.length() == 0 ? "" : ",").append(id.asInt()));
+        assertThat(run("model", "generate", "--model", hfTiny("gpt-neox").toString(), "--ids", ids.toString(),
+                "--max-new-tokens", "10")).as(err.toString()).isZero();
+        assertThat(JSON.readTree(out.toString()).path("ids")).isEqualTo(greedy.path("generate_new_tokens"));
+    }
+
+    @Test
+    void initWritesAFolderThatInspectReads() {
+        Path folder = tmp.resolve("fresh");
+        assertThat(run("model", "init", "--arch", "llama", "--hidden", "32", "--heads", "4", "--kv-heads", "2",
+                "--layers", "1", "--vocab", "50", "--max-positions", "64", "--eos", "2", "--out", folder.toString()))
+                .as(err.toString()).isZero();
+        assertThat(folder.resolve("model.safetensors")).isRegularFile();
+        assertThat(run("model", "inspect", "--model", folder.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("llama (LlamaForCausalLM)").contains("heads 4 (kv 2")
+                .contains("eos [2]").contains("chat template     no");
+    }
+
+    @Test
+    void anUnknownArchitectureNamesTheSupportedOnes() {
+        assertThat(run("model", "init", "--arch", "falcon", "--out", tmp.resolve("x").toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("falcon").contains("gpt_neox, llama, qwen2, mistral, gpt2");
+        assertThat(run("model", "inspect", "--model", tmp.resolve("missing").toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("is not a directory");
+    }
+}
