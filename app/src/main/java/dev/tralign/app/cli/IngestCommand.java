@@ -8,7 +8,7 @@ import dev.tralign.ingest.streams.IngestStreams;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import dev.tralign.trainer.service.metrics.MetricsHttpServer;
+import dev.tralign.metrics.MetricsHttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;

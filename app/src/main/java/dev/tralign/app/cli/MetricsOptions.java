@@ -1,6 +1,6 @@
 package dev.tralign.app.cli;
 
-import dev.tralign.trainer.service.metrics.MetricsHttpServer;
+import dev.tralign.metrics.MetricsHttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Option;

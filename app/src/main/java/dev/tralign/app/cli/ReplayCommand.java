@@ -1,7 +1,7 @@
 package dev.tralign.app.cli;
 
-import dev.tralign.trainer.service.Replay;
-import dev.tralign.trainer.service.ReplayReport;
+import dev.tralign.trainerservice.Replay;
+import dev.tralign.trainerservice.ReplayReport;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;

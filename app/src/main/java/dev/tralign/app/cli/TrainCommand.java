@@ -1,11 +1,11 @@
 package dev.tralign.app.cli;
 
-import dev.tralign.trainer.service.RunSummary;
-import dev.tralign.trainer.service.TrainerService;
-import dev.tralign.trainer.service.config.RunConfig;
-import dev.tralign.trainer.service.config.RunConfigDef;
-import dev.tralign.trainer.service.metrics.MetricsHttpServer;
-import dev.tralign.trainer.service.metrics.TrainerMetrics;
+import dev.tralign.trainerservice.RunSummary;
+import dev.tralign.trainerservice.TrainerService;
+import dev.tralign.trainerservice.config.RunConfig;
+import dev.tralign.trainerservice.config.RunConfigDef;
+import dev.tralign.metrics.MetricsHttpServer;
+import dev.tralign.trainerservice.metrics.TrainerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;

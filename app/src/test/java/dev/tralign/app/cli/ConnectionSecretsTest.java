@@ -2,7 +2,7 @@ package dev.tralign.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tralign.trainer.service.config.RunConfig;
+import dev.tralign.trainerservice.config.RunConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package dev.tralign.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tralign.trainer.service.config.RunConfig;
-import dev.tralign.trainer.service.config.RunConfigDef;
+import dev.tralign.trainerservice.config.RunConfig;
+import dev.tralign.trainerservice.config.RunConfigDef;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;

@@ -1,0 +1,241 @@
+package dev.tralign.trainerservice;
+
+import dev.tralign.schemas.avro.CheckpointEvent;
+import dev.tralign.schemas.avro.TopicPartitionOffset;
+import dev.tralign.trainer.AlignmentTrainer;
+import dev.tralign.trainer.OptimizerStep;
+import dev.tralign.trainer.Policy;
+import dev.tralign.trainer.ReferenceUpdate;
+import dev.tralign.trainer.SavedCheckpoint;
+import dev.tralign.trainer.StepResult;
+import dev.tralign.trainerservice.config.RunConfig;
+import dev.tralign.trainerservice.config.RunConfigDef;
+import dev.tralign.trainerservice.source.OffsetRange;
+import dev.tralign.trainerservice.source.RecordSource;
+import dev.tralign.trainer.step.MicroBatchResult;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training loop, independent of where records come from ({@link RecordSource}) and where events go
+ * ({@link RunOutput}): assemble a step's micro-batches, train them, note the step in the ledger, and every
+ * checkpoint.every_steps write the checkpoint file and commit it with every pending event and the input positions.
+ * Drive it from one thread.
+ */
+public final class TrainingLoop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+    /** Checkpoint metadata: records skipped so far because their key was already trained in their epoch. */
+    static final String DUPLICATES_KEY = "duplicates.skipped";
+
+    private final RunConfig config;
+    private final AlignmentTrainer trainer;
+    private final RecordSource source;
+    private final GroupAssembler assembler;
+    private final RunEvents events;
+    private final RunOutput output;
+    /** Facts of the run that every checkpoint event repeats (its offset range, or where a stream started). */
+    private final Map<String, String> runMetadata;
+    private final long plannedSteps;
+    private final List<Consumer<StepResult>> listeners = new CopyOnWriteArrayList<>();
+    private final List<ProducerRecord<byte[], byte[]>> pending = new ArrayList<>();
+    private final List<CheckpointEvent> committed = new ArrayList<>();
+    private Map<TopicPartition, Long> positions;
+    private Map<String, String> sourceState;
+    private int epoch;
+    private long referenceVersion;
+    private long deadLetters;
+    /** Null when input.dedupe is off. */
+    private final RecordDedupe dedupe;
+
+    TrainingLoop(RunConfig config, AlignmentTrainer trainer, RecordSource source, ExampleDecoder decoder,
+            RunEvents events, RunOutput output, Map<String, String> runMetadata, long plannedSteps, long referenceVersion,
+            RecordDedupe dedupe) {
+        this.config = config;
+        this.trainer = trainer;
+        this.source = source;
+        this.events = events;
+        this.output = output;
+        this.runMetadata = Map.copyOf(runMetadata);
+        this.plannedSteps = plannedSteps;
+        this.referenceVersion = referenceVersion;
+        this.positions = source.positions();
+        this.sourceState = source.checkpointState();
+        this.epoch = source.epoch();
+        int minimum = config.lossType() == dev.tralign.trainer.LossType.KTO ? 2 : 1;
+        this.assembler = new GroupAssembler(source, decoder, config.batchSize(), config.gradientAccumulationSteps(),
+                minimum, config.streaming(), config.maxWaitMs(), dedupe, () -> trainer.step() + 1);
+        this.dedupe = dedupe;
+    }
+
+    void addListener(Consumer<StepResult> listener) {
+        listeners.add(listener);
+    }
+
+    /** Trains until the data ends, max_steps is reached or {@code stop} turns true; always ends with a checkpoint. */
+    RunSummary run(BooleanSupplier stop, long resumedFromStep) {
+        ProgressLog progress = new ProgressLog(config.runId(), plannedSteps, config.logEverySteps(), resumedFromStep);
+        boolean completed = false;
+        while (!stop.getAsBoolean()) {
+            if (config.maxSteps() > 0 && trainer.step() >= config.maxSteps()) {
+                completed = true;
+                break;
+            }
+            StepGroup group = assembler.next(stop);
+            if (!group.complete()) {
+                if (group.dataEnded()) {
+                    consume(group);
+                    if (group.droppedExamples() > 0) {
+                        LOG.warn("run {}: {} examples at the end of the data do not fill an optimizer step "
+                                + "(batch_size x gradient_accumulation_steps) and were not trained", config.runId(),
+                                group.droppedExamples());
+                    }
+                    completed = true;
+                }
+                break;
+            }
+            trainStep(group, progress);
+            consume(group);
+            if (trainer.step() % config.checkpointEverySteps() == 0) {
+                checkpoint(false, "periodic");
+            }
+        }
+        SavedCheckpoint last = checkpoint(true, completed ? "completed" : "stopped");
+        return new RunSummary(config.runId(), trainer.step(), last.path(), last.sha256(), List.copyOf(committed),
+                deadLetters, completed, resumedFromStep);
+    }
+
+    private void consume(StepGroup group) {
+        for (Rejected r : group.rejected()) {
+            // Later epochs meet the same bad records again; one dead letter per record is enough.
+            if (r.epoch() == 0) {
+                LOG.warn("run {}: {} -> DLQ ({}): {}", config.runId(), r.record().origin(), r.errorClass(),
+                        r.reason());
+                pending.add(events.deadLetter(r));
+                deadLetters++;
+            }
+        }
+        positions = group.positions();
+        sourceState = group.sourceState();
+        epoch = group.epoch();
+    }
+
+    /**
+     * One optimizer step: the group's micro-batches accumulate their gradients, the optimizer step applies them,
+     * then the trust-region update (TR-DPO/IPO/KTO) may mix or copy the policy into the reference. The ledger entry,
+     * metrics and reference-update event wait for the next checkpoint's transaction.
+     */
+    private void trainStep(StepGroup group, ProgressLog progress) {
+        long started = System.nanoTime();
+        List<MicroBatchResult> results = new ArrayList<>();
+        for (MicroBatch batch : group.microBatches()) {
+            results.add(trainer.accumulate(batch.forTrainer()));
+        }
+        OptimizerStep step = trainer.optimizerStep();
+        Optional<ReferenceUpdate> update = trainer.trustRegion().onOptimizerStep(step.step());
+        update.ifPresent(u -> {
+            referenceVersion = u.version();
+            pending.add(events.referenceUpdate(u));
+        });
+        double seconds = (System.nanoTime() - started) / 1e9;
+        report(group, results, step, update, seconds);
+        progress.onStep(step.step(), meanLoss(results), step.learningRate());
+    }
+
+    /** The step's ledger entry and (every metrics.every_steps) its metrics event; listeners see each micro-batch. */
+    private void report(StepGroup group, List<MicroBatchResult> results, OptimizerStep step,
+            Optional<ReferenceUpdate> update, double seconds) {
+        List<String> ids = new ArrayList<>();
+        List<String> origins = new ArrayList<>();
+        List<Integer> microBatchSizes = new ArrayList<>();
+        for (MicroBatch batch : group.microBatches()) {
+            ids.addAll(batch.ids());
+            origins.addAll(batch.origins());
+            microBatchSizes.add(batch.origins().size());
+        }
+        Map<String, Double> sums = new LinkedHashMap<>();
+        long tokens = 0;
+        for (int i = 0; i < results.size(); i++) {
+            StepResult result = i < results.size() - 1
+                    ? StepResult.accumulated(results.get(i), step.step() - 1, step.learningRate())
+                    : StepResult.completed(results.get(i), step, update);
+            tokens += result.tokens();
+            result.metrics().forEach((k, v) -> sums.merge(k, v, Double::sum));
+            listeners.forEach(l -> l.accept(result));
+        }
+        pending.add(events.ledger(new LedgerEntry(step.step(), group.epoch(), ids, origins, microBatchSizes)));
+        if (step.step() % config.metricsEverySteps() == 0) {
+            int n = results.size();
+            Map<String, Double> means = new LinkedHashMap<>();
+            sums.forEach((k, v) -> means.put(k, v / n));
+            pending.add(events.metrics(step.step(), meanLoss(results), step.learningRate(), step.gradNorm(),
+                    tokens / seconds, means));
+        }
+    }
+
+    private static double meanLoss(List<MicroBatchResult> results) {
+        double loss = 0;
+        for (MicroBatchResult r : results) {
+            loss += r.loss();
+        }
+        return loss / results.size();
+    }
+
+    private SavedCheckpoint checkpoint(boolean last, String reason) {
+        long step = trainer.step();
+        SavedCheckpoint saved = trainer.saveCheckpoint(config.checkpointDir().resolve("step-" + step + ".ckpt"));
+        String policyDigest;
+        try (Policy policy = trainer.policy()) {
+            policyDigest = policy.digest();
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("epoch", Integer.toString(epoch));
+        metadata.put("end", reason);
+        metadata.put("mode", config.streaming() ? "streaming" : "bounded");
+        metadata.put("policy.digest", policyDigest);
+        metadata.put("planned_steps", Long.toString(plannedSteps));
+        metadata.putAll(sourceState);
+        if (dedupe != null) {
+            metadata.put(DUPLICATES_KEY, Long.toString(dedupe.skipped()));
+        }
+        metadata.putAll(runMetadata);
+        config.definedSettings().forEach((k, v) -> metadata.put("config." + k, v));
+        // What the trainer really uses: a run begun before the option existed keeps 1 (from its checkpoints) even
+        // when resumed by a build whose default is 2, and its replay must know that.
+        metadata.put("config." + RunConfigDef.MICRO_BATCH_SHARDS,
+                Integer.toString(trainer.config().microBatchShards()));
+        List<TopicPartitionOffset> offsets = new ArrayList<>();
+        Map<TopicPartition, Long> sorted = new java.util.TreeMap<>(OffsetRange.partitionOrder());
+        sorted.putAll(positions);
+        sorted.forEach((tp, o) -> offsets.add(new TopicPartitionOffset(tp.topic(), tp.partition(), o)));
+        CheckpointEvent event = CheckpointEvent.newBuilder()
+                .setRunId(config.runId()).setStep(step).setUri(saved.path().toAbsolutePath().toUri().toString())
+                .setSha256(saved.sha256()).setConfigDigest(config.digest()).setConsumedOffsets(offsets)
+                .setReferenceVersion(referenceVersion).setFinal$(last).setCreatedAt(Instant.now())
+                .setMetadata(metadata).build();
+        pending.add(events.checkpoint(event));
+        output.commit(List.copyOf(pending), positions);
+        pending.clear();
+        committed.add(event);
+        LOG.info("run {}: checkpoint step {} ({}) committed: {} sha256 {}", config.runId(), step, reason,
+                saved.path(), saved.sha256());
+        return saved;
+    }
+
+    /** The checkpoint file of an event. */
+    static Path fileOf(CheckpointEvent event) {
+        return Path.of(java.net.URI.create(event.getUri()));
+    }
+}

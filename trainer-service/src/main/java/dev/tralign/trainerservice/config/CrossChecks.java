@@ -1,0 +1,114 @@
+package dev.tralign.trainerservice.config;
+
+import static dev.tralign.trainerservice.config.RunConfigDef.*;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Rules between keys, checked once every key parsed on its own: combinations that would fail later, or train
+ * nothing, are rejected at start with the change to make.
+ */
+final class CrossChecks {
+
+    private static final List<String> FRESH_ONLY = List.of(MODEL_VOCAB, MODEL_EMBED, MODEL_LAYERS, MODEL_HEADS,
+            MODEL_MAX_SEQ_LEN);
+
+    private CrossChecks() {
+    }
+
+    /** Tolerance of the sum of input.mix: shares written with a few decimals add up to 1 exactly enough. */
+    static final double MIX_SUM_TOLERANCE = 1e-9;
+
+    private static void checkMix(Map<String, Object> v, List<String> inputs, List<String> problems) {
+        @SuppressWarnings("unchecked")
+        List<String> mix = (List<String>) v.get(INPUT_MIX);
+        if (mix.isEmpty()) {
+            return;
+        }
+        if (mix.size() != inputs.size()) {
+            problems.add(INPUT_MIX + " has " + mix.size() + " shares but " + INPUT_TOPICS + " names " + inputs.size()
+                    + " topics (" + (inputs.isEmpty() ? "none given" : String.join(",", inputs)) + "): give "
+                    + INPUT_TOPICS + " explicitly and one share per topic, in the same order");
+            return;
+        }
+        double sum = mix.stream().mapToDouble(Double::parseDouble).sum();
+        if (Math.abs(sum - 1.0) > MIX_SUM_TOLERANCE) {
+            problems.add(INPUT_MIX + "=" + String.join(",", mix) + " sums to " + sum + ", not 1: make the shares "
+                    + "add up to 1 (within " + MIX_SUM_TOLERANCE + "), e.g. 0.7,0.3");
+        }
+        if (inputs.stream().distinct().count() != inputs.size()) {
+            problems.add(INPUT_TOPICS + "=" + String.join(",", inputs) + " names a topic twice, so " + INPUT_MIX
+                    + " cannot tell its shares apart: list each topic once");
+        }
+    }
+
+    static void check(Map<String, Object> v, Set<String> given, List<String> problems) {
+        String loss = (String) v.get(LOSS_TYPE);
+        boolean kto = loss.equals("kto");
+        String prefix = (String) v.get(TOPIC_PREFIX);
+        @SuppressWarnings("unchecked")
+        List<String> inputs = (List<String>) v.get(INPUT_TOPICS);
+        checkMix(v, inputs, problems);
+        if (kto && (Integer) v.get(BATCH_SIZE) < 2) {
+            problems.add(BATCH_SIZE + "=" + v.get(BATCH_SIZE) + " but loss_type=kto needs at least 2 examples per "
+                    + "micro-batch (its KL reference point pairs each prompt with another example's completion): "
+                    + "set batch_size >= 2");
+        }
+        if (!kto && !inputs.isEmpty() && inputs.stream().allMatch(t -> t.equals(prefix + "feedback"))) {
+            problems.add(INPUT_TOPICS + "=" + String.join(",", inputs) + " holds only BinaryFeedback, which "
+                    + "loss_type=" + loss + " cannot train on (it needs PreferencePair): set loss_type=kto or read "
+                    + prefix + "preferences");
+        }
+        if (kto && !(Boolean) v.get(KTO_SPLIT_PAIRS) && !inputs.isEmpty()
+                && inputs.stream().noneMatch(t -> t.equals(prefix + "feedback"))
+                && inputs.stream().allMatch(t -> t.startsWith(prefix + "preferences"))) {
+            problems.add(INPUT_TOPICS + "=" + String.join(",", inputs) + " holds only PreferencePair but loss_type=kto "
+                    + "trains on BinaryFeedback: set kto.split_pairs=true to split each pair into a desirable and "
+                    + "an undesirable example, or read " + prefix + "feedback");
+        }
+        if ((Boolean) v.get(KTO_SPLIT_PAIRS) && !kto) {
+            problems.add(KTO_SPLIT_PAIRS + "=true only applies to loss_type=kto: remove it or set loss_type=kto");
+        }
+        if ((Double) v.get(LABEL_SMOOTHING) > 0 && !loss.equals("sigmoid")) {
+            problems.add(LABEL_SMOOTHING + " (cDPO) only applies to loss_type=sigmoid, got loss_type=" + loss
+                    + ": set label_smoothing=0 or loss_type=sigmoid");
+        }
+        boolean streaming = v.get(MODE).equals("streaming");
+        if (streaming && given.contains(EPOCHS) && (Integer) v.get(EPOCHS) != 1) {
+            problems.add(EPOCHS + "=" + v.get(EPOCHS) + " needs mode=bounded (a stream has no end to replay from): "
+                    + "remove epochs or set mode=bounded");
+        }
+        if (!streaming && v.get(INPUT_START).equals("latest")) {
+            problems.add(INPUT_START + "=latest with mode=bounded captures an empty range and trains nothing: set "
+                    + "mode=streaming, or input.start=earliest or an instant");
+        }
+        if (streaming && !v.get(LR_SCHEDULER_TYPE).equals("constant") && (Long) v.get(MAX_STEPS) == 0) {
+            problems.add(LR_SCHEDULER_TYPE + "=" + v.get(LR_SCHEDULER_TYPE) + " in mode=streaming needs max_steps > 0 "
+                    + "(the decay length): set max_steps or lr_scheduler_type=constant");
+        }
+        boolean fresh = v.get(MODEL_INIT).equals("fresh");
+        if (!fresh) {
+            for (String key : FRESH_ONLY) {
+                // A value equal to the default says nothing: a run's recorded settings (replay, RunConfig.with)
+                // list every key with its value, shape defaults included.
+                if (given.contains(key) && !v.get(key).equals(RunConfigDef.keys().get(key).defaultValue())) {
+                    problems.add(key + " only applies to model.init=fresh (an SFT checkpoint carries its own "
+                            + "shape): remove it");
+                }
+            }
+        }
+        int embed = (Integer) v.get(MODEL_EMBED);
+        int heads = (Integer) v.get(MODEL_HEADS);
+        if (fresh && embed % heads != 0) {
+            problems.add(MODEL_EMBED + "=" + embed + " is not divisible by " + MODEL_HEADS + "=" + heads
+                    + ": pick heads among the divisors of the embedding width");
+        }
+        long maxSteps = (Long) v.get(MAX_STEPS);
+        if (maxSteps > 0 && (Integer) v.get(WARMUP_STEPS) > maxSteps) {
+            problems.add(WARMUP_STEPS + "=" + v.get(WARMUP_STEPS) + " exceeds max_steps=" + maxSteps
+                    + ": lower warmup_steps");
+        }
+    }
+}

@@ -1,0 +1,389 @@
+package dev.tralign.trainerservice.config;
+
+import static dev.tralign.trainerservice.config.RunConfigDef.*;
+
+import dev.tralign.trainer.LossType;
+import dev.tralign.trainer.TrainingConfig;
+import dev.tralign.trainer.model.ModelConfig;
+import dev.tralign.trainer.tokenizer.TextTokenizer;
+import dev.tralign.trainer.tokenizer.Tokenizers;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The validated settings of one training run: every key of {@link RunConfigDef} with its parsed value, plus the
+ * {@code kafka.*} and {@code registry.*} pass-through settings. Built from a .properties file and overrides;
+ * unknown keys, malformed values and incompatible combinations are all reported at once, each naming the key and
+ * the fix. {@link #toString()} never prints secrets.
+ */
+public final class RunConfig {
+
+    private static final Pattern SECRET = Pattern.compile(
+            ".*(password|secret|jaas|user\\.info|credential|token\\.|\\.key$|keystore\\.key).*");
+    /** Kafka settings the trainer owns for exactly-once; overriding them would break the guarantees. */
+    private static final Set<String> OWNED_KAFKA_KEYS = Set.of("bootstrap.servers", "group.id", "transactional.id",
+            "isolation.level", "enable.auto.commit", "enable.idempotence", "key.serializer", "value.serializer",
+            "key.deserializer", "value.deserializer", "auto.offset.reset");
+
+    private final Map<String, Object> values;
+    private final Map<String, String> kafka;
+    private final Map<String, String> registry;
+    private final String digest;
+
+    private RunConfig(Map<String, Object> values, Map<String, String> kafka, Map<String, String> registry) {
+        this.values = values;
+        this.kafka = kafka;
+        this.registry = registry;
+        this.digest = computeDigest(values);
+        if (((String) values.get(RUN_ID)).isEmpty()) {
+            values.put(RUN_ID, "run-" + digest.substring(0, 12));
+        }
+    }
+
+    /** Reads a .properties file, then applies {@code overrides} (e.g. --run-id from the command line). */
+    public static RunConfig load(Path file, Map<String, String> overrides) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new RunConfigException("config file " + file + " does not exist: give the path of a .properties "
+                    + "file (see docs/trainer-service.md)");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        properties.stringPropertyNames().stream().sorted().forEach(k -> settings.put(k, properties.getProperty(k)));
+        settings.putAll(overrides);
+        return of(settings);
+    }
+
+    /** Parses and validates settings given as text. */
+    public static RunConfig of(Map<String, String> settings) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Object> values = new LinkedHashMap<>();
+        Map<String, String> kafka = new TreeMap<>();
+        Map<String, String> registry = new TreeMap<>();
+        for (Map.Entry<String, String> e : new TreeMap<>(settings).entrySet()) {
+            String key = e.getKey().trim();
+            String text = e.getValue() == null ? "" : e.getValue().trim();
+            if (key.startsWith(KAFKA_PREFIX)) {
+                String kafkaKey = key.substring(KAFKA_PREFIX.length());
+                if (OWNED_KAFKA_KEYS.contains(kafkaKey)) {
+                    problems.add(key + " is set by the trainer itself (exactly-once needs its own value)"
+                            + (kafkaKey.equals("bootstrap.servers") ? ": use bootstrap.servers" : ": remove it"));
+                } else {
+                    kafka.put(kafkaKey, text);
+                }
+                continue;
+            }
+            if (key.startsWith(REGISTRY_PREFIX)) {
+                registry.put(key.substring(REGISTRY_PREFIX.length()), text);
+                continue;
+            }
+            ConfigKey def = RunConfigDef.keys().get(key);
+            if (def == null) {
+                problems.add("unknown key '" + key + "'" + Suggestions.hint(key, RunConfigDef.keys().keySet())
+                        + "; Kafka client settings go under kafka., registry client settings under registry.");
+                continue;
+            }
+            try {
+                Object value = def.type().parse(key, text);
+                def.validator().check(key, value);
+                values.put(key, value);
+            } catch (RunConfigException ex) {
+                problems.add(ex.getMessage());
+            }
+        }
+        for (ConfigKey def : RunConfigDef.keys().values()) {
+            if (!values.containsKey(def.name()) && !settings.containsKey(def.name())) {
+                if (def.defaultValue() == ConfigKey.REQUIRED) {
+                    problems.add(def.name() + " is required: " + def.doc());
+                } else {
+                    values.put(def.name(), def.defaultValue());
+                }
+            }
+        }
+        if (problems.isEmpty()) {
+            CrossChecks.check(values, settings.keySet(), problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new RunConfigException("invalid run config:\n  - " + String.join("\n  - ", problems));
+        }
+        return new RunConfig(values, Map.copyOf(kafka), Map.copyOf(registry));
+    }
+
+    /** The run's name. */
+    public String runId() {
+        return string(RUN_ID);
+    }
+
+    /** Consumer group and transactional.id: {@code tralign-trainer-<run.id>}. */
+    public String clientId() {
+        return "tralign-trainer-" + runId();
+    }
+
+    /** SHA-256 over every setting that shapes the computation (not {@link RunConfigDef#PLACEMENT_KEYS}). */
+    public String digest() {
+        return digest;
+    }
+
+    public String bootstrapServers() {
+        return string(BOOTSTRAP_SERVERS);
+    }
+
+    public String topicPrefix() {
+        return string(TOPIC_PREFIX);
+    }
+
+    public LossType lossType() {
+        return LossType.parse(string(LOSS_TYPE));
+    }
+
+    /** Input topics as configured, or the loss type's defaults. */
+    public List<String> inputTopics() {
+        @SuppressWarnings("unchecked")
+        List<String> topics = (List<String>) values.get(INPUT_TOPICS);
+        if (!topics.isEmpty()) {
+            return topics;
+        }
+        if (lossType() != LossType.KTO) {
+            return List.of(topicPrefix() + "preferences");
+        }
+        return ktoSplitPairs() ? List.of(topicPrefix() + "feedback", topicPrefix() + "preferences")
+                : List.of(topicPrefix() + "feedback");
+    }
+
+    /** Share of each input topic (input.mix), in {@link #inputTopics()} order; empty = no mix. */
+    public List<Double> inputMix() {
+        @SuppressWarnings("unchecked")
+        List<String> mix = (List<String>) values.get(INPUT_MIX);
+        return mix.stream().map(Double::valueOf).toList();
+    }
+
+    public boolean streaming() {
+        return string(MODE).equals("streaming");
+    }
+
+    public int batchSize() {
+        return integer(BATCH_SIZE);
+    }
+
+    public long maxWaitMs() {
+        return (Long) values.get(MAX_WAIT_MS);
+    }
+
+    public int epochs() {
+        return integer(EPOCHS);
+    }
+
+    /** 0 = no limit. */
+    public long maxSteps() {
+        return (Long) values.get(MAX_STEPS);
+    }
+
+    public int gradientAccumulationSteps() {
+        return integer(GRADIENT_ACCUMULATION_STEPS);
+    }
+
+    public int checkpointEverySteps() {
+        return integer(CHECKPOINT_EVERY_STEPS);
+    }
+
+    /** {@code <checkpoint.dir>/<run.id>}. */
+    public Path checkpointDir() {
+        return Path.of(string(CHECKPOINT_DIR)).resolve(runId());
+    }
+
+    public int metricsEverySteps() {
+        return integer(METRICS_EVERY_STEPS);
+    }
+
+    public int logEverySteps() {
+        return integer(LOG_EVERY_STEPS);
+    }
+
+    /** input.start, parsed. */
+    public StartPolicy inputStart() {
+        return StartPolicy.parse(INPUT_START, string(INPUT_START));
+    }
+
+    /** online.judged_run, or the run's own id when unset. */
+    public String onlineJudgedRun() {
+        String v = string(ONLINE_JUDGED_RUN);
+        return v.isEmpty() ? runId() : v;
+    }
+
+    public boolean inputDedupe() {
+        return (Boolean) values.get(INPUT_DEDUPE);
+    }
+
+    public boolean ktoSplitPairs() {
+        return (Boolean) values.get(KTO_SPLIT_PAIRS);
+    }
+
+    public long seed() {
+        return (Long) values.get(SEED);
+    }
+
+    /** The SFT checkpoint to start from, or null for a fresh model. */
+    public Path sftCheckpoint() {
+        String init = string(MODEL_INIT);
+        return init.equals("fresh") ? null : Path.of(init.substring("sft:".length()));
+    }
+
+    /** The tokenizer spec: alphabet:&lt;letters&gt; | bytes | hf:&lt;path&gt;. */
+    public String tokenizer() {
+        return string(TOKENIZER);
+    }
+
+    public String tokenizerEosToken() {
+        return string(TOKENIZER_EOS_TOKEN);
+    }
+
+    public String tokenizerPadToken() {
+        return string(TOKENIZER_PAD_TOKEN);
+    }
+
+    /** A new instance of the tokenizer the {@code tokenizer} key names, with this run's EOS and PAD tokens. */
+    public TextTokenizer newTokenizer() {
+        return Tokenizers.fromSpec(tokenizer(), tokenizerEosToken(), tokenizerPadToken());
+    }
+
+    /** Shape of a fresh model; {@code model.vocab = 0} takes the tokenizer's vocabulary. */
+    public ModelConfig freshModel(int tokenizerVocab) {
+        int vocab = integer(MODEL_VOCAB) == 0 ? tokenizerVocab : integer(MODEL_VOCAB);
+        if (vocab < tokenizerVocab) {
+            throw new RunConfigException(MODEL_VOCAB + "=" + vocab + " is smaller than the tokenizer's vocabulary ("
+                    + tokenizerVocab + " ids): raise it or set it to 0 to use the tokenizer's");
+        }
+        try {
+            return new ModelConfig(vocab, integer(MODEL_EMBED), integer(MODEL_LAYERS), integer(MODEL_HEADS),
+                    integer(MODEL_MAX_SEQ_LEN));
+        } catch (IllegalArgumentException e) {
+            throw new RunConfigException("model.* settings: " + TrlNames.toKeys(e.getMessage()));
+        }
+    }
+
+    /**
+     * The trainer's settings; {@code plannedSteps} (from max_steps or the offset range) sizes the schedule and
+     * triggers the warning when the trust region would never fire.
+     */
+    public TrainingConfig trainingConfig(long plannedSteps) {
+        try {
+            return TrainingConfig.builder()
+                    .lossType(lossType())
+                    .beta(dbl(BETA))
+                    .labelSmoothing(dbl(LABEL_SMOOTHING))
+                    .desirableWeight(dbl(DESIRABLE_WEIGHT))
+                    .undesirableWeight(dbl(UNDESIRABLE_WEIGHT))
+                    .syncRefModel((Boolean) values.get(SYNC_REF_MODEL))
+                    .refModelMixupAlpha(dbl(REF_MODEL_MIXUP_ALPHA))
+                    .refModelSyncSteps(integer(REF_MODEL_SYNC_STEPS))
+                    .learningRate(dbl(LEARNING_RATE))
+                    .weightDecay(dbl(WEIGHT_DECAY))
+                    .warmupSteps(integer(WARMUP_STEPS))
+                    .lrScheduler(string(LR_SCHEDULER_TYPE))
+                    .maxGradNorm(dbl(MAX_GRAD_NORM))
+                    .gradientAccumulationSteps(gradientAccumulationSteps())
+                    .maxSteps(plannedSteps)
+                    .seed(seed())
+                    .microBatchShards(integer(MICRO_BATCH_SHARDS))
+                    .device(string(DEVICE))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new RunConfigException(TrlNames.toKeys(e.getMessage()));
+        }
+    }
+
+    /** Kafka client settings: bootstrap.servers plus every kafka.* key with the prefix removed. */
+    public Map<String, Object> kafkaSettings() {
+        Map<String, Object> out = new LinkedHashMap<>(kafka);
+        out.put("bootstrap.servers", bootstrapServers());
+        return out;
+    }
+
+    /** Schema-registry serde settings: schema.registry.url plus every registry.* key with the prefix removed. */
+    public Map<String, Object> serdeSettings() {
+        Map<String, Object> out = new LinkedHashMap<>(registry);
+        out.put("schema.registry.url", string(SCHEMA_REGISTRY_URL));
+        return out;
+    }
+
+    /** Every defined key with its value as text (no pass-through settings, so no secrets): stored with runs. */
+    public Map<String, String> definedSettings() {
+        Map<String, String> out = new TreeMap<>();
+        values.forEach((k, v) -> out.put(k, text(v)));
+        return out;
+    }
+
+    /** A copy with some settings replaced (e.g. a new run.id for a replay). */
+    public RunConfig with(Map<String, String> overrides) {
+        Map<String, String> settings = new LinkedHashMap<>(definedSettings());
+        kafka.forEach((k, v) -> settings.put(KAFKA_PREFIX + k, v));
+        registry.forEach((k, v) -> settings.put(REGISTRY_PREFIX + k, v));
+        settings.putAll(overrides);
+        return of(settings);
+    }
+
+    /** key=value lines, sorted; secrets of the pass-through settings print as [hidden]. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        definedSettings().forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        kafka.forEach((k, v) -> sb.append(KAFKA_PREFIX).append(k).append('=').append(mask(k, v)).append('\n'));
+        registry.forEach((k, v) -> sb.append(REGISTRY_PREFIX).append(k).append('=').append(mask(k, v)).append('\n'));
+        return sb.toString();
+    }
+
+    private static String mask(String key, String value) {
+        return SECRET.matcher(key.toLowerCase(java.util.Locale.ROOT)).matches() ? "[hidden]" : value;
+    }
+
+    private static String computeDigest(Map<String, Object> values) {
+        StringBuilder canonical = new StringBuilder();
+        new TreeMap<>(values).forEach((k, v) -> {
+            boolean neutral = DIGEST_NEUTRAL_VALUES.containsKey(k) && DIGEST_NEUTRAL_VALUES.get(k).equals(v);
+            if (!PLACEMENT_KEYS.contains(k) && !neutral) {
+                canonical.append(k).append('=').append(text(v)).append('\n');
+            }
+        });
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha.digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static String text(Object v) {
+        return v instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList())
+                : String.valueOf(v);
+    }
+
+    private String string(String key) {
+        return (String) values.get(key);
+    }
+
+    private int integer(String key) {
+        return (Integer) values.get(key);
+    }
+
+    private double dbl(String key) {
+        return (Double) values.get(key);
+    }
+}

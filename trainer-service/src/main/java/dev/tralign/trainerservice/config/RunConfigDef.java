@@ -1,0 +1,252 @@
+package dev.tralign.trainerservice.config;
+
+import static dev.tralign.trainerservice.config.ConfigKey.REQUIRED;
+import static dev.tralign.trainerservice.config.ConfigKey.Validator.any;
+import static dev.tralign.trainerservice.config.ConfigKey.Validator.atLeast;
+import static dev.tralign.trainerservice.config.ConfigKey.Validator.between;
+import static dev.tralign.trainerservice.config.ConfigKey.Validator.nonEmpty;
+import static dev.tralign.trainerservice.config.ConfigKey.Validator.oneOf;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every key a training run accepts, with type, default, validator and doc, in one table (the only place they are
+ * defined). Keys follow TRL where TRL has a name. Two prefixes pass through untouched: {@code kafka.} (Kafka client
+ * settings such as {@code kafka.security.protocol}) and {@code registry.} (schema-registry client settings such as
+ * {@code registry.basic.auth.user.info}).
+ */
+public final class RunConfigDef {
+
+    public static final String RUN_ID = "run.id";
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String TOPIC_PREFIX = "topic.prefix";
+    public static final String INPUT_TOPICS = "input.topics";
+    public static final String INPUT_MIX = "input.mix";
+    public static final String INPUT_DEDUPE = "input.dedupe";
+    public static final String INPUT_START = "input.start";
+    public static final String ONLINE_JUDGED_RUN = "online.judged_run";
+    public static final String LOSS_TYPE = "loss_type";
+    public static final String BETA = "beta";
+    public static final String LABEL_SMOOTHING = "label_smoothing";
+    public static final String DESIRABLE_WEIGHT = "desirable_weight";
+    public static final String UNDESIRABLE_WEIGHT = "undesirable_weight";
+    public static final String SYNC_REF_MODEL = "sync_ref_model";
+    public static final String REF_MODEL_MIXUP_ALPHA = "ref_model_mixup_alpha";
+    public static final String REF_MODEL_SYNC_STEPS = "ref_model_sync_steps";
+    public static final String LEARNING_RATE = "learning_rate";
+    public static final String WEIGHT_DECAY = "weight_decay";
+    public static final String WARMUP_STEPS = "warmup_steps";
+    public static final String LR_SCHEDULER_TYPE = "lr_scheduler_type";
+    public static final String MAX_GRAD_NORM = "max_grad_norm";
+    public static final String GRADIENT_ACCUMULATION_STEPS = "gradient_accumulation_steps";
+    public static final String BATCH_SIZE = "batch_size";
+    public static final String MAX_WAIT_MS = "max_wait_ms";
+    public static final String MODE = "mode";
+    public static final String EPOCHS = "epochs";
+    public static final String MAX_STEPS = "max_steps";
+    public static final String CHECKPOINT_EVERY_STEPS = "checkpoint.every_steps";
+    public static final String CHECKPOINT_DIR = "checkpoint.dir";
+    public static final String METRICS_EVERY_STEPS = "metrics.every_steps";
+    public static final String LOG_EVERY_STEPS = "log.every_steps";
+    public static final String MODEL_INIT = "model.init";
+    public static final String MODEL_VOCAB = "model.vocab";
+    public static final String MODEL_EMBED = "model.embed";
+    public static final String MODEL_LAYERS = "model.layers";
+    public static final String MODEL_HEADS = "model.heads";
+    public static final String MODEL_MAX_SEQ_LEN = "model.max_seq_len";
+    public static final String TOKENIZER = "tokenizer";
+    public static final String TOKENIZER_EOS_TOKEN = "tokenizer.eos_token";
+    public static final String TOKENIZER_PAD_TOKEN = "tokenizer.pad_token";
+    public static final String DEVICE = "device";
+    public static final String SEED = "seed";
+    public static final String MICRO_BATCH_SHARDS = "micro_batch_shards";
+    public static final String KTO_SPLIT_PAIRS = "kto.split_pairs";
+
+    /** Kafka client settings pass through under this prefix (e.g. kafka.security.protocol). */
+    public static final String KAFKA_PREFIX = "kafka.";
+    /** Schema-registry client settings pass through under this prefix (e.g. registry.basic.auth.user.info). */
+    public static final String REGISTRY_PREFIX = "registry.";
+
+    /** Keys whose values change where a run talks, not what it computes; left out of the config digest. */
+    public static final List<String> PLACEMENT_KEYS = List.of(RUN_ID, BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,
+            CHECKPOINT_DIR, METRICS_EVERY_STEPS, LOG_EVERY_STEPS);
+
+    /**
+     * Keys added after runs already existed, with the value that does what runs did before the key: at that value a
+     * key stays out of the config digest, so those runs keep their digest and still resume.
+     */
+    public static final Map<String, Object> DIGEST_NEUTRAL_VALUES = Map.of(INPUT_MIX, List.of(), INPUT_DEDUPE, true,
+            INPUT_START, "earliest", ONLINE_JUDGED_RUN, "", MICRO_BATCH_SHARDS, 2);
+
+    private static final Map<String, ConfigKey> KEYS = define();
+
+    private RunConfigDef() {
+    }
+
+    /** All keys by name, in documentation order. */
+    public static Map<String, ConfigKey> keys() {
+        return KEYS;
+    }
+
+    /** The keys as a Markdown table (key, type, default, doc), for the docs and {@code --help}. */
+    public static String toMarkdown() {
+        StringBuilder sb = new StringBuilder("| key | type | default | meaning |\n|---|---|---|---|\n");
+        for (ConfigKey k : KEYS.values()) {
+            Object d = k.defaultValue();
+            String shown = d instanceof List<?> l && l.isEmpty() ? "(derived)" : d.toString().isEmpty() ? "(derived)"
+                    : d.toString();
+            sb.append("| `").append(k.name()).append("` | ").append(k.type().name().toLowerCase(java.util.Locale.ROOT))
+                    .append(" | ").append(shown.replace("|", "\\|")).append(" | ")
+                    .append(k.doc().replace("|", "\\|")).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private static Map<String, ConfigKey> define() {
+        Map<String, ConfigKey> k = new LinkedHashMap<>();
+        put(k, RUN_ID, ConfigType.STRING, "", runId(),
+                "Run name: consumer group and transactional.id are tralign-trainer-<run.id>. Default: "
+                        + "run-<first 12 hex of the config digest>, so the same config resumes the same run.");
+        put(k, BOOTSTRAP_SERVERS, ConfigType.STRING, "127.0.0.1:9092", nonEmpty(), "Kafka brokers, host:port,...");
+        put(k, SCHEMA_REGISTRY_URL, ConfigType.STRING, "http://127.0.0.1:8081", nonEmpty(),
+                "Confluent-compatible schema registry URL.");
+        put(k, TOPIC_PREFIX, ConfigType.STRING, "tralign.", any(), "Prefix of every tralign topic name.");
+        put(k, INPUT_TOPICS, ConfigType.LIST, List.of(), any(),
+                "Topics to train on, comma-separated. Default: <prefix>preferences for pair losses, "
+                        + "<prefix>feedback (+ <prefix>preferences when kto.split_pairs) for kto.");
+        put(k, INPUT_MIX, ConfigType.LIST, List.of(), inputMix(),
+                "Share of each input topic in the record stream, in input.topics order, e.g. 0.7,0.3: the topic "
+                        + "owed most gives the next record, a pure function of offsets (replay-safe). Default: no "
+                        + "mix (all partitions merged by offset).");
+        put(k, INPUT_DEDUPE, ConfigType.BOOLEAN, true, any(),
+                "Train a record key (ingest's content id) once: a pair sent twice, e.g. in two HTTP requests or in a "
+                        + "file and a request, trains once (per epoch in bounded mode; over what the topics retain in "
+                        + "streaming mode). Records without a key are always trained.");
+        put(k, INPUT_START, ConfigType.STRING, "earliest", (key, v) -> StartPolicy.parse(key, v.toString()),
+                "Where a new run starts reading its input topics: earliest (all retained records), latest (only "
+                        + "records that arrive after the start; streaming mode) or an ISO-8601 instant such as "
+                        + "2026-11-27T08:00:00Z (the first record at or after it). A resumed run continues from its "
+                        + "checkpoint.");
+        put(k, ONLINE_JUDGED_RUN, ConfigType.STRING, "", any(),
+                "The online loop's step provenance: a pair whose metadata.run is this id was judged on this run's "
+                        + "own checkpoints and trains only at a step above its metadata.judged_at_step; otherwise it "
+                        + "goes to the DLQ (STEP_PROVENANCE). Default: run.id.");
+        put(k, LOSS_TYPE, ConfigType.STRING, "sigmoid", oneOf("sigmoid", "ipo", "hinge", "kto", "kto_pair"),
+                "TRL loss_type: sigmoid (DPO), ipo, hinge, kto_pair on PreferencePair; kto on BinaryFeedback.");
+        put(k, BETA, ConfigType.DOUBLE, 0.1, atLeast(Double.MIN_VALUE), "Inverse temperature of the implicit reward.");
+        put(k, LABEL_SMOOTHING, ConfigType.DOUBLE, 0.0, between(0, 0.5), "cDPO label-flip probability (sigmoid).");
+        put(k, DESIRABLE_WEIGHT, ConfigType.DOUBLE, 1.0, atLeast(Double.MIN_VALUE), "KTO lambda_D.");
+        put(k, UNDESIRABLE_WEIGHT, ConfigType.DOUBLE, 1.0, atLeast(Double.MIN_VALUE), "KTO lambda_U.");
+        put(k, SYNC_REF_MODEL, ConfigType.BOOLEAN, false, any(),
+                "Trust region: move the reference every ref_model_sync_steps (TR-DPO/IPO/KTO).");
+        put(k, REF_MODEL_MIXUP_ALPHA, ConfigType.DOUBLE, 0.6, between(Double.MIN_VALUE, 1),
+                "alpha in ref <- alpha*policy + (1-alpha)*ref; 1 = hard copy.");
+        put(k, REF_MODEL_SYNC_STEPS, ConfigType.INT, 512, atLeast(1), "tau: optimizer steps between updates.");
+        put(k, LEARNING_RATE, ConfigType.DOUBLE, 1e-6, atLeast(0), "Peak AdamW learning rate.");
+        put(k, WEIGHT_DECAY, ConfigType.DOUBLE, 0.0, atLeast(0), "AdamW decoupled weight decay.");
+        put(k, WARMUP_STEPS, ConfigType.INT, 0, atLeast(0), "Linear warmup length in optimizer steps.");
+        put(k, LR_SCHEDULER_TYPE, ConfigType.STRING, "constant", oneOf("constant", "linear", "cosine"),
+                "Learning-rate schedule after warmup.");
+        put(k, MAX_GRAD_NORM, ConfigType.DOUBLE, 1.0, atLeast(0), "Global-norm clipping threshold; 0 disables.");
+        put(k, GRADIENT_ACCUMULATION_STEPS, ConfigType.INT, 1, atLeast(1), "Micro-batches per optimizer step.");
+        put(k, BATCH_SIZE, ConfigType.INT, 8, atLeast(1),
+                "Examples per micro-batch (pairs for pair losses, feedback examples for kto).");
+        put(k, MAX_WAIT_MS, ConfigType.LONG, 1000L, atLeast(1),
+                "Streaming: train a partial micro-batch once its first record waited this long.");
+        put(k, MODE, ConfigType.STRING, "bounded", oneOf("bounded", "streaming"),
+                "bounded: the offsets present at start, epochs times; streaming: train as records arrive.");
+        put(k, EPOCHS, ConfigType.INT, 1, atLeast(1), "Bounded mode: passes over the captured offset range.");
+        put(k, MAX_STEPS, ConfigType.LONG, 0L, atLeast(0),
+                "Stop after this many optimizer steps; 0 = until the data ends (bounded) or forever (streaming).");
+        put(k, CHECKPOINT_EVERY_STEPS, ConfigType.INT, 100, atLeast(1),
+                "Checkpoint (file + one Kafka transaction) every N optimizer steps, and at the end.");
+        put(k, CHECKPOINT_DIR, ConfigType.STRING, "checkpoints", nonEmpty(),
+                "Checkpoint files go to <checkpoint.dir>/<run.id>/step-<n>.ckpt.");
+        put(k, METRICS_EVERY_STEPS, ConfigType.INT, 1, atLeast(1), "Publish TrainMetrics every N optimizer steps.");
+        put(k, LOG_EVERY_STEPS, ConfigType.INT, 10, atLeast(1), "Log a progress line every N optimizer steps.");
+        put(k, MODEL_INIT, ConfigType.STRING, REQUIRED, modelInit(),
+                "sft:<checkpoint path> (policy and reference start from an SFT checkpoint) or fresh.");
+        put(k, MODEL_VOCAB, ConfigType.INT, 0, atLeast(0), "fresh only: vocabulary size (0 = the tokenizer's).");
+        put(k, MODEL_EMBED, ConfigType.INT, 64, atLeast(1), "fresh only: embedding width.");
+        put(k, MODEL_LAYERS, ConfigType.INT, 2, atLeast(1), "fresh only: transformer blocks.");
+        put(k, MODEL_HEADS, ConfigType.INT, 4, atLeast(1), "fresh only: attention heads.");
+        put(k, MODEL_MAX_SEQ_LEN, ConfigType.INT, 64, atLeast(2), "fresh only: longest prompt+completion.");
+        put(k, TOKENIZER, ConfigType.STRING, "bytes", tokenizer(),
+                "alphabet:<letters> | bytes | hf:<path to tokenizer.json>.");
+        put(k, TOKENIZER_EOS_TOKEN, ConfigType.STRING, "</s>", nonEmpty(),
+                "hf tokenizers only: the end-of-sequence token appended to every completion.");
+        put(k, TOKENIZER_PAD_TOKEN, ConfigType.STRING, "<pad>", nonEmpty(), "hf tokenizers only: the padding token.");
+        put(k, DEVICE, ConfigType.STRING, "cpu", (key, v) -> {
+            String s = v.toString();
+            if (!s.equals("cpu") && !s.matches("gpu[0-9]*")) {
+                throw new RunConfigException(key + "=" + s + " is not a device: give cpu or gpu (gpu1, ...)");
+            }
+        }, "cpu or gpu[N].");
+        put(k, SEED, ConfigType.LONG, 42L, any(), "Initialisation and sampling seed.");
+        put(k, MICRO_BATCH_SHARDS, ConfigType.INT, 2, between(1, 2),
+                "Pair micro-batches on CPU (every loss but kto_pair): 2 trains the two halves on two threads (same "
+                + "loss, faster with 2 free cores); 1 trains them whole on one (the reference forward still uses a second thread). Results "
+                + "are deterministic for either value but differ in the last bits between them.");
+        put(k, KTO_SPLIT_PAIRS, ConfigType.BOOLEAN, false, any(),
+                "kto: also train on PreferencePair records, each split into a desirable and an undesirable example.");
+        return Collections.unmodifiableMap(k);
+    }
+
+    private static void put(Map<String, ConfigKey> keys, String name, ConfigType type, Object defaultValue,
+            ConfigKey.Validator validator, String doc) {
+        keys.put(name, new ConfigKey(name, type, defaultValue, validator, doc));
+    }
+
+    private static ConfigKey.Validator runId() {
+        return (key, v) -> {
+            if (!v.toString().matches("[A-Za-z0-9._-]*")) {
+                throw new RunConfigException(key + "=" + v + " may only hold letters, digits, '.', '_' and '-' "
+                        + "(it names a consumer group, a transactional.id and a directory)");
+            }
+        };
+    }
+
+    private static ConfigKey.Validator inputMix() {
+        return (key, v) -> {
+            for (Object part : (List<?>) v) {
+                double ratio;
+                try {
+                    ratio = Double.parseDouble(part.toString());
+                } catch (NumberFormatException e) {
+                    throw new RunConfigException(key + "=" + String.join(",", ((List<?>) v).stream()
+                            .map(Object::toString).toList()) + " holds '" + part + "', not a number: give one share "
+                            + "per input topic, e.g. input.mix=0.7,0.3");
+                }
+                if (!(ratio > 0) || Double.isInfinite(ratio)) {
+                    throw new RunConfigException(key + " holds " + part + ": every share must be positive (drop the "
+                            + "topic from input.topics instead of giving it 0)");
+                }
+            }
+        };
+    }
+
+    private static ConfigKey.Validator modelInit() {
+        return (key, v) -> {
+            String s = v.toString();
+            if (!s.equals("fresh") && !(s.startsWith("sft:") && s.length() > 4)) {
+                throw new RunConfigException(key + "=" + s + " is not understood: give sft:<checkpoint path> or fresh");
+            }
+        };
+    }
+
+    private static ConfigKey.Validator tokenizer() {
+        return (key, v) -> {
+            String s = v.toString();
+            boolean ok = s.equals("bytes") || s.startsWith("alphabet:") && s.length() > 9
+                    || s.startsWith("hf:") && s.length() > 3;
+            if (!ok) {
+                throw new RunConfigException(key + "=" + s + " is not understood: give alphabet:<letters>, bytes or "
+                        + "hf:<path to tokenizer.json>");
+            }
+        };
+    }
+}

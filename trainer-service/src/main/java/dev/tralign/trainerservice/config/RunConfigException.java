@@ -1,0 +1,11 @@
+package dev.tralign.trainerservice.config;
+
+/** A run setting that is missing, malformed or incompatible with another; the message names the key and the fix. */
+public final class RunConfigException extends IllegalArgumentException {
+
+    private static final long serialVersionUID = 1L;
+
+    public RunConfigException(String message) {
+        super(message);
+    }
+}

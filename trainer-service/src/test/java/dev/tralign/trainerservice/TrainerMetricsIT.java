@@ -1,0 +1,79 @@
+package dev.tralign.trainerservice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tralign.schemas.Topics;
+import dev.tralign.stack.EmbeddedStack;
+import dev.tralign.stack.EmbeddedStackExtension;
+import dev.tralign.trainerservice.config.RunConfig;
+import dev.tralign.metrics.MetricsHttpServer;
+import dev.tralign.trainerservice.metrics.TrainerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A real bounded run with the metrics listener, scraped over HTTP after it ends. */
+@ExtendWith(EmbeddedStackExtension.class)
+class TrainerMetricsIT {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void exposesStepTimeTokensLossReferenceUpdatesAndCheckpoints(EmbeddedStack stack) throws Exception {
+        String prefix = "metrics.";
+        Topics topics = PreferenceData.topics(stack, prefix, 1);
+        PreferenceData.write(stack, topics, PreferenceData.pairs(24, 5), 1, List.of());
+        Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "ckpt");
+        // 24 pairs in batches of 4: 6 optimizer steps; reference updates at 2, 4, 6; checkpoints at 3 and 6.
+        RunConfig run = RunConfig.of(PreferenceData.settings(stack, prefix, "metrics-a", dir));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        AtomicBoolean running = new AtomicBoolean(true);
+        try (TrainerService service = new TrainerService(run);
+                MetricsHttpServer server = MetricsHttpServer.start("127.0.0.1", 0, registry, running::get)) {
+            service.addProgressListener(new TrainerMetrics(registry, run.runId(), run.checkpointDir()));
+            RunSummary summary = service.run();
+            assertThat(summary.steps()).isEqualTo(6);
+            String base = "http://127.0.0.1:" + server.port();
+
+            HttpResponse<String> scraped = get(base + "/metrics");
+            assertThat(scraped.statusCode()).isEqualTo(200);
+            String text = scraped.body();
+            String run1 = "\\{run=\"metrics-a\"\\}";
+            assertThat(value(text, "tralign_trainer_optimizer_step" + run1)).isEqualTo(6.0);
+            assertThat(value(text, "tralign_trainer_step_duration_seconds_count" + run1)).isEqualTo(6.0);
+            assertThat(value(text, "tralign_trainer_step_duration_seconds_sum" + run1)).isGreaterThan(0.0);
+            assertThat(value(text, "tralign_trainer_tokens_total" + run1)).isGreaterThan(24.0);
+            assertThat(value(text, "tralign_trainer_tokens_per_second" + run1)).isGreaterThan(0.0);
+            assertThat(value(text, "tralign_trainer_loss" + run1)).isBetween(0.0, 10.0);
+            assertThat(value(text, "tralign_trainer_reference_updates_total" + run1)).isEqualTo(3.0);
+            assertThat(value(text, "tralign_trainer_checkpoint_last_step" + run1)).isEqualTo(6.0);
+            assertThat(value(text, "tralign_trainer_checkpoint_files" + run1)).isGreaterThanOrEqualTo(2.0);
+
+            assertThat(get(base + "/healthz").statusCode()).isEqualTo(200);
+            running.set(false);
+            assertThat(get(base + "/healthz").statusCode()).isEqualTo(503);
+        }
+    }
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static double value(String exposition, String series) {
+        Matcher m = Pattern.compile("(?m)^" + series + " (\\S+)$").matcher(exposition);
+        assertThat(m.find()).as(series + " in\n" + exposition).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+}

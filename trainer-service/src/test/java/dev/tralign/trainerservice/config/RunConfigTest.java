@@ -1,0 +1,216 @@
+package dev.tralign.trainerservice.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tralign.trainer.LossType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunConfigTest {
+
+    private static Map<String, String> base() {
+        Map<String, String> m = new HashMap<>();
+        m.put("model.init", "fresh");
+        return m;
+    }
+
+    private static RunConfig with(String... kv) {
+        Map<String, String> m = base();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return RunConfig.of(m);
+    }
+
+    @Test
+    void defaultsFollowTrl() {
+        RunConfig c = with();
+        assertThat(c.lossType()).isEqualTo(LossType.SIGMOID);
+        assertThat(c.trainingConfig(10).beta()).isEqualTo(0.1);
+        assertThat(c.trainingConfig(10).refModelMixupAlpha()).isEqualTo(0.6);
+        assertThat(c.trainingConfig(10).refModelSyncSteps()).isEqualTo(512);
+        assertThat(c.inputTopics()).containsExactly("tralign.preferences");
+        assertThat(c.runId()).startsWith("run-").hasSize(16);
+    }
+
+    @Test
+    void unknownKeyIsRejectedWithTheClosestKey() {
+        assertThatThrownBy(() -> with("learning_rat", "0.1"))
+                .isInstanceOf(RunConfigException.class)
+                .hasMessageContaining("unknown key 'learning_rat'")
+                .hasMessageContaining("did you mean 'learning_rate'?");
+    }
+
+    @Test
+    void misspeltValueGetsAHintAndAllProblemsAreReportedAtOnce() {
+        assertThatThrownBy(() -> with("loss_type", "ipoo", "beta", "abc"))
+                .hasMessageContaining("loss_type=ipoo is not one of")
+                .hasMessageContaining("did you mean 'ipo'?")
+                .hasMessageContaining("beta=abc is not a number");
+    }
+
+    @Test
+    void missingModelInitNamesTheKey() {
+        assertThatThrownBy(() -> RunConfig.of(Map.of())).hasMessageContaining("model.init is required");
+    }
+
+    @Test
+    void ktoWithBatchSizeOneIsRejected() {
+        assertThatThrownBy(() -> with("loss_type", "kto", "batch_size", "1"))
+                .hasMessageContaining("batch_size=1 but loss_type=kto needs at least 2")
+                .hasMessageContaining("set batch_size >= 2");
+    }
+
+    @Test
+    void pairLossFedOnlyFeedbackIsRejected() {
+        assertThatThrownBy(() -> with("loss_type", "ipo", "input.topics", "tralign.feedback"))
+                .hasMessageContaining("holds only BinaryFeedback")
+                .hasMessageContaining("set loss_type=kto");
+    }
+
+    @Test
+    void ktoOnPairsNeedsSplitPairs() {
+        assertThatThrownBy(() -> with("loss_type", "kto", "input.topics", "tralign.preferences"))
+                .hasMessageContaining("set kto.split_pairs=true");
+        assertThat(with("loss_type", "kto", "kto.split_pairs", "true").inputTopics())
+                .containsExactly("tralign.feedback", "tralign.preferences");
+    }
+
+    @Test
+    void trainerValidationMessagesUseServiceKeys() {
+        RunConfig c = with("lr_scheduler_type", "cosine");
+        assertThatThrownBy(() -> c.trainingConfig(0))
+                .hasMessageContaining("lr_scheduler_type=cosine needs max_steps > 0");
+    }
+
+    @Test
+    void ownedKafkaSettingsCannotBeOverridden() {
+        assertThatThrownBy(() -> with("kafka.isolation.level", "read_uncommitted"))
+                .hasMessageContaining("kafka.isolation.level is set by the trainer");
+    }
+
+    @Test
+    void secretsNeverPrintButPassThrough() {
+        RunConfig c = with("kafka.sasl.jaas.config", "secret-jaas", "kafka.ssl.key.password", "pw",
+                "kafka.security.protocol", "SASL_SSL", "registry.basic.auth.user.info", "u:p");
+        assertThat(c.toString()).doesNotContain("secret-jaas", "=pw", "u:p")
+                .contains("kafka.security.protocol=SASL_SSL", "kafka.sasl.jaas.config=[hidden]");
+        assertThat(c.kafkaSettings()).containsEntry("sasl.jaas.config", "secret-jaas")
+                .containsEntry("bootstrap.servers", "127.0.0.1:9092");
+        assertThat(c.serdeSettings()).containsEntry("basic.auth.user.info", "u:p");
+    }
+
+    @Test
+    void digestIgnoresWhereTheRunTalksButNotWhatItComputes() {
+        RunConfig a = with("run.id", "a", "bootstrap.servers", "h1:9092");
+        RunConfig b = with("run.id", "b", "bootstrap.servers", "h2:9092");
+        RunConfig c = with("run.id", "a", "beta", "0.2");
+        assertThat(a.digest()).isEqualTo(b.digest()).isNotEqualTo(c.digest());
+    }
+
+    @Test
+    void freshOnlyKeysAreRejectedForSftInit() {
+        assertThatThrownBy(() -> RunConfig.of(Map.of("model.init", "sft:/tmp/x.ckpt", "model.layers", "3")))
+                .hasMessageContaining("model.layers only applies to model.init=fresh");
+    }
+
+    @Test
+    void inputStartTakesEarliestLatestOrAnInstantAndLatestNeedsStreaming() {
+        assertThat(with().inputStart().kind()).isEqualTo(StartPolicy.Kind.EARLIEST);
+        assertThat(with("mode", "streaming", "input.start", "latest").inputStart().kind())
+                .isEqualTo(StartPolicy.Kind.LATEST);
+        assertThat(with("input.start", "2026-11-27T08:00:00Z").inputStart().instant())
+                .contains(java.time.Instant.parse("2026-11-27T08:00:00Z"));
+        assertThatThrownBy(() -> with("input.start", "yesterday"))
+                .hasMessageContaining("input.start=yesterday is not a start: give earliest, latest or an ISO-8601");
+        assertThatThrownBy(() -> with("input.start", "latest"))
+                .hasMessageContaining("input.start=latest with mode=bounded captures an empty range");
+        assertThat(with("input.start", "earliest").digest()).isEqualTo(with().digest());
+    }
+
+    @Test
+    void microBatchShardsReachTheTrainerAndOnlyANonDefaultValueChangesTheDigest() {
+        assertThat(with().trainingConfig(10).microBatchShards()).isEqualTo(2);
+        assertThat(with("micro_batch_shards", "1").trainingConfig(10).microBatchShards()).isEqualTo(1);
+        // Runs started before the key existed keep their digest, so they still resume.
+        assertThat(with("micro_batch_shards", "2").digest()).isEqualTo(with().digest());
+        assertThat(with("micro_batch_shards", "1").digest()).isNotEqualTo(with().digest());
+        assertThatThrownBy(() -> with("micro_batch_shards", "4"))
+                .hasMessageContaining("micro_batch_shards=4 is out of range");
+    }
+
+    @Test
+    void theRecordedSettingsOfAnSftRunRebuildIt() {
+        // What replay does: every key with its value (shape defaults included) comes back from the checkpoint event.
+        RunConfig sft = RunConfig.of(Map.of("model.init", "sft:/tmp/x.ckpt", "run.id", "r"));
+        RunConfig rebuilt = RunConfig.of(sft.definedSettings());
+        assertThat(rebuilt.digest()).isEqualTo(sft.digest());
+        assertThat(sft.with(Map.of("run.id", "r-replay")).runId()).isEqualTo("r-replay");
+    }
+
+    @Test
+    void loadsAFileAndOverridesWin(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("run.properties");
+        Files.writeString(file, "model.init=fresh\nbeta=0.3\nrun.id=from-file\n");
+        RunConfig c = RunConfig.load(file, Map.of("run.id", "from-cli"));
+        assertThat(c.runId()).isEqualTo("from-cli");
+        assertThat(c.trainingConfig(1).beta()).isEqualTo(0.3);
+        assertThat(c.clientId()).isEqualTo("tralign-trainer-from-cli");
+    }
+
+    @Test
+    void theModuleDocListsEveryKey() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "trainer-service.md"));
+        assertThat(RunConfigDef.keys().keySet()).allSatisfy(k -> assertThat(doc).contains("| `" + k + "` |"));
+    }
+
+    @Test
+    void everyKeyIsDocumented() {
+        assertThat(RunConfigDef.keys().values()).allSatisfy(k -> assertThat(k.doc()).isNotBlank());
+        assertThat(RunConfigDef.keys().keySet()).containsAll(List.of("loss_type", "beta", "label_smoothing",
+                "sync_ref_model", "ref_model_mixup_alpha", "ref_model_sync_steps", "learning_rate",
+                "gradient_accumulation_steps", "kto.split_pairs"));
+    }
+
+    @Test
+    void inputMixGivesOneShareperTopicInOrder() {
+        RunConfig c = with("input.topics", "tralign.preferences,tralign.preferences.online", "input.mix", "0.7, 0.3");
+        assertThat(c.inputMix()).containsExactly(0.7, 0.3);
+        assertThat(with().inputMix()).isEmpty();
+        assertThat(c.digest()).isNotEqualTo(with("input.topics", "tralign.preferences,tralign.preferences.online",
+                "input.mix", "0.6,0.4").digest());
+    }
+
+    @Test
+    void anUnsetInputMixLeavesTheDigestOfEarlierVersionsAlone() {
+        // Printed by RunConfig before input.mix existed, for model.init=fresh and beta=0.2: such runs still resume.
+        assertThat(with("beta", "0.2").digest())
+                .isEqualTo("cf0c31127ca86045c2176b4211d42efac6513b74ae3b1b54d7dd8a451829d73d");
+    }
+
+    @Test
+    void inputMixProblemsNameTheKeysAndTheFix() {
+        assertThatThrownBy(() -> with("input.topics", "tralign.preferences,tralign.preferences.online",
+                "input.mix", "0.7,0.2"))
+                .hasMessageContaining("input.mix=0.7,0.2 sums to 0.899")
+                .hasMessageContaining("add up to 1");
+        assertThatThrownBy(() -> with("input.mix", "0.7,0.3"))
+                .hasMessageContaining("input.mix has 2 shares but input.topics names 0 topics (none given)")
+                .hasMessageContaining("give input.topics explicitly");
+        assertThatThrownBy(() -> with("input.topics", "a,b,c", "input.mix", "0.5,0.5"))
+                .hasMessageContaining("input.mix has 2 shares but input.topics names 3 topics (a,b,c)");
+        assertThatThrownBy(() -> with("input.topics", "a,b", "input.mix", "1.2,-0.2"))
+                .hasMessageContaining("input.mix holds -0.2: every share must be positive");
+        assertThatThrownBy(() -> with("input.topics", "a,b", "input.mix", "0.5,half"))
+                .hasMessageContaining("holds 'half', not a number");
+        assertThatThrownBy(() -> with("input.topics", "a,a", "input.mix", "0.5,0.5"))
+                .hasMessageContaining("names a topic twice");
+        assertThat(with("input.topics", "a,b,c", "input.mix", "0.1,0.2,0.7").inputMix()).hasSize(3);
+    }
+}
