@@ -1,103 +1,213 @@
 package dev.tralign.ingest.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.tralign.ingest.kafka.OutcomeRecords;
 import dev.tralign.ingest.parse.Outcome;
 import dev.tralign.ingest.parse.Rejection;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
 /**
- * POST handler: auth (401), size (413), parse, room in the buffer (429), publish accepted records and dead
- * letters, wait for the broker, then 202 (all accepted) or 400 (per-record errors; the good ones are published).
+ * POST /v1/preferences or /v1/feedback. Everything that needs no body comes first and closes the connection
+ * without reading it: method (405), token (401), broker reachable (503), declared size (413). Then the body is
+ * collected as it arrives without holding a thread, its bytes taken from the server's body budget (429 when spent) (408 when it stalls past --read-timeout or the whole
+ * request passes --request-timeout), parsed record by record (413 past --max-records), reserved in the in-flight
+ * buffer (429), published, and answered once the broker acknowledged: 202 (all accepted) or 400 (per-record
+ * errors; the good ones are published).
  */
-final class IngestHandler implements HttpHandler {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+final class IngestHandler {
 
     private final HttpIngestConfig config;
     private final RequestBodies bodies;
     private final OutcomeRecords records;
     private final Producer<byte[], byte[]> producer;
     private final InFlightLimit inFlight;
+    private final ByteBudget bodyBudget;
+    private final BrokerProbe broker;
     private final IngestMetrics metrics;
+    private final ScheduledExecutorService deadlines;
     private final String endpoint;
 
     IngestHandler(HttpIngestConfig config, RequestBodies bodies, OutcomeRecords records,
-                  Producer<byte[], byte[]> producer, InFlightLimit inFlight, IngestMetrics metrics, String endpoint) {
+                  Producer<byte[], byte[]> producer, InFlightLimit inFlight, ByteBudget bodyBudget, BrokerProbe broker,
+                  IngestMetrics metrics, ScheduledExecutorService deadlines, String endpoint) {
         this.config = config;
         this.bodies = bodies;
         this.records = records;
         this.producer = producer;
         this.inFlight = inFlight;
+        this.bodyBudget = bodyBudget;
+        this.broker = broker;
         this.metrics = metrics;
+        this.deadlines = deadlines;
         this.endpoint = endpoint;
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        long started = System.nanoTime();
-        try {
-            serve(exchange);
-        } finally {
-            metrics.request(endpoint, exchange.getResponseCode(), java.time.Duration.ofNanos(System.nanoTime() - started));
+    /** One request: answered exactly once, by whichever comes first of its own end and its deadline. */
+    private final class Exchange {
+        final Request request;
+        final Response response;
+        final Callback callback;
+        final String requestId = UUID.randomUUID().toString();
+        final long started = System.nanoTime();
+        final AtomicBoolean answered = new AtomicBoolean();
+        volatile BodyCollector body;
+        volatile boolean bodyRead;
+        volatile ScheduledFuture<?> deadline;
+
+        Exchange(Request request, Response response, Callback callback) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            response.getHeaders().put("X-Request-Id", requestId);
+        }
+
+        void answer(int status, ObjectNode body, boolean close) {
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            release();
+            metrics.request(endpoint, status, Duration.ofNanos(System.nanoTime() - started));
+            Responses.json(response, callback, status, body, close);
+        }
+
+        void fail(String message, int status, long retryAfterSeconds) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(retryAfterSeconds));
+            answer(status, Responses.error(requestId, message), true);
+        }
+
+        /** The client went away: nothing to answer. */
+        void abandon(Throwable failure) {
+            if (answered.compareAndSet(false, true)) {
+                release();
+                callback.failed(failure);
+            }
+        }
+
+        private void release() {
+            ScheduledFuture<?> timer = deadline;
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            BodyCollector collector = body;
+            if (collector != null) {
+                collector.release();
+            }
         }
     }
 
-    private void serve(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String requestId = UUID.randomUUID().toString();
-            exchange.getResponseHeaders().set("X-Request-Id", requestId);
-            if (!exchange.getRequestMethod().equals("POST")) {
-                respond(exchange, 405, error(requestId, "use POST with a JSON object, array or JSON lines"));
-                return;
+    boolean handle(Request request, Response response, Callback callback) {
+        Exchange exchange = new Exchange(request, response, callback);
+        if (!request.getMethod().equals("POST")) {
+            response.getHeaders().put(HttpHeader.ALLOW, "POST");
+            exchange.answer(405, Responses.error(exchange.requestId, "use POST with a JSON object, an array or "
+                    + "JSON lines"), true);
+            return true;
+        }
+        if (!authorised(request)) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+            exchange.answer(401, Responses.error(exchange.requestId, "missing or wrong bearer token; send "
+                    + "'Authorization: Bearer <token>' with the token tralign ingest serve was started with "
+                    + "(--token)"), true);
+            return true;
+        }
+        if (!broker.ready()) {
+            exchange.fail(broker.problem() + ", so nothing can be stored now; retry after "
+                    + broker.retryAfterSeconds() + " s (GET /healthz/ready tells when it is back)", 503,
+                    broker.retryAfterSeconds());
+            return true;
+        }
+        if (request.getLength() > config.maxBodyBytes()) {
+            exchange.answer(413, tooLarge(exchange.requestId), true);
+            return true;
+        }
+        exchange.deadline = deadlines.schedule(() -> onDeadline(exchange), config.requestTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+        exchange.body = BodyCollector.collect(request, config.maxBodyBytes(), bodyBudget);
+        exchange.body.result().whenComplete((body, failure) -> {
+            if (failure == null) {
+                exchange.bodyRead = true;
+                process(exchange, body);
+            } else if (failure instanceof BodyCollector.Busy) {
+                exchange.fail("the server holds " + bodyBudget.capacity() + " bytes of request bodies at most "
+                        + "(--max-buffered-bytes) and is full; retry after 1 s", 429, 1);
+            } else if (failure instanceof BodyCollector.TooLarge) {
+                exchange.answer(413, tooLarge(exchange.requestId), true);
+            } else if (failure instanceof TimeoutException) {
+                exchange.answer(408, Responses.error(exchange.requestId, "no bytes of the body arrived for "
+                        + config.readTimeout().toSeconds() + " s (--read-timeout); send the whole body without "
+                        + "pauses"), true);
+            } else {
+                exchange.abandon(failure);
             }
-            if (!authorised(exchange)) {
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-                respond(exchange, 401, error(requestId, "missing or wrong bearer token; send 'Authorization: Bearer "
-                        + "<token>' with the token tralign ingest serve was started with"));
-                return;
-            }
-            String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-            byte[] body = declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > config.maxBodyBytes()
-                    ? null : readBounded(exchange.getRequestBody(), config.maxBodyBytes());
-            if (body == null) {
-                respond(exchange, 413, error(requestId, "the body is over " + config.maxBodyBytes()
-                        + " bytes (--max-body-bytes); split it into smaller requests"));
-                return;
-            }
-            List<Outcome> outcomes = bodies.parse(body, requestId);
-            metrics.recordsIn(endpoint, outcomes.size());
-            if (outcomes.isEmpty()) {
-                respond(exchange, 400, error(requestId, "the body holds no records; send a JSON object, an array or "
-                        + "JSON lines; see docs/ingest.md"));
-                return;
-            }
-            if (!inFlight.tryReserve(outcomes.size())) {
-                exchange.getResponseHeaders().set("Retry-After", "1");
-                respond(exchange, 429, error(requestId, "the ingest buffer is full (" + inFlight.capacity()
-                        + " records in flight at most); retry after a second or send smaller requests"));
-                return;
-            }
-            publishAndRespond(exchange, requestId, outcomes);
+        });
+        return true;
+    }
+
+    private void onDeadline(Exchange exchange) {
+        if (!exchange.bodyRead) {
+            exchange.answer(408, Responses.error(exchange.requestId, "the request took longer than "
+                    + config.requestTimeout().toSeconds() + " s (--request-timeout) to arrive; send it faster or in "
+                    + "smaller requests"), true);
+        } else {
+            exchange.fail("the broker did not acknowledge the records within " + config.requestTimeout().toSeconds()
+                    + " s (--request-timeout); nothing may be assumed stored: retry the request (ids are content "
+                    + "hashes, so retries collapse)", 503, 5);
         }
     }
 
-    private void publishAndRespond(HttpExchange exchange, String requestId, List<Outcome> outcomes) throws IOException {
+    private ObjectNode tooLarge(String requestId) {
+        return Responses.error(requestId, "the body is over " + config.maxBodyBytes() + " bytes (--max-body-bytes); "
+                + "split it into smaller requests").put("maxBodyBytes", config.maxBodyBytes());
+    }
+
+    private void process(Exchange exchange, byte[] body) {
+        RequestBodies.Parsed parsed = bodies.parse(body, exchange.requestId);
+        if (parsed.tooMany()) {
+            exchange.answer(413, Responses.error(exchange.requestId, "the body holds more than "
+                    + config.maxRecords() + " records (--max-records); split it into smaller requests")
+                    .put("maxRecords", config.maxRecords()), false);
+            return;
+        }
+        List<Outcome> outcomes = parsed.outcomes();
+        metrics.recordsIn(endpoint, outcomes.size());
+        if (outcomes.isEmpty()) {
+            exchange.answer(400, Responses.error(exchange.requestId, "the body holds no records; send a JSON "
+                    + "object, an array or JSON lines; see docs/ingest.md"), false);
+            return;
+        }
+        if (!inFlight.tryReserve(outcomes.size())) {
+            // The request fits the buffer when it is empty (--max-in-flight >= --max-records), so a retry succeeds
+            // once earlier records are acknowledged, usually well within a second.
+            exchange.response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            exchange.answer(429, Responses.error(exchange.requestId, "the ingest buffer is busy (" + inFlight.inFlight()
+                    + " of " + inFlight.capacity() + " records wait for the broker, --max-in-flight); retry after "
+                    + "1 s"), false);
+            return;
+        }
+        publish(exchange, outcomes);
+    }
+
+    private void publish(Exchange exchange, List<Outcome> outcomes) {
         List<CompletableFuture<Void>> acks = new ArrayList<>(outcomes.size());
         for (Outcome outcome : outcomes) {
             CompletableFuture<Void> ack = new CompletableFuture<>();
@@ -116,24 +226,25 @@ final class IngestHandler implements HttpHandler {
                 ack.completeExceptionally(e);
             }
         }
-        try {
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            respond(exchange, 503, error(requestId, "Kafka did not acknowledge the records (" + e
-                    + "); nothing may be assumed stored: retry the request (ids are content hashes, so retries "
-                    + "collapse)"));
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            respond(exchange, 503, error(requestId, "the server is shutting down; retry"));
-            return;
-        }
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                exchange.fail(describe(failure) + "; nothing may be assumed stored: retry the request (ids are "
+                        + "content hashes, so retries collapse)", 503, 5);
+            } else {
+                ObjectNode verdicts = verdicts(exchange.requestId, outcomes);
+                exchange.answer(verdicts.has("errors") ? 400 : 202, verdicts, false);
+            }
+        });
+    }
+
+    /** The ids of the accepted records and the reasons of the rejected ones (which went to the DLQ). */
+    private ObjectNode verdicts(String requestId, List<Outcome> outcomes) {
         long rejected = outcomes.stream().filter(o -> o instanceof Outcome.Rejected).count();
         metrics.recordsOut(endpoint, outcomes.size() - (int) rejected);
         metrics.deadLettered(endpoint, (int) rejected);
-        ObjectNode response = JSON.createObjectNode().put("requestId", requestId);
+        ObjectNode response = Responses.JSON.createObjectNode().put("requestId", requestId);
         ArrayNode ids = response.putArray("accepted");
-        ArrayNode errors = JSON.createArrayNode();
+        ArrayNode errors = Responses.JSON.createArrayNode();
         for (Outcome outcome : outcomes) {
             if (outcome instanceof Outcome.Pair p) {
                 ids.add(p.pair().getId());
@@ -148,33 +259,30 @@ final class IngestHandler implements HttpHandler {
         if (!errors.isEmpty()) {
             response.set("errors", errors);
         }
-        respond(exchange, errors.isEmpty() ? 202 : 400, response);
+        return response;
     }
 
-    private boolean authorised(HttpExchange exchange) {
+    private static String describe(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof RecordTooLargeException) {
+            return "the broker refused a record as too large; lower --max-record-bytes or raise the broker's "
+                    + "message.max.bytes";
+        }
+        if (cause instanceof RetriableException || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+            return "the broker did not acknowledge the records (it is unreachable or overloaded)";
+        }
+        return "the broker refused the records (" + String.valueOf(cause.getMessage()).lines().findFirst()
+                .orElse("no reason given") + ")";
+    }
+
+    private boolean authorised(Request request) {
         if (config.bearerToken() == null) {
             return true;
         }
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         String expected = "Bearer " + config.bearerToken();
         return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
                 expected.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The body, or null if it is longer than max (read no further than max + 1 bytes). */
-    private static byte[] readBounded(InputStream in, int max) throws IOException {
-        byte[] body = in.readNBytes(max + 1);
-        return body.length > max ? null : body;
-    }
-
-    private static ObjectNode error(String requestId, String message) {
-        return JSON.createObjectNode().put("requestId", requestId).put("error", message);
-    }
-
-    private static void respond(HttpExchange exchange, int status, ObjectNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
     }
 }

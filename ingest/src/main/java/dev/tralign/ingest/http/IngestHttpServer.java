@@ -1,6 +1,5 @@
 package dev.tralign.ingest.http;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.tralign.ingest.file.FileImporter;
 import dev.tralign.ingest.kafka.IngestTopicAdmin;
 import dev.tralign.ingest.kafka.OutcomeRecords;
@@ -8,39 +7,62 @@ import dev.tralign.ingest.parse.FeedbackParser;
 import dev.tralign.ingest.parse.Format;
 import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.serde.SerdeConfig;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The HTTP endpoint (JDK's built-in server, no framework): POST /v1/preferences and /v1/feedback, GET /healthz,
- * GET /metrics (Prometheus, {@link IngestMetrics}).
- * One idempotent producer shared by all requests; a request is answered once the broker has acknowledged it.
+ * The HTTP endpoint: POST /v1/preferences and /v1/feedback, GET /healthz (alive), GET /healthz/ready (broker
+ * reachable), GET /metrics (Prometheus, {@link IngestMetrics}); any other path is 404.
+ *
+ * <p>Served by Jetty rather than the JDK's built-in server, because a front door must bound what clients control
+ * (issue #19): Jetty reads bodies without blocking a thread (a stalled client holds none), has a per-connection idle
+ * timeout (the read timeout, also for idle keep-alive connections and slow headers), and parses HTTP/1.1 strictly,
+ * chunked bodies with trailers included. The JDK server reads on blocking worker threads, has only JVM-wide request
+ * timeouts (system properties) and answers a bad Content-Length with its own text.
+ *
+ * <p>One idempotent producer is shared by all requests; a request is answered once the broker has acknowledged it.
  */
 public final class IngestHttpServer implements AutoCloseable {
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Server server;
+    private final ServerConnector connector;
     private final Producer<byte[], byte[]> producer;
+    private final BrokerProbe broker;
+    private final ScheduledExecutorService deadlines;
     private final Topics ownedTopics;
     private final IngestMetrics metrics;
+    private final String host;
 
-    private IngestHttpServer(HttpServer server, ExecutorService executor, Producer<byte[], byte[]> producer,
-                             Topics ownedTopics, IngestMetrics metrics) {
+    private IngestHttpServer(Server server, ServerConnector connector, Producer<byte[], byte[]> producer,
+                             BrokerProbe broker, ScheduledExecutorService deadlines, Topics ownedTopics,
+                             IngestMetrics metrics, String host) {
         this.server = server;
-        this.executor = executor;
+        this.connector = connector;
         this.producer = producer;
+        this.broker = broker;
+        this.deadlines = deadlines;
         this.ownedTopics = ownedTopics;
         this.metrics = metrics;
+        this.host = host;
     }
 
     /**
@@ -51,7 +73,7 @@ public final class IngestHttpServer implements AutoCloseable {
      * @param topics           topic names and serdes (not closed by the server)
      */
     public static IngestHttpServer start(HttpIngestConfig config, String bootstrapServers, Topics topics) {
-        return start(config, bootstrapServers, topics, null);
+        return start(config, Map.of("bootstrap.servers", bootstrapServers), topics, null);
     }
 
     /** The entry point for {@code tralign ingest serve}: builds the topics from the registry URL. */
@@ -69,48 +91,91 @@ public final class IngestHttpServer implements AutoCloseable {
         return start(config, kafka, topics, topics);
     }
 
-    private static IngestHttpServer start(HttpIngestConfig config, String bootstrapServers, Topics topics,
-                                          Topics owned) {
-        return start(config, Map.of("bootstrap.servers", bootstrapServers), topics, owned);
-    }
-
     private static IngestHttpServer start(HttpIngestConfig config, Map<String, Object> kafka, Topics topics,
                                           Topics owned) {
         IngestTopicAdmin.ensureTopics(kafka, List.of(topics.preferences().name(), topics.feedback().name(),
                 topics.dlq().name()), null, 1);
         Map<String, Object> producerConfig = new HashMap<>(kafka);
         producerConfig.putAll(FileImporter.producerConfig(String.valueOf(kafka.get("bootstrap.servers"))));
-        producerConfig.put("linger.ms", 2);
+        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        // send() must not park a server thread for a minute when the broker is gone: the probe answers 503 first.
+        producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
         Producer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(),
                 new ByteArraySerializer());
-        Clock clock = Clock.systemUTC();
-        OutcomeRecords records = new OutcomeRecords(topics, clock);
-        InFlightLimit inFlight = new InFlightLimit(config.maxInFlightRecords());
-        IngestMetrics metrics = new IngestMetrics();
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
-        } catch (IOException e) {
-            producer.close();
-            throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port() + " ("
-                    + e.getMessage() + "); pick another --http-port or stop what uses it", e);
-        }
-        server.createContext("/v1/preferences", new IngestHandler(config, new RequestBodies(
-                new FeedbackParser(Format.AUTO, config.limits(), clock), Format.AUTO), records, producer, inFlight, metrics,
-                "preferences"));
-        server.createContext("/v1/feedback", new IngestHandler(config, new RequestBodies(
-                new FeedbackParser(Format.BINARY, config.limits(), clock), Format.BINARY), records, producer, inFlight,
-                metrics, "feedback"));
-        server.createContext("/healthz", new HealthHandler(inFlight));
-        server.createContext("/metrics", new MetricsHandler(metrics.registry()));
-        ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-            Thread thread = new Thread(r, "tralign-ingest-http");
+        BrokerProbe broker = new BrokerProbe(kafka, Duration.ofSeconds(2));
+        ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "tralign-ingest-http-deadlines");
             thread.setDaemon(true);
             return thread;
         });
-        server.setExecutor(executor);
-        server.start();
-        return new IngestHttpServer(server, executor, producer, owned, metrics);
+        Clock clock = Clock.systemUTC();
+        OutcomeRecords records = new OutcomeRecords(topics, clock);
+        InFlightLimit inFlight = new InFlightLimit(config.maxInFlightRecords());
+        ByteBudget bodyBudget = new ByteBudget(config.maxBufferedBytes());
+        IngestMetrics metrics = new IngestMetrics();
+        IngestHandler preferences = new IngestHandler(config, new RequestBodies(new FeedbackParser(Format.AUTO,
+                config.limits(), clock), Format.AUTO, config.maxRecords()), records, producer, inFlight, bodyBudget,
+                broker, metrics, deadlines, "preferences");
+        IngestHandler feedback = new IngestHandler(config, new RequestBodies(new FeedbackParser(Format.BINARY,
+                config.limits(), clock), Format.BINARY, config.maxRecords()), records, producer, inFlight, bodyBudget,
+                broker, metrics, deadlines, "feedback");
+        HealthHandler health = new HealthHandler(inFlight, bodyBudget, broker);
+        MetricsHandler metricsHandler = new MetricsHandler(metrics.registry());
+
+        QueuedThreadPool threads = new QueuedThreadPool(32, 4);
+        threads.setName("tralign-ingest-http");
+        threads.setDaemon(true);
+        Server server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setRequestHeaderSize(16 * 1024);
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(config.readTimeout().toMillis());
+        server.addConnector(connector);
+        server.setErrorHandler(new JsonErrorHandler());
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                // Exact paths: a prefix match would send /v1/preferencesXYZ to the handler.
+                return switch (request.getHttpURI().getPath()) {
+                    case "/v1/preferences" -> preferences.handle(request, response, callback);
+                    case "/v1/feedback" -> feedback.handle(request, response, callback);
+                    case "/healthz" -> health.alive(request, response, callback);
+                    case "/healthz/ready" -> health.ready(request, response, callback);
+                    case "/metrics" -> metricsHandler.handle(request, response, callback);
+                    default -> notFound(request, response, callback);
+                };
+            }
+        });
+        try {
+            server.start();
+        } catch (Exception e) {
+            stopQuietly(server);
+            broker.close();
+            deadlines.shutdownNow();
+            producer.close();
+            String reason = e.getCause() != null && e.getMessage() == null ? e.getCause().getMessage() : e.getMessage();
+            throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port() + " (" + reason
+                    + "); pick another --port or stop what uses it", new java.io.IOException(reason, e));
+        }
+        return new IngestHttpServer(server, connector, producer, broker, deadlines, owned, metrics, config.host());
+    }
+
+    private static boolean notFound(Request request, Response response, Callback callback) {
+        Responses.json(response, callback, 404, Responses.error(null, "no such path: "
+                + request.getHttpURI().getPath() + "; use POST /v1/preferences, POST /v1/feedback, GET /healthz, "
+                + "GET /healthz/ready or GET /metrics"), true);
+        return true;
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception ignored) {
+            // already failing to start; the caller reports that
+        }
     }
 
     /** The endpoint's Prometheus metrics (also served on GET /metrics). */
@@ -120,18 +185,19 @@ public final class IngestHttpServer implements AutoCloseable {
 
     /** The bound port (useful with port 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     /** Base URL, e.g. http://127.0.0.1:8080. */
     public String url() {
-        return "http://" + server.getAddress().getHostString() + ":" + port();
+        return "http://" + host + ":" + port();
     }
 
     @Override
     public void close() {
-        server.stop(1);
-        executor.shutdown();
+        stopQuietly(server);
+        deadlines.shutdownNow();
+        broker.close();
         producer.close();
         if (ownedTopics != null) {
             ownedTopics.close();

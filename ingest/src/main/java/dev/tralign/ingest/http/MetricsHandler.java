@@ -1,13 +1,13 @@
 package dev.tralign.ingest.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
 /** GET /metrics: the registry in Prometheus text format 0.0.4. */
-final class MetricsHandler implements HttpHandler {
+final class MetricsHandler {
 
     private final PrometheusMeterRegistry registry;
 
@@ -15,18 +15,13 @@ final class MetricsHandler implements HttpHandler {
         this.registry = registry;
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (!exchange.getRequestMethod().equals("GET")) {
-                exchange.getResponseHeaders().set("Allow", "GET");
-                exchange.sendResponseHeaders(405, -1);
-                return;
-            }
-            byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
+    boolean handle(Request request, Response response, Callback callback) {
+        if (!request.getMethod().equals("GET")) {
+            response.getHeaders().put(HttpHeader.ALLOW, "GET");
+            Responses.json(response, callback, 405, Responses.error(null, "use GET /metrics"), true);
+            return true;
         }
+        Responses.text(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+        return true;
     }
 }

@@ -137,13 +137,15 @@ class IngestHttpServerIT {
     }
 
     @Test
-    void answers429WhenTheBufferCannotHoldTheRequest() throws Exception {
+    void answers413WithTheLimitWhenARequestHoldsMoreRecordsThanAnyRequestMay() throws Exception {
+        // The tiny server's buffer holds two records, so --max-records is two: three can never be accepted, and a
+        // 429 "retry" would never succeed.
         String three = "[{\"prompt\":\"t1\",\"chosen\":\"a\",\"rejected\":\"b\"},{\"prompt\":\"t2\",\"chosen\":\"a\","
                 + "\"rejected\":\"b\"},{\"prompt\":\"t3\",\"chosen\":\"a\",\"rejected\":\"b\"}]";
         HttpResponse<String> response = post(tinyServer, "/v1/preferences", three, TOKEN);
-        assertThat(response.statusCode()).isEqualTo(429);
-        assertThat(response.headers().firstValue("Retry-After")).contains("1");
-        // Two records fit the buffer of two.
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("--max-records");
+        assertThat(JSON.readTree(response.body()).get("maxRecords").asInt()).isEqualTo(2);
         String two = "[{\"prompt\":\"t1\",\"chosen\":\"a\",\"rejected\":\"b\"},{\"prompt\":\"t2\",\"chosen\":\"a\","
                 + "\"rejected\":\"b\"}]";
         assertThat(post(tinyServer, "/v1/preferences", two, TOKEN).statusCode()).isEqualTo(202);
@@ -154,6 +156,7 @@ class IngestHttpServerIT {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/healthz")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(response.body()).get("status").asText()).isEqualTo("ok");
+        assertThat(JSON.readTree(response.body()).get("status").asText()).isEqualTo("alive");
+        assertThat(JSON.readTree(response.body()).get("ready").asBoolean()).isTrue();
     }
 }
