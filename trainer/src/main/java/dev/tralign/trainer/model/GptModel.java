@@ -24,7 +24,7 @@ import java.util.Arrays;
  * with chosen and rejected; sampling extends a key/value cache one token at a time.
  * The same instance serves the policy and the reference and may be used from several threads at once.
  */
-public final class GptModel implements CausalLm, SharedPromptPairs {
+public final class GptModel implements CausalLm, SharedPromptPairs, IncrementalDecoding {
 
     private static final float LAYER_NORM_EPS = 1e-5f;
     private final ModelConfig config;
@@ -216,7 +216,7 @@ public final class GptModel implements CausalLm, SharedPromptPairs {
      * Key/value cache for incremental decoding of a batch of prompts. Close it to free the cached arrays.
      * Not thread-safe; call with grad mode off.
      */
-    public final class DecodeCache implements AutoCloseable {
+    public final class DecodeCache implements IncrementalDecoding.Session {
 
         private final ParameterSet params;
         private final NDManager m;
@@ -289,6 +289,7 @@ public final class GptModel implements CausalLm, SharedPromptPairs {
      * Runs the prompts (right padded to {@code promptWidth}, real lengths {@code promptLengths}) and returns a cache
      * plus, in {@code firstLogits}, the logits [rows * V] of the first new token of each row.
      */
+    @Override
     public DecodeCache prefill(ParameterSet p, long[] promptIds, int[] promptLengths, int promptWidth,
             float[][] firstLogits) {
         int rows = promptLengths.length;

@@ -15,11 +15,13 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import dev.tralign.trainer.model.Autograd;
 import dev.tralign.trainer.model.CausalLm;
+import dev.tralign.trainer.model.IncrementalDecoding;
 import dev.tralign.trainer.model.ModelConfig;
 import dev.tralign.trainer.model.PairBatch;
 import dev.tralign.trainer.model.ParameterSet;
 import dev.tralign.trainer.model.ParameterSpec;
 import dev.tralign.trainer.model.Scalars;
+import dev.tralign.trainer.model.SharedPromptPairs;
 import java.util.Arrays;
 import java.util.List;
 
@@ -32,7 +34,7 @@ import java.util.List;
  * one token at a time. Keys are cached after rotary, at the kv-head count (grouped-query heads are expanded only
  * inside attention). Thread-safe: it holds no per-call state.
  */
-public final class HfDecoder implements CausalLm {
+public final class HfDecoder implements CausalLm, SharedPromptPairs, IncrementalDecoding {
 
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
     private final DecoderSpec spec;
@@ -110,6 +112,12 @@ public final class HfDecoder implements CausalLm {
     @Override
     public NDManager newStepManager() {
         return manager.newSubManager();
+    }
+
+    /** Weights are read only from the given set, so micro-batch shards over shared memory train this model. */
+    @Override
+    public boolean readsWeightsOnlyFromParameterSet() {
+        return true;
     }
 
     @Override
@@ -314,6 +322,7 @@ public final class HfDecoder implements CausalLm {
      * prompt's keys and values (shared by chosen and rejected) and causally to itself. Same result as
      * {@link #sequenceLogProbs} on prompt+completion rows.
      */
+    @Override
     public NDArray pairLogProbs(ParameterSet p, PairBatch b, NDManager m) {
         long pairs = b.pairs();
         long rows = 2 * pairs;
@@ -358,7 +367,7 @@ public final class HfDecoder implements CausalLm {
      * Key/value cache for incremental decoding of a batch of prompts. Close it to free the cached arrays.
      * Not thread-safe; call with grad mode off.
      */
-    public final class DecodeCache implements AutoCloseable {
+    public final class DecodeCache implements IncrementalDecoding.Session {
 
         private final ParameterSet params;
         private final NDManager m;
@@ -377,7 +386,7 @@ public final class HfDecoder implements CausalLm {
             this.promptLengths = promptLengths;
         }
 
-        /** Logits [rows * V] for the token that follows {@code tokens} (one per row, appended to the cache). */
+        @Override
         public float[] next(int[] tokens) {
             long[] ids = new long[rows];
             long[] positions = new long[rows];
@@ -426,6 +435,7 @@ public final class HfDecoder implements CausalLm {
      * Runs the prompts (right padded to {@code promptWidth}, real lengths {@code promptLengths}) and returns a cache
      * plus, in {@code firstLogits[0]}, the logits [rows * V] of the first new token of each row.
      */
+    @Override
     public DecodeCache prefill(ParameterSet p, long[] promptIds, int[] promptLengths, int promptWidth,
             float[][] firstLogits) {
         int rows = promptLengths.length;
