@@ -29,6 +29,8 @@ public final class HfModelFolder {
 
     static final String CONFIG = "config.json";
     static final String GENERATION_CONFIG = "generation_config.json";
+    static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
+            "special_tokens_map.json");
 
     private HfModelFolder() {
     }
@@ -117,6 +119,28 @@ public final class HfModelFolder {
         }
         throw new IllegalArgumentException("the model's safetensors files have no tensor '" + name + "', which a "
                 + arch.modelType() + " model as config.json describes needs");
+    }
+
+    /** {@link #write(Path, Architecture, DecoderSpec, ParameterSet, GenerationIds)} for the spec's own architecture. */
+    public static void write(Path folder, DecoderSpec spec, ParameterSet params, GenerationIds ids) {
+        write(folder, Architecture.named(spec.architecture()), spec, params, ids);
+    }
+
+    /**
+     * Copies the tokenizer files a model folder may carry ({@code tokenizer.json}, {@code tokenizer_config.json},
+     * {@code special_tokens_map.json}) from {@code source} to {@code target}, skipping those it does not have.
+     */
+    public static void copyTokenizerFiles(Path source, Path target) {
+        for (String name : TOKENIZER_FILES) {
+            Path file = source.resolve(name);
+            if (Files.isRegularFile(file)) {
+                try {
+                    Files.copy(file, target.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot copy " + file + " to " + target + ": " + e.getMessage(), e);
+                }
+            }
+        }
     }
 
     /**

@@ -79,6 +79,39 @@ class HfModelFolderTest {
     }
 
     @Test
+    void namesWithoutTheBaseModelPrefixLoadAsTheOriginalGpt2FilesStoreThem() throws IOException {
+        Path source = HfTiny.model("gpt2");
+        Path bare = Files.createDirectories(tmp.resolve("bare"));
+        Files.copy(source.resolve("config.json"), bare.resolve("config.json"));
+        SafetensorsReader reader = SafetensorsReader.open(source.resolve("model.safetensors"));
+        Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>();
+        for (SafetensorsReader.Entry e : reader.entries().values()) {
+            tensors.put(e.name().replaceFirst("^transformer\\.", ""),
+                    new SafetensorsWriter.Tensor(e.shape(), reader.readFloats(e.name())));
+        }
+        // The causal-mask buffer GPT-2 checkpoints carry is skipped, not mistaken for a parameter.
+        tensors.put("h.0.attn.bias", new SafetensorsWriter.Tensor(new long[] {1, 1, 2, 2}, new float[] {1, 0, 1, 1}));
+        SafetensorsWriter.write(bare.resolve("model.safetensors"), tensors);
+        try (HfModelFolder.Loaded one = HfModelFolder.load(source, 0, Device.cpu());
+                HfModelFolder.Loaded two = HfModelFolder.load(bare, 0, Device.cpu())) {
+            assertThat(two.parameters().sha256()).isEqualTo(one.parameters().sha256());
+        }
+    }
+
+    @Test
+    void aDecoderSpecSurvivesJsonAsACheckpointHeaderWouldStoreIt() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        for (String name : HfTiny.MODELS) {
+            DecoderSpec spec = HfModelFolder.spec(HfTiny.model(name), 0);
+            assertThat(json.readValue(json.writeValueAsString(spec), DecoderSpec.class)).isEqualTo(spec);
+        }
+        DecoderSpec scaled = HfModelFolder.spec(withConfig("llama-gqa", c -> c.putObject("rope_scaling")
+                .put("rope_type", "llama3").put("factor", 8).put("low_freq_factor", 1).put("high_freq_factor", 4)
+                .put("original_max_position_embeddings", 64)), 0);
+        assertThat(json.readValue(json.writeValueAsString(scaled), DecoderSpec.class)).isEqualTo(scaled);
+    }
+
+    @Test
     void halfAndBfloat16TensorsAreWidenedExactly() throws IOException {
         // 1.5, -2, 65504 (largest half), 2^-24 (smallest subnormal half), -0.0, +inf
         short[] half = {0x3e00, (short) 0xc000, 0x7bff, 0x0001, (short) 0x8000, 0x7c00};
