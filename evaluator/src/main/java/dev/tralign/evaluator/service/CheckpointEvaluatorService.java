@@ -6,13 +6,13 @@ import dev.tralign.evaluator.stream.Records;
 import dev.tralign.schemas.Topic;
 import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.avro.CheckpointEvent;
+import dev.tralign.schemas.avro.DeadLetter;
 import dev.tralign.schemas.avro.Generation;
 import dev.tralign.schemas.avro.GenerationRole;
 import dev.tralign.schemas.avro.Judgment;
 import dev.tralign.trainer.Policy;
-import dev.tralign.trainer.checkpoint.CheckpointFile;
-import java.io.UncheckedIOException;
-import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,10 +26,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +42,11 @@ import org.slf4j.LoggerFactory;
  * Generation per sample (with log-probs under the policy and under SFT, for KL) and one Judgment per prompt. The
  * win-rate topology turns those into WinRate records. The baseline's generations are published once per run.
  *
- * <p>A checkpoint whose file is missing or whose digest does not match is reported to the listener and skipped; it
- * never stops the service.
+ * <p>A checkpoint event the service cannot use is skipped and reported, never retried and never fatal: an event
+ * that is not Avro, a URI that is not {@code file:}, a file that is missing, not a regular file, over the size cap,
+ * not hashed within the time limit ({@link CheckpointSource}), whose sha256 does not match, or that does not load as
+ * a policy. Each goes to the listener, the log, {@link #skipped()} and tralign.dlq (a DeadLetter with the event's
+ * origin and the reason), and the offset is committed past it, so a restart does not meet it again.
  */
 public final class CheckpointEvaluatorService implements AutoCloseable {
 
@@ -56,7 +62,10 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong evaluated = new AtomicLong();
     private final Map<String, Judged> judgedAt = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong skipped = new AtomicLong();
     private final Thread thread;
+    private volatile CheckpointSource source = new CheckpointSource(CheckpointSource.DEFAULT_MAX_BYTES,
+            CheckpointSource.DEFAULT_HASH_TIMEOUT, () -> !running.get());
     private volatile Throwable failure;
     private volatile boolean mergeRounds;
 
@@ -78,6 +87,19 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
     public CheckpointEvaluatorService mergingRoundRuns() {
         this.mergeRounds = true;
         return this;
+    }
+
+    /**
+     * Bounds on reading checkpoint files (defaults: 16 GiB, 5 minutes to hash). Call before {@link #start}.
+     */
+    public CheckpointEvaluatorService withFileLimits(long maxBytes, Duration hashTimeout) {
+        this.source = new CheckpointSource(maxBytes, hashTimeout, () -> !running.get());
+        return this;
+    }
+
+    /** Checkpoint events skipped because they could not be read or evaluated (each also logged and dead-lettered). */
+    public long skipped() {
+        return skipped.get();
     }
 
     public CheckpointEvaluatorService start() {
@@ -120,12 +142,25 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
         try (KafkaConsumer<String, CheckpointEvent> consumer = new KafkaConsumer<>(consumerConfig,
                 checkpoints.keySerde().deserializer(), checkpoints.valueSerde().deserializer());
                 KafkaProducer<String, Generation> generations = producer(producerConfig, topics.generations());
-                KafkaProducer<String, Judgment> judgments = producer(producerConfig, topics.judgments())) {
+                KafkaProducer<String, Judgment> judgments = producer(producerConfig, topics.judgments());
+                KafkaProducer<String, DeadLetter> deadLetters = producer(producerConfig, topics.dlq())) {
             consumer.subscribe(List.of(checkpoints.name()));
             while (running.get()) {
-                for (ConsumerRecord<String, CheckpointEvent> record : consumer.poll(Duration.ofMillis(200))) {
+                ConsumerRecords<String, CheckpointEvent> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(200));
+                } catch (RecordDeserializationException e) {
+                    // Not a CheckpointEvent (not Avro, another schema): skip it for good.
+                    skip(deadLetters, e.topicPartition().topic(), e.topicPartition().partition(), e.offset(),
+                            bytes(e.valueBuffer()), "checkpoint event at " + e.topicPartition() + "@" + e.offset(),
+                            "the record is not a CheckpointEvent (" + firstLine(e.getCause()) + ")");
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
+                    consumer.commitSync(Map.of(e.topicPartition(), new OffsetAndMetadata(e.offset() + 1)));
+                    continue;
+                }
+                for (ConsumerRecord<String, CheckpointEvent> record : records) {
                     if (record.value() != null) {
-                        evaluate(record.value(), generations, judgments);
+                        evaluate(record, generations, judgments, deadLetters);
                     }
                 }
                 consumer.commitSync();
@@ -138,20 +173,16 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
         }
     }
 
-    private void evaluate(CheckpointEvent event, KafkaProducer<String, Generation> generations,
-            KafkaProducer<String, Judgment> judgments) {
+    private void evaluate(ConsumerRecord<String, CheckpointEvent> record, KafkaProducer<String, Generation> generations,
+            KafkaProducer<String, Judgment> judgments, KafkaProducer<String, DeadLetter> deadLetters) {
+        CheckpointEvent event = record.value();
+        String what = "checkpoint " + event.getRunId() + "@" + event.getStep();
         Path file;
         try {
-            file = Path.of(URI.create(event.getUri()));
-            String actual = CheckpointFile.sha256(file);
-            if (!actual.equals(event.getSha256())) {
-                listener.accept("skipped checkpoint " + event.getRunId() + "@" + event.getStep() + ": sha256 of "
-                        + file + " is " + actual + ", the event says " + event.getSha256());
-                return;
-            }
-        } catch (UncheckedIOException | IllegalArgumentException e) {
-            listener.accept("skipped checkpoint " + event.getRunId() + "@" + event.getStep() + ": cannot read "
-                    + event.getUri() + " (" + e.getMessage() + ")");
+            file = source.verify(event);
+        } catch (CheckpointSource.Unreadable e) {
+            skip(deadLetters, record.topic(), record.partition(), record.offset(),
+                    event.toString().getBytes(StandardCharsets.UTF_8), what, e.getMessage());
             return;
         }
         String runId = event.getRunId();
@@ -174,24 +205,64 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
                         .setCompletion(evaluation.baseline().get(i)).setSeed(0).setAt(now).build());
             }
         }
+        List<CheckpointEvaluation.PromptOutcome> outcomes;
         try (Policy policy = Policy.load(file)) {
-            List<CheckpointEvaluation.PromptOutcome> outcomes = evaluation.outcomes(policy, step);
-            for (CheckpointEvaluation.PromptOutcome o : outcomes) {
-                send(generations, topics.generations(), Generation.newBuilder().setRunId(runId)
-                        .setStep(step).setRole(GenerationRole.POLICY).setPromptId(promptId(o.promptIndex()))
-                        .setPrompt(o.prompt()).setCompletion(o.completion()).setSeed(step)
-                        .setTokens(o.tokens()).setLogProbPolicy(o.logProbPolicy()).setLogProbSft(o.logProbSft())
-                        .setAt(now).build());
-                send(judgments, topics.judgments(), Records.judgment(runId, step, promptId(o.promptIndex()),
-                        evaluation.judgeName(), o.completion(), o.baseline(), o.verdict(), now));
-            }
-            generations.flush();
-            judgments.flush();
-            CheckpointEvaluation.Timings timings = evaluation.lastTimings();
-            judgedAt.put(Keys.of(runId, step), new Judged(timings.generationMillis(),
-                    timings.judgingMillis(), System.nanoTime()));
+            outcomes = evaluation.outcomes(policy, step);
+        } catch (org.apache.kafka.common.errors.InterruptException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // The sha256 matched, yet the file does not load: the trainer wrote a broken file. Skip it for good.
+            judged.remove(Keys.of(runId, step));
+            skip(deadLetters, record.topic(), record.partition(), record.offset(),
+                    event.toString().getBytes(StandardCharsets.UTF_8), what, "the file " + file
+                            + " does not load as a policy (" + firstLine(e) + ")");
+            return;
         }
+        for (CheckpointEvaluation.PromptOutcome o : outcomes) {
+            send(generations, topics.generations(), Generation.newBuilder().setRunId(runId)
+                    .setStep(step).setRole(GenerationRole.POLICY).setPromptId(promptId(o.promptIndex()))
+                    .setPrompt(o.prompt()).setCompletion(o.completion()).setSeed(step)
+                    .setTokens(o.tokens()).setLogProbPolicy(o.logProbPolicy()).setLogProbSft(o.logProbSft())
+                    .setAt(now).build());
+            send(judgments, topics.judgments(), Records.judgment(runId, step, promptId(o.promptIndex()),
+                    evaluation.judgeName(), o.completion(), o.baseline(), o.verdict(), now));
+        }
+        generations.flush();
+        judgments.flush();
+        CheckpointEvaluation.Timings timings = evaluation.lastTimings();
+        judgedAt.put(Keys.of(runId, step), new Judged(timings.generationMillis(),
+                timings.judgingMillis(), System.nanoTime()));
         evaluated.incrementAndGet();
+    }
+
+    /** Reports a checkpoint event that cannot be evaluated: listener, log, counter and a dead letter. */
+    private void skip(KafkaProducer<String, DeadLetter> deadLetters, String topic, int partition, long offset,
+            byte[] original, String what, String reason) {
+        skipped.incrementAndGet();
+        String origin = topic + "/" + partition + "@" + offset;
+        listener.accept("skipped " + what + " (" + origin + "): " + reason);
+        LOG.warn("skipped {} ({}): {}", what, origin, reason);
+        DeadLetter letter = DeadLetter.newBuilder().setOriginalBytes(ByteBuffer.wrap(original)).setOrigin(origin)
+                .setSourceTopic(topic).setSourcePartition(partition).setSourceOffset(offset)
+                .setErrorClass("UNREADABLE_CHECKPOINT").setReason(what + ": " + reason).setAt(Instant.now()).build();
+        deadLetters.send(new ProducerRecord<>(topics.dlq().name(), origin, letter), (metadata, error) -> {
+            if (error != null) {
+                LOG.error("could not dead-letter {}: {}", origin, error.getMessage());
+            }
+        });
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        if (buffer == null) {
+            return new byte[0];
+        }
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+
+    private static String firstLine(Throwable e) {
+        return e == null ? "no detail" : String.valueOf(e.getMessage()).lines().findFirst().orElse("no detail");
     }
 
     private static String promptId(int index) {
