@@ -44,11 +44,15 @@ class AlpacaLeaderboardConformanceTest {
         return path;
     }
 
+    /**
+     * The AlpacaEval 1 annotation files of the candidates in leaderboard_subset.csv ({@code <candidate>.annotations
+     * .json.gz}); other files in the folder (AlpacaEval 2's, with its own expected metrics) are not these rows'.
+     */
     private static List<Path> annotationFiles(Path dir) throws IOException {
-        try (var files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".annotations.json.gz")).sorted()
-                    .collect(Collectors.toList());
-        }
+        List<Path> files = publishedRows(dir.resolve("leaderboard_subset.csv")).keySet().stream().sorted()
+                .map(candidate -> dir.resolve(candidate + ".annotations.json.gz")).collect(Collectors.toList());
+        assertThat(files).as("annotation files of the published rows").allMatch(Files::isRegularFile);
+        return files;
     }
 
     /** Rows of the published CSV keyed by candidate, header names as keys. */
