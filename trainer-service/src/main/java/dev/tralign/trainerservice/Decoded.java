@@ -1,7 +1,7 @@
 package dev.tralign.trainerservice;
 
-import dev.tralign.trainer.TokenizedFeedback;
-import dev.tralign.trainer.TokenizedPair;
+import dev.tralign.trainer.data.TokenizedFeedback;
+import dev.tralign.trainer.data.TokenizedPair;
 import java.util.List;
 
 /**

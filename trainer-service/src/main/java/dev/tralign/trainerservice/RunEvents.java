@@ -6,7 +6,7 @@ import dev.tralign.schemas.avro.CheckpointEvent;
 import dev.tralign.schemas.avro.DeadLetter;
 import dev.tralign.schemas.avro.ReferenceUpdateEvent;
 import dev.tralign.schemas.avro.TrainMetrics;
-import dev.tralign.trainer.ReferenceUpdate;
+import dev.tralign.trainer.reference.ReferenceUpdate;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

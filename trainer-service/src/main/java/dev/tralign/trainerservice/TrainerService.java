@@ -6,7 +6,7 @@ import dev.tralign.schemas.avro.TopicPartitionOffset;
 import dev.tralign.schemas.serde.AvroDeserializer;
 import dev.tralign.trainer.AlignmentTrainer;
 import dev.tralign.trainer.StepResult;
-import dev.tralign.trainer.TrainingConfig;
+import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.checkpoint.CheckpointFile;
 import dev.tralign.trainerservice.config.RunConfig;
 import dev.tralign.trainerservice.config.RunConfigException;

@@ -5,8 +5,8 @@ import dev.tralign.schemas.avro.TopicPartitionOffset;
 import dev.tralign.trainer.AlignmentTrainer;
 import dev.tralign.trainer.OptimizerStep;
 import dev.tralign.trainer.Policy;
-import dev.tralign.trainer.ReferenceUpdate;
-import dev.tralign.trainer.SavedCheckpoint;
+import dev.tralign.trainer.reference.ReferenceUpdate;
+import dev.tralign.trainer.checkpoint.SavedCheckpoint;
 import dev.tralign.trainer.StepResult;
 import dev.tralign.trainerservice.config.RunConfig;
 import dev.tralign.trainerservice.config.RunConfigDef;
@@ -74,7 +74,7 @@ public final class TrainingLoop {
         this.positions = source.positions();
         this.sourceState = source.checkpointState();
         this.epoch = source.epoch();
-        int minimum = config.lossType() == dev.tralign.trainer.LossType.KTO ? 2 : 1;
+        int minimum = config.lossType() == dev.tralign.trainer.config.LossType.KTO ? 2 : 1;
         this.assembler = new GroupAssembler(source, decoder, config.batchSize(), config.gradientAccumulationSteps(),
                 minimum, config.streaming(), config.maxWaitMs(), dedupe, () -> trainer.step() + 1);
         this.dedupe = dedupe;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tralign.schemas.avro.PreferencePair;
 import dev.tralign.schemas.registry.SchemaRegistryException;
-import dev.tralign.trainer.LossType;
+import dev.tralign.trainer.config.LossType;
 import dev.tralign.trainerservice.source.InputRecord;
 import dev.tralign.trainerservice.source.ListRecordSource;
 import dev.tralign.trainer.tokenizer.AlphabetTokenizer;

@@ -3,7 +3,7 @@ package dev.tralign.trainerservice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tralign.schemas.avro.PreferencePair;
-import dev.tralign.trainer.LossType;
+import dev.tralign.trainer.config.LossType;
 import dev.tralign.trainerservice.source.InputRecord;
 import dev.tralign.trainer.tokenizer.AlphabetTokenizer;
 import java.time.Instant;

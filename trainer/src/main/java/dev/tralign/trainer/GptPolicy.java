@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import dev.tralign.trainer.checkpoint.CheckpointFile;
 import dev.tralign.trainer.checkpoint.ParameterTensors;
+import dev.tralign.trainer.data.TokenIds;
+import dev.tralign.trainer.data.TokenizedExample;
 import dev.tralign.trainer.model.Autograd;
 import dev.tralign.trainer.model.CausalLm;
 import dev.tralign.trainer.model.GptModel;

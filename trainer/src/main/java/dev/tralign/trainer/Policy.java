@@ -1,5 +1,6 @@
 package dev.tralign.trainer;
 
+import dev.tralign.trainer.data.TokenizedExample;
 import dev.tralign.trainer.model.ModelConfig;
 import java.nio.file.Path;
 import java.util.List;

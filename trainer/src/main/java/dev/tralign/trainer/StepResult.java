@@ -1,5 +1,6 @@
 package dev.tralign.trainer;
 
+import dev.tralign.trainer.reference.ReferenceUpdate;
 import dev.tralign.trainer.step.MicroBatchResult;
 import java.util.LinkedHashMap;
 import java.util.Map;

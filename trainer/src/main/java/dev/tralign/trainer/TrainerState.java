@@ -4,6 +4,8 @@ import ai.djl.Device;
 import dev.tralign.trainer.checkpoint.CheckpointFile;
 import dev.tralign.trainer.checkpoint.CheckpointHeader;
 import dev.tralign.trainer.checkpoint.ParameterTensors;
+import dev.tralign.trainer.checkpoint.SavedCheckpoint;
+import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.model.CausalLm;
 import dev.tralign.trainer.model.GptModel;
 import dev.tralign.trainer.model.ModelConfig;

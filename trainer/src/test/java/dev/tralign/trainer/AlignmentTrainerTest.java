@@ -3,7 +3,14 @@ package dev.tralign.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tralign.trainer.config.LossType;
+import dev.tralign.trainer.config.TrainingConfig;
+import dev.tralign.trainer.data.TokenizedPair;
+import dev.tralign.trainer.reference.ReferenceUpdate;
+import dev.tralign.trainer.step.Batch;
+import dev.tralign.trainer.step.TrainingDivergedException;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AlignmentTrainerTest {
@@ -26,6 +33,55 @@ class AlignmentTrainerTest {
             assertThat(last.step()).isEqualTo(16);
             assertThat(last.gradNorm()).isPositive();
             assertThat(last.tokens()).isPositive();
+        }
+    }
+
+    /** The loop's explicit sequence (accumulate k, optimizer step, trust region) is train(batch) bit for bit. */
+    @Test
+    void theExplicitStepIsTheSameAsTrainingOneMicroBatchAtATime() {
+        TrainingConfig config = TinyData.dpo().gradientAccumulationSteps(2).syncRefModel(true)
+                .refModelMixupAlpha(0.5).refModelSyncSteps(2).build();
+        List<List<TokenizedPair>> microBatches = List.of(TinyData.pairs(1, 4), TinyData.pairs(2, 4));
+        try (AlignmentTrainer explicit = AlignmentTrainer.create(TinyData.SHAPE, config);
+                AlignmentTrainer oneAtATime = AlignmentTrainer.create(TinyData.SHAPE, config)) {
+            List<ReferenceUpdate> updates = new java.util.ArrayList<>();
+            for (int step = 1; step <= 4; step++) {
+                for (List<TokenizedPair> microBatch : microBatches) {
+                    assertThat(explicit.optimizerStepDue()).isFalse();
+                    explicit.accumulate(Batch.pairs(microBatch));
+                }
+                OptimizerStep done = explicit.optimizerStep();
+                assertThat(done.step()).isEqualTo(step);
+                assertThat(done.gradNorm()).isPositive();
+                explicit.trustRegion().onOptimizerStep(done.step()).ifPresent(updates::add);
+
+                StepResult first = oneAtATime.stepPairs(microBatches.get(0));
+                StepResult second = oneAtATime.stepPairs(microBatches.get(1));
+                assertThat(first.gradNorm()).isNaN();
+                assertThat(first.referenceUpdate()).isEmpty();
+                assertThat(second.gradNorm()).isEqualTo(done.gradNorm());
+                assertThat(second.learningRate()).isEqualTo(done.learningRate());
+                assertThat(second.referenceUpdate().map(ReferenceUpdate::step))
+                        .isEqualTo(step % 2 == 0 ? Optional.of((long) step) : Optional.empty());
+            }
+            assertThat(updates).extracting(ReferenceUpdate::step).containsExactly(2L, 4L);
+            assertThat(explicit.policy().digest()).isEqualTo(oneAtATime.policy().digest());
+            assertThat(explicit.referenceDigest()).isEqualTo(oneAtATime.referenceDigest());
+        }
+    }
+
+    @Test
+    void anOptimizerStepNeedsExactlyTheAccumulationCount() {
+        try (AlignmentTrainer trainer = AlignmentTrainer.create(TinyData.SHAPE,
+                TinyData.dpo().gradientAccumulationSteps(2).build())) {
+            assertThatThrownBy(trainer::optimizerStep).hasMessageContaining("after 0 of 2 micro-batches");
+            trainer.accumulate(Batch.pairs(TinyData.pairs(1, 2)));
+            assertThatThrownBy(trainer::optimizerStep).hasMessageContaining("after 1 of 2 micro-batches");
+            trainer.accumulate(Batch.pairs(TinyData.pairs(2, 2)));
+            assertThatThrownBy(() -> trainer.accumulate(Batch.pairs(TinyData.pairs(3, 2))))
+                    .hasMessageContaining("call optimizerStep()");
+            assertThat(trainer.optimizerStep().step()).isEqualTo(1);
+            assertThat(trainer.step()).isEqualTo(1);
         }
     }
 

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tralign.trainer.checkpoint.CheckpointFile;
+import dev.tralign.trainer.config.LossType;
+import dev.tralign.trainer.config.TrainingConfig;
+import dev.tralign.trainer.data.TokenizedExample;
+import dev.tralign.trainer.data.TokenizedPair;
 import java.util.List;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,9 @@
 package dev.tralign.trainer;
 
+import dev.tralign.trainer.config.LossType;
+import dev.tralign.trainer.config.TrainingConfig;
+import dev.tralign.trainer.data.TokenizedFeedback;
+import dev.tralign.trainer.data.TokenizedPair;
 import dev.tralign.trainer.model.ModelConfig;
 import dev.tralign.trainer.model.SplitMix64;
 import java.util.ArrayList;

@@ -3,7 +3,14 @@ package dev.tralign.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tralign.trainer.checkpoint.SavedCheckpoint;
+import dev.tralign.trainer.config.LossType;
+import dev.tralign.trainer.config.TrainingConfig;
+import dev.tralign.trainer.data.TokenizedExample;
+import dev.tralign.trainer.data.TokenizedFeedback;
+import dev.tralign.trainer.data.TokenizedPair;
 import dev.tralign.trainer.model.ModelConfig;
+import dev.tralign.trainer.reference.ReferenceUpdate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

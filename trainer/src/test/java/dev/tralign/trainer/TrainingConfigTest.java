@@ -3,6 +3,8 @@ package dev.tralign.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tralign.trainer.config.LossType;
+import dev.tralign.trainer.config.TrainingConfig;
 import org.junit.jupiter.api.Test;
 
 class TrainingConfigTest {

@@ -9,7 +9,7 @@ import dev.tralign.evaluator.judge.OpenAiJudgeConfig;
 import dev.tralign.evaluator.judge.RewardModelJudge;
 import dev.tralign.evaluator.service.CheckpointEvaluation;
 import dev.tralign.evaluator.service.CheckpointEvaluatorService;
-import dev.tralign.evaluator.service.CompletionCodec;
+import dev.tralign.evaluator.generate.CompletionCodec;
 import dev.tralign.evaluator.stream.WinRateTopology;
 import dev.tralign.schemas.Topics;
 import dev.tralign.trainer.Policy;

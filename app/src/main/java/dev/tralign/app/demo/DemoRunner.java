@@ -13,7 +13,7 @@ import dev.tralign.evaluator.report.ReportWriter;
 import dev.tralign.evaluator.report.RunSeries;
 import dev.tralign.evaluator.service.CheckpointEvaluation;
 import dev.tralign.evaluator.service.CheckpointEvaluatorService;
-import dev.tralign.evaluator.service.CompletionCodec;
+import dev.tralign.evaluator.generate.CompletionCodec;
 import dev.tralign.evaluator.stream.WinRateTopology;
 import dev.tralign.ingest.http.HttpIngestConfig;
 import dev.tralign.ingest.http.IngestHttpServer;

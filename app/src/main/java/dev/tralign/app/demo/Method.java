@@ -1,7 +1,7 @@
 package dev.tralign.app.demo;
 
-import dev.tralign.trainer.LossType;
-import dev.tralign.trainer.TrainingConfig;
+import dev.tralign.trainer.config.LossType;
+import dev.tralign.trainer.config.TrainingConfig;
 import java.util.Locale;
 
 /**

@@ -1,8 +1,8 @@
 package dev.tralign.app.demo;
 
 import dev.tralign.app.world.SyntheticWorld;
-import dev.tralign.trainer.TokenizedExample;
-import dev.tralign.trainer.TokenizedPair;
+import dev.tralign.trainer.data.TokenizedExample;
+import dev.tralign.trainer.data.TokenizedPair;
 import dev.tralign.trainer.model.ModelConfig;
 import dev.tralign.trainer.tokenizer.AlphabetTokenizer;
 import java.util.Arrays;

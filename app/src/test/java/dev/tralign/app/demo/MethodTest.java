@@ -3,7 +3,7 @@ package dev.tralign.app.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tralign.trainer.LossType;
+import dev.tralign.trainer.config.LossType;
 import org.junit.jupiter.api.Test;
 
 class MethodTest {

@@ -1,10 +1,10 @@
 package dev.tralign.bench.trainer;
 
 import dev.tralign.trainer.AlignmentTrainer;
-import dev.tralign.trainer.LossType;
+import dev.tralign.trainer.config.LossType;
 import dev.tralign.trainer.SamplingConfig;
-import dev.tralign.trainer.TokenizedPair;
-import dev.tralign.trainer.TrainingConfig;
+import dev.tralign.trainer.data.TokenizedPair;
+import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.model.ModelConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;

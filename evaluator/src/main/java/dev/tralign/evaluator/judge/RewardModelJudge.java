@@ -2,7 +2,7 @@ package dev.tralign.evaluator.judge;
 
 import dev.tralign.evaluator.winrate.Preferences;
 import dev.tralign.trainer.Policy;
-import dev.tralign.trainer.TokenizedExample;
+import dev.tralign.trainer.data.TokenizedExample;
 import dev.tralign.trainer.tokenizer.TextTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;

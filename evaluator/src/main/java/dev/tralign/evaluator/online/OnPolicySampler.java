@@ -3,7 +3,7 @@ package dev.tralign.evaluator.online;
 import dev.tralign.evaluator.judge.Comparison;
 import dev.tralign.evaluator.judge.Judge;
 import dev.tralign.evaluator.judge.Verdict;
-import dev.tralign.evaluator.service.CompletionCodec;
+import dev.tralign.evaluator.generate.CompletionCodec;
 import dev.tralign.evaluator.stream.Keys;
 import dev.tralign.evaluator.stream.Records;
 import dev.tralign.schemas.Topics;

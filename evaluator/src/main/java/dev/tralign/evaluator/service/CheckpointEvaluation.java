@@ -1,5 +1,6 @@
 package dev.tralign.evaluator.service;
 
+import dev.tralign.evaluator.generate.CompletionCodec;
 import dev.tralign.evaluator.judge.Comparison;
 import dev.tralign.evaluator.judge.Judge;
 import dev.tralign.evaluator.judge.Verdict;
@@ -9,7 +10,7 @@ import dev.tralign.evaluator.winrate.WinRateAccumulator;
 import dev.tralign.evaluator.winrate.WinRateStats;
 import dev.tralign.trainer.Policy;
 import dev.tralign.trainer.SamplingConfig;
-import dev.tralign.trainer.TokenizedExample;
+import dev.tralign.trainer.data.TokenizedExample;
 import java.util.ArrayList;
 import java.util.List;
 

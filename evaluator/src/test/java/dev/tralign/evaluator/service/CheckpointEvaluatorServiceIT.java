@@ -3,6 +3,7 @@ package dev.tralign.evaluator.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tralign.evaluator.generate.CompletionCodec;
 import dev.tralign.evaluator.judge.GoldRewardJudge;
 import dev.tralign.schemas.Topic;
 import dev.tralign.schemas.Topics;
@@ -14,8 +15,8 @@ import dev.tralign.stack.EmbeddedStack;
 import dev.tralign.stack.EmbeddedStackExtension;
 import dev.tralign.trainer.AlignmentTrainer;
 import dev.tralign.trainer.Policy;
-import dev.tralign.trainer.SavedCheckpoint;
-import dev.tralign.trainer.TrainingConfig;
+import dev.tralign.trainer.checkpoint.SavedCheckpoint;
+import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.model.ModelConfig;
 import dev.tralign.trainer.tokenizer.AlphabetTokenizer;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package dev.tralign.trainerservice.config;
 
 import static dev.tralign.trainerservice.config.RunConfigDef.*;
 
-import dev.tralign.trainer.LossType;
-import dev.tralign.trainer.TrainingConfig;
+import dev.tralign.trainer.config.LossType;
+import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.model.ModelConfig;
 import dev.tralign.trainer.tokenizer.TextTokenizer;
 import dev.tralign.trainer.tokenizer.Tokenizers;

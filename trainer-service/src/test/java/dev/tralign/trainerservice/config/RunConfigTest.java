@@ -3,7 +3,7 @@ package dev.tralign.trainerservice.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tralign.trainer.LossType;
+import dev.tralign.trainer.config.LossType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

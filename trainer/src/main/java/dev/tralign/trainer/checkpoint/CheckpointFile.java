@@ -1,7 +1,7 @@
 package dev.tralign.trainer.checkpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tralign.trainer.SavedCheckpoint;
+import dev.tralign.trainer.checkpoint.SavedCheckpoint;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

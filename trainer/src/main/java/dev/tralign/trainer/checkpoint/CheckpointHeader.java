@@ -1,6 +1,6 @@
 package dev.tralign.trainer.checkpoint;
 
-import dev.tralign.trainer.TrainingConfig;
+import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.model.ModelConfig;
 
 /**

@@ -1,6 +1,6 @@
 package dev.tralign.trainer.optim;
 
-import dev.tralign.trainer.LrScheduler;
+import dev.tralign.trainer.optim.LrScheduler;
 
 /**
  * Hugging Face's schedules, evaluated at {@code step} = optimizer steps already taken (0 for the first step):

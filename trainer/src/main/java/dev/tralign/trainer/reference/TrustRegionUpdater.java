@@ -1,7 +1,7 @@
 package dev.tralign.trainer.reference;
 
 import ai.djl.ndarray.NDScope;
-import dev.tralign.trainer.ReferenceUpdate;
+import dev.tralign.trainer.reference.ReferenceUpdate;
 import dev.tralign.trainer.model.Autograd;
 import dev.tralign.trainer.model.ParameterSet;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.tralign.trainer.step;
 
-import dev.tralign.trainer.TokenizedExample;
-import dev.tralign.trainer.TokenizedFeedback;
-import dev.tralign.trainer.TokenizedPair;
+import dev.tralign.trainer.data.TokenizedExample;
+import dev.tralign.trainer.data.TokenizedFeedback;
+import dev.tralign.trainer.data.TokenizedPair;
 import java.util.List;
 
 /** One micro-batch of tokenized training data, of the kind its objective trains on. */

@@ -1,8 +1,8 @@
 package dev.tralign.trainer.step;
 
 import ai.djl.ndarray.NDArray;
-import dev.tralign.trainer.TokenIds;
-import dev.tralign.trainer.TokenizedFeedback;
+import dev.tralign.trainer.data.TokenIds;
+import dev.tralign.trainer.data.TokenizedFeedback;
 import dev.tralign.trainer.loss.FeedbackLogProbs;
 import dev.tralign.trainer.loss.KtoLoss;
 import dev.tralign.trainer.loss.KtoOutput;

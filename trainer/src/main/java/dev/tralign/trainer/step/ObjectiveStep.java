@@ -12,7 +12,7 @@ public interface ObjectiveStep {
      *
      * @throws IllegalArgumentException when the batch does not fit this objective or the model (the message says
      *     what to change)
-     * @throws dev.tralign.trainer.TrainingDivergedException when the loss is not finite (the accumulation is
+     * @throws dev.tralign.trainer.step.TrainingDivergedException when the loss is not finite (the accumulation is
      *     dropped)
      */
     MicroBatchResult accumulate(Batch batch);

@@ -1,7 +1,7 @@
 package dev.tralign.trainer.step;
 
-import dev.tralign.trainer.LossType;
-import dev.tralign.trainer.TrainingConfig;
+import dev.tralign.trainer.config.LossType;
+import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.loss.KtoLoss;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.tralign.trainer.step;
 
-import dev.tralign.trainer.TrainingConfig;
+import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.loss.HingeLoss;
 import dev.tralign.trainer.loss.IpoLoss;
 import dev.tralign.trainer.loss.KtoPairLoss;

@@ -2,8 +2,8 @@ package dev.tralign.trainer.step;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.tralign.trainer.TokenIds;
-import dev.tralign.trainer.TokenizedPair;
+import dev.tralign.trainer.data.TokenIds;
+import dev.tralign.trainer.data.TokenizedPair;
 import dev.tralign.trainer.loss.LossOutput;
 import dev.tralign.trainer.loss.PairLogProbs;
 import dev.tralign.trainer.loss.PairLoss;

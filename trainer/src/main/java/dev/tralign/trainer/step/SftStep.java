@@ -1,7 +1,7 @@
 package dev.tralign.trainer.step;
 
-import dev.tralign.trainer.TokenIds;
-import dev.tralign.trainer.TokenizedExample;
+import dev.tralign.trainer.data.TokenIds;
+import dev.tralign.trainer.data.TokenizedExample;
 import dev.tralign.trainer.loss.SftLoss;
 import dev.tralign.trainer.model.SequenceBatch;
 import dev.tralign.trainer.model.SequenceCollator;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.tralign.trainer.LrScheduler;
+import dev.tralign.trainer.optim.LrScheduler;
 import dev.tralign.trainer.model.Autograd;
 import dev.tralign.trainer.model.ParameterSet;
 import dev.tralign.trainer.model.ParameterSpec;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
-import dev.tralign.trainer.ReferenceUpdate;
-import dev.tralign.trainer.TrainingConfig;
+import dev.tralign.trainer.reference.ReferenceUpdate;
+import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.model.ModelConfig;
 import dev.tralign.trainer.model.ParameterSet;
 import java.util.ArrayList;

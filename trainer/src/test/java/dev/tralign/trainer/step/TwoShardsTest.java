@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import dev.tralign.trainer.TinyData;
-import dev.tralign.trainer.TokenizedPair;
+import dev.tralign.trainer.data.TokenizedPair;
 import dev.tralign.trainer.model.Autograd;
 import dev.tralign.trainer.model.GptModel;
 import dev.tralign.trainer.model.ParameterSet;

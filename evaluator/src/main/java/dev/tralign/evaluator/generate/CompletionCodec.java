@@ -1,4 +1,4 @@
-package dev.tralign.evaluator.service;
+package dev.tralign.evaluator.generate;
 
 import dev.tralign.trainer.tokenizer.TextTokenizer;
 import java.util.Arrays;
