@@ -4,8 +4,10 @@ import dev.tralign.ingest.file.FileImporter;
 import dev.tralign.ingest.http.HttpIngestConfig;
 import dev.tralign.ingest.http.IngestHttpServer;
 import dev.tralign.ingest.parse.Format;
+import dev.tralign.ingest.parse.IngestLimits;
 import dev.tralign.ingest.streams.IngestStreams;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import dev.tralign.metrics.MetricsHttpServer;
@@ -42,15 +44,19 @@ final class IngestCommand implements Runnable {
         String format;
 
         @Mixin
+        IngestLimitOptions limits;
+
+        @Mixin
         ConnectionOptions connection;
 
         @Override
         public Integer call() {
             InputFiles.requireReadable(files);
             Format parsed = Format.fromOption(format);
+            IngestLimits checked = limits.limits();
             connection.requireReachable();
             // The importer prints progress and the summary (accepted / duplicate / dead-lettered) itself.
-            FileImporter.run(connection.kafkaSettings(), connection.serdeSettings(), files, parsed);
+            FileImporter.run(connection.kafkaSettings(), connection.serdeSettings(), files, parsed, checked);
             return 0;
         }
     }
@@ -69,18 +75,49 @@ final class IngestCommand implements Runnable {
                 description = "Bearer token clients must send (default: env TRALIGN_INGEST_TOKEN; unset = no auth).")
         String token;
 
+        @Option(names = "--max-body-bytes", defaultValue = "8388608",
+                description = "Largest request body; larger ones get 413 (default: ${DEFAULT-VALUE}).")
+        int maxBodyBytes;
+
+        @Option(names = "--max-records", defaultValue = "10000",
+                description = "Most records in one request; more get 413 (default: ${DEFAULT-VALUE}).")
+        int maxRecords;
+
+        @Option(names = "--max-in-flight", defaultValue = "20000",
+                description = "Records waiting for the broker at once, at least --max-records; a request that does "
+                        + "not fit gets 429 (default: ${DEFAULT-VALUE}).")
+        int maxInFlight;
+
+        @Option(names = "--max-buffered-bytes", defaultValue = "67108864",
+                description = "Bytes of request bodies held at once, taken as they arrive, at least "
+                        + "--max-body-bytes; when spent, 429 (default: ${DEFAULT-VALUE}).")
+        long maxBufferedBytes;
+
+        @Option(names = "--read-timeout", defaultValue = "PT10S",
+                description = "Longest pause in a request's bytes, or of an idle connection, before 408 and close "
+                        + "(ISO-8601, default: ${DEFAULT-VALUE}).")
+        Duration readTimeout;
+
+        @Option(names = "--request-timeout", defaultValue = "PT30S",
+                description = "Longest time from a request's first byte to its answer, broker acknowledgement "
+                        + "included (ISO-8601, default: ${DEFAULT-VALUE}).")
+        Duration requestTimeout;
+
+        @Mixin
+        IngestLimitOptions limits;
+
         @Mixin
         ConnectionOptions connection;
 
         @Override
         public Integer call() throws Exception {
+            HttpIngestConfig config = new HttpIngestConfig(host, port, token, maxBodyBytes, maxInFlight,
+                    limits.limits(), maxRecords, maxBufferedBytes, readTimeout, requestTimeout);
             connection.requireReachable();
-            HttpIngestConfig local = HttpIngestConfig.local(port, token);
-            HttpIngestConfig config = new HttpIngestConfig(host, port, token, local.maxBodyBytes(),
-                    local.maxInFlightRecords(), local.limits());
             IngestHttpServer server = IngestHttpServer.start(config, connection.kafkaSettings(),
                     connection.serdeSettings());
-            System.out.println("ingest listening on " + server.url() + " (POST /v1/preferences, /v1/feedback)"
+            System.out.println("ingest listening on " + server.url() + " (POST /v1/preferences, /v1/feedback; GET "
+                    + "/healthz, /healthz/ready, /metrics)"
                     + (token == null ? "; no bearer token set: local use only" : "; bearer token required"));
             Waiting.untilInterrupted("ingest serve", server::close);
             return 0;
@@ -97,6 +134,9 @@ final class IngestCommand implements Runnable {
         Path stateDir;
 
         @Mixin
+        IngestLimitOptions limits;
+
+        @Mixin
         MetricsOptions metricsOptions;
 
         @Mixin
@@ -104,9 +144,18 @@ final class IngestCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            IngestStreams.Options defaults = IngestStreams.Options.defaults(stateDir);
+            IngestStreams.Options options = new IngestStreams.Options(defaults.applicationId(), defaults.format(),
+                    limits.limits(), defaults.pairWindow(), stateDir, defaults.pairing());
             connection.requireReachable();
             IngestStreams streams = IngestStreams.start(connection.kafkaSettings(), connection.serdeSettings(),
-                    IngestStreams.Options.defaults(stateDir));
+                    options);
+            // A bad record never stops Streams (it is dead-lettered); a fatal error does, and then the process exits
+            // non-zero so its supervisor restarts it instead of leaving a live process that does nothing.
+            streams.stopped().thenAccept(reason -> {
+                System.err.println("ingest normalise: " + reason + "; exiting with status 1 so a supervisor restarts it");
+                new Thread(() -> System.exit(1), "ingest-normalise-exit").start();
+            });
             System.out.println("normalising tralign.raw (exactly once); state in " + stateDir.toAbsolutePath());
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             streams.bindMetrics(registry);

@@ -36,7 +36,31 @@ public final class TralignCommand implements Runnable {
         CommandLine cli = new CommandLine(new TralignCommand());
         cli.setExecutionExceptionHandler(new FriendlyErrors());
         EnvironmentDefaults.install(cli, System.getenv());
+        CommandLine.IExecutionStrategy run = cli.getExecutionStrategy();
+        cli.setExecutionStrategy(parseResult -> refuseUnmatched(parseResult) ? 2 : run.execute(parseResult));
         return cli;
+    }
+
+    /**
+     * picocli lets {@code --help} win over words it does not know, so {@code tralign frobnicate --help} printed the
+     * top-level help and exited 0, as if the command existed. A word no command takes is a usage error (exit 2)
+     * whatever else is on the line.
+     */
+    private static boolean refuseUnmatched(CommandLine.ParseResult parseResult) {
+        for (CommandLine.ParseResult level = parseResult; level != null;
+                level = level.hasSubcommand() ? level.subcommand() : null) {
+            if (!level.unmatched().isEmpty()) {
+                CommandLine command = level.commandSpec().commandLine();
+                String name = level.commandSpec().qualifiedName();
+                boolean hasSubcommands = !command.getSubcommands().isEmpty();
+                command.getErr().println(name + ": unknown " + (hasSubcommands ? "command" : "argument") + " '"
+                        + level.unmatched().get(0) + "'; run '" + name + " --help' for the "
+                        + (hasSubcommands ? "commands" : "options") + " it takes");
+                command.getErr().flush();
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

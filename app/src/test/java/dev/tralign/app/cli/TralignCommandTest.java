@@ -33,6 +33,15 @@ class TralignCommandTest {
     }
 
     @Test
+    void unknownCommandWithHelpIsStillAUsageErrorWithExitTwo() {
+        assertThat(run("frobnicate", "--help")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown command 'frobnicate'").contains("tralign --help");
+        assertThat(out.toString()).isEmpty();
+        assertThat(run("ingest", "frobnicate", "--help")).isEqualTo(2);
+        assertThat(err.toString()).contains("tralign ingest: unknown command 'frobnicate'");
+    }
+
+    @Test
     void unknownOptionIsAUsageErrorWithExitTwo() {
         assertThat(run("demo", "--stepz", "3")).isEqualTo(2);
         assertThat(err.toString()).contains("--stepz");

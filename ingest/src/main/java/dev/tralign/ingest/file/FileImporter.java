@@ -125,8 +125,14 @@ public final class FileImporter {
      */
     public static ImportSummary run(Map<String, Object> clientSettings, Map<String, Object> registrySettings,
                                     List<Path> files, Format format) {
+        return run(clientSettings, registrySettings, files, format, IngestLimits.DEFAULTS);
+    }
+
+    /** The same with the size limits of --max-text-bytes and --max-record-bytes. */
+    public static ImportSummary run(Map<String, Object> clientSettings, Map<String, Object> registrySettings,
+                                    List<Path> files, Format format, IngestLimits limits) {
         try (Topics topics = Topics.create(Topics.DEFAULT_PREFIX, registrySettings)) {
-            ImportSummary summary = new FileImporter(clientSettings, topics, IngestLimits.DEFAULTS, System.err,
+            ImportSummary summary = new FileImporter(clientSettings, topics, limits, System.err,
                     DEFAULT_TRANSACTION_RECORDS, defaultProducers()).importFiles(files, format);
             System.err.println(summary.render());
             return summary;
