@@ -10,7 +10,7 @@ import dev.tralign.trainer.data.TokenIds;
 import dev.tralign.trainer.data.TokenizedExample;
 import dev.tralign.trainer.model.Autograd;
 import dev.tralign.trainer.model.CausalLm;
-import dev.tralign.trainer.model.GptModel;
+import dev.tralign.trainer.model.IncrementalDecoding;
 import dev.tralign.trainer.model.ModelConfig;
 import dev.tralign.trainer.model.ParameterSet;
 import dev.tralign.trainer.model.SequenceBatch;
@@ -193,12 +193,13 @@ final class GptPolicy implements Policy {
         for (int r = 0; r < rows; r++) {
             generated.add(new ArrayList<>());
         }
-        if (!(model instanceof GptModel gpt)) {
+        if (!(model instanceof IncrementalDecoding decoder)) {
             return sampleWithoutCache(kept, cfg, randoms);
         }
         Autograd.withGrad(false, () -> {
             float[][] logits = new float[1][];
-            try (GptModel.DecodeCache cache = gpt.prefill(params, ids, promptLengths, finalWidth, logits)) {
+            try (IncrementalDecoding.Session cache = decoder.prefill(params, ids, promptLengths, finalWidth,
+                    logits)) {
                 boolean[] done = new boolean[rows];
                 int[] last = new int[rows];
                 for (int s = 0; s < cfg.maxNewTokens(); s++) {
