@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -313,6 +314,11 @@ public final class IngestBench {
      */
     private static Measured timedPlainProducer(String bootstrap, PlainSends sends) throws IOException {
         Map<String, Object> config = new HashMap<>(FileImporter.producerConfig(bootstrap));
+        // A slow machine makes the bench slow, not wrong: records wait for the broker as long as it takes instead of
+        // expiring after Kafka's default 120 s (which failed a loaded CI run), and send() blocks while the buffer
+        // is full rather than failing.
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.MAX_VALUE);
         long cpu = processCpuNanos();
         double gc = gcSeconds();
         long start = System.nanoTime();

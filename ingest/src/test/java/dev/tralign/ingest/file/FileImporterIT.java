@@ -169,6 +169,33 @@ class FileImporterIT {
     }
 
     @Test
+    void bytesThatLookLikeUtf32AreDeadLetteredAndTheGoodLineIsImported(@TempDir Path dir) throws IOException {
+        // Issue #19 D2: these 14 bytes made the JSON parser throw, the import exit 1 and no line of the file publish.
+        byte[] garbage = "\u0000\u0000\u0000\u0000\u0001\u0002\u0003garbage".getBytes(StandardCharsets.ISO_8859_1);
+        Path file = dir.resolve("hostile.jsonl");
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        content.writeBytes(garbage);
+        content.writeBytes("\n{\"prompt\":\"after\",\"chosen\":\"x\",\"rejected\":\"y\"}\n".getBytes(StandardCharsets.UTF_8));
+        Files.write(file, content.toByteArray());
+        try (Topics topics = topics("hostile.")) {
+            ImportSummary summary = new FileImporter(stack.bootstrapServers(), topics, IngestLimits.DEFAULTS,
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                    .importFiles(List.of(file), Format.AUTO);
+
+            assertThat(summary.accepted()).isEqualTo(1);
+            assertThat(summary.deadLettered()).isEqualTo(1);
+            assertThat(KafkaTestSupport.readValues(stack.bootstrapServers(), topics.preferences(),
+                    PreferencePair::getPrompt)).containsExactly("after");
+            assertThat(KafkaTestSupport.readValues(stack.bootstrapServers(), topics.dlq(), d -> d)).singleElement()
+                    .satisfies(l -> {
+                        byte[] original = new byte[l.getOriginalBytes().remaining()];
+                        l.getOriginalBytes().duplicate().get(original);
+                        assertThat(original).isEqualTo(garbage);
+                    });
+        }
+    }
+
+    @Test
     void missingFileFailsBeforePublishingAnything() {
         try (Topics topics = topics("missing.")) {
             FileImporter importer = new FileImporter(stack.bootstrapServers(), topics, IngestLimits.DEFAULTS,

@@ -1,0 +1,76 @@
+package dev.tralign.ingest.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tralign.ingest.KafkaTestSupport;
+import dev.tralign.ingest.parse.ContentIds;
+import dev.tralign.ingest.parse.Format;
+import dev.tralign.ingest.parse.IngestLimits;
+import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.avro.DeadLetter;
+import dev.tralign.schemas.avro.PreferencePair;
+import dev.tralign.schemas.serde.SerdeConfig;
+import dev.tralign.stack.EmbeddedStack;
+import dev.tralign.stack.EmbeddedStackExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue #19 D2 on the topics: bytes that made the JSON parser throw, and a record that is not Avro on the feedback
+ * topic, are dead-lettered while the application keeps running and the next record flows.
+ */
+@ExtendWith(EmbeddedStackExtension.class)
+class PoisonRecordsIT {
+
+    @Test
+    void poisonRecordsAreDeadLetteredAndTheNextRecordFlows(EmbeddedStack stack, @TempDir Path dir) throws Exception {
+        byte[] utf32Lookalike = "\u0000\u0000\u0000\u0000\u0001\u0002\u0003garbage".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] notAvro = "{\"prompt\":\"plain json\"}".getBytes(StandardCharsets.UTF_8);
+        try (Topics topics = Topics.create("poison.", Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, stack.registryUrl()));
+             IngestStreams streams = IngestStreams.start(stack.bootstrapServers(), topics,
+                     new IngestStreams.Options("poison-it", Format.AUTO, IngestLimits.DEFAULTS, Duration.ofHours(1),
+                             dir.resolve("state"), true));
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                     stack.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.raw().name(), utf32Lookalike)).get();
+            producer.send(new ProducerRecord<>(topics.feedback().name(), notAvro)).get();
+            producer.send(new ProducerRecord<>(topics.raw().name(), "{\"prompt\":\"after\",\"chosen\":\"a\",\"rejected\":\"b\"}"
+                    .getBytes(StandardCharsets.UTF_8))).get();
+
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    KafkaTestSupport.readValues(stack.bootstrapServers(), topics.preferences(), PreferencePair::getId)
+                            .contains(ContentIds.pairId("after", "a", "b"))
+                            && KafkaTestSupport.readAll(stack.bootstrapServers(), topics.dlq()).size() >= 2);
+            List<DeadLetter> letters = KafkaTestSupport.readValues(stack.bootstrapServers(), topics.dlq(), d -> d);
+            assertThat(letters).anySatisfy(letter -> {
+                assertThat(letter.getSourceTopic()).isEqualTo(topics.raw().name());
+                assertThat(letter.getErrorClass()).isEqualTo("MALFORMED_JSON");
+                assertThat(bytes(letter)).isEqualTo(utf32Lookalike);
+            });
+            assertThat(letters).anySatisfy(letter -> {
+                assertThat(letter.getSourceTopic()).isEqualTo(topics.feedback().name());
+                assertThat(letter.getErrorClass()).isEqualTo("MALFORMED_RECORD");
+                assertThat(bytes(letter)).isEqualTo(notAvro);
+            });
+            assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
+            assertThat(streams.stopped()).isNotDone();
+        }
+    }
+
+    private static byte[] bytes(DeadLetter letter) {
+        byte[] bytes = new byte[letter.getOriginalBytes().remaining()];
+        letter.getOriginalBytes().duplicate().get(bytes);
+        return bytes;
+    }
+}
