@@ -7,6 +7,7 @@ import dev.tralign.schemas.avro.Generation;
 import dev.tralign.schemas.avro.Judgment;
 import dev.tralign.schemas.avro.PreferencePair;
 import dev.tralign.schemas.avro.ReferenceUpdateEvent;
+import dev.tralign.schemas.avro.StepLedger;
 import dev.tralign.schemas.avro.TrainMetrics;
 import dev.tralign.schemas.avro.WinRate;
 import dev.tralign.schemas.registry.SchemaRegistryClient;
@@ -43,6 +44,7 @@ public final class Topics implements AutoCloseable {
     private final Topic<String, Generation> generations;
     private final Topic<String, Judgment> judgments;
     private final Topic<String, WinRate> winRates;
+    private final Topic<String, StepLedger> trainerLedger;
 
     private Topics(String prefix, SchemaRegistryClient client, boolean ownsClient, Map<String, ?> serdeConfig) {
         if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
@@ -63,6 +65,7 @@ public final class Topics implements AutoCloseable {
         this.generations = avro("generations", Generation.class, serdeConfig);
         this.judgments = avro("judgments", Judgment.class, serdeConfig);
         this.winRates = avro("win-rates", WinRate.class, serdeConfig);
+        this.trainerLedger = avro("trainer-ledger", StepLedger.class, serdeConfig);
     }
 
     /**
@@ -156,6 +159,11 @@ public final class Topics implements AutoCloseable {
     /** Aggregated win rates per run and step, keyed by run id. */
     public Topic<String, WinRate> winRates() {
         return winRates;
+    }
+
+    /** What each optimizer step of a run trained on (a streaming run replays from it), keyed by run id. */
+    public Topic<String, StepLedger> trainerLedger() {
+        return trainerLedger;
     }
 
     /** Every topic, in pipeline order. */

@@ -54,8 +54,8 @@ public final class InMemoryRun {
             values.configure(config.serdeSettings(), false);
             ExampleDecoder decoder = new ExampleDecoder(values, tokenizer, config.lossType(), config.ktoSplitPairs(),
                     config.onlineJudgedRun());
-            TrainingLoop loop = new TrainingLoop(config, trainer, source, decoder, new RunEvents(topics,
-                    config.runId()), output, java.util.Map.of(), planned, 0,
+            TrainingLoop loop = new TrainingLoop(config, trainer, source, decoder, output, java.util.Map.of(),
+                    planned, 0,
                     config.inputDedupe() ? new RecordDedupe(new SeenIds(), 0, 0) : null);
             loop.addListener(listener);
             return loop.run(() -> false, 0);

@@ -36,14 +36,18 @@ final class KafkaRunOutput implements RunOutput {
 
     private final Producer<byte[], byte[]> producer;
     private final Consumer<byte[], byte[]> consumer;
+    private final RunEvents serializer;
 
-    KafkaRunOutput(Producer<byte[], byte[]> producer, Consumer<byte[], byte[]> consumer) {
+    KafkaRunOutput(Producer<byte[], byte[]> producer, Consumer<byte[], byte[]> consumer, RunEvents serializer) {
         this.producer = producer;
         this.consumer = consumer;
+        this.serializer = serializer;
     }
 
     @Override
-    public void commit(List<ProducerRecord<byte[], byte[]>> records, Map<TopicPartition, Long> positions) {
+    public void commit(List<RunEvent> events, Map<TopicPartition, Long> positions) {
+        // Serialised once: a retried transaction sends the same bytes (schema ids included).
+        List<ProducerRecord<byte[], byte[]>> records = events.stream().map(serializer::toRecord).toList();
         Duration pause = FIRST_PAUSE;
         for (int attempt = 1; !attemptCommit(records, positions, attempt); attempt++) {
             pause(pause);

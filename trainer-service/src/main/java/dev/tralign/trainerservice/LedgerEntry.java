@@ -1,13 +1,17 @@
 package dev.tralign.trainerservice;
 
+import dev.tralign.schemas.avro.StepLedger;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * One line of a run's ledger: which examples (and records) one optimizer step trained on. The ledger is the
- * topic {@code <prefix>trainer-ledger} (key run id), written in the checkpoint's transaction, so its committed
- * content lists every trained step exactly once; streaming replays rebuild their batches from it.
+ * One entry of a run's ledger: which examples (and records) one optimizer step trained on. The ledger is the
+ * topic {@code <prefix>trainer-ledger} (key run id, Avro {@code StepLedger}), written in the checkpoint's
+ * transaction, so its committed content lists every trained step exactly once; streaming replays rebuild their
+ * batches from it. Ledgers written before the Avro schema hold text lines ({@link #toLine}); both read back.
  *
  * @param step optimizer step (after the update)
  * @param epoch epoch of the records
@@ -16,10 +20,8 @@ import java.util.stream.Collectors;
  * @param microBatches how many of those records each micro-batch took, in order (one entry per
  *     gradient-accumulation micro-batch; they sum to the number of origins)
  */
-public record LedgerEntry(long step, int epoch, List<String> ids, List<String> origins, List<Integer> microBatches) {
-
-    /** Ledger topic suffix. */
-    public static final String TOPIC_SUFFIX = "trainer-ledger";
+public record LedgerEntry(long step, int epoch, List<String> ids, List<String> origins, List<Integer> microBatches)
+        implements RunEvent {
 
     public LedgerEntry {
         ids = List.copyOf(ids);
@@ -47,7 +49,19 @@ public record LedgerEntry(long step, int epoch, List<String> ids, List<String> o
         return out;
     }
 
-    /** {@code step \t epoch \t id,id,... \t origin,origin,... \t size,size,...}. */
+    /**
+     * A ledger record's value: Avro in Confluent's wire format (magic byte 0, what the trainer writes), or a text
+     * line of an older ledger (it starts with the step's digits).
+     */
+    public static LedgerEntry decode(byte[] value, Function<byte[], StepLedger> avro) {
+        if (value.length > 0 && value[0] == 0) {
+            StepLedger s = avro.apply(value);
+            return new LedgerEntry(s.getStep(), s.getEpoch(), s.getIds(), s.getOrigins(), s.getMicroBatchSizes());
+        }
+        return parse(new String(value, StandardCharsets.UTF_8));
+    }
+
+    /** {@code step \t epoch \t id,id,... \t origin,origin,... \t size,size,...}: the text form of older ledgers. */
     public String toLine() {
         return step + "\t" + epoch + "\t" + String.join(",", ids) + "\t" + String.join(",", origins) + "\t"
                 + microBatches.stream().map(String::valueOf).collect(Collectors.joining(","));

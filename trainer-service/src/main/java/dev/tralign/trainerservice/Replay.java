@@ -68,8 +68,11 @@ public final class Replay {
             }
         });
         List<CheckpointEvent> original;
+        List<LedgerEntry> ledger;
         try (Topics topics = Topics.create(prefix, serde)) {
             original = RunHistory.checkpoints(kafka, topics.checkpoints(), runId);
+            ledger = "streaming".equals(lastMode(original)) ? RunHistory.ledger(kafka, topics.trainerLedger(), runId)
+                    : List.of();
         }
         if (original.isEmpty()) {
             throw new RunConfigException("run " + runId + " has no committed checkpoint on " + prefix
@@ -85,7 +88,7 @@ public final class Replay {
         RunConfig config = RunConfig.of(replaySettings(meta, connection, replayRunId));
         RunSummary summary;
         if (streaming) {
-            List<ReplaySchedule.Step> steps = ledgerSteps(kafka, prefix, runId, last.getStep());
+            List<ReplaySchedule.Step> steps = ledgerSteps(ledger, prefix, runId, last.getStep());
             try (TrainerService service = TrainerService.replayingLedger(config, steps)) {
                 summary = service.run();
             }
@@ -99,14 +102,18 @@ public final class Replay {
         return compare(runId, replayRunId, original, summary.checkpoints());
     }
 
+    /** The mode ("bounded" or "streaming") the last checkpoint of a run recorded (null for none). */
+    private static String lastMode(List<CheckpointEvent> checkpoints) {
+        return checkpoints.isEmpty() ? null : checkpoints.get(checkpoints.size() - 1).getMetadata().get("mode");
+    }
+
     /** The committed ledger of a streaming run, up to its last checkpoint, as the batches to replay. */
-    private static List<ReplaySchedule.Step> ledgerSteps(Map<String, Object> kafka, String prefix, String runId,
+    private static List<ReplaySchedule.Step> ledgerSteps(List<LedgerEntry> ledger, String prefix, String runId,
             long lastStep) {
-        List<LedgerEntry> ledger = RunHistory.ledger(kafka, prefix + LedgerEntry.TOPIC_SUFFIX, runId);
         long ledgerEnd = ledger.isEmpty() ? 0 : ledger.get(ledger.size() - 1).step();
         if (ledgerEnd != lastStep) {
             throw new RunConfigException("run " + runId + " checkpointed step " + lastStep + " but its ledger on "
-                    + prefix + LedgerEntry.TOPIC_SUFFIX + " ends at step " + ledgerEnd + ": a streaming run is "
+                    + prefix + "trainer-ledger ends at step " + ledgerEnd + ": a streaming run is "
                     + "replayed from its ledger, which must be complete (is the ledger topic's retention shorter "
                     + "than the run?)");
         }

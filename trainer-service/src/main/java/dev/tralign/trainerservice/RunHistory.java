@@ -3,6 +3,8 @@ package dev.tralign.trainerservice;
 import dev.tralign.schemas.CommittedEnd;
 import dev.tralign.schemas.Topic;
 import dev.tralign.schemas.avro.CheckpointEvent;
+import dev.tralign.schemas.avro.StepLedger;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +18,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads what a run committed: its checkpoint events (read_committed, so events of aborted transactions never
- * show) and its ledger lines, in topic order.
+ * show) and its ledger entries, in topic order.
  */
 public final class RunHistory {
 
@@ -41,12 +43,17 @@ public final class RunHistory {
         return out;
     }
 
-    /** Every committed ledger line of {@code runId}, oldest first. */
-    public static List<LedgerEntry> ledger(Map<String, Object> kafkaSettings, String ledgerTopic, String runId) {
+    /**
+     * Every committed ledger entry of {@code runId}, oldest first: Avro {@code StepLedger} records, and the
+     * tab-separated text lines that ledgers written before that schema hold ({@link LedgerEntry#parse}).
+     */
+    public static List<LedgerEntry> ledger(Map<String, Object> kafkaSettings, Topic<String, StepLedger> ledgerTopic,
+            String runId) {
         List<LedgerEntry> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : readAll(kafkaSettings, ledgerTopic)) {
-            if (r.key() != null && runId.equals(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8))) {
-                out.add(LedgerEntry.parse(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8)));
+        for (ConsumerRecord<byte[], byte[]> r : readAll(kafkaSettings, ledgerTopic.name())) {
+            if (r.key() != null && runId.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+                out.add(LedgerEntry.decode(r.value(),
+                        bytes -> ledgerTopic.valueSerde().deserializer().deserialize(ledgerTopic.name(), bytes)));
             }
         }
         return out;

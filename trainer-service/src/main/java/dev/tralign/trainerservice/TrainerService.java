@@ -134,8 +134,7 @@ public final class TrainerService implements AutoCloseable {
                 KafkaConsumer<byte[], byte[]> consumer = newConsumer(kafka)) {
             ClusterAdmin cluster = new ClusterAdmin(admin, kafka.get("bootstrap.servers"));
             cluster.awaitReachable(config.runId(), () -> stopRequested);
-            RunEvents events = new RunEvents(topics, config.runId());
-            cluster.ensureTopic(events.ledgerTopic());
+            cluster.ensureTopic(topics.trainerLedger().name());
             List<TopicPartition> inputs = cluster.partitionsOf(config.inputTopics());
             // Fences an older instance of this run and aborts its open transaction before we read history.
             producer.initTransactions();
@@ -161,8 +160,8 @@ public final class TrainerService implements AutoCloseable {
                     ? dedupe(consumer, range != null ? range.start() : streamStart, last) : null;
             try (AlignmentTrainer trainer = last.isPresent() ? resume(last.get()) : create(planned);
                     RecordSource source = source(range != null ? range.start() : streamStart, consumer, range, last);
-                    RunOutput output = new KafkaRunOutput(producer, consumer)) {
-                TrainingLoop loop = new TrainingLoop(config, trainer, source, decoder(topics), events, output,
+                    RunOutput output = new KafkaRunOutput(producer, consumer, new RunEvents(topics, config.runId()))) {
+                TrainingLoop loop = new TrainingLoop(config, trainer, source, decoder(topics), output,
                         InputStart.runMetadata(range, streamStart),
                         planned, last.map(CheckpointEvent::getReferenceVersion).orElse(0L), dedupe);
                 listeners.forEach(loop::addListener);

@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,13 +43,12 @@ public final class TrainingLoop {
     private final AlignmentTrainer trainer;
     private final RecordSource source;
     private final GroupAssembler assembler;
-    private final RunEvents events;
     private final RunOutput output;
     /** Facts of the run that every checkpoint event repeats (its offset range, or where a stream started). */
     private final Map<String, String> runMetadata;
     private final long plannedSteps;
     private final List<Consumer<StepResult>> listeners = new CopyOnWriteArrayList<>();
-    private final List<ProducerRecord<byte[], byte[]>> pending = new ArrayList<>();
+    private final List<RunEvent> pending = new ArrayList<>();
     private final List<CheckpointEvent> committed = new ArrayList<>();
     private Map<TopicPartition, Long> positions;
     private Map<String, String> sourceState;
@@ -61,12 +59,11 @@ public final class TrainingLoop {
     private final RecordDedupe dedupe;
 
     TrainingLoop(RunConfig config, AlignmentTrainer trainer, RecordSource source, ExampleDecoder decoder,
-            RunEvents events, RunOutput output, Map<String, String> runMetadata, long plannedSteps, long referenceVersion,
+            RunOutput output, Map<String, String> runMetadata, long plannedSteps, long referenceVersion,
             RecordDedupe dedupe) {
         this.config = config;
         this.trainer = trainer;
         this.source = source;
-        this.events = events;
         this.output = output;
         this.runMetadata = Map.copyOf(runMetadata);
         this.plannedSteps = plannedSteps;
@@ -123,7 +120,7 @@ public final class TrainingLoop {
             if (r.epoch() == 0) {
                 LOG.warn("run {}: {} -> DLQ ({}): {}", config.runId(), r.record().origin(), r.errorClass(),
                         r.reason());
-                pending.add(events.deadLetter(r));
+                pending.add(new RunEvent.DeadLettered(r, Instant.now()));
                 deadLetters++;
             }
         }
@@ -147,7 +144,7 @@ public final class TrainingLoop {
         Optional<ReferenceUpdate> update = trainer.trustRegion().onOptimizerStep(step.step());
         update.ifPresent(u -> {
             referenceVersion = u.version();
-            pending.add(events.referenceUpdate(u));
+            pending.add(new RunEvent.ReferenceUpdated(u, Instant.now()));
         });
         double seconds = (System.nanoTime() - started) / 1e9;
         report(group, results, step, update, seconds);
@@ -175,13 +172,13 @@ public final class TrainingLoop {
             result.metrics().forEach((k, v) -> sums.merge(k, v, Double::sum));
             listeners.forEach(l -> l.accept(result));
         }
-        pending.add(events.ledger(new LedgerEntry(step.step(), group.epoch(), ids, origins, microBatchSizes)));
+        pending.add(new LedgerEntry(step.step(), group.epoch(), ids, origins, microBatchSizes));
         if (step.step() % config.metricsEverySteps() == 0) {
             int n = results.size();
             Map<String, Double> means = new LinkedHashMap<>();
             sums.forEach((k, v) -> means.put(k, v / n));
-            pending.add(events.metrics(step.step(), meanLoss(results), step.learningRate(), step.gradNorm(),
-                    tokens / seconds, means));
+            pending.add(new RunEvent.MetricsRecorded(step.step(), meanLoss(results), step.learningRate(),
+                    step.gradNorm(), tokens / seconds, means, Instant.now()));
         }
     }
 
@@ -225,7 +222,7 @@ public final class TrainingLoop {
                 .setSha256(saved.sha256()).setConfigDigest(config.digest()).setConsumedOffsets(offsets)
                 .setReferenceVersion(referenceVersion).setFinal$(last).setCreatedAt(Instant.now())
                 .setMetadata(metadata).build();
-        pending.add(events.checkpoint(event));
+        pending.add(new RunEvent.Checkpointed(event));
         output.commit(List.copyOf(pending), positions);
         pending.clear();
         committed.add(event);

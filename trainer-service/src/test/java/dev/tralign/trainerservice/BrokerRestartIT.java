@@ -104,7 +104,7 @@ class BrokerRestartIT {
             service.close();
             assertThat(summary.completed()).isTrue();
             assertThat(summary.steps()).isEqualTo(TOTAL_STEPS);
-            assertEveryPairTrainedOncePerEpoch(kafka);
+            assertEveryPairTrainedOncePerEpoch(stack);
             assertEveryCheckpointCommittedOnce(kafka, topics);
 
             // The same data in a run that saw no outage: the same batches step by step, and bit-identical
@@ -115,7 +115,7 @@ class BrokerRestartIT {
             try (TrainerService uninterrupted = new TrainerService(RunConfig.of(calm))) {
                 trainerThread.submit(uninterrupted::run).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
             }
-            assertSameLedgerStepByStep(kafka);
+            assertSameLedgerStepByStep(stack);
             Map<Long, String> outageDigests = digestsByStep(kafka, topics, RUN);
             Map<Long, String> calmDigests = digestsByStep(kafka, topics, CALM_RUN);
             assertThat(calmDigests.keySet()).containsExactlyElementsOf(outageDigests.keySet());
@@ -133,8 +133,8 @@ class BrokerRestartIT {
         }
     }
 
-    private static void assertEveryPairTrainedOncePerEpoch(Map<String, Object> kafka) {
-        List<LedgerEntry> ledger = RunHistory.ledger(kafka, PREFIX + LedgerEntry.TOPIC_SUFFIX, RUN);
+    private static void assertEveryPairTrainedOncePerEpoch(EmbeddedStack stack) {
+        List<LedgerEntry> ledger = PreferenceData.ledger(stack, PREFIX, RUN);
         assertThat(ledger).extracting(LedgerEntry::step)
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, TOTAL_STEPS).boxed().toList());
         for (int epoch = 0; epoch < 2; epoch++) {
@@ -161,10 +161,9 @@ class BrokerRestartIT {
         assertThat(last.getConsumedOffsets()).allSatisfy(o -> assertThat(o.getOffset()).isEqualTo(PAIRS / 2));
     }
 
-    private static void assertSameLedgerStepByStep(Map<String, Object> kafka) {
-        String ledgerTopic = PREFIX + LedgerEntry.TOPIC_SUFFIX;
-        List<LedgerEntry> outage = RunHistory.ledger(kafka, ledgerTopic, RUN);
-        List<LedgerEntry> calm = RunHistory.ledger(kafka, ledgerTopic, CALM_RUN);
+    private static void assertSameLedgerStepByStep(EmbeddedStack stack) {
+        List<LedgerEntry> outage = PreferenceData.ledger(stack, PREFIX, RUN);
+        List<LedgerEntry> calm = PreferenceData.ledger(stack, PREFIX, CALM_RUN);
         assertThat(outage).hasSameSizeAs(calm);
         for (int i = 0; i < calm.size(); i++) {
             assertThat(outage.get(i)).as("ledger step %d, outage vs calm run", calm.get(i).step())

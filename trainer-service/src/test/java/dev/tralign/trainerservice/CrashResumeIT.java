@@ -97,9 +97,8 @@ class CrashResumeIT {
         }
 
         Map<String, Object> kafka = Map.of("bootstrap.servers", stack.bootstrapServers());
-        String ledgerTopic = prefix + LedgerEntry.TOPIC_SUFFIX;
-        List<LedgerEntry> expected = RunHistory.ledger(kafka, ledgerTopic, "uninterrupted");
-        List<LedgerEntry> actual = RunHistory.ledger(kafka, ledgerTopic, "killed");
+        List<LedgerEntry> expected = PreferenceData.ledger(stack, prefix, "uninterrupted");
+        List<LedgerEntry> actual = PreferenceData.ledger(stack, prefix, "killed");
         assertThat(expected).hasSize(TOTAL_STEPS);
         assertThat(actual).as("killed at steps %s", killed).containsExactlyElementsOf(expected);
         Map<String, Integer> timesTrained = new HashMap<>();

@@ -55,8 +55,7 @@ class DedupeIT {
 
     private static Map<String, Integer> timesTrained(EmbeddedStack stack, String runId, int epoch) {
         Map<String, Integer> times = new HashMap<>();
-        RunHistory.ledger(Map.of("bootstrap.servers", stack.bootstrapServers()), PREFIX + LedgerEntry.TOPIC_SUFFIX,
-                runId).stream().filter(e -> e.epoch() == epoch)
+        PreferenceData.ledger(stack, PREFIX, runId).stream().filter(e -> e.epoch() == epoch)
                 .forEach(e -> e.ids().forEach(id -> times.merge(id, 1, Integer::sum)));
         return times;
     }

@@ -62,7 +62,7 @@ class InputMixIT {
         assertThat(rest.steps()).isEqualTo(16);
 
         Map<String, Object> kafka = Map.of("bootstrap.servers", stack.bootstrapServers());
-        List<LedgerEntry> ledger = RunHistory.ledger(kafka, prefix + LedgerEntry.TOPIC_SUFFIX, "mixed-a");
+        List<LedgerEntry> ledger = PreferenceData.ledger(stack, prefix, "mixed-a");
         List<String> trained = new ArrayList<>();
         ledger.forEach(e -> trained.addAll(e.ids()));
         // Each topic in (offset, partition) order = list order (written round-robin); mixed by the pure plan.
@@ -82,7 +82,7 @@ class InputMixIT {
         Map<String, String> connection = Map.of("bootstrap.servers", stack.bootstrapServers(),
                 "schema.registry.url", stack.registryUrl(), "topic.prefix", prefix, "checkpoint.dir", dir.toString());
         ReplayReport report = Replay.run(connection, "mixed-a", "mixed-a-replay");
-        List<LedgerEntry> replayed = RunHistory.ledger(kafka, prefix + LedgerEntry.TOPIC_SUFFIX, "mixed-a-replay");
+        List<LedgerEntry> replayed = PreferenceData.ledger(stack, prefix, "mixed-a-replay");
         assertThat(replayed).extracting(LedgerEntry::origins)
                 .containsExactlyElementsOf(ledger.stream().map(LedgerEntry::origins).toList());
         assertThat(report.checkpoints()).extracting(CheckpointComparison::step).containsExactly(3L, 6L, 9L, 12L, 15L, 16L);

@@ -45,6 +45,14 @@ final class PreferenceData {
     }
 
     /** Creates every topic of {@code prefix} with {@code partitions} partitions. */
+    /** The committed ledger of {@code runId} on {@code <prefix>trainer-ledger}, decoded through the stack's registry. */
+    static List<LedgerEntry> ledger(EmbeddedStack stack, String prefix, String runId) {
+        try (Topics topics = Topics.create(prefix, Map.of("schema.registry.url", stack.registryUrl()))) {
+            return RunHistory.ledger(Map.of("bootstrap.servers", stack.bootstrapServers()), topics.trainerLedger(),
+                    runId);
+        }
+    }
+
     static Topics topics(EmbeddedStack stack, String prefix, int partitions) {
         Topics topics = Topics.create(prefix, Map.of("schema.registry.url", stack.registryUrl()));
         stack.createTopics(topics, partitions);

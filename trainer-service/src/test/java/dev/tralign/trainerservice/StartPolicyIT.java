@@ -27,8 +27,7 @@ class StartPolicyIT {
 
     private static List<String> trainedIds(EmbeddedStack stack, String prefix, String runId) {
         List<String> ids = new ArrayList<>();
-        RunHistory.ledger(Map.of("bootstrap.servers", stack.bootstrapServers()), prefix + LedgerEntry.TOPIC_SUFFIX,
-                runId).forEach(e -> ids.addAll(e.ids()));
+        PreferenceData.ledger(stack, prefix, runId).forEach(e -> ids.addAll(e.ids()));
         return ids;
     }
 

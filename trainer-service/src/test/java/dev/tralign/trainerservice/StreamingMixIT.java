@@ -143,8 +143,7 @@ class StreamingMixIT {
     }
 
     private static List<LedgerEntry> ledger(EmbeddedStack stack, String prefix, String runId) {
-        Map<String, Object> kafka = Map.of("bootstrap.servers", stack.bootstrapServers());
-        return RunHistory.ledger(kafka, prefix + LedgerEntry.TOPIC_SUFFIX, runId);
+        return PreferenceData.ledger(stack, prefix, runId);
     }
 
     /** The topic of every trained record, in training order. */

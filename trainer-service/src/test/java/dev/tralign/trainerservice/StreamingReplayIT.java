@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.avro.CheckpointEvent;
 import dev.tralign.schemas.avro.PreferencePair;
 import dev.tralign.stack.EmbeddedStack;
 import dev.tralign.stack.EmbeddedStackExtension;
@@ -17,6 +18,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -67,8 +71,7 @@ class StreamingReplayIT {
         assertThat(summary.deadLetters()).isEqualTo(1);
 
         Map<String, Object> kafka = Map.of("bootstrap.servers", stack.bootstrapServers());
-        String ledgerTopic = prefix + LedgerEntry.TOPIC_SUFFIX;
-        List<LedgerEntry> ledger = RunHistory.ledger(kafka, ledgerTopic, "stream-r");
+        List<LedgerEntry> ledger = PreferenceData.ledger(stack, prefix, "stream-r");
         assertThat(ledger).extracting(LedgerEntry::microBatches)
                 .containsExactly(List.of(4, 4), List.of(4, 2), List.of(4, 1), List.of(4, 4));
 
@@ -77,9 +80,30 @@ class StreamingReplayIT {
         ReplayReport report = Replay.run(connection, "stream-r", "stream-r-replay");
         assertThat(report.checkpoints()).extracting(CheckpointComparison::step).containsExactly(3L, 4L);
         assertThat(report.allMatch()).as(report.toText()).isTrue();
-        List<LedgerEntry> replayed = RunHistory.ledger(kafka, ledgerTopic, "stream-r-replay");
+        List<LedgerEntry> replayed = PreferenceData.ledger(stack, prefix, "stream-r-replay");
         assertThat(replayed).as("the replay trained the same records in the same micro-batches")
                 .containsExactlyElementsOf(ledger);
+
+        // A run recorded before the ledger was Avro has text lines on the same topic: it must replay the same.
+        List<CheckpointEvent> checkpoints = RunHistory.checkpoints(kafka, topics.checkpoints(), "stream-r");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                stack.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            byte[] key = "stream-legacy".getBytes(StandardCharsets.UTF_8);
+            for (LedgerEntry entry : ledger) {
+                producer.send(new ProducerRecord<>(topics.trainerLedger().name(), key,
+                        entry.toLine().getBytes(StandardCharsets.UTF_8))).get();
+            }
+            for (CheckpointEvent event : checkpoints) {
+                CheckpointEvent copy = CheckpointEvent.newBuilder(event).setRunId("stream-legacy").build();
+                producer.send(new ProducerRecord<>(topics.checkpoints().name(), key,
+                        topics.checkpoints().valueSerde().serializer().serialize(topics.checkpoints().name(), copy)))
+                        .get();
+            }
+        }
+        assertThat(PreferenceData.ledger(stack, prefix, "stream-legacy")).containsExactlyElementsOf(ledger);
+        ReplayReport legacy = Replay.run(connection, "stream-legacy", "stream-legacy-replay");
+        assertThat(legacy.checkpoints()).extracting(CheckpointComparison::step).containsExactly(3L, 4L);
+        assertThat(legacy.allMatch()).as(legacy.toText()).isTrue();
         topics.close();
     }
 }

@@ -56,7 +56,7 @@ class TrainerServiceIT {
         assertThat(summary.steps()).isEqualTo(15);
         assertThat(summary.deadLetters()).isEqualTo(2);
         Map<String, Object> kafka = Map.of("bootstrap.servers", stack.bootstrapServers());
-        List<LedgerEntry> ledger = RunHistory.ledger(kafka, prefix + LedgerEntry.TOPIC_SUFFIX, "bounded-a");
+        List<LedgerEntry> ledger = PreferenceData.ledger(stack, prefix, "bounded-a");
         assertThat(ledger).extracting(LedgerEntry::step).containsExactlyElementsOf(range(1, 15));
         Map<String, Integer> timesTrained = new HashMap<>();
         ledger.forEach(e -> e.ids().forEach(id -> timesTrained.merge(id, 1, Integer::sum)));
@@ -132,7 +132,7 @@ class TrainerServiceIT {
         CheckpointEvent last = summary.checkpoints().get(summary.checkpoints().size() - 1);
         assertThat(last.getMetadata()).containsEntry("end", "stopped").containsEntry("mode", "streaming");
         Map<String, Object> kafka = Map.of("bootstrap.servers", stack.bootstrapServers());
-        List<LedgerEntry> ledger = RunHistory.ledger(kafka, prefix + LedgerEntry.TOPIC_SUFFIX, "streaming-a");
+        List<LedgerEntry> ledger = PreferenceData.ledger(stack, prefix, "streaming-a");
         List<String> trained = new ArrayList<>();
         ledger.forEach(e -> trained.addAll(e.ids()));
         assertThat(trained).doesNotHaveDuplicates()
@@ -162,7 +162,7 @@ class TrainerServiceIT {
         assertThat(summary.steps()).isEqualTo(6);
         Map<String, Object> kafka = Map.of("bootstrap.servers", stack.bootstrapServers());
         List<String> trained = new ArrayList<>();
-        RunHistory.ledger(kafka, prefix + LedgerEntry.TOPIC_SUFFIX, "kto-a").forEach(e -> trained.addAll(e.ids()));
+        PreferenceData.ledger(stack, prefix, "kto-a").forEach(e -> trained.addAll(e.ids()));
         List<String> expected = new ArrayList<>();
         pairs.forEach(p -> {
             expected.add(p.getId() + "#chosen");

@@ -108,9 +108,10 @@ class OnlineDemoIT {
         Map<Long, PreferencePair> online = onlinePairs(stack);
         String series = result.rows().get(1).runId();
         int[] onlineTrained = new int[rounds.size()];
+        Topics ledgerTopics = Topics.create(stack.registryUrl());
         for (int r = 0; r < rounds.size(); r++) {
             OnlineRounds.RoundReport round = rounds.get(r);
-            List<LedgerEntry> ledger = RunHistory.ledger(kafka, "tralign." + LedgerEntry.TOPIC_SUFFIX, round.runId());
+            List<LedgerEntry> ledger = RunHistory.ledger(kafka, ledgerTopics.trainerLedger(), round.runId());
             assertThat(ledger).as("ledger of %s", round.runId()).hasSize((int) round.summary().steps());
             for (LedgerEntry entry : ledger) {
                 for (int i = 0; i < entry.origins().size(); i++) {
@@ -130,6 +131,7 @@ class OnlineDemoIT {
                 }
             }
         }
+        ledgerTopics.close();
         assertThat(onlineTrained[0]).isEqualTo(rounds.get(0).onlinePairs());
         // A round's pairs are on the topic in prompt order (the topology runs without a record cache), so the
         // batches do not depend on when the Streams commits fell.

@@ -91,8 +91,8 @@ class SamePairTwiceIT {
             summary = trainer.run();
         }
         List<String> trained = new ArrayList<>();
-        RunHistory.ledger(Map.of("bootstrap.servers", stack.bootstrapServers()),
-                topics.prefix() + LedgerEntry.TOPIC_SUFFIX, "twice").forEach(e -> trained.addAll(e.ids()));
+        RunHistory.ledger(Map.of("bootstrap.servers", stack.bootstrapServers()), topics.trainerLedger(), "twice")
+                .forEach(e -> trained.addAll(e.ids()));
         assertThat(trained).as("each distinct pair trains once").hasSize(2).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(copies.keySet());
         assertThat(summary.steps()).isEqualTo(2);
