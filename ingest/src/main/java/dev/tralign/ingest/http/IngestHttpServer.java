@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -103,11 +103,13 @@ public final class IngestHttpServer implements AutoCloseable {
         Producer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(),
                 new ByteArraySerializer());
         BrokerProbe broker = new BrokerProbe(kafka, Duration.ofSeconds(2));
-        ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, r -> {
             Thread thread = new Thread(r, "tralign-ingest-http-deadlines");
             thread.setDaemon(true);
             return thread;
         });
+        // Nearly every deadline is cancelled when its request is answered: drop it then, not 30 s later.
+        deadlines.setRemoveOnCancelPolicy(true);
         Clock clock = Clock.systemUTC();
         OutcomeRecords records = new OutcomeRecords(topics, clock);
         InFlightLimit inFlight = new InFlightLimit(config.maxInFlightRecords());

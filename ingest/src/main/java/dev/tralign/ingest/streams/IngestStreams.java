@@ -105,6 +105,8 @@ public final class IngestStreams implements AutoCloseable {
         // A record Streams cannot deserialize or process goes to the DLQ and the offset moves on.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        // No global stores here; set as Kafka recommends so the handler covers them too (the default from 5.0 on).
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(DeadLetterHandler.DLQ_TOPIC_CONFIG, topics.dlq());
         KafkaStreams streams = new KafkaStreams(topology(topics, options, Clock.systemUTC()), props);
         IngestStreams app = new IngestStreams(streams, owned);
