@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
@@ -20,16 +21,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import jinjava.javax.el.CompositeELResolver;
 
 /**
  * A model's {@code chat_template} (tokenizer_config.json) rendered as transformers' {@code apply_chat_template}
  * renders it: Jinja with {@code trim_blocks} and {@code lstrip_blocks}, the tokenizer's special tokens as variables
  * ({@code bos_token}, {@code eos_token}, ...), {@code raise_exception(msg)}, {@code strftime_now(fmt)} and a
  * {@code tojson} that writes what Python's {@code json.dumps} writes. The engine is HubSpot's Jinjava; where its
- * Jinja differs from Python's, the template is adapted or refused: Python string methods {@code startswith},
- * {@code endswith}, {@code lstrip()} and {@code rstrip()} are mapped to their Java names, and anything else the
- * engine cannot evaluate stops rendering with its message (never a silently different prompt).
+ * Jinja differs from Python's, the template is adapted or refused: Python's {@code str} methods are provided
+ * ({@link PythonStringMethods}), {@code x[::-1]} and {@code namespace(k=expr)} are rewritten ({@link #adapt}), and
+ * anything else the engine cannot evaluate stops rendering with its message (never a silently different prompt).
  */
 public final class ChatTemplate {
 
@@ -42,7 +46,11 @@ public final class ChatTemplate {
     public ChatTemplate(String template, Map<String, String> specialTokens) {
         this.template = adapt(template);
         this.specialTokens = Map.copyOf(specialTokens);
+        CompositeELResolver resolver = new CompositeELResolver();
+        resolver.add(new PythonStringMethods());
+        resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
         this.engine = new Jinjava(JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true)
+                .withElResolver(resolver)
                 .withLegacyOverrides(LegacyOverrides.newBuilder()
                         // Python Jinja semantics: {{- -}} trims, operators bind as in Python, whitespace control
                         // is parsed strictly, lists print as Python lists.
@@ -148,10 +156,88 @@ public final class ChatTemplate {
         return e.getMessage() + (e.getFieldName() == null ? "" : " in '" + e.getFieldName() + "'");
     }
 
-    /** Python string methods the templates use, renamed to the Java methods with the same result. */
+    private static final Pattern REVERSED = Pattern.compile("([A-Za-z_][\\w.]*)\\[::-1\\]");
+
+    /**
+     * Rewrites the two Python-Jinja constructs Jinjava parses differently: {@code x[::-1]} (no step slices) becomes
+     * {@code (x|reverse)}, and each {@code namespace(k=v, ...)} value is parenthesised (Jinjava would read
+     * {@code k=messages|length - 1} as {@code (k=messages|length) - 1}).
+     */
     static String adapt(String template) {
-        return template.replace(".startswith(", ".startsWith(").replace(".endswith(", ".endsWith(")
-                .replace(".lstrip()", ".stripLeading()").replace(".rstrip()", ".stripTrailing()");
+        String reversed = REVERSED.matcher(template).replaceAll(m -> Matcher.quoteReplacement("(" + m.group(1)
+                + "|reverse)"));
+        StringBuilder out = new StringBuilder();
+        int from = 0;
+        for (int at = reversed.indexOf("namespace(", from); at >= 0; at = reversed.indexOf("namespace(", from)) {
+            int open = at + "namespace(".length();
+            int close = matching(reversed, open);
+            out.append(reversed, from, open);
+            List<String> args = topLevelSplit(reversed.substring(open, close));
+            for (int i = 0; i < args.size(); i++) {
+                String arg = args.get(i);
+                int eq = arg.indexOf('=');
+                out.append(i == 0 ? "" : ",");
+                out.append(eq > 0 && arg.substring(0, eq).trim().matches("\\w+")
+                        ? arg.substring(0, eq + 1) + "(" + arg.substring(eq + 1) + ")" : arg);
+            }
+            out.append(')');
+            from = close + 1;
+        }
+        return out.append(reversed.substring(from)).toString();
+    }
+
+    /** Index of the ')' closing the '(' just before {@code open}, skipping quoted strings. */
+    private static int matching(String s, int open) {
+        int depth = 0;
+        char quote = 0;
+        for (int i = open; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == ']' || c == '}') {
+                if (depth == 0) {
+                    return i;
+                }
+                depth--;
+            }
+        }
+        throw new IllegalArgumentException("chat template: unbalanced namespace( ... ) call");
+    }
+
+    private static List<String> topLevelSplit(String args) {
+        List<String> out = new java.util.ArrayList<>();
+        int depth = 0;
+        char quote = 0;
+        int start = 0;
+        for (int i = 0; i < args.length(); i++) {
+            char c = args.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == ']' || c == '}') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                out.add(args.substring(start, i));
+                start = i + 1;
+            }
+        }
+        out.add(args.substring(start));
+        return out;
     }
 
     /** A template's own refusal, e.g. "Conversation roles must alternate user/assistant/user/assistant/...". */
