@@ -8,7 +8,20 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import dev.tralign.trainer.loss.FeedbackLogProbs;
 import dev.tralign.trainer.loss.HingeLoss;
+import dev.tralign.trainer.loss.AotLoss;
+import dev.tralign.trainer.loss.ApoLoss;
+import dev.tralign.trainer.loss.BcoPairLoss;
+import dev.tralign.trainer.loss.ChosenNllLoss;
+import dev.tralign.trainer.loss.DiscoPopLoss;
+import dev.tralign.trainer.loss.ExoPairLoss;
+import dev.tralign.trainer.loss.FDivergence;
 import dev.tralign.trainer.loss.IpoLoss;
+import dev.tralign.trainer.loss.LegacyIpoLoss;
+import dev.tralign.trainer.loss.NcaPairLoss;
+import dev.tralign.trainer.loss.RobustLoss;
+import dev.tralign.trainer.loss.SigmoidNormLoss;
+import dev.tralign.trainer.loss.SppoHardLoss;
+import dev.tralign.trainer.loss.WeightedSumLoss;
 import dev.tralign.trainer.loss.KtoLoss;
 import dev.tralign.trainer.loss.KtoPairLoss;
 import dev.tralign.trainer.loss.LabelSmoothingLoss;
@@ -79,9 +92,26 @@ class GradientUnderGarbageCollectionTest {
         Map<String, BiFunction<NDArray, NDManager, NDArray>> losses = new LinkedHashMap<>();
         pairLoss(losses, "sigmoid", new SigmoidLoss(0.5), batch, reference);
         pairLoss(losses, "cdpo", new LabelSmoothingLoss(0.5, 0.2), batch, reference);
-        pairLoss(losses, "ipo", new IpoLoss(0.5, true), batch, reference);
+        pairLoss(losses, "ipo", new LegacyIpoLoss(0.5, true), batch, reference);
         pairLoss(losses, "hinge", new HingeLoss(0.5), batch, reference);
         pairLoss(losses, "kto_pair", new KtoPairLoss(0.5), batch, reference);
+        FDivergence alpha = FDivergence.of(FDivergence.Kind.ALPHA_DIVERGENCE, 0.3);
+        pairLoss(losses, "ipo (TRL, alpha divergence)", new IpoLoss(0.5, alpha), batch, reference);
+        pairLoss(losses, "exo_pair", new ExoPairLoss(0.5, 0.01, FDivergence.reverseKl()), batch, reference);
+        pairLoss(losses, "nca_pair (forward KL)", new NcaPairLoss(0.5,
+                FDivergence.of(FDivergence.Kind.FORWARD_KL, 0.5)), batch, reference);
+        pairLoss(losses, "robust (JS)", new RobustLoss(0.5, 0.1, FDivergence.of(FDivergence.Kind.JS_DIVERGENCE, 0.5)),
+                batch, reference);
+        pairLoss(losses, "bco_pair", new BcoPairLoss(0.5, alpha), batch, reference);
+        pairLoss(losses, "sppo_hard", new SppoHardLoss(0.5, alpha), batch, reference);
+        pairLoss(losses, "aot", new AotLoss(0.5, 0.1, true), batch, reference);
+        pairLoss(losses, "aot_unpaired", new AotLoss(0.5, 0.1, false), batch, reference);
+        pairLoss(losses, "apo_zero", new ApoLoss(0.5, false, alpha), batch, reference);
+        pairLoss(losses, "apo_down", new ApoLoss(0.5, true, alpha), batch, reference);
+        pairLoss(losses, "discopop", new DiscoPopLoss(0.5, 0.05, alpha), batch, reference);
+        pairLoss(losses, "sigmoid_norm", new SigmoidNormLoss(0.5, alpha), batch, reference);
+        pairLoss(losses, "mpo", new WeightedSumLoss(List.of(new SigmoidLoss(0.5), new BcoPairLoss(0.5, alpha),
+                new ChosenNllLoss(0.5)), new double[] {0.8, 0.2, 1.0}), batch, reference);
         losses.put("kto", (lp, m) -> new KtoLoss(0.5, 1.0, 1.33).compute(new FeedbackLogProbs(lp, m.create(reference),
                 lp.flip(0), m.create(reference).flip(0), m.create(new float[] {1, 0, 1, 1, 0, 0, 1, 0}))).losses()
                 .mean());

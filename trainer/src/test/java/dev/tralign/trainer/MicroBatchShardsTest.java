@@ -85,23 +85,41 @@ class MicroBatchShardsTest {
     @Test
     void everyPairLossTypeTrainsTheSameStepsSplitOrWhole() {
         List<List<TokenizedPair>> data = batches(4, 3);
-        for (TrainingConfig config : List.of(TinyData.dpo().build(), TinyData.dpo().labelSmoothing(0.2).build(),
-                TinyData.dpo().lossType(LossType.IPO).build(),
-                TinyData.dpo().lossType(LossType.IPO).ipoNormalizeLength(false).build(),
-                TinyData.dpo().lossType(LossType.HINGE).build(), TinyData.dpo().lossType(LossType.KTO_PAIR).build())) {
+        List<TrainingConfig> configs = new java.util.ArrayList<>();
+        for (LossType type : LossType.values()) {
+            if (type.isPaired()) {
+                double eps = switch (type) {
+                    case CDPO, ROBUST, EXO_PAIR, AOT, AOT_UNPAIRED -> 0.1;
+                    default -> 0;
+                };
+                configs.add(TinyData.dpo().lossType(type).labelSmoothing(eps).build());
+            }
+        }
+        // Runs recorded before loss semantics: sigmoid with smoothing (cDPO), ipo on summed log-probs.
+        configs.add(TinyData.dpo().labelSmoothing(0.2).lossSemantics(null).build());
+        configs.add(TinyData.dpo().lossType(LossType.IPO).ipoNormalizeLength(false).lossSemantics(null).build());
+        // Combinations (the SFT term's token mean spans both shards) and an f-divergence.
+        configs.add(TinyData.dpo().lossType("sigmoid,bco_pair,sft").lossWeights(0.8, 0.2, 1.0).build());
+        configs.add(TinyData.dpo().lossType("sft,sigmoid").build());
+        configs.add(TinyData.dpo().lossType("ipo,sigmoid_norm").fDivergenceType("alpha_divergence").build());
+        configs.add(TinyData.dpo().lossType("sigmoid,aot").build());
+        for (TrainingConfig config : configs) {
             Run whole = train(config.toBuilder().microBatchShards(1).build(), data);
             Run sharded = train(config, data);
-            String name = config.lossType().trlName() + " ls=" + config.labelSmoothing() + " norm="
-                    + config.ipoNormalizeLength();
+            String name = config.lossTypes() + " ls=" + config.labelSmoothing() + " " + config.semantics();
             for (int i = 0; i < data.size(); i++) {
                 assertThat(sharded.losses()[i]).as("%s: loss of step %d", name, i)
                         .isCloseTo(whole.losses()[i], ROUNDING);
                 assertThat(sharded.gradNorms()[i]).as("%s: gradient norm of step %d", name, i)
                         .isCloseTo(whole.gradNorms()[i], Offset.offset(1e-5 * whole.gradNorms()[i]));
             }
-            if (config.lossType() == LossType.KTO_PAIR) {
-                // Its KL reference points are batch means: it is never split, so the bits are those of one shard.
+            boolean batchLevel = config.lossTypes().stream()
+                    .anyMatch(t -> t == LossType.KTO_PAIR || t == LossType.AOT || t == LossType.AOT_UNPAIRED);
+            if (batchLevel) {
+                // Batch means (kto_pair) or a sort over the batch (aot): never split, so the bits are one shard's.
                 assertThat(sharded.digest()).as(name).isEqualTo(whole.digest());
+            } else {
+                assertThat(sharded.digest()).as(name).isNotEqualTo(whole.digest());
             }
         }
     }

@@ -2,6 +2,8 @@ package dev.tralign.trainer.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.tralign.trainer.optim.LrScheduler;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,10 +13,12 @@ import org.slf4j.LoggerFactory;
  * {@link Builder#build()} validates every value and rejects incompatible combinations with a message naming the
  * option and the fix.
  *
- * @param lossType sigmoid | ipo | hinge | kto | kto_pair | sft
+ * @param lossType the objective: the loss type when there is one, else the first preference loss of
+ *     {@code lossTypes} (it decides the batch kind: pairs, unpaired feedback or SFT examples)
  * @param beta inverse temperature of the implicit reward (TRL beta, default 0.1)
- * @param labelSmoothing cDPO label-flip probability in [0, 0.5], sigmoid loss only (default 0)
- * @param ipoNormalizeLength IPO on per-token (true, TRL) or summed (false) log-probs
+ * @param labelSmoothing eps in [0, 0.5] of the losses that use it: robust (flip probability, below 0.5), exo_pair
+ *     (required, e.g. 1e-3), aot, aot_unpaired, cdpo (and sigmoid under {@link LossSemantics#LEGACY}); default 0
+ * @param ipoNormalizeLength false only for the legacy ipo on summed log-probs (now {@code ipo_summed}); default true
  * @param desirableWeight KTO lambda_D (default 1)
  * @param undesirableWeight KTO lambda_U (default 1)
  * @param syncRefModel move the reference (trust region, TR-DPO/IPO/KTO); default false (frozen reference)
@@ -51,6 +55,15 @@ import org.slf4j.LoggerFactory;
  *     "absent" (checkpoints written before the option) and becomes 1, so older runs resume and replay unchanged.
  *     CPU only: on a GPU micro-batches stay whole (the shards exist to use a second core)
  * @param device "cpu" or "gpu" (passed to DJL's Device)
+ * @param lossTypes TRL's loss_type list, combined as {@code sum_k w_k * loss_k}; one element for a single loss (null
+ *     in the constructor = {@code [lossType]}; left out of checkpoint headers then)
+ * @param lossWeights TRL's loss_weights, one per loss type; empty = 1 each (a list of ones is stored empty)
+ * @param discopopTau DiscoPOP's tau (default 0.05; 0 in the constructor = absent = 0.05)
+ * @param fDivergenceType TRL's f_divergence_type (default reverse_kl; null = absent = reverse_kl)
+ * @param fAlphaDivergenceCoef alpha of alpha_divergence (default 0.5; null = absent = 0.5)
+ * @param lossSemantics what the loss names mean ({@link LossSemantics}); null = what the other values imply, which
+ *     is how configs written before the option read. A value equal to the implied one is stored as null, so the
+ *     header of a checkpoint leaves it out exactly when leaving it out reads back the same
  */
 public record TrainingConfig(LossType lossType, double beta, double labelSmoothing, boolean ipoNormalizeLength,
         double desirableWeight, double undesirableWeight, boolean syncRefModel, double refModelMixupAlpha,
@@ -60,7 +73,24 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         int backwardThreads,
         // Left out of checkpoint headers at 1, so a replay of a run recorded before the option writes the same bytes.
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainingConfig.LeftOutAtOne.class)
-        int microBatchShards, String device) {
+        int microBatchShards, String device,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainingConfig.LeftOutWhenSingle.class)
+        List<LossType> lossTypes,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainingConfig.LeftOutWhenEmpty.class)
+        List<Double> lossWeights,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainingConfig.LeftOutAtDiscopopDefault.class)
+        double discopopTau,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainingConfig.LeftOutAtReverseKl.class)
+        FDivergenceType fDivergenceType,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainingConfig.LeftOutAtAlphaDefault.class)
+        Double fAlphaDivergenceCoef,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        LossSemantics lossSemantics) {
+
+    /** TRL's DiscoPOP tau default (the paper's). */
+    public static final double DEFAULT_DISCOPOP_TAU = 0.05;
+    /** TRL's f_alpha_divergence_coef default. */
+    public static final double DEFAULT_F_ALPHA_DIVERGENCE_COEF = 0.5;
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingConfig.class);
 
@@ -77,23 +107,104 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         }
     }
 
-    public TrainingConfig {
-        if (lossType == null) {
-            throw new IllegalArgumentException("lossType is required: one of sigmoid|ipo|hinge|kto|kto_pair|sft");
+    /** Jackson value filter: a list of at most one loss type (a single loss, which lossType names) is left out. */
+    public static final class LeftOutWhenSingle {
+        @Override
+        public boolean equals(Object value) {
+            return value == null || value instanceof List<?> l && l.size() <= 1;
         }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+    }
+
+    /** Jackson value filter: an empty list (loss weights of 1 each) is left out. */
+    public static final class LeftOutWhenEmpty {
+        @Override
+        public boolean equals(Object value) {
+            return value == null || value instanceof List<?> l && l.isEmpty();
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+    }
+
+    /** Jackson value filter: DiscoPOP's default tau is left out. */
+    public static final class LeftOutAtDiscopopDefault {
+        @Override
+        public boolean equals(Object value) {
+            return Double.valueOf(DEFAULT_DISCOPOP_TAU).equals(value);
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+    }
+
+    /** Jackson value filter: the default alpha of alpha_divergence is left out. */
+    public static final class LeftOutAtAlphaDefault {
+        @Override
+        public boolean equals(Object value) {
+            return value == null || Double.valueOf(DEFAULT_F_ALPHA_DIVERGENCE_COEF).equals(value);
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+    }
+
+    /** Jackson value filter: reverse KL (standard DPO) is left out. */
+    public static final class LeftOutAtReverseKl {
+        @Override
+        public boolean equals(Object value) {
+            return value == null || value == FDivergenceType.REVERSE_KL;
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+    }
+
+    public TrainingConfig {
+        if (lossType == null && (lossTypes == null || lossTypes.isEmpty())) {
+            throw new IllegalArgumentException("lossType is required: one of " + LossType.accepted());
+        }
+        lossTypes = lossTypes == null || lossTypes.isEmpty() ? List.of(lossType) : List.copyOf(lossTypes);
+        LossType objective = objectiveOf(lossTypes);
+        if (lossType != null && lossType != objective) {
+            throw new IllegalArgumentException("lossType " + lossType.trlName() + " does not match the loss list "
+                    + names(lossTypes) + ", whose objective is " + objective.trlName());
+        }
+        lossType = objective;
+        lossWeights = checkWeights(lossTypes, lossWeights);
+        if (discopopTau == 0) {
+            discopopTau = DEFAULT_DISCOPOP_TAU;    // absent from checkpoints written before the option existed
+        }
+        if (fDivergenceType == null) {
+            fDivergenceType = FDivergenceType.REVERSE_KL;
+        }
+        if (fAlphaDivergenceCoef == null) {
+            fAlphaDivergenceCoef = DEFAULT_F_ALPHA_DIVERGENCE_COEF;
+        }
+        LossSemantics implied = LossSemantics.implied(lossTypes, labelSmoothing, ipoNormalizeLength);
+        if (lossSemantics == implied) {
+            lossSemantics = null;
+        }
+        checkLossOptions(lossTypes, labelSmoothing, ipoNormalizeLength, discopopTau, fDivergenceType,
+                fAlphaDivergenceCoef, lossSemantics == null ? implied : lossSemantics);
         if (lrScheduler == null) {
             throw new IllegalArgumentException("lrScheduler is required: one of constant|linear|cosine");
         }
         requireFinite("beta", beta);
         if (beta <= 0) {
             throw new IllegalArgumentException("beta must be > 0, got " + beta + " (TRL default 0.1)");
-        }
-        if (!(labelSmoothing >= 0 && labelSmoothing <= 0.5)) {
-            throw new IllegalArgumentException("labelSmoothing must be in [0, 0.5], got " + labelSmoothing);
-        }
-        if (labelSmoothing > 0 && lossType != LossType.SIGMOID) {
-            throw new IllegalArgumentException("labelSmoothing (cDPO) only applies to lossType=sigmoid, got lossType="
-                    + lossType.trlName() + ": set labelSmoothing to 0 or lossType to sigmoid");
         }
         if (!(desirableWeight > 0) || !(undesirableWeight > 0) || Double.isInfinite(desirableWeight)
                 || Double.isInfinite(undesirableWeight)) {
@@ -188,6 +299,138 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         return false;
     }
 
+
+    /** What the loss names mean for this config ({@link #lossSemantics()}, or the meaning it implies). */
+    public LossSemantics semantics() {
+        return lossSemantics != null ? lossSemantics
+                : LossSemantics.implied(lossTypes, labelSmoothing, ipoNormalizeLength);
+    }
+
+    /** The weight of each loss type, in {@link #lossTypes()} order (1 each unless lossWeights says otherwise). */
+    public double[] weights() {
+        double[] w = new double[lossTypes.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = lossWeights.isEmpty() ? 1.0 : lossWeights.get(i);
+        }
+        return w;
+    }
+
+    /** The objective of a loss list: its only loss, or the first preference loss of a combination. */
+    private static LossType objectiveOf(List<LossType> lossTypes) {
+        if (lossTypes.size() == 1) {
+            return lossTypes.get(0);
+        }
+        if (lossTypes.stream().distinct().count() != lossTypes.size()) {
+            throw new IllegalArgumentException("lossType " + names(lossTypes) + " names a loss twice: give each "
+                    + "once and weigh them with lossWeights");
+        }
+        for (LossType t : lossTypes) {
+            if (t.isUnpairedFeedback()) {
+                throw new IllegalArgumentException("lossType " + names(lossTypes) + " combines " + t.trlName()
+                        + ", which trains on unpaired feedback (TRL's KTOTrainer), with other losses: train "
+                        + t.trlName() + " alone");
+            }
+        }
+        return lossTypes.stream().filter(LossType::isPaired).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("lossType " + names(lossTypes) + " has no preference loss: a "
+                        + "combination needs one of " + LossType.accepted()));
+    }
+
+    private static String names(List<LossType> lossTypes) {
+        return String.join(",", lossTypes.stream().map(LossType::trlName).toList());
+    }
+
+    /** Validates loss weights; a list of ones is stored empty (one canonical form). */
+    private static List<Double> checkWeights(List<LossType> lossTypes, List<Double> weights) {
+        if (weights == null || weights.isEmpty()) {
+            return List.of();
+        }
+        if (weights.size() != lossTypes.size()) {
+            throw new IllegalArgumentException("lossWeights has " + weights.size() + " weights but lossType "
+                    + names(lossTypes) + " has " + lossTypes.size() + " losses: give one weight per loss, in order "
+                    + "(e.g. 0.8,0.2,1.0 for sigmoid,bco_pair,sft)");
+        }
+        for (Double w : weights) {
+            if (w == null || !Double.isFinite(w) || w < 0) {
+                throw new IllegalArgumentException("lossWeights must be finite and >= 0, got " + weights);
+            }
+        }
+        if (weights.stream().allMatch(w -> w == 1.0)) {
+            return List.of();
+        }
+        if (!objectiveOf(lossTypes).isPaired()) {
+            throw new IllegalArgumentException("lossWeights apply to preference losses (TRL's DPOTrainer), not to "
+                    + "lossType=" + names(lossTypes) + ": remove lossWeights");
+        }
+        return List.copyOf(weights);
+    }
+
+    private static final java.util.Set<LossType> USE_LABEL_SMOOTHING = java.util.EnumSet.of(LossType.CDPO,
+            LossType.ROBUST, LossType.EXO_PAIR, LossType.AOT, LossType.AOT_UNPAIRED);
+    private static final java.util.Set<LossType> IGNORE_F_DIVERGENCE = java.util.EnumSet.of(LossType.AOT,
+            LossType.AOT_UNPAIRED, LossType.APO_ZERO, LossType.SFT);
+
+    private static void checkLossOptions(List<LossType> types, double labelSmoothing, boolean ipoNormalizeLength,
+            double discopopTau, FDivergenceType f, double alphaCoef, LossSemantics semantics) {
+        String list = names(types);
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 0.5)) {
+            throw new IllegalArgumentException("labelSmoothing must be in [0, 0.5], got " + labelSmoothing);
+        }
+        boolean legacySigmoid = semantics == LossSemantics.LEGACY && types.contains(LossType.SIGMOID);
+        if (labelSmoothing > 0 && !legacySigmoid && types.stream().noneMatch(USE_LABEL_SMOOTHING::contains)) {
+            throw new IllegalArgumentException("labelSmoothing only applies to lossType cdpo, robust, exo_pair, aot "
+                    + "or aot_unpaired, got lossType=" + list + (types.contains(LossType.SIGMOID)
+                            ? " (TRL main ignores it for sigmoid; conservative DPO is lossType=cdpo)" : "")
+                    + ": set labelSmoothing to 0 or change lossType");
+        }
+        if (labelSmoothing == 0 && types.contains(LossType.EXO_PAIR)) {
+            throw new IllegalArgumentException("labelSmoothing must be > 0 with lossType=exo_pair (as TRL requires; "
+                    + "the EXO paper recommends 1e-3)");
+        }
+        if (labelSmoothing == 0 && types.contains(LossType.CDPO)) {
+            throw new IllegalArgumentException("labelSmoothing must be > 0 with lossType=cdpo (with 0 it is sigmoid): "
+                    + "set labelSmoothing, e.g. 0.1, or lossType=sigmoid");
+        }
+        if (labelSmoothing >= 0.5 && types.contains(LossType.ROBUST)) {
+            throw new IllegalArgumentException("labelSmoothing must be in [0, 0.5) with lossType=robust (a flip "
+                    + "probability of 0.5 divides by zero), got " + labelSmoothing);
+        }
+        if (!ipoNormalizeLength && !(semantics == LossSemantics.LEGACY && types.contains(LossType.IPO))) {
+            throw new IllegalArgumentException("ipoNormalizeLength=false (IPO on summed log-probs) is lossType="
+                    + "ipo_summed now: use it and leave ipoNormalizeLength at true");
+        }
+        if (!(discopopTau > 0) || Double.isInfinite(discopopTau)) {
+            throw new IllegalArgumentException("discopopTau must be finite and > 0, got " + discopopTau
+                    + " (TRL default 0.05)");
+        }
+        if (discopopTau != DEFAULT_DISCOPOP_TAU && !types.contains(LossType.DISCOPOP)) {
+            throw new IllegalArgumentException("discopopTau only applies to lossType=discopop, got lossType=" + list
+                    + ": remove discopopTau or add discopop");
+        }
+        if (!Double.isFinite(alphaCoef)) {
+            throw new IllegalArgumentException("fAlphaDivergenceCoef must be finite, got " + alphaCoef);
+        }
+        if (alphaCoef != DEFAULT_F_ALPHA_DIVERGENCE_COEF && f != FDivergenceType.ALPHA_DIVERGENCE) {
+            throw new IllegalArgumentException("fAlphaDivergenceCoef only applies to fDivergenceType="
+                    + "alpha_divergence, got " + f.trlName() + ": remove fAlphaDivergenceCoef or set fDivergenceType");
+        }
+        if (f != FDivergenceType.REVERSE_KL) {
+            for (LossType t : types) {
+                boolean legacyMeaning = t.isLegacy() || semantics == LossSemantics.LEGACY
+                        && (t == LossType.IPO || t == LossType.SIGMOID && labelSmoothing > 0);
+                if (legacyMeaning || !t.isPaired() && t != LossType.SFT) {
+                    throw new IllegalArgumentException("fDivergenceType=" + f.trlName() + " does not apply to lossType="
+                            + t.trlName() + " (TRL applies it to its DPO losses; this one is "
+                            + (legacyMeaning ? "an older tralign meaning" : "not one") + "): use reverse_kl");
+                }
+            }
+            if (IGNORE_F_DIVERGENCE.containsAll(types)) {
+                throw new IllegalArgumentException("fDivergenceType=" + f.trlName() + " has no effect on lossType="
+                        + list + " (TRL uses the plain log-ratios there): use reverse_kl");
+            }
+        }
+    }
+
     private static void requireFinite(String name, double v) {
         if (!Double.isFinite(v)) {
             throw new IllegalArgumentException(name + " must be a finite number, got " + v);
@@ -221,6 +464,12 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         private int backwardThreads = 1;
         private int microBatchShards = 2;
         private String device = "cpu";
+        private List<LossType> lossTypes = null;
+        private List<Double> lossWeights = List.of();
+        private double discopopTau = DEFAULT_DISCOPOP_TAU;
+        private FDivergenceType fDivergenceType = FDivergenceType.REVERSE_KL;
+        private double fAlphaDivergenceCoef = DEFAULT_F_ALPHA_DIVERGENCE_COEF;
+        private LossSemantics lossSemantics = LossSemantics.TRL;
 
         private Builder() {
         }
@@ -251,10 +500,37 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
             backwardThreads = c.backwardThreads;
             microBatchShards = c.microBatchShards;
             device = c.device;
+            lossTypes = c.lossTypes;
+            lossWeights = c.lossWeights;
+            discopopTau = c.discopopTau;
+            fDivergenceType = c.fDivergenceType;
+            fAlphaDivergenceCoef = c.fAlphaDivergenceCoef;
+            lossSemantics = c.lossSemantics;
         }
 
-        public Builder lossType(LossType v) { lossType = v; return this; }
-        public Builder lossType(String v) { lossType = LossType.parse(v); return this; }
+        public Builder lossType(LossType v) { lossType = v; lossTypes = null; return this; }
+        /** One TRL spelling, or a comma-separated list combined with {@link #lossWeights}. */
+        public Builder lossType(String v) { return lossTypes(LossType.parseList(v)); }
+        public Builder lossTypes(List<LossType> v) {
+            lossTypes = List.copyOf(v);
+            lossType = null;
+            return this;
+        }
+        public Builder lossWeights(double... v) {
+            List<Double> w = new ArrayList<>();
+            for (double d : v) {
+                w.add(d);
+            }
+            lossWeights = List.copyOf(w);
+            return this;
+        }
+        public Builder lossWeights(List<Double> v) { lossWeights = List.copyOf(v); return this; }
+        public Builder discopopTau(double v) { discopopTau = v; return this; }
+        public Builder fDivergenceType(FDivergenceType v) { fDivergenceType = v; return this; }
+        public Builder fDivergenceType(String v) { fDivergenceType = FDivergenceType.parse(v); return this; }
+        public Builder fAlphaDivergenceCoef(double v) { fAlphaDivergenceCoef = v; return this; }
+        /** {@link LossSemantics}; default TRL; null = what the other values imply (configs written before it). */
+        public Builder lossSemantics(LossSemantics v) { lossSemantics = v; return this; }
         public Builder beta(double v) { beta = v; return this; }
         public Builder labelSmoothing(double v) { labelSmoothing = v; return this; }
         public Builder ipoNormalizeLength(boolean v) { ipoNormalizeLength = v; return this; }
@@ -288,11 +564,16 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
             if (microBatchShards < 1) {
                 throw new IllegalArgumentException("microBatchShards must be 1 or 2, got " + microBatchShards);
             }
+            if (!(discopopTau > 0) || Double.isInfinite(discopopTau)) {
+                throw new IllegalArgumentException("discopopTau must be finite and > 0, got " + discopopTau
+                        + " (TRL default 0.05)");
+            }
             return new TrainingConfig(lossType, beta, labelSmoothing, ipoNormalizeLength, desirableWeight,
                     undesirableWeight, syncRefModel, refModelMixupAlpha, refModelSyncSteps, learningRate, weightDecay,
                     adamBeta1, adamBeta2, adamEpsilon, warmupSteps, lrScheduler, maxGradNorm,
                     gradientAccumulationSteps, maxSteps, seed, intraOpThreads, parallelReference, backwardThreads,
-                    microBatchShards, device);
+                    microBatchShards, device, lossTypes, lossWeights, discopopTau, fDivergenceType,
+                    fAlphaDivergenceCoef, lossSemantics);
         }
     }
 }

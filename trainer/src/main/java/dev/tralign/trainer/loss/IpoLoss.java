@@ -1,37 +1,27 @@
 package dev.tralign.trainer.loss;
 
-import ai.djl.ndarray.NDArray;
 import dev.tralign.trainer.model.Scalars;
 
 /**
- * IPO (Azar et al. 2023, arXiv 2310.12036; TRL loss_type "ipo"): {@code loss = (h' - 1/(2*beta))^2}.
- * With length normalisation (TRL's behaviour, the default) every log-prob is divided by its completion's
- * token count before forming {@code h'}; otherwise {@code h' = h} on summed log-probs. The reported rewards use
- * the same (normalised or summed) log-ratios, as TRL does.
+ * IPO (Azar et al. 2023, arXiv 2310.12036, eq. 17; TRL loss_type "ipo"):
+ * {@code loss = (s_w/|y_w| - s_l/|y_l| - 1/(2*beta))^2}, scores ({@link FDivergence}) divided by the completion
+ * lengths (clamped at 1) inside the loss, as TRL does (the IPO authors' normalisation). The rewards are
+ * {@code beta * log-ratio} on SUMMED log-probs, like every TRL loss. The older meaning with per-token rewards is
+ * {@link LegacyIpoLoss}.
  */
 public final class IpoLoss implements PairLoss {
 
     private final double beta;
-    private final boolean normalizeLength;
+    private final FDivergence f;
 
-    public IpoLoss(double beta, boolean normalizeLength) {
+    public IpoLoss(double beta, FDivergence f) {
         this.beta = beta;
-        this.normalizeLength = normalizeLength;
+        this.f = f;
     }
 
     @Override
     public LossOutput compute(PairLogProbs in) {
-        PairLogProbs used = normalizeLength ? perToken(in) : in;
-        NDArray losses = Scalars.minus(used.margin(), 1.0 / (2.0 * beta)).square();
-        return PairLoss.withRewards(beta, used, losses);
-    }
-
-    private static PairLogProbs perToken(PairLogProbs in) {
-        // A completion with no scored token has log-prob 0; dividing by 1 keeps it 0 instead of NaN.
-        NDArray chosenLen = Scalars.atLeast(in.chosenLengths(), 1);
-        NDArray rejectedLen = Scalars.atLeast(in.rejectedLengths(), 1);
-        return new PairLogProbs(in.policyChosen().div(chosenLen), in.policyRejected().div(rejectedLen),
-                in.referenceChosen().div(chosenLen), in.referenceRejected().div(rejectedLen),
-                in.chosenLengths(), in.rejectedLengths());
+        return PairLoss.withRewards(beta, in,
+                Scalars.minus(PairScores.perTokenDelta(in, f), 1.0 / (2.0 * beta)).square());
     }
 }

@@ -9,11 +9,20 @@ import ai.djl.ndarray.NDArray;
  * @param policyRejected lp_theta(y_l)
  * @param referenceChosen lp_ref(y_w)
  * @param referenceRejected lp_ref(y_l)
- * @param chosenLengths scored tokens of y_w (for length-normalised IPO)
+ * @param chosenLengths scored tokens of y_w (length-normalised losses, the SFT term)
  * @param rejectedLengths scored tokens of y_l
+ * @param batchMeanChosenLength scored chosen tokens per pair over the WHOLE micro-batch, when these arrays are one
+ *     shard of it (the SFT term's token mean spans the micro-batch); NaN: these arrays are the whole micro-batch
  */
 public record PairLogProbs(NDArray policyChosen, NDArray policyRejected, NDArray referenceChosen,
-        NDArray referenceRejected, NDArray chosenLengths, NDArray rejectedLengths) {
+        NDArray referenceRejected, NDArray chosenLengths, NDArray rejectedLengths, double batchMeanChosenLength) {
+
+    /** Arrays that are a whole micro-batch. */
+    public PairLogProbs(NDArray policyChosen, NDArray policyRejected, NDArray referenceChosen,
+            NDArray referenceRejected, NDArray chosenLengths, NDArray rejectedLengths) {
+        this(policyChosen, policyRejected, referenceChosen, referenceRejected, chosenLengths, rejectedLengths,
+                Double.NaN);
+    }
 
     /** lp_theta(y_w) - lp_ref(y_w). */
     public NDArray chosenLogRatios() {

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Future;
 
 /**
- * Unpaired thumbs up/down (KTO, as TRL's KTOTrainer): each prompt is also paired with the previous example's
+ * Unpaired thumbs up/down (KTO and apo_zero_unpaired, as TRL's KTOTrainer): for KTO each prompt is also paired with the previous example's
  * completion (completions rotated by one), and the policy/reference log-ratio on those mismatched pairs gives the
  * batch's KL reference point. Everything that needs no gradient (reference on both, policy on mismatched) runs on
  * the second thread; the policy on the matched pairs runs with gradients here. Never split into shards: the three
@@ -42,7 +42,7 @@ final class FeedbackStep implements ObjectiveStep {
         Objectives.requireNonEmpty(feedback, "feedback");
         TokenIds.requireFeedback(feedback, engine.model().config().vocabSize());
         int b = feedback.size();
-        if (b < 2) {
+        if (b < 2 && loss.needsMismatched()) {
             throw new IllegalArgumentException("KTO needs at least 2 examples per micro-batch (the KL reference point "
                     + "pairs each prompt with another example's completion), got " + b + ": raise the batch size");
         }
@@ -53,11 +53,14 @@ final class FeedbackStep implements ObjectiveStep {
             rotated.add(completions.get((i - 1 + b) % b));
         }
         SequenceBatch matched = collator.collate(prompts, completions);
-        SequenceBatch mismatched = collator.collate(prompts, rotated);
-        Future<float[][]> noGrad = engine.offload(() -> new float[][] {
+        SequenceBatch mismatched = loss.needsMismatched() ? collator.collate(prompts, rotated) : null;
+        // apo_zero_unpaired has no KL reference point: only the reference on the matched pairs is needed.
+        Future<float[][]> noGrad = engine.offload(() -> loss.needsMismatched() ? new float[][] {
             engine.noGrad(sm -> engine.model().sequenceLogProbs(engine.reference(), matched, sm)),
             engine.noGrad(sm -> engine.model().sequenceLogProbs(engine.reference(), mismatched, sm)),
-            engine.noGrad(sm -> engine.model().sequenceLogProbs(engine.policy(), mismatched, sm))});
+            engine.noGrad(sm -> engine.model().sequenceLogProbs(engine.policy(), mismatched, sm))}
+            : new float[][] {engine.noGrad(sm -> engine.model().sequenceLogProbs(engine.reference(), matched, sm)),
+                null, null});
         float[] desirable = new float[b];
         for (int i = 0; i < b; i++) {
             desirable[i] = feedback.get(i).desirable() ? 1f : 0f;
@@ -67,7 +70,8 @@ final class FeedbackStep implements ObjectiveStep {
             NDArray policyLogProbs = engine.model().sequenceLogProbs(engine.policy(), matched, stepManager);
             float[][] other = StepEngine.await(noGrad);
             KtoOutput out = loss.compute(new FeedbackLogProbs(policyLogProbs, stepManager.create(other[0]),
-                    stepManager.create(other[2]), stepManager.create(other[1]), stepManager.create(desirable)));
+                    other[2] == null ? null : stepManager.create(other[2]),
+                    other[1] == null ? null : stepManager.create(other[1]), stepManager.create(desirable)));
             metrics.putAll(StepMetrics.feedback(out.rewards().toFloatArray(), policyLogProbs.toFloatArray(), desirable,
                     out.kl().getFloat()));
             return out.losses().mean();

@@ -19,6 +19,8 @@ public final class Objectives {
         }
         return switch (c.lossType()) {
             case KTO -> new FeedbackStep(engine, new KtoLoss(c.beta(), c.desirableWeight(), c.undesirableWeight()));
+            case APO_ZERO_UNPAIRED -> new FeedbackStep(engine,
+                    new KtoLoss(c.beta(), c.desirableWeight(), c.undesirableWeight(), true));
             case SFT -> new SftStep(engine);
             default -> throw new IllegalArgumentException("lossType=" + c.lossType().trlName() + " has no step");
         };
@@ -29,7 +31,7 @@ public final class Objectives {
         if (lossType.isPaired()) {
             return "pairs (Batch.pairs, stepPairs)";
         }
-        return lossType == LossType.KTO ? "unpaired feedback (Batch.feedback, stepFeedback)"
+        return lossType.isUnpairedFeedback() ? "unpaired feedback (Batch.feedback, stepFeedback)"
                 : "SFT examples (Batch.examples, stepSft)";
     }
 

@@ -23,10 +23,10 @@ import java.util.concurrent.Future;
 import java.util.function.BiFunction;
 
 /**
- * Preference pairs (sigmoid/DPO, cDPO, IPO, hinge, kto_pair): the reference scores the pairs without gradients on
+ * Preference pairs (every DPO loss type and their combinations, {@link PairLosses}): the reference scores the pairs without gradients on
  * the second thread while the policy scores them with gradients here; the pair loss turns both into per-pair losses
- * whose mean is back-propagated. With micro-batch shards and a per-pair loss, each half of the batch runs all of that
- * on its own thread.
+ * whose mean is back-propagated. With micro-batch shards and a per-pair loss ({@link PairLoss#perPair()}: all but
+ * aot, aot_unpaired and kto_pair), each half of the batch runs all of that on its own thread.
  */
 final class PairStep implements ObjectiveStep {
 
@@ -81,8 +81,11 @@ final class PairStep implements ObjectiveStep {
         int half = (b + 1) / 2;
         PairForward first = pairForward(pairs.subList(0, half));
         PairForward second = pairForward(pairs.subList(half, b));
-        TwoShards.Result<PairShard> result = engine.trainInShards((leaves, sm) -> share(first, leaves, sm, b),
-                (leaves, sm) -> share(second, leaves, sm, b));
+        // The SFT term's token mean spans the whole micro-batch: each shard is told its mean chosen length.
+        double meanChosenLength = Math.max(1, first.chosenTokens() + second.chosenTokens()) / (double) b;
+        TwoShards.Result<PairShard> result = engine.trainInShards(
+                (leaves, sm) -> share(first, leaves, sm, b, meanChosenLength),
+                (leaves, sm) -> share(second, leaves, sm, b, meanChosenLength));
         PairShard a = result.first();
         PairShard c = result.second();
         Map<String, Double> metrics = StepMetrics.pairs(concat(a.chosenRewards(), c.chosenRewards()),
@@ -101,11 +104,14 @@ final class PairStep implements ObjectiveStep {
 
     /** Reference forward (no gradients), policy forward through {@code leaves}, sum(losses) / batchPairs. */
     private TwoShards.Share<PairShard> share(PairForward forward, ParameterSet leaves, NDManager stepManager,
-            int batchPairs) {
+            int batchPairs, double batchMeanChosenLength) {
         float[] referenceLogProbs = engine.noGrad(sm -> forward.logProbs(engine.reference(), sm));
         NDArray policyLogProbs = forward.logProbs(leaves, stepManager);
-        LossOutput out = loss.compute(pairLogProbs(policyLogProbs, stepManager.create(referenceLogProbs),
-                stepManager.create(toFloats(forward.completionLengths()))));
+        PairLogProbs whole = pairLogProbs(policyLogProbs, stepManager.create(referenceLogProbs),
+                stepManager.create(toFloats(forward.completionLengths())));
+        LossOutput out = loss.compute(new PairLogProbs(whole.policyChosen(), whole.policyRejected(),
+                whole.referenceChosen(), whole.referenceRejected(), whole.chosenLengths(), whole.rejectedLengths(),
+                batchMeanChosenLength));
         float[] logProbs = policyLogProbs.toFloatArray();
         int n = logProbs.length / 2;
         return new TwoShards.Share<>(Scalars.dividedBy(out.losses().sum(), batchPairs),
@@ -150,6 +156,15 @@ final class PairStep implements ObjectiveStep {
 
         NDArray logProbs(ParameterSet params, NDManager stepManager) {
             return scorer.apply(params, stepManager);
+        }
+
+        /** Scored tokens of the chosen completions (the first half of the rows). */
+        int chosenTokens() {
+            int sum = 0;
+            for (int i = 0; i < completionLengths.length / 2; i++) {
+                sum += completionLengths[i];
+            }
+            return sum;
         }
     }
 

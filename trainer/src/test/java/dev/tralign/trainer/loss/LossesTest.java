@@ -87,11 +87,11 @@ class LossesTest {
     @Test
     void ipoUsesPerTokenLogRatiosByDefault() {
         // Pair 0: chosen ratio 1/2 per token, rejected ratio -0.5/3 per token, h' = 0.5 + 1/6.
-        LossOutput normalised = new IpoLoss(0.5, true).compute(twoPairs());
+        LossOutput normalised = new LegacyIpoLoss(0.5, true).compute(twoPairs());
         double h = 0.5 + 1.0 / 6;
         assertThat(at(normalised.losses(), 0)).isCloseTo(Math.pow(h - 1.0, 2), CLOSE);
         assertThat(at(normalised.chosenRewards(), 0)).isCloseTo(0.25, CLOSE);
-        LossOutput summed = new IpoLoss(0.5, false).compute(twoPairs());
+        LossOutput summed = new LegacyIpoLoss(0.5, false).compute(twoPairs());
         assertThat(at(summed.losses(), 0)).isCloseTo(Math.pow(1.5 - 1.0, 2), CLOSE);
         assertThat(at(summed.losses(), 1)).isCloseTo(1.0, CLOSE);
     }
@@ -134,6 +134,18 @@ class LossesTest {
         assertThat(out.kl().getFloat()).isZero();
         assertThat(at(out.losses(), 0)).isCloseTo(1 - sigmoid(0.5), CLOSE);
         assertThat(at(out.losses(), 1)).isCloseTo(1 - sigmoid(-0.5), CLOSE);
+    }
+
+    @Test
+    void apoZeroUnpairedRaisesDesirableAndLowersUndesirableWithoutAReferencePoint() {
+        // r = (1, -2, 0.5); TRL KTOTrainer: desirable 1 - sigmoid(beta r), undesirable sigmoid(beta r), kl = 0.
+        FeedbackLogProbs in = new FeedbackLogProbs(arr(-1, -4, -2), arr(-2, -2, -2.5), null, null, arr(1, 0, 1));
+        KtoOutput out = new KtoLoss(0.5, 2.0, 3.0, true).compute(in);
+        assertThat(out.kl().getFloat()).isZero();
+        assertThat(at(out.losses(), 0)).isCloseTo(2.0 * (1 - sigmoid(0.5)), CLOSE);
+        assertThat(at(out.losses(), 1)).isCloseTo(3.0 * sigmoid(-1.0), CLOSE);
+        assertThat(at(out.losses(), 2)).isCloseTo(2.0 * (1 - sigmoid(0.25)), CLOSE);
+        assertThat(new KtoLoss(0.5, 1, 1, true).needsMismatched()).isFalse();
     }
 
     @Test
