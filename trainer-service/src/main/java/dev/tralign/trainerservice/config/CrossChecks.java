@@ -45,7 +45,8 @@ final class CrossChecks {
     }
 
     static void check(Map<String, Object> v, Set<String> given, List<String> problems) {
-        String loss = (String) v.get(LOSS_TYPE);
+        @SuppressWarnings("unchecked")
+        String loss = String.join(",", (List<String>) v.get(LOSS_TYPE));
         boolean kto = loss.equals("kto");
         String prefix = (String) v.get(TOPIC_PREFIX);
         @SuppressWarnings("unchecked")
@@ -71,9 +72,11 @@ final class CrossChecks {
         if ((Boolean) v.get(KTO_SPLIT_PAIRS) && !kto) {
             problems.add(KTO_SPLIT_PAIRS + "=true only applies to loss_type=kto: remove it or set loss_type=kto");
         }
-        if ((Double) v.get(LABEL_SMOOTHING) > 0 && !loss.equals("sigmoid")) {
-            problems.add(LABEL_SMOOTHING + " (cDPO) only applies to loss_type=sigmoid, got loss_type=" + loss
-                    + ": set label_smoothing=0 or loss_type=sigmoid");
+        try {
+            // The loss rules (label_smoothing where TRL uses it, one weight per loss, ...) live in TrainingConfig.
+            RunConfig.lossSettings(v).build();
+        } catch (IllegalArgumentException e) {
+            problems.add(TrlNames.toKeys(e.getMessage()));
         }
         boolean streaming = v.get(MODE).equals("streaming");
         if (streaming && given.contains(EPOCHS) && (Integer) v.get(EPOCHS) != 1) {

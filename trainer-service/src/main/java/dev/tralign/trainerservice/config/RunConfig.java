@@ -2,6 +2,7 @@ package dev.tralign.trainerservice.config;
 
 import static dev.tralign.trainerservice.config.RunConfigDef.*;
 
+import dev.tralign.trainer.config.LossSemantics;
 import dev.tralign.trainer.config.LossType;
 import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.model.ModelConfig;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -32,6 +34,8 @@ import java.util.regex.Pattern;
  * the fix. {@link #toString()} never prints secrets.
  */
 public final class RunConfig {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunConfig.class);
 
     private static final Pattern SECRET = Pattern.compile(
             ".*(password|secret|jaas|user\\.info|credential|token\\.|\\.key$|keystore\\.key).*");
@@ -150,8 +154,40 @@ public final class RunConfig {
         return string(TOPIC_PREFIX);
     }
 
+    /** The objective: the loss type, or the first preference loss of a loss_type list (it decides the records). */
     public LossType lossType() {
-        return LossType.parse(string(LOSS_TYPE));
+        return lossSettings(values).build().lossType();
+    }
+
+    /** loss_type as given, in order. */
+    public List<LossType> lossTypes() {
+        @SuppressWarnings("unchecked")
+        List<String> names = (List<String>) values.get(LOSS_TYPE);
+        return names.stream().map(LossType::parse).toList();
+    }
+
+    /**
+     * The loss settings (loss_type, loss_weights, beta, label_smoothing, discopop_tau, f-divergence, semantics) on a
+     * trainer config builder, the rest at defaults: {@link CrossChecks} builds it to validate them at start, where
+     * {@link dev.tralign.trainer.config.TrainingConfig} is the one place their rules live.
+     */
+    static TrainingConfig.Builder lossSettings(Map<String, Object> values) {
+        @SuppressWarnings("unchecked")
+        List<String> names = (List<String>) values.get(LOSS_TYPE);
+        @SuppressWarnings("unchecked")
+        List<String> weights = (List<String>) values.get(LOSS_WEIGHTS);
+        String semantics = (String) values.get(LOSS_SEMANTICS);
+        return TrainingConfig.builder()
+                .lossTypes(names.stream().map(LossType::parse).toList())
+                .lossWeights(weights.stream().map(Double::valueOf).toList())
+                .lossSemantics(semantics.isEmpty() ? null : LossSemantics.valueOf(semantics.toUpperCase(Locale.ROOT)))
+                .beta((Double) values.get(BETA))
+                .labelSmoothing((Double) values.get(LABEL_SMOOTHING))
+                .discopopTau((Double) values.get(DISCOPOP_TAU))
+                .fDivergenceType((String) values.get(F_DIVERGENCE_TYPE))
+                .fAlphaDivergenceCoef((Double) values.get(F_ALPHA_DIVERGENCE_COEF))
+                .desirableWeight((Double) values.get(DESIRABLE_WEIGHT))
+                .undesirableWeight((Double) values.get(UNDESIRABLE_WEIGHT));
     }
 
     /** Input topics as configured, or the loss type's defaults. */
@@ -285,12 +321,7 @@ public final class RunConfig {
      */
     public TrainingConfig trainingConfig(long plannedSteps) {
         try {
-            return TrainingConfig.builder()
-                    .lossType(lossType())
-                    .beta(dbl(BETA))
-                    .labelSmoothing(dbl(LABEL_SMOOTHING))
-                    .desirableWeight(dbl(DESIRABLE_WEIGHT))
-                    .undesirableWeight(dbl(UNDESIRABLE_WEIGHT))
+            TrainingConfig training = lossSettings(values)
                     .syncRefModel((Boolean) values.get(SYNC_REF_MODEL))
                     .refModelMixupAlpha(dbl(REF_MODEL_MIXUP_ALPHA))
                     .refModelSyncSteps(integer(REF_MODEL_SYNC_STEPS))
@@ -305,6 +336,13 @@ public final class RunConfig {
                     .microBatchShards(integer(MICRO_BATCH_SHARDS))
                     .device(string(DEVICE))
                     .build();
+            if (string(LOSS_SEMANTICS).isEmpty() && training.semantics() == LossSemantics.LEGACY) {
+                LOG.warn("run {}: loss_type=sigmoid with label_smoothing={} is conservative DPO, as it was before "
+                        + "tralign followed TRL main (which ignores label_smoothing for sigmoid); write loss_type=cdpo "
+                        + "to say so, or loss_semantics=trl to have such settings refused", runId(),
+                        training.labelSmoothing());
+            }
+            return training;
         } catch (IllegalArgumentException e) {
             throw new RunConfigException(TrlNames.toKeys(e.getMessage()));
         }

@@ -31,7 +31,14 @@ public final class RunConfigDef {
     public static final String ONLINE_JUDGED_RUN = "online.judged_run";
     public static final String LOSS_TYPE = "loss_type";
     public static final String BETA = "beta";
+    public static final String LOSS_WEIGHTS = "loss_weights";
+    public static final String LOSS_SEMANTICS = "loss_semantics";
     public static final String LABEL_SMOOTHING = "label_smoothing";
+    public static final String DISCOPOP_TAU = "discopop_tau";
+    public static final String F_DIVERGENCE_TYPE = "f_divergence_type";
+    public static final String F_ALPHA_DIVERGENCE_COEF = "f_alpha_divergence_coef";
+    public static final String USE_WEIGHTING = "use_weighting";
+    public static final String LD_ALPHA = "ld_alpha";
     public static final String DESIRABLE_WEIGHT = "desirable_weight";
     public static final String UNDESIRABLE_WEIGHT = "undesirable_weight";
     public static final String SYNC_REF_MODEL = "sync_ref_model";
@@ -79,8 +86,15 @@ public final class RunConfigDef {
      * Keys added after runs already existed, with the value that does what runs did before the key: at that value a
      * key stays out of the config digest, so those runs keep their digest and still resume.
      */
-    public static final Map<String, Object> DIGEST_NEUTRAL_VALUES = Map.of(INPUT_MIX, List.of(), INPUT_DEDUPE, true,
-            INPUT_START, "earliest", ONLINE_JUDGED_RUN, "", MICRO_BATCH_SHARDS, 2);
+    public static final Map<String, Object> DIGEST_NEUTRAL_VALUES = Map.ofEntries(Map.entry(INPUT_MIX, List.of()),
+            Map.entry(INPUT_DEDUPE, true), Map.entry(INPUT_START, "earliest"), Map.entry(ONLINE_JUDGED_RUN, ""),
+            Map.entry(MICRO_BATCH_SHARDS, 2), Map.entry(LOSS_WEIGHTS, List.of()), Map.entry(LOSS_SEMANTICS, ""),
+            Map.entry(DISCOPOP_TAU, 0.05), Map.entry(F_DIVERGENCE_TYPE, "reverse_kl"),
+            Map.entry(F_ALPHA_DIVERGENCE_COEF, 0.5), Map.entry(USE_WEIGHTING, false), Map.entry(LD_ALPHA, ""));
+
+    /** The loss types a run accepts (TRL's DPOTrainer and KTOTrainer names and tralign's older meanings). */
+    public static final List<String> LOSS_TYPES = java.util.Arrays.stream(dev.tralign.trainer.config.LossType.values())
+            .map(dev.tralign.trainer.config.LossType::trlName).filter(n -> !n.equals("apo_zero_unpaired")).toList();
 
     private static final Map<String, ConfigKey> KEYS = define();
 
@@ -97,8 +111,9 @@ public final class RunConfigDef {
         StringBuilder sb = new StringBuilder("| key | type | default | meaning |\n|---|---|---|---|\n");
         for (ConfigKey k : KEYS.values()) {
             Object d = k.defaultValue();
-            String shown = d instanceof List<?> l && l.isEmpty() ? "(derived)" : d.toString().isEmpty() ? "(derived)"
-                    : d.toString();
+            String shown = d instanceof List<?> l ? (l.isEmpty() ? "(derived)"
+                    : String.join(",", l.stream().map(String::valueOf).toList()))
+                    : d.toString().isEmpty() ? "(derived)" : d.toString();
             sb.append("| `").append(k.name()).append("` | ").append(k.type().name().toLowerCase(java.util.Locale.ROOT))
                     .append(" | ").append(shown.replace("|", "\\|")).append(" | ")
                     .append(k.doc().replace("|", "\\|")).append(" |\n");
@@ -135,10 +150,37 @@ public final class RunConfigDef {
                 "The online loop's step provenance: a pair whose metadata.run is this id was judged on this run's "
                         + "own checkpoints and trains only at a step above its metadata.judged_at_step; otherwise it "
                         + "goes to the DLQ (STEP_PROVENANCE). Default: run.id.");
-        put(k, LOSS_TYPE, ConfigType.STRING, "sigmoid", oneOf("sigmoid", "ipo", "hinge", "kto", "kto_pair"),
-                "TRL loss_type: sigmoid (DPO), ipo, hinge, kto_pair on PreferencePair; kto on BinaryFeedback.");
+        put(k, LOSS_TYPE, ConfigType.LIST, List.of("sigmoid"), lossTypes(),
+                "TRL loss_type, one or several separated by commas (combined as sum of loss_weights[k] * loss[k]). On "
+                        + "PreferencePair: TRL's DPO losses sigmoid, hinge, ipo, exo_pair, nca_pair, robust, bco_pair, "
+                        + "sppo_hard, aot, aot_unpaired, apo_zero, apo_down, discopop, sigmoid_norm, and sft (in a "
+                        + "list: NLL of the chosen completions, e.g. sigmoid,sft = RPO; sigmoid,bco_pair,sft = MPO); "
+                        + "tralign's older meanings cdpo (conservative DPO), ipo_per_token (ipo with per-token rewards), "
+                        + "ipo_summed (IPO on summed log-probs), kto_pair. On BinaryFeedback: kto. Alone, sft is "
+                        + "supervised fine-tuning.");
+        put(k, LOSS_WEIGHTS, ConfigType.LIST, List.of(), lossWeights(),
+                "TRL loss_weights: one weight per loss_type, in order, e.g. 0.8,0.2,1.0 for MPO. Default: 1 each.");
+        put(k, LOSS_SEMANTICS, ConfigType.STRING, "", oneOf("", "trl", "legacy"),
+                "What sigmoid and ipo mean. trl: TRL main (sigmoid takes no label_smoothing, so one is refused; ipo "
+                        + "reports rewards on summed log-ratios). legacy: tralign before issue #17 (sigmoid with "
+                        + "label_smoothing > 0 is conservative DPO; ipo reports per-token rewards). Default: legacy "
+                        + "exactly for loss_type=sigmoid with label_smoothing > 0 (what such runs meant), else trl.");
         put(k, BETA, ConfigType.DOUBLE, 0.1, atLeast(Double.MIN_VALUE), "Inverse temperature of the implicit reward.");
-        put(k, LABEL_SMOOTHING, ConfigType.DOUBLE, 0.0, between(0, 0.5), "cDPO label-flip probability (sigmoid).");
+        put(k, LABEL_SMOOTHING, ConfigType.DOUBLE, 0.0, between(0, 0.5),
+                "eps of robust (flip probability, < 0.5), exo_pair (required, e.g. 1e-3), aot, aot_unpaired and "
+                        + "cdpo (and legacy sigmoid, conservative DPO); refused with other losses.");
+        put(k, DISCOPOP_TAU, ConfigType.DOUBLE, 0.05, atLeast(Double.MIN_VALUE),
+                "DiscoPOP temperature tau (loss_type discopop only).");
+        put(k, F_DIVERGENCE_TYPE, ConfigType.STRING, "reverse_kl",
+                oneOf("reverse_kl", "forward_kl", "js_divergence", "alpha_divergence"),
+                "f-DPO divergence applied to the scores of the DPO losses TRL applies it to (not aot, aot_unpaired, "
+                        + "apo_zero, sft, nor the older meanings).");
+        put(k, F_ALPHA_DIVERGENCE_COEF, ConfigType.DOUBLE, 0.5, any(),
+                "alpha of f_divergence_type=alpha_divergence.");
+        put(k, USE_WEIGHTING, ConfigType.BOOLEAN, false, notYet("WPO weighting needs the policy's token distributions"),
+                "TRL's WPO weighting: not implemented yet, true is refused.");
+        put(k, LD_ALPHA, ConfigType.STRING, "", notYet("LD-DPO needs token-level log-probs"),
+                "TRL's LD-DPO alpha: not implemented yet, any value is refused.");
         put(k, DESIRABLE_WEIGHT, ConfigType.DOUBLE, 1.0, atLeast(Double.MIN_VALUE), "KTO lambda_D.");
         put(k, UNDESIRABLE_WEIGHT, ConfigType.DOUBLE, 1.0, atLeast(Double.MIN_VALUE), "KTO lambda_U.");
         put(k, SYNC_REF_MODEL, ConfigType.BOOLEAN, false, any(),
@@ -188,7 +230,7 @@ public final class RunConfigDef {
         }, "cpu or gpu[N].");
         put(k, SEED, ConfigType.LONG, 42L, any(), "Initialisation and sampling seed.");
         put(k, MICRO_BATCH_SHARDS, ConfigType.INT, 2, between(1, 2),
-                "Pair micro-batches on CPU (every loss but kto_pair): 2 trains the two halves on two threads (same "
+                "Pair micro-batches on CPU (every loss but kto_pair, aot and aot_unpaired): 2 trains the two halves on two threads (same "
                 + "loss, faster with 2 free cores); 1 trains them whole on one (the reference forward still uses a second thread). Results "
                 + "are deterministic for either value but differ in the last bits between them.");
         put(k, KTO_SPLIT_PAIRS, ConfigType.BOOLEAN, false, any(),
@@ -199,6 +241,51 @@ public final class RunConfigDef {
     private static void put(Map<String, ConfigKey> keys, String name, ConfigType type, Object defaultValue,
             ConfigKey.Validator validator, String doc) {
         keys.put(name, new ConfigKey(name, type, defaultValue, validator, doc));
+    }
+
+    private static ConfigKey.Validator lossTypes() {
+        return (key, v) -> {
+            for (Object part : (List<?>) v) {
+                if (part.equals("apo_zero_unpaired")) {
+                    throw new RunConfigException(key + "=apo_zero_unpaired is available in the trainer library (TRL's "
+                            + "KTOTrainer loss), not yet in the service, whose feedback decoding is kto's: use kto");
+                }
+                if (!LOSS_TYPES.contains(part.toString())) {
+                    throw new RunConfigException(key + "=" + part + " is not one of " + String.join("|", LOSS_TYPES)
+                            + Suggestions.hint(part.toString(), LOSS_TYPES));
+                }
+            }
+            if (((List<?>) v).isEmpty()) {
+                throw new RunConfigException(key + " is empty: give one of " + String.join("|", LOSS_TYPES));
+            }
+        };
+    }
+
+    private static ConfigKey.Validator lossWeights() {
+        return (key, v) -> {
+            for (Object part : (List<?>) v) {
+                double w;
+                try {
+                    w = Double.parseDouble(part.toString());
+                } catch (NumberFormatException e) {
+                    throw new RunConfigException(key + " holds '" + part + "', not a number: give one weight per "
+                            + "loss_type, e.g. loss_weights=0.8,0.2,1.0");
+                }
+                if (!(w >= 0) || Double.isInfinite(w)) {
+                    throw new RunConfigException(key + " holds " + part + ": every weight must be finite and >= 0");
+                }
+            }
+        };
+    }
+
+    /** Accepts only the default: the option is named so its refusal can say why, not yet implemented. */
+    private static ConfigKey.Validator notYet(String why) {
+        return (key, v) -> {
+            if (!(v.equals(false) || v.equals(""))) {
+                throw new RunConfigException(key + "=" + v + " is not implemented yet (" + why + "; issue #17): "
+                        + "remove it");
+            }
+        };
     }
 
     private static ConfigKey.Validator runId() {

@@ -12,7 +12,12 @@ final class TrlNames {
 
     private static final Map<String, String> KEYS = Map.ofEntries(
             Map.entry("lossType", RunConfigDef.LOSS_TYPE),
+            Map.entry("lossWeights", RunConfigDef.LOSS_WEIGHTS),
+            Map.entry("lossSemantics", RunConfigDef.LOSS_SEMANTICS),
             Map.entry("labelSmoothing", RunConfigDef.LABEL_SMOOTHING),
+            Map.entry("discopopTau", RunConfigDef.DISCOPOP_TAU),
+            Map.entry("fDivergenceType", RunConfigDef.F_DIVERGENCE_TYPE),
+            Map.entry("fAlphaDivergenceCoef", RunConfigDef.F_ALPHA_DIVERGENCE_COEF),
             Map.entry("desirableWeight", RunConfigDef.DESIRABLE_WEIGHT),
             Map.entry("undesirableWeight", RunConfigDef.UNDESIRABLE_WEIGHT),
             Map.entry("syncRefModel", RunConfigDef.SYNC_REF_MODEL),

@@ -3,6 +3,7 @@ package dev.tralign.trainerservice.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tralign.trainer.config.LossSemantics;
 import dev.tralign.trainer.config.LossType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -212,5 +213,65 @@ class RunConfigTest {
         assertThatThrownBy(() -> with("input.topics", "a,a", "input.mix", "0.5,0.5"))
                 .hasMessageContaining("names a topic twice");
         assertThat(with("input.topics", "a,b,c", "input.mix", "0.1,0.2,0.7").inputMix()).hasSize(3);
+    }
+
+    @Test
+    void lossTypeListsWithWeightsReachTheTrainer() {
+        RunConfig mpo = with("loss_type", "sigmoid, bco_pair, sft", "loss_weights", "0.8,0.2,1.0");
+        assertThat(mpo.lossType()).isEqualTo(LossType.SIGMOID);
+        assertThat(mpo.lossTypes()).containsExactly(LossType.SIGMOID, LossType.BCO_PAIR, LossType.SFT);
+        assertThat(mpo.trainingConfig(1).weights()).containsExactly(0.8, 0.2, 1.0);
+        assertThat(mpo.inputTopics()).containsExactly("tralign.preferences");
+        assertThat(mpo.digest()).isNotEqualTo(with("loss_type", "sigmoid,bco_pair,sft").digest());
+        RunConfig disco = with("loss_type", "discopop", "discopop_tau", "0.1", "f_divergence_type", "alpha_divergence",
+                "f_alpha_divergence_coef", "0.3");
+        assertThat(disco.trainingConfig(1).discopopTau()).isEqualTo(0.1);
+        assertThat(disco.trainingConfig(1).fAlphaDivergenceCoef()).isEqualTo(0.3);
+    }
+
+    @Test
+    void lossProblemsNameTheKeyAndTheAcceptedValues() {
+        assertThatThrownBy(() -> with("loss_type", "sigmoid,dpo"))
+                .hasMessageContaining("loss_type=dpo is not one of sigmoid|ipo|hinge|kto|kto_pair|sft|exo_pair");
+        assertThatThrownBy(() -> with("loss_type", "exo_pair"))
+                .hasMessageContaining("label_smoothing must be > 0 with loss_type=exo_pair");
+        assertThatThrownBy(() -> with("loss_type", "hinge", "label_smoothing", "0.1"))
+                .hasMessageContaining("label_smoothing only applies to loss_type cdpo, robust, exo_pair, aot");
+        assertThatThrownBy(() -> with("loss_type", "sigmoid,sft", "loss_weights", "1"))
+                .hasMessageContaining("loss_weights has 1 weights but loss_type sigmoid,sft has 2 losses");
+        assertThatThrownBy(() -> with("loss_weights", "a"))
+                .hasMessageContaining("loss_weights holds 'a', not a number");
+        assertThatThrownBy(() -> with("discopop_tau", "0.1"))
+                .hasMessageContaining("discopop_tau only applies to loss_type=discopop");
+        assertThatThrownBy(() -> with("f_divergence_type", "kl"))
+                .hasMessageContaining("f_divergence_type=kl is not one of reverse_kl|forward_kl");
+        assertThatThrownBy(() -> with("use_weighting", "true"))
+                .hasMessageContaining("use_weighting=true is not implemented yet");
+        assertThatThrownBy(() -> with("ld_alpha", "0.5")).hasMessageContaining("ld_alpha=0.5 is not implemented yet");
+        assertThatThrownBy(() -> with("loss_type", "apo_zero_unpaired"))
+                .hasMessageContaining("not yet in the service");
+        assertThatThrownBy(() -> with("loss_type", "kto,sigmoid"))
+                .hasMessageContaining("loss_type kto,sigmoid combines kto");
+    }
+
+    @Test
+    void runsRecordedWithOldMeaningsKeepThemAndTheirDigest() {
+        // Recorded before loss_semantics existed: sigmoid with label smoothing was conservative DPO.
+        RunConfig old = with("loss_type", "sigmoid", "label_smoothing", "0.1");
+        assertThat(old.trainingConfig(1).semantics()).isEqualTo(LossSemantics.LEGACY);
+        assertThat(old.trainingConfig(1).lossSemantics()).isNull();
+        assertThat(RunConfig.of(old.definedSettings()).trainingConfig(1).semantics()).isEqualTo(LossSemantics.LEGACY);
+        assertThat(with("loss_type", "ipo").trainingConfig(1).semantics()).isEqualTo(LossSemantics.TRL);
+        // Saying trl refuses what TRL main would ignore; saying legacy keeps per-token ipo rewards.
+        assertThatThrownBy(() -> with("loss_type", "sigmoid", "label_smoothing", "0.1", "loss_semantics", "trl")
+                .trainingConfig(1)).hasMessageContaining("conservative DPO is loss_type=cdpo");
+        assertThat(with("loss_type", "ipo", "loss_semantics", "legacy").trainingConfig(1).semantics())
+                .isEqualTo(LossSemantics.LEGACY);
+        assertThat(with("loss_type", "cdpo", "label_smoothing", "0.1").trainingConfig(1).lossType())
+                .isEqualTo(LossType.CDPO);
+        // The new keys at their defaults leave the digest of every earlier run alone (see the pinned digest above).
+        assertThat(with("beta", "0.2", "loss_weights", "", "discopop_tau", "0.05", "f_divergence_type", "reverse_kl",
+                "f_alpha_divergence_coef", "0.5", "use_weighting", "false", "ld_alpha", "", "loss_semantics", "")
+                .digest()).isEqualTo("cf0c31127ca86045c2176b4211d42efac6513b74ae3b1b54d7dd8a451829d73d");
     }
 }
