@@ -3,6 +3,7 @@ package dev.tralign.trainer;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import dev.tralign.trainer.checkpoint.HuggingFaceSource;
 import dev.tralign.trainer.checkpoint.SavedCheckpoint;
 import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.data.TokenizedExample;
@@ -15,6 +16,7 @@ import dev.tralign.trainer.model.ModelConfig;
 import dev.tralign.trainer.model.ParameterSet;
 import dev.tralign.trainer.model.ScriptedLm;
 import dev.tralign.trainer.model.SplitMix64;
+import dev.tralign.trainer.model.hf.HfModelFolder;
 import dev.tralign.trainer.optim.AdamW;
 import dev.tralign.trainer.optim.GradientClipping;
 import dev.tralign.trainer.optim.LearningRateSchedule;
@@ -47,6 +49,8 @@ public final class AlignmentTrainer implements AutoCloseable {
     private final ModelConfig modelConfig;
     private final TrainingConfig config;
     private final CausalLm model;
+    /** Where a Hugging Face model came from (null for the built-in GPT and TorchScript). */
+    private final HuggingFaceSource huggingFace;
     private final ParameterSet policy;
     private final ParameterSet reference;
     private final StepEngine engine;
@@ -66,6 +70,7 @@ public final class AlignmentTrainer implements AutoCloseable {
         this.config = shardable || state.config().microBatchShards() == 1 ? state.config()
                 : state.config().toBuilder().microBatchShards(1).build();
         this.model = state.model();
+        this.huggingFace = state.huggingFace();
         this.policy = state.policy();
         this.reference = state.reference();
         this.optimizer = state.optimizer();
@@ -101,6 +106,25 @@ public final class AlignmentTrainer implements AutoCloseable {
             return new AlignmentTrainer(TrainerState.fresh(model, config, model.initialParameters()));
         } catch (RuntimeException e) {
             model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Trains a local Hugging Face model folder (config.json, safetensors weights) natively: policy and reference start
+     * from its weights, over sequences of up to {@code maxSeqLen} tokens (0: the model's max positions).
+     * Checkpoints record the decoder's spec and the folder, so resume and {@link Policy#load} rebuild the model
+     * without reading config.json again.
+     */
+    public static AlignmentTrainer fromHuggingFace(Path folder, int maxSeqLen, TrainingConfig config) {
+        Autograd.setIntraOpThreads(config.intraOpThreads());
+        HfModelFolder.Loaded loaded = HfModelFolder.load(folder, maxSeqLen, Device.fromName(config.device()));
+        try {
+            HuggingFaceSource source = new HuggingFaceSource(folder.toAbsolutePath().normalize().toString(),
+                    loaded.model().spec());
+            return new AlignmentTrainer(TrainerState.fresh(loaded.model(), source, config, loaded.parameters()));
+        } catch (RuntimeException e) {
+            loaded.close();
             throw e;
         }
     }
@@ -256,8 +280,8 @@ public final class AlignmentTrainer implements AutoCloseable {
             throw new IllegalStateException("saveCheckpoint called with " + engine.accumulated() + " of "
                     + config.gradientAccumulationSteps() + " micro-batches accumulated: save after an optimizer step");
         }
-        return new TrainerState(modelConfig, config, model, policy, reference, optimizer, step, updater.version(),
-                random.state()).write(file);
+        return new TrainerState(modelConfig, config, model, huggingFace, policy, reference, optimizer, step,
+                updater.version(), random.state()).write(file);
     }
 
     @Override

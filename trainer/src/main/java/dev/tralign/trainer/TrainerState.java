@@ -3,6 +3,7 @@ package dev.tralign.trainer;
 import ai.djl.Device;
 import dev.tralign.trainer.checkpoint.CheckpointFile;
 import dev.tralign.trainer.checkpoint.CheckpointHeader;
+import dev.tralign.trainer.checkpoint.HuggingFaceSource;
 import dev.tralign.trainer.checkpoint.ParameterTensors;
 import dev.tralign.trainer.checkpoint.SavedCheckpoint;
 import dev.tralign.trainer.config.TrainingConfig;
@@ -11,6 +12,7 @@ import dev.tralign.trainer.model.GptModel;
 import dev.tralign.trainer.model.ModelConfig;
 import dev.tralign.trainer.model.ParameterSet;
 import dev.tralign.trainer.model.ScriptedLm;
+import dev.tralign.trainer.model.hf.HfDecoder;
 import dev.tralign.trainer.model.SplitMix64;
 import dev.tralign.trainer.optim.AdamW;
 import java.nio.file.Path;
@@ -21,20 +23,27 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Everything a run needs to continue exactly: model, policy, reference, AdamW state, step, trust-region version,
- * RNG state and resolved config. Built fresh, read from a checkpoint, or written to one.
+ * Everything a run needs to continue exactly: model (and, for a Hugging Face model, where it came from), policy,
+ * reference, AdamW state, step, trust-region version, RNG state and resolved config. Built fresh, read from a
+ * checkpoint, or written to one.
  */
-record TrainerState(ModelConfig modelConfig, TrainingConfig config, CausalLm model, ParameterSet policy,
-        ParameterSet reference, AdamW optimizer, long step, long referenceVersion, long rngState) {
+record TrainerState(ModelConfig modelConfig, TrainingConfig config, CausalLm model, HuggingFaceSource huggingFace,
+        ParameterSet policy, ParameterSet reference, AdamW optimizer, long step, long referenceVersion,
+        long rngState) {
 
     private static final Set<String> ALL_GROUPS = Set.of("policy", "reference", "adam.m", "adam.v");
 
     /** Step 0: the reference is an exact copy of {@code policy}, AdamW moments are zero. */
     static TrainerState fresh(CausalLm model, TrainingConfig config, ParameterSet policy) {
+        return fresh(model, null, config, policy);
+    }
+
+    /** {@link #fresh(CausalLm, TrainingConfig, ParameterSet)} for a Hugging Face model from {@code source}. */
+    static TrainerState fresh(CausalLm model, HuggingFaceSource source, TrainingConfig config, ParameterSet policy) {
         ParameterSet reference = policy.copy();
         AdamW optimizer = new AdamW(policy, config.adamBeta1(), config.adamBeta2(), config.adamEpsilon(),
                 config.weightDecay());
-        return new TrainerState(model.config(), config, model, policy, reference, optimizer, 0, 0,
+        return new TrainerState(model.config(), config, model, source, policy, reference, optimizer, 0, 0,
                 new SplitMix64(config.seed()).nextLong());
     }
 
@@ -46,7 +55,7 @@ record TrainerState(ModelConfig modelConfig, TrainingConfig config, CausalLm mod
         try {
             ParameterSet policy = ParameterTensors.toParameterSet("policy", contents.group("policy"), model.layout(),
                     contents.header().model(), device);
-            return fresh(model, config, policy);
+            return fresh(model, contents.header().huggingFace(), config, policy);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -73,7 +82,7 @@ record TrainerState(ModelConfig modelConfig, TrainingConfig config, CausalLm mod
             ParameterSet v = group(c, "adam.v", model, device, opened);
             AdamW optimizer = new AdamW(config.adamBeta1(), config.adamBeta2(), config.adamEpsilon(),
                     config.weightDecay(), m, v, h.optimizerUpdates());
-            return new TrainerState(h.model(), config, model, policy, reference, optimizer, h.step(),
+            return new TrainerState(h.model(), config, model, h.huggingFace(), policy, reference, optimizer, h.step(),
                     h.referenceVersion(), h.rngState());
         } catch (RuntimeException e) {
             for (AutoCloseable a : opened) {
@@ -95,8 +104,11 @@ record TrainerState(ModelConfig modelConfig, TrainingConfig config, CausalLm mod
         return set;
     }
 
-    /** The model a checkpoint was trained with: the built-in GPT or the recorded TorchScript file. */
+    /** The model a checkpoint was trained with: the built-in GPT, the recorded TorchScript file or HF decoder. */
     static CausalLm modelFor(CheckpointHeader header, Device device) {
+        if (header.huggingFace() != null) {
+            return new HfDecoder(header.huggingFace().spec(), header.model().maxSeqLen(), device);
+        }
         if (header.torchScriptModel() != null) {
             return new ScriptedLm(Path.of(header.torchScriptModel()), header.model().vocabSize(),
                     header.model().maxSeqLen(), device);
@@ -113,7 +125,7 @@ record TrainerState(ModelConfig modelConfig, TrainingConfig config, CausalLm mod
         groups.put("adam.v", ParameterTensors.of(optimizer.secondMoments()));
         CheckpointHeader header = new CheckpointHeader(CheckpointHeader.FORMAT, modelConfig, config, step,
                 optimizer.updates(), referenceVersion, rngState,
-                model instanceof ScriptedLm scripted ? scripted.file().toString() : null);
+                model instanceof ScriptedLm scripted ? scripted.file().toString() : null, huggingFace);
         return CheckpointFile.write(file, header, groups);
     }
 }

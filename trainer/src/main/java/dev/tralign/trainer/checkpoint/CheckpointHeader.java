@@ -1,5 +1,6 @@
 package dev.tralign.trainer.checkpoint;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.model.ModelConfig;
 
@@ -15,9 +16,12 @@ import dev.tralign.trainer.model.ModelConfig;
  * @param referenceVersion trust-region updates applied so far
  * @param rngState the trainer's random generator state
  * @param torchScriptModel absolute path of the user's TorchScript model, or null for the built-in GPT
+ * @param huggingFace the Hugging Face model the run trains, or null (left out of the JSON then, so checkpoints of
+ *     the other models keep their bytes)
  */
 public record CheckpointHeader(int format, ModelConfig model, TrainingConfig training, long step,
-        long optimizerUpdates, long referenceVersion, long rngState, String torchScriptModel) {
+        long optimizerUpdates, long referenceVersion, long rngState, String torchScriptModel,
+        @JsonInclude(JsonInclude.Include.NON_NULL) HuggingFaceSource huggingFace) {
 
     public static final int FORMAT = 1;
 }
