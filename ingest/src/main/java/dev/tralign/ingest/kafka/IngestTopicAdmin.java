@@ -65,12 +65,40 @@ public final class IngestTopicAdmin {
                 all.add(progressTopic);
             }
             awaitLeaders(admin, all);
+            if (!missing.isEmpty()) {
+                awaitServing(kafka, all);
+            }
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create the ingest topics on " + bootstrapServers + ": " + e
                     + "; check bootstrap servers and that the broker allows topic creation", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    /**
+     * Waits until each partition's leader answers a ListOffsets request. The controller's metadata names a leader
+     * a moment before that broker serves as one: an idempotent producer whose first batch then got
+     * NOT_LEADER_OR_FOLLOWER saw its next batches refused as OUT_OF_ORDER_SEQUENCE_NUMBER until its records expired
+     * (IngestBenchIT on a loaded machine). The consumer retries ListOffsets until the leader serves.
+     */
+    private static void awaitServing(Map<String, Object> kafka, List<String> names) {
+        Map<String, Object> config = new java.util.HashMap<>(kafka);
+        config.put(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, "tralign-ingest-topic-check");
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
+                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(config,
+                             new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                             new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
+            for (String name : names) {
+                consumer.partitionsFor(name, DEADLINE).forEach(p ->
+                        partitions.add(new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())));
+            }
+            consumer.endOffsets(partitions, DEADLINE);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new IllegalStateException("topics " + names + " have leaders that do not serve after "
+                    + DEADLINE.toSeconds() + " s; is the broker healthy?", e);
         }
     }
 
