@@ -1,12 +1,16 @@
 package dev.tralign.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
 
 import dev.tralign.trainer.checkpoint.SavedCheckpoint;
 import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.data.TokenizedExample;
 import dev.tralign.trainer.data.TokenizedPair;
 import dev.tralign.trainer.model.SplitMix64;
+import dev.tralign.trainer.model.hf.HfModelFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,8 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * TR-DPO on a Hugging Face model folder through the trainer: it learns, its checkpoints resume bit for bit, and
- * {@link Policy#load} of such a checkpoint rebuilds the same model (the decoder's spec travels in the header).
+ * TR-DPO on a Hugging Face model folder through the trainer: it learns, its checkpoints resume bit for bit,
+ * {@link Policy#load} of such a checkpoint rebuilds the same model (the decoder's spec travels in the header), and
+ * the policy and the moving reference export as Hugging Face folders that load back bit for bit.
  */
 class HfTrainingTest {
 
@@ -90,8 +95,25 @@ class HfTrainingTest {
             }
             assertThat(resumed.policy().digest()).as("resumed run = uninterrupted run").isEqualTo(uninterrupted);
         }
-        try (Policy loaded = Policy.load(checkpoint)) {
+        String policyDigest;
+        String referenceDigest;
+        try (Policy loaded = Policy.load(checkpoint); Policy ref = Policy.loadReference(checkpoint)) {
             assertThat(loaded.completionLogProbs(examples)).containsExactly(liveScores);
+            policyDigest = loaded.digest();
+            referenceDigest = ref.digest();
         }
+        assertThat(referenceDigest).as("a TR update happened at step 2").isNotEqualTo(policyDigest);
+
+        // Exported as a Hugging Face folder, the policy and the reference load back bit for bit.
+        HfExport.toFolder(checkpoint, false, dir.resolve("policy"));
+        HfExport.toFolder(checkpoint, true, dir.resolve("reference"));
+        try (HfModelFolder.Loaded policy = HfModelFolder.load(dir.resolve("policy"), 16, Device.cpu());
+                HfModelFolder.Loaded reference = HfModelFolder.load(dir.resolve("reference"), 16, Device.cpu())) {
+            assertThat(policy.parameters().sha256()).isEqualTo(policyDigest);
+            assertThat(reference.parameters().sha256()).isEqualTo(referenceDigest);
+            assertThat(policy.info().ids()).isEqualTo(HfModelFolder.generationIds(folder));
+        }
+        assertThatThrownBy(() -> HfExport.toFolder(checkpoint, false, dir.resolve("policy")))
+                .hasMessageContaining("not empty");
     }
 }

@@ -126,6 +126,13 @@ public final class HfModelFolder {
         write(folder, Architecture.named(spec.architecture()), spec, params, ids);
     }
 
+    /** The special token ids a folder names (generation_config.json, falling back to config.json). */
+    public static GenerationIds generationIds(Path folder) {
+        HfConfig config = HfConfig.read(folder.resolve(CONFIG));
+        Architecture arch = Architecture.of(config);
+        return HfFolderInfo.read(folder, arch, arch.spec(config, 0), Set.of()).ids();
+    }
+
     /**
      * Copies the tokenizer files a model folder may carry ({@code tokenizer.json}, {@code tokenizer_config.json},
      * {@code special_tokens_map.json}) from {@code source} to {@code target}, skipping those it does not have.
