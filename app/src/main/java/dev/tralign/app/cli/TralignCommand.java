@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             IngestCommand.class,
             TrainCommand.class,
             ReplayCommand.class,
+            ExportCommand.class,
             EvaluateCommand.class,
             ReportCommand.class,
             ExperimentCommand.class,

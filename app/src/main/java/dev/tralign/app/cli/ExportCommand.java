@@ -1,0 +1,89 @@
+package dev.tralign.app.cli;
+
+import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.avro.CheckpointEvent;
+import dev.tralign.trainer.HfExport;
+import dev.tralign.trainerservice.RunHistory;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Writes a checkpoint of a Hugging Face run back out as a Hugging Face model folder. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {"Export a checkpoint of a run that trained a Hugging Face model (model_name_or_path) as a "
+                + "Hugging Face folder: config.json, generation_config.json, model.safetensors and the tokenizer "
+                + "files, loadable by transformers and by tralign.",
+            "The policy by default; --reference exports the moving reference of that step (TR runs keep it)."})
+final class ExportCommand implements Callable<Integer> {
+
+    /** Which checkpoint: one of a run's committed checkpoints, or a file. */
+    static final class Source {
+        @Option(names = "--run", description = "A run whose committed checkpoints are read from Kafka.")
+        String runId;
+
+        @Option(names = "--checkpoint", paramLabel = "FILE", description = "A checkpoint file instead of a run.")
+        Path checkpoint;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--step", description = "With --run: the checkpoint's step (default: the run's last).")
+    Long step;
+
+    @Option(names = "--reference", description = "Export the reference weights instead of the policy.")
+    boolean reference;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "A new or empty folder to write.")
+    Path out;
+
+    @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX,
+            description = "With --run: the prefix of the run's topics (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Path file = source.checkpoint != null ? source.checkpoint : committedCheckpoint();
+        HfExport.toFolder(file, reference, out);
+        spec.commandLine().getOut().println("{\"exported\":\"" + json(out.toAbsolutePath().toString()) + "\",\"checkpoint\":\""
+                + json(file.toString()) + "\",\"weights\":\"" + (reference ? "reference" : "policy") + "\"}");
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    /** The file of the run's checkpoint at --step (or its last), as its committed event names it. */
+    private Path committedCheckpoint() {
+        connection.requireReachable();
+        List<CheckpointEvent> events;
+        try (Topics topics = Topics.create(topicPrefix, connection.serdeSettings())) {
+            events = RunHistory.checkpoints(connection.kafkaSettings(), topics.checkpoints(), source.runId);
+        }
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("run " + source.runId + " has no committed checkpoint on "
+                    + topicPrefix + "checkpoints: check --run, --topic-prefix and --bootstrap");
+        }
+        CheckpointEvent chosen = step == null ? events.get(events.size() - 1)
+                : events.stream().filter(e -> e.getStep() == step).reduce((a, b) -> b).orElseThrow(() ->
+                        new IllegalArgumentException("run " + source.runId + " has no checkpoint at step " + step
+                                + "; its checkpoints are at steps "
+                                + events.stream().map(CheckpointEvent::getStep).distinct().toList()));
+        return Path.of(URI.create(chosen.getUri()));
+    }
+
+    private static String json(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}
