@@ -80,6 +80,38 @@ class ModelCommandTest {
     }
 
     @Test
+    void aFolderWithATokenizerGeneratesFromTextAndDecodes() throws Exception {
+        // A word-level tokenizer.json: pad 0, eos 1, then six words.
+        String words = "{\"<pad>\": 0, \"</s>\": 1, \"hello\": 2, \"world\": 3, \"good\": 4, \"bad\": 5, "
+                + "\"day\": 6, \"night\": 7}";
+        Path tokenizer = Files.writeString(tmp.resolve("tokenizer.json"), "{\"version\": \"1.0\", \"truncation\": null, "
+                + "\"padding\": null, \"added_tokens\": [{\"id\": 0, \"content\": \"<pad>\", \"single_word\": false, "
+                + "\"lstrip\": false, \"rstrip\": false, \"normalized\": false, \"special\": true}, {\"id\": 1, "
+                + "\"content\": \"</s>\", \"single_word\": false, \"lstrip\": false, \"rstrip\": false, "
+                + "\"normalized\": false, \"special\": true}], \"normalizer\": null, \"pre_tokenizer\": "
+                + "{\"type\": \"Whitespace\"}, \"post_processor\": null, \"decoder\": null, \"model\": "
+                + "{\"type\": \"WordLevel\", \"vocab\": " + words + ", \"unk_token\": \"<pad>\"}}");
+        Path folder = tmp.resolve("worded");
+        assertThat(run("model", "init", "--arch", "qwen2", "--tokenizer", tokenizer.toString(), "--hidden", "16",
+                "--heads", "2", "--layers", "1", "--out", folder.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("vocabulary 8");
+        assertThat(folder.resolve("tokenizer.json")).isRegularFile();
+        out.getBuffer().setLength(0);
+        assertThat(run("model", "generate", "--model", folder.toString(), "--prompt", "hello world",
+                "--max-new-tokens", "4")).as(err.toString()).isZero();
+        JsonNode line = JSON.readTree(out.toString());
+        assertThat(line.path("ids").size()).isEqualTo(4);
+        StringBuilder expectedText = new StringBuilder();
+        List<String> vocab = List.of("<pad>", "</s>", "hello", "world", "good", "bad", "day", "night");
+        line.path("ids").forEach(id -> {
+            if (id.asInt() > 1) {
+                expectedText.append(expectedText.length() == 0 ? "" : " ").append(vocab.get(id.asInt()));
+            }
+        });
+        assertThat(line.path("text").asText()).isEqualTo(expectedText.toString());
+    }
+
+    @Test
     void anUnknownArchitectureNamesTheSupportedOnes() {
         assertThat(run("model", "init", "--arch", "falcon", "--out", tmp.resolve("x").toString())).isEqualTo(1);
         assertThat(err.toString()).contains("falcon").contains("gpt_neox, llama, qwen2, mistral, gpt2");
