@@ -38,16 +38,14 @@ public final class InMemoryRun {
         return MixPlan.interleave(config.inputMix(), perTopic);
     }
 
-    /** Trains a fresh or SFT-initialised model on {@code records} (bounded, config.epochs times). */
+    /** Trains the run's model (fresh, SFT or pretrained) on {@code records} (bounded, config.epochs times). */
     public static RunSummary run(RunConfig config, List<InputRecord> records, Consumer<StepResult> listener) {
         TextTokenizer tokenizer = config.newTokenizer();
         long perStep = (long) config.batchSize() * config.gradientAccumulationSteps();
         long planned = config.maxSteps() > 0 ? config.maxSteps()
                 : Math.max(1, (long) records.size() * config.epochs() / perStep);
         try (Topics topics = Topics.create(config.topicPrefix(), config.serdeSettings());
-                AlignmentTrainer trainer = config.sftCheckpoint() == null
-                        ? AlignmentTrainer.create(config.freshModel(tokenizer.vocabSize()), config.trainingConfig(planned))
-                        : AlignmentTrainer.fromPolicyCheckpoint(config.sftCheckpoint(), config.trainingConfig(planned));
+                AlignmentTrainer trainer = NewTrainers.create(config, tokenizer, planned);
                 ListRecordSource source = new ListRecordSource(mixed(config, records), config.epochs());
                 InMemoryRunOutput output = new InMemoryRunOutput()) {
             AvroDeserializer<SpecificRecord> values = new AvroDeserializer<>(topics.registryClient(), null);

@@ -6,7 +6,6 @@ import dev.tralign.schemas.avro.TopicPartitionOffset;
 import dev.tralign.schemas.serde.AvroDeserializer;
 import dev.tralign.trainer.AlignmentTrainer;
 import dev.tralign.trainer.StepResult;
-import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.checkpoint.CheckpointFile;
 import dev.tralign.trainerservice.config.RunConfig;
 import dev.tralign.trainerservice.config.RunConfigException;
@@ -172,18 +171,7 @@ public final class TrainerService implements AutoCloseable {
     }
 
     private AlignmentTrainer create(long plannedSteps) {
-        TrainingConfig training = config.trainingConfig(plannedSteps);
-        Path sft = config.sftCheckpoint();
-        AlignmentTrainer trainer = sft == null
-                ? AlignmentTrainer.create(config.freshModel(tokenizer.vocabSize()), training)
-                : AlignmentTrainer.fromPolicyCheckpoint(sft, training);
-        if (trainer.modelConfig().vocabSize() < tokenizer.vocabSize()) {
-            trainer.close();
-            throw new RunConfigException("model.init=" + sft + " has a vocabulary of "
-                    + trainer.modelConfig().vocabSize() + " ids but tokenizer=" + config.tokenizer() + " produces "
-                    + tokenizer.vocabSize() + ": use the tokenizer the SFT model was trained with");
-        }
-        return trainer;
+        return NewTrainers.create(config, tokenizer, plannedSteps);
     }
 
     private AlignmentTrainer resume(CheckpointEvent event) {

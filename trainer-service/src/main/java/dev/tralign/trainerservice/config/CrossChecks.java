@@ -92,13 +92,18 @@ final class CrossChecks {
                     + "(the decay length): set max_steps or lr_scheduler_type=constant");
         }
         boolean fresh = v.get(MODEL_INIT).equals("fresh");
+        boolean pretrained = v.get(MODEL_INIT).equals("pretrained");
+        checkPretrained(v, given, pretrained, problems);
         if (!fresh) {
             for (String key : FRESH_ONLY) {
+                if (pretrained && key.equals(MODEL_MAX_SEQ_LEN)) {
+                    continue;
+                }
                 // A value equal to the default says nothing: a run's recorded settings (replay, RunConfig.with)
                 // list every key with its value, shape defaults included.
                 if (given.contains(key) && !v.get(key).equals(RunConfigDef.keys().get(key).defaultValue())) {
-                    problems.add(key + " only applies to model.init=fresh (an SFT checkpoint carries its own "
-                            + "shape): remove it");
+                    problems.add(key + " only applies to model.init=fresh (an SFT checkpoint or a Hugging Face "
+                            + "folder carries its own shape): remove it");
                 }
             }
         }
@@ -112,6 +117,36 @@ final class CrossChecks {
         if (maxSteps > 0 && (Integer) v.get(WARMUP_STEPS) > maxSteps) {
             problems.add(WARMUP_STEPS + "=" + v.get(WARMUP_STEPS) + " exceeds max_steps=" + maxSteps
                     + ": lower warmup_steps");
+        }
+    }
+
+    /**
+     * model.init=pretrained needs model_name_or_path, a folder with config.json, and takes its tokenizer from there;
+     * model_name_or_path means nothing without it.
+     */
+    private static void checkPretrained(Map<String, Object> v, Set<String> given, boolean pretrained,
+            List<String> problems) {
+        String folder = (String) v.get(MODEL_NAME_OR_PATH);
+        if (!pretrained) {
+            if (!folder.isEmpty()) {
+                problems.add(MODEL_NAME_OR_PATH + "=" + folder + " is only read with model.init=pretrained (this run "
+                        + "has model.init=" + v.get(MODEL_INIT) + "): set model.init=pretrained to train its weights, "
+                        + "or remove it");
+            }
+            return;
+        }
+        if (folder.isEmpty()) {
+            problems.add(MODEL_INIT + "=pretrained needs " + MODEL_NAME_OR_PATH + ": give a local Hugging Face model "
+                    + "folder (config.json, model.safetensors, tokenizer.json)");
+        } else if (!java.nio.file.Files.isRegularFile(java.nio.file.Path.of(folder, "config.json"))) {
+            problems.add(MODEL_NAME_OR_PATH + "=" + folder + " has no config.json: give a local Hugging Face model "
+                    + "folder (nothing is downloaded; copy the model there first)");
+        }
+        for (String key : List.of(TOKENIZER, TOKENIZER_EOS_TOKEN, TOKENIZER_PAD_TOKEN)) {
+            if (given.contains(key) && !v.get(key).equals(RunConfigDef.keys().get(key).defaultValue())) {
+                problems.add(key + " does not apply to model.init=pretrained: the model folder's tokenizer.json and "
+                        + "special tokens are the run's; remove it");
+            }
         }
     }
 }

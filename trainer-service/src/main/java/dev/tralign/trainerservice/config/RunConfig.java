@@ -6,6 +6,8 @@ import dev.tralign.trainer.config.LossSemantics;
 import dev.tralign.trainer.config.LossType;
 import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.model.ModelConfig;
+import dev.tralign.trainer.model.hf.HfModelFolder;
+import dev.tralign.trainer.model.hf.HfTokenizer;
 import dev.tralign.trainer.tokenizer.TextTokenizer;
 import dev.tralign.trainer.tokenizer.Tokenizers;
 import java.io.IOException;
@@ -276,10 +278,10 @@ public final class RunConfig {
         return (Long) values.get(SEED);
     }
 
-    /** The SFT checkpoint to start from, or null for a fresh model. */
+    /** The SFT checkpoint to start from, or null (a fresh or pretrained model). */
     public Path sftCheckpoint() {
         String init = string(MODEL_INIT);
-        return init.equals("fresh") ? null : Path.of(init.substring("sft:".length()));
+        return init.startsWith("sft:") ? Path.of(init.substring("sft:".length())) : null;
     }
 
     /** The tokenizer spec: alphabet:&lt;letters&gt; | bytes | hf:&lt;path&gt;. */
@@ -295,9 +297,25 @@ public final class RunConfig {
         return string(TOKENIZER_PAD_TOKEN);
     }
 
-    /** A new instance of the tokenizer the {@code tokenizer} key names, with this run's EOS and PAD tokens. */
+    /**
+     * A new instance of the run's tokenizer: a pretrained model's own (its folder's tokenizer.json and special
+     * tokens), else the one the {@code tokenizer} key names, with this run's EOS and PAD tokens.
+     */
     public TextTokenizer newTokenizer() {
+        if (pretrainedModel() != null) {
+            return HfTokenizer.of(HfModelFolder.info(pretrainedModel()));
+        }
         return Tokenizers.fromSpec(tokenizer(), tokenizerEosToken(), tokenizerPadToken());
+    }
+
+    /** The Hugging Face folder model.init=pretrained trains, or null. */
+    public Path pretrainedModel() {
+        return string(MODEL_INIT).equals("pretrained") ? Path.of(string(MODEL_NAME_OR_PATH)) : null;
+    }
+
+    /** Longest prompt+completion the model is run on (model.max_seq_len). */
+    public int maxSeqLen() {
+        return integer(MODEL_MAX_SEQ_LEN);
     }
 
     /** Shape of a fresh model; {@code model.vocab = 0} takes the tokenizer's vocabulary. */

@@ -60,6 +60,7 @@ public final class RunConfigDef {
     public static final String METRICS_EVERY_STEPS = "metrics.every_steps";
     public static final String LOG_EVERY_STEPS = "log.every_steps";
     public static final String MODEL_INIT = "model.init";
+    public static final String MODEL_NAME_OR_PATH = "model_name_or_path";
     public static final String MODEL_VOCAB = "model.vocab";
     public static final String MODEL_EMBED = "model.embed";
     public static final String MODEL_LAYERS = "model.layers";
@@ -90,7 +91,8 @@ public final class RunConfigDef {
             Map.entry(INPUT_DEDUPE, true), Map.entry(INPUT_START, "earliest"), Map.entry(ONLINE_JUDGED_RUN, ""),
             Map.entry(MICRO_BATCH_SHARDS, 2), Map.entry(LOSS_WEIGHTS, List.of()), Map.entry(LOSS_SEMANTICS, ""),
             Map.entry(DISCOPOP_TAU, 0.05), Map.entry(F_DIVERGENCE_TYPE, "reverse_kl"),
-            Map.entry(F_ALPHA_DIVERGENCE_COEF, 0.5), Map.entry(USE_WEIGHTING, false), Map.entry(LD_ALPHA, ""));
+            Map.entry(F_ALPHA_DIVERGENCE_COEF, 0.5), Map.entry(USE_WEIGHTING, false), Map.entry(LD_ALPHA, ""),
+            Map.entry(MODEL_NAME_OR_PATH, ""));
 
     /** The loss types a run accepts (TRL's DPOTrainer and KTOTrainer names and tralign's older meanings). */
     public static final List<String> LOSS_TYPES = java.util.Arrays.stream(dev.tralign.trainer.config.LossType.values())
@@ -211,12 +213,18 @@ public final class RunConfigDef {
         put(k, METRICS_EVERY_STEPS, ConfigType.INT, 1, atLeast(1), "Publish TrainMetrics every N optimizer steps.");
         put(k, LOG_EVERY_STEPS, ConfigType.INT, 10, atLeast(1), "Log a progress line every N optimizer steps.");
         put(k, MODEL_INIT, ConfigType.STRING, REQUIRED, modelInit(),
-                "sft:<checkpoint path> (policy and reference start from an SFT checkpoint) or fresh.");
+                "sft:<checkpoint path> (policy and reference start from an SFT checkpoint), pretrained (from the "
+                + "Hugging Face folder model_name_or_path) or fresh (the built-in GPT, randomly initialised).");
+        put(k, MODEL_NAME_OR_PATH, ConfigType.STRING, "", any(),
+                "model.init=pretrained: a local Hugging Face model folder (config.json, model.safetensors or "
+                + "shards, tokenizer.json; gpt_neox, llama, qwen2, mistral, gpt2); its tokenizer is the run's. "
+                + "Nothing is downloaded.");
         put(k, MODEL_VOCAB, ConfigType.INT, 0, atLeast(0), "fresh only: vocabulary size (0 = the tokenizer's).");
         put(k, MODEL_EMBED, ConfigType.INT, 64, atLeast(1), "fresh only: embedding width.");
         put(k, MODEL_LAYERS, ConfigType.INT, 2, atLeast(1), "fresh only: transformer blocks.");
         put(k, MODEL_HEADS, ConfigType.INT, 4, atLeast(1), "fresh only: attention heads.");
-        put(k, MODEL_MAX_SEQ_LEN, ConfigType.INT, 64, atLeast(2), "fresh only: longest prompt+completion.");
+        put(k, MODEL_MAX_SEQ_LEN, ConfigType.INT, 64, atLeast(2),
+                "fresh and pretrained: longest prompt+completion (pretrained: at most max_position_embeddings).");
         put(k, TOKENIZER, ConfigType.STRING, "bytes", tokenizer(),
                 "alphabet:<letters> | bytes | hf:<path to tokenizer.json>.");
         put(k, TOKENIZER_EOS_TOKEN, ConfigType.STRING, "</s>", nonEmpty(),
@@ -319,8 +327,9 @@ public final class RunConfigDef {
     private static ConfigKey.Validator modelInit() {
         return (key, v) -> {
             String s = v.toString();
-            if (!s.equals("fresh") && !(s.startsWith("sft:") && s.length() > 4)) {
-                throw new RunConfigException(key + "=" + s + " is not understood: give sft:<checkpoint path> or fresh");
+            if (!s.equals("fresh") && !s.equals("pretrained") && !(s.startsWith("sft:") && s.length() > 4)) {
+                throw new RunConfigException(key + "=" + s + " is not understood: give sft:<checkpoint path>, "
+                        + "pretrained (with model_name_or_path) or fresh");
             }
         };
     }

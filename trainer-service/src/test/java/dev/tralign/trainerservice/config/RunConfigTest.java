@@ -274,4 +274,32 @@ class RunConfigTest {
                 "f_alpha_divergence_coef", "0.5", "use_weighting", "false", "ld_alpha", "", "loss_semantics", "")
                 .digest()).isEqualTo("cf0c31127ca86045c2176b4211d42efac6513b74ae3b1b54d7dd8a451829d73d");
     }
+
+    @Test
+    void aPretrainedModelNeedsAFolderWithConfigJsonAndBringsItsOwnTokenizer(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        assertThatThrownBy(() -> with("model.init", "pretrained"))
+                .hasMessageContaining("model.init=pretrained needs model_name_or_path");
+        assertThatThrownBy(() -> with("model_name_or_path", dir.toString()))
+                .hasMessageContaining("model_name_or_path=" + dir + " is only read with model.init=pretrained");
+        assertThatThrownBy(() -> with("model.init", "pretrained", "model_name_or_path", dir.toString()))
+                .hasMessageContaining("has no config.json");
+        java.nio.file.Files.writeString(dir.resolve("config.json"), "{}");
+        assertThatThrownBy(() -> with("model.init", "pretrained", "model_name_or_path", dir.toString(),
+                "tokenizer", "alphabet:abc", "model.layers", "3"))
+                .hasMessageContaining("tokenizer does not apply to model.init=pretrained")
+                .hasMessageContaining("model.layers only applies to model.init=fresh");
+        RunConfig config = with("model.init", "pretrained", "model_name_or_path", dir.toString(),
+                "model.max_seq_len", "256");
+        assertThat(config.pretrainedModel()).isEqualTo(dir);
+        assertThat(config.sftCheckpoint()).isNull();
+        assertThat(config.maxSeqLen()).isEqualTo(256);
+        assertThatThrownBy(() -> with("model.init", "hub:gpt2")).hasMessageContaining("pretrained (with "
+                + "model_name_or_path)");
+    }
+
+    @Test
+    void runsWithoutAPretrainedModelKeepTheirDigest() {
+        assertThat(with("beta", "0.2").digest()).isEqualTo(with("beta", "0.2", "model_name_or_path", "").digest());
+    }
 }

@@ -128,9 +128,17 @@ public final class HfModelFolder {
 
     /** The special token ids a folder names (generation_config.json, falling back to config.json). */
     public static GenerationIds generationIds(Path folder) {
+        return info(folder).ids();
+    }
+
+    /**
+     * What a folder says about itself (architecture, spec, special ids, tokenizer, chat template) without reading its
+     * weights; stored dtypes are left empty.
+     */
+    public static HfFolderInfo info(Path folder) {
         HfConfig config = HfConfig.read(folder.resolve(CONFIG));
         Architecture arch = Architecture.of(config);
-        return HfFolderInfo.read(folder, arch, arch.spec(config, 0), Set.of()).ids();
+        return HfFolderInfo.read(folder, arch, arch.spec(config, 0), Set.of());
     }
 
     /**
