@@ -116,4 +116,27 @@ class HfTrainingTest {
         assertThatThrownBy(() -> HfExport.toFolder(checkpoint, false, dir.resolve("policy")))
                 .hasMessageContaining("not empty");
     }
+
+    /**
+     * A batch whose longest prompt and longest completion belong to different pairs: each pair fits the window,
+     * their sum does not. The shared-prompt forward must score it as rows would.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen2", "gpt2"})
+    void pairsWhoseLongestPromptAndCompletionDifferFitTheWindow(String name) {
+        SplitMix64 random = new SplitMix64(5);
+        List<TokenizedPair> uneven = List.of(
+                new TokenizedPair("long-prompt", TinyData.tokens(random, 12, 512), TinyData.tokens(random, 3, 512),
+                        TinyData.tokens(random, 2, 512)),
+                new TokenizedPair("long-completion", TinyData.tokens(random, 2, 512),
+                        TinyData.tokens(random, 13, 512), TinyData.tokens(random, 12, 512)));
+        try (AlignmentTrainer trainer = AlignmentTrainer.fromHuggingFace(hfTiny(name), 16,
+                TrainingConfig.builder().lossType("sigmoid").microBatchShards(1).build())) {
+            double[] rows = trainer.policy().completionLogProbs(uneven.stream()
+                    .map(p -> new TokenizedExample(p.id(), p.prompt(), p.chosen())).toList());
+            StepResult step = trainer.stepPairs(uneven);
+            assertThat(step.metrics().get("logps/chosen"))
+                    .isCloseTo((rows[0] + rows[1]) / 2, org.assertj.core.data.Offset.offset(1e-3));
+        }
+    }
 }

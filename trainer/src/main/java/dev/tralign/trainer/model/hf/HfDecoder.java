@@ -328,7 +328,10 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
         long rows = 2 * pairs;
         long pw = b.promptWidth();
         long w = b.completionWidth();
-        checkWidth(pw + w);
+        // Each row's positions stay below maxSeqLen (the collator truncates per pair); only the two chunks' widths
+        // are bounded, not their sum: the longest prompt and the longest completion may belong to different pairs.
+        checkWidth(pw);
+        checkWidth(w);
         Chunk prompt = extend(p, embedFromStart(p, m.create(b.promptIds(), new Shape(pairs, pw)), pw),
                 rotationFromStart(pw), null, null, causal(pw), pairs, pw);
         NDArray[] keys = new NDArray[spec.layers()];
