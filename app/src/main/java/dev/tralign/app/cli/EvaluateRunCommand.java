@@ -86,6 +86,15 @@ final class EvaluateRunCommand implements Callable<Integer> {
             description = "Consumer group of the checkpoint follower and Streams application id (default: ${DEFAULT-VALUE}).")
     String group;
 
+    @Option(names = "--max-checkpoint-bytes", defaultValue = "17179869184",
+            description = "Largest checkpoint file read; a larger one is skipped and reported (default: ${DEFAULT-VALUE}).")
+    long maxCheckpointBytes;
+
+    @Option(names = "--hash-timeout", defaultValue = "PT5M",
+            description = "Longest time to hash a checkpoint file; a slower one is skipped and reported (ISO-8601, "
+                    + "default: ${DEFAULT-VALUE}).")
+    java.time.Duration hashTimeout;
+
     @Mixin
     MetricsOptions metricsOptions;
 
@@ -127,7 +136,8 @@ final class EvaluateRunCommand implements Callable<Integer> {
         CheckpointEvaluation evaluation = new CheckpointEvaluation(new CompletionCodec(textTokenizer), baseline,
                 promptList, chosen, maxNewTokens, seed);
         CheckpointEvaluatorService service = new CheckpointEvaluatorService(connection.kafkaSettings(), topics,
-                evaluation, group, line -> System.err.println("evaluate: " + line)).start();
+                evaluation, group, line -> System.err.println("evaluate: " + line))
+                .withFileLimits(maxCheckpointBytes, hashTimeout).start();
         Properties streams = new Properties();
         streams.putAll(connection.kafkaSettings());
         streams.put(StreamsConfig.APPLICATION_ID_CONFIG, group + "-win-rates");
@@ -137,6 +147,8 @@ final class EvaluateRunCommand implements Callable<Integer> {
         winRates.start();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.gauge("tralign_evaluator_checkpoints_judged", service, s -> s.evaluated());
+        // Checkpoint events skipped as unreadable (each also logged and dead-lettered on tralign.dlq).
+        registry.gauge("tralign_evaluator_checkpoints_skipped", service, s -> s.skipped());
         // Healthy while the checkpoint follower runs and the win-rate topology has not died.
         MetricsHttpServer metrics = metricsOptions.startIfAsked("evaluate run", registry,
                 () -> service.failure() == null && winRates.state().isRunningOrRebalancing());
