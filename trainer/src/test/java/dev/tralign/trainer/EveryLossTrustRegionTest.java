@@ -33,6 +33,7 @@ class EveryLossTrustRegionTest {
         out.add(TinyData.dpo().lossType("sigmoid,bco_pair,sft").lossWeights(0.8, 0.2, 1.0));
         out.add(TinyData.dpo().lossType("sigmoid,sft"));
         out.add(TinyData.dpo().lossType("sigmoid,discopop").fDivergenceType("js_divergence"));
+        out.add(TinyData.dpo().lossType("ipo").ldAlpha(0.5).useWeighting(true));
         return out;
     }
 
@@ -92,6 +93,6 @@ class EveryLossTrustRegionTest {
                 trained++;
             }
         }
-        assertThat(trained).isEqualTo(3 * (LossType.values().length + 3) - 2);
+        assertThat(trained).isEqualTo(3 * (LossType.values().length + 4) - 2);
     }
 }

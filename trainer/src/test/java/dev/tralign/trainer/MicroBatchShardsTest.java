@@ -103,6 +103,9 @@ class MicroBatchShardsTest {
         configs.add(TinyData.dpo().lossType("sft,sigmoid").build());
         configs.add(TinyData.dpo().lossType("ipo,sigmoid_norm").fDivergenceType("alpha_divergence").build());
         configs.add(TinyData.dpo().lossType("sigmoid,aot").build());
+        // LD-DPO and WPO take the token-level path (2B rows, per-pair masks and weights).
+        configs.add(TinyData.dpo().lossType("sigmoid,robust").labelSmoothing(0.1).ldAlpha(0.5).useWeighting(true)
+                .build());
         for (TrainingConfig config : configs) {
             Run whole = train(config.toBuilder().microBatchShards(1).build(), data);
             Run sharded = train(config, data);

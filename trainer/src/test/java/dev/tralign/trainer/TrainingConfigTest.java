@@ -193,4 +193,23 @@ class TrainingConfigTest {
         assertThat(TrainingConfig.builder().lossType("aot,sigmoid").fDivergenceType("js_divergence").build()
                 .fDivergenceType()).isEqualTo(FDivergenceType.JS_DIVERGENCE);
     }
+
+    @Test
+    void ldDpoAndWpoAreValidatedAndLeftOutOfHeadersWhenOff() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        TrainingConfig on = TrainingConfig.builder().ldAlpha(0.5).useWeighting(true).build();
+        String text = json.writeValueAsString(on);
+        assertThat(text).endsWith(",\"ldAlpha\":0.5,\"useWeighting\":true}");
+        assertThat(json.readValue(text, TrainingConfig.class)).isEqualTo(on);
+        assertThat(on.tokenLevelPairs()).isTrue();
+        assertThat(TrainingConfig.builder().build().tokenLevelPairs()).isFalse();
+        assertThatThrownBy(() -> TrainingConfig.builder().ldAlpha(1.5).build())
+                .hasMessageContaining("ldAlpha must be in [0, 1]");
+        assertThatThrownBy(() -> TrainingConfig.builder().lossType("aot").useWeighting(true).build())
+                .hasMessageContaining("misalign the per-pair weights");
+        assertThatThrownBy(() -> TrainingConfig.builder().lossType("sigmoid,sft").ldAlpha(0.5).build())
+                .hasMessageContaining("not supported yet");
+        assertThatThrownBy(() -> TrainingConfig.builder().lossType("kto").useWeighting(true).build())
+                .hasMessageContaining("useWeighting applies to preference losses");
+    }
 }

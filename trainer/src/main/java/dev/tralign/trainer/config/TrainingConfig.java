@@ -64,6 +64,10 @@ import org.slf4j.LoggerFactory;
  * @param lossSemantics what the loss names mean ({@link LossSemantics}); null = what the other values imply, which
  *     is how configs written before the option read. A value equal to the implied one is stored as null, so the
  *     header of a checkpoint leaves it out exactly when leaving it out reads back the same
+ * @param ldAlpha LD-DPO's alpha in [0, 1] (TRL ld_alpha): completion tokens beyond the shorter completion of the
+ *     pair count alpha times in every sequence log-prob; null (default) = off
+ * @param useWeighting WPO (TRL use_weighting): each pair's loss times the detached weights of its chosen and
+ *     rejected completions, from the policy's token distributions (default false)
  */
 public record TrainingConfig(LossType lossType, double beta, double labelSmoothing, boolean ipoNormalizeLength,
         double desirableWeight, double undesirableWeight, boolean syncRefModel, double refModelMixupAlpha,
@@ -85,7 +89,11 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainingConfig.LeftOutAtAlphaDefault.class)
         Double fAlphaDivergenceCoef,
         @JsonInclude(JsonInclude.Include.NON_NULL)
-        LossSemantics lossSemantics) {
+        LossSemantics lossSemantics,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        Double ldAlpha,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainingConfig.LeftOutWhenFalse.class)
+        boolean useWeighting) {
 
     /** TRL's DiscoPOP tau default (the paper's). */
     public static final double DEFAULT_DISCOPOP_TAU = 0.05;
@@ -125,6 +133,19 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         @Override
         public boolean equals(Object value) {
             return value == null || value instanceof List<?> l && l.isEmpty();
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+    }
+
+    /** Jackson value filter: false is left out. */
+    public static final class LeftOutWhenFalse {
+        @Override
+        public boolean equals(Object value) {
+            return Boolean.FALSE.equals(value);
         }
 
         @Override
@@ -199,6 +220,7 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         }
         checkLossOptions(lossTypes, labelSmoothing, ipoNormalizeLength, discopopTau, fDivergenceType,
                 fAlphaDivergenceCoef, lossSemantics == null ? implied : lossSemantics);
+        checkTokenOptions(lossTypes, ldAlpha, useWeighting);
         if (lrScheduler == null) {
             throw new IllegalArgumentException("lrScheduler is required: one of constant|linear|cosine");
         }
@@ -431,6 +453,33 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         }
     }
 
+    /** True when sequence log-probs need the token-level path (LD-DPO or WPO). */
+    public boolean tokenLevelPairs() {
+        return ldAlpha != null || useWeighting;
+    }
+
+    private static void checkTokenOptions(List<LossType> types, Double ldAlpha, boolean useWeighting) {
+        String list = names(types);
+        boolean pairs = types.size() > 1 || types.get(0).isPaired();
+        if (ldAlpha != null && !(ldAlpha >= 0 && ldAlpha <= 1)) {
+            throw new IllegalArgumentException("ldAlpha must be in [0, 1] (1 = no down-weighting), got " + ldAlpha);
+        }
+        if ((ldAlpha != null || useWeighting) && !pairs) {
+            throw new IllegalArgumentException((ldAlpha != null ? "ldAlpha" : "useWeighting") + " applies to "
+                    + "preference losses (TRL's DPOTrainer), not to lossType=" + list + ": remove it");
+        }
+        if ((ldAlpha != null || useWeighting) && types.contains(LossType.SFT)) {
+            // TRL computes its sft term from the raw logits and weighs the batch mean: not reproduced here yet.
+            throw new IllegalArgumentException((ldAlpha != null ? "ldAlpha" : "useWeighting") + " with lossType "
+                    + list + " is not supported yet (TRL's sft term ignores LD-DPO and weighs the batch mean): "
+                    + "drop sft or the option");
+        }
+        if (useWeighting && (types.contains(LossType.AOT) || types.contains(LossType.AOT_UNPAIRED))) {
+            throw new IllegalArgumentException("useWeighting is not available for lossType " + list + ": aot and "
+                    + "aot_unpaired sort the batch, which would misalign the per-pair weights (as TRL refuses)");
+        }
+    }
+
     private static void requireFinite(String name, double v) {
         if (!Double.isFinite(v)) {
             throw new IllegalArgumentException(name + " must be a finite number, got " + v);
@@ -470,6 +519,8 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         private FDivergenceType fDivergenceType = FDivergenceType.REVERSE_KL;
         private double fAlphaDivergenceCoef = DEFAULT_F_ALPHA_DIVERGENCE_COEF;
         private LossSemantics lossSemantics = LossSemantics.TRL;
+        private Double ldAlpha = null;
+        private boolean useWeighting = false;
 
         private Builder() {
         }
@@ -506,6 +557,8 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
             fDivergenceType = c.fDivergenceType;
             fAlphaDivergenceCoef = c.fAlphaDivergenceCoef;
             lossSemantics = c.lossSemantics;
+            ldAlpha = c.ldAlpha;
+            useWeighting = c.useWeighting;
         }
 
         public Builder lossType(LossType v) { lossType = v; lossTypes = null; return this; }
@@ -531,6 +584,9 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         public Builder fAlphaDivergenceCoef(double v) { fAlphaDivergenceCoef = v; return this; }
         /** {@link LossSemantics}; default TRL; null = what the other values imply (configs written before it). */
         public Builder lossSemantics(LossSemantics v) { lossSemantics = v; return this; }
+        /** LD-DPO alpha in [0, 1]; null = off (the default). */
+        public Builder ldAlpha(Double v) { ldAlpha = v; return this; }
+        public Builder useWeighting(boolean v) { useWeighting = v; return this; }
         public Builder beta(double v) { beta = v; return this; }
         public Builder labelSmoothing(double v) { labelSmoothing = v; return this; }
         public Builder ipoNormalizeLength(boolean v) { ipoNormalizeLength = v; return this; }
@@ -573,7 +629,7 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
                     adamBeta1, adamBeta2, adamEpsilon, warmupSteps, lrScheduler, maxGradNorm,
                     gradientAccumulationSteps, maxSteps, seed, intraOpThreads, parallelReference, backwardThreads,
                     microBatchShards, device, lossTypes, lossWeights, discopopTau, fDivergenceType,
-                    fAlphaDivergenceCoef, lossSemantics);
+                    fAlphaDivergenceCoef, lossSemantics, ldAlpha, useWeighting);
         }
     }
 }

@@ -2,11 +2,15 @@ package dev.tralign.trainer.step;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.tralign.trainer.data.TokenIds;
 import dev.tralign.trainer.data.TokenizedPair;
+import dev.tralign.trainer.loss.LdDpoMask;
 import dev.tralign.trainer.loss.LossOutput;
 import dev.tralign.trainer.loss.PairLogProbs;
 import dev.tralign.trainer.loss.PairLoss;
+import dev.tralign.trainer.loss.WpoWeights;
+import dev.tralign.trainer.model.CausalLm;
 import dev.tralign.trainer.model.PairBatch;
 import dev.tralign.trainer.model.PairCollator;
 import dev.tralign.trainer.model.ParameterSet;
@@ -59,10 +63,11 @@ final class PairStep implements ObjectiveStep {
                 sm -> forward.logProbs(engine.reference(), sm)));
         Map<String, Double> metrics = new LinkedHashMap<>();
         double value = engine.trainOn(stepManager -> {
-            NDArray policyLogProbs = forward.logProbs(engine.policy(), stepManager);
+            Scored policy = forward.scored(engine.policy(), stepManager);
+            NDArray policyLogProbs = policy.logProbs();
             NDArray referenceArray = stepManager.create(StepEngine.await(referenceLogProbs));
-            LossOutput out = loss.compute(pairLogProbs(policyLogProbs, referenceArray,
-                    stepManager.create(toFloats(forward.completionLengths()))));
+            LossOutput out = policy.weighted(loss.compute(pairLogProbs(policyLogProbs, referenceArray,
+                    stepManager.create(toFloats(forward.completionLengths())))));
             metrics.putAll(StepMetrics.pairs(out.chosenRewards().toFloatArray(), out.rejectedRewards().toFloatArray(),
                     policyLogProbs.toFloatArray()));
             return out.losses().mean();
@@ -106,12 +111,13 @@ final class PairStep implements ObjectiveStep {
     private TwoShards.Share<PairShard> share(PairForward forward, ParameterSet leaves, NDManager stepManager,
             int batchPairs, double batchMeanChosenLength) {
         float[] referenceLogProbs = engine.noGrad(sm -> forward.logProbs(engine.reference(), sm));
-        NDArray policyLogProbs = forward.logProbs(leaves, stepManager);
+        Scored policy = forward.scored(leaves, stepManager);
+        NDArray policyLogProbs = policy.logProbs();
         PairLogProbs whole = pairLogProbs(policyLogProbs, stepManager.create(referenceLogProbs),
                 stepManager.create(toFloats(forward.completionLengths())));
-        LossOutput out = loss.compute(new PairLogProbs(whole.policyChosen(), whole.policyRejected(),
+        LossOutput out = policy.weighted(loss.compute(new PairLogProbs(whole.policyChosen(), whole.policyRejected(),
                 whole.referenceChosen(), whole.referenceRejected(), whole.chosenLengths(), whole.rejectedLengths(),
-                batchMeanChosenLength));
+                batchMeanChosenLength)));
         float[] logProbs = policyLogProbs.toFloatArray();
         int n = logProbs.length / 2;
         return new TwoShards.Share<>(Scalars.dividedBy(out.losses().sum(), batchPairs),
@@ -134,27 +140,69 @@ final class PairStep implements ObjectiveStep {
      */
     private PairForward pairForward(List<TokenizedPair> pairs) {
         List<int[]> prompts = pairs.stream().map(TokenizedPair::prompt).toList();
+        if (engine.config().tokenLevelPairs()) {
+            return tokenLevelForward(pairs, prompts);
+        }
         if (engine.model() instanceof SharedPromptPairs shared && prompts.stream().allMatch(p -> p.length > 0)) {
             PairBatch batch = pairCollator.collate(prompts, pairs.stream().map(TokenizedPair::chosen).toList(),
                     pairs.stream().map(TokenizedPair::rejected).toList());
-            return new PairForward((params, sm) -> shared.pairLogProbs(params, batch, sm), batch.completionLengths(),
-                    batch.tokenCount(), batch.truncatedPrompts(), batch.truncatedCompletions());
+            return new PairForward((params, sm) -> new Scored(shared.pairLogProbs(params, batch, sm), null),
+                    batch.completionLengths(), batch.tokenCount(), batch.truncatedPrompts(),
+                    batch.truncatedCompletions());
         }
         List<int[]> allPrompts = new ArrayList<>(prompts);
         allPrompts.addAll(prompts);
         List<int[]> completions = new ArrayList<>(pairs.stream().map(TokenizedPair::chosen).toList());
         completions.addAll(pairs.stream().map(TokenizedPair::rejected).toList());
         SequenceBatch batch = collator.collate(allPrompts, completions);
-        return new PairForward((params, sm) -> engine.model().sequenceLogProbs(params, batch, sm),
+        return new PairForward((params, sm) -> new Scored(engine.model().sequenceLogProbs(params, batch, sm), null),
                 batch.completionLengths(), batch.tokenCount(), batch.truncatedPrompts(),
                 batch.truncatedCompletions());
     }
 
+    /**
+     * LD-DPO and/or WPO (TrainingConfig.ldAlpha, useWeighting): 2B independent rows whose token log-probs are summed
+     * with LD-DPO's weights ({@link LdDpoMask}) and, for the policy, WPO's weights from its token distributions
+     * ({@link WpoWeights}). Only taken when one of the two is on, so the default path keeps the shared-prompt forward.
+     */
+    private PairForward tokenLevelForward(List<TokenizedPair> pairs, List<int[]> prompts) {
+        List<int[]> allPrompts = new ArrayList<>(prompts);
+        allPrompts.addAll(prompts);
+        List<int[]> completions = new ArrayList<>(pairs.stream().map(TokenizedPair::chosen).toList());
+        completions.addAll(pairs.stream().map(TokenizedPair::rejected).toList());
+        SequenceBatch batch = collator.collate(allPrompts, completions);
+        Double ldAlpha = engine.config().ldAlpha();
+        float[] tokenWeights = ldAlpha == null ? batch.completionMask()
+                : LdDpoMask.weights(batch.completionMask(), batch.rows(), batch.width(), ldAlpha);
+        boolean wpo = engine.config().useWeighting();
+        CausalLm model = engine.model();
+        return new PairForward((params, sm) -> {
+            NDArray[] arrays = model.toArrays(batch, sm);
+            NDArray logProbs = model.logits(params, arrays[0]).logSoftmax(2);
+            NDArray tokens = logProbs.gather(arrays[1].expandDims(2), 2).squeeze(2);
+            NDArray weights = sm.create(tokenWeights, new Shape(batch.rows(), batch.width()));
+            NDArray sums = tokens.mul(weights).sum(new int[] {1});
+            return new Scored(sums, wpo ? WpoWeights.of(logProbs, tokens, arrays[2]) : null);
+        }, batch.completionLengths(), batch.tokenCount(), batch.truncatedPrompts(), batch.truncatedCompletions());
+    }
+
+    /** A forward's log-probs [2B] and, with WPO, the policy's per-row weights [2B] (else null). */
+    private record Scored(NDArray logProbs, NDArray wpoWeights) {
+
+        LossOutput weighted(LossOutput out) {
+            return wpoWeights == null ? out : WpoWeights.apply(out, wpoWeights);
+        }
+    }
+
     /** A prepared pair batch: log-probs [2B] (chosen rows, then rejected) for any parameter set. */
-    private record PairForward(BiFunction<ParameterSet, NDManager, NDArray> scorer, int[] completionLengths,
+    private record PairForward(BiFunction<ParameterSet, NDManager, Scored> scorer, int[] completionLengths,
             int tokens, int truncatedPrompts, int truncatedCompletions) {
 
         NDArray logProbs(ParameterSet params, NDManager stepManager) {
+            return scorer.apply(params, stepManager).logProbs();
+        }
+
+        Scored scored(ParameterSet params, NDManager stepManager) {
             return scorer.apply(params, stepManager);
         }
 
