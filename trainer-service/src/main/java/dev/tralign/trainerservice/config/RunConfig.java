@@ -169,7 +169,8 @@ public final class RunConfig {
     }
 
     /**
-     * The loss settings (loss_type, loss_weights, beta, label_smoothing, discopop_tau, f-divergence, semantics) on a
+     * The loss settings (loss_type, loss_weights, beta, label_smoothing, discopop_tau, f-divergence, semantics,
+     * ld_alpha, use_weighting, KTO weights) on a
      * trainer config builder, the rest at defaults: {@link CrossChecks} builds it to validate them at start, where
      * {@link dev.tralign.trainer.config.TrainingConfig} is the one place their rules live.
      */
@@ -179,6 +180,7 @@ public final class RunConfig {
         @SuppressWarnings("unchecked")
         List<String> weights = (List<String>) values.get(LOSS_WEIGHTS);
         String semantics = (String) values.get(LOSS_SEMANTICS);
+        String ldAlpha = (String) values.get(LD_ALPHA);
         return TrainingConfig.builder()
                 .lossTypes(names.stream().map(LossType::parse).toList())
                 .lossWeights(weights.stream().map(Double::valueOf).toList())
@@ -189,7 +191,9 @@ public final class RunConfig {
                 .fDivergenceType((String) values.get(F_DIVERGENCE_TYPE))
                 .fAlphaDivergenceCoef((Double) values.get(F_ALPHA_DIVERGENCE_COEF))
                 .desirableWeight((Double) values.get(DESIRABLE_WEIGHT))
-                .undesirableWeight((Double) values.get(UNDESIRABLE_WEIGHT));
+                .undesirableWeight((Double) values.get(UNDESIRABLE_WEIGHT))
+                .ldAlpha(ldAlpha.isEmpty() ? null : Double.valueOf(ldAlpha))
+                .useWeighting((Boolean) values.get(USE_WEIGHTING));
     }
 
     /** Input topics as configured, or the loss type's defaults. */

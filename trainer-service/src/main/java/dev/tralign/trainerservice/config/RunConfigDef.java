@@ -179,10 +179,12 @@ public final class RunConfigDef {
                         + "apo_zero, sft, nor the older meanings).");
         put(k, F_ALPHA_DIVERGENCE_COEF, ConfigType.DOUBLE, 0.5, any(),
                 "alpha of f_divergence_type=alpha_divergence.");
-        put(k, USE_WEIGHTING, ConfigType.BOOLEAN, false, notYet("WPO weighting needs the policy's token distributions"),
-                "TRL's WPO weighting: not implemented yet, true is refused.");
-        put(k, LD_ALPHA, ConfigType.STRING, "", notYet("LD-DPO needs token-level log-probs"),
-                "TRL's LD-DPO alpha: not implemented yet, any value is refused.");
+        put(k, USE_WEIGHTING, ConfigType.BOOLEAN, false, any(),
+                "TRL use_weighting (WPO): each pair's loss times the policy's aligned, length-normalised "
+                        + "probabilities of its chosen and rejected completions (not with aot, aot_unpaired, sft).");
+        put(k, LD_ALPHA, ConfigType.STRING, "", ldAlpha(),
+                "TRL ld_alpha (LD-DPO), a number in [0, 1]: completion tokens beyond the pair's shorter completion "
+                        + "count alpha times in every log-prob (not with sft). Default: unset (off).");
         put(k, DESIRABLE_WEIGHT, ConfigType.DOUBLE, 1.0, atLeast(Double.MIN_VALUE), "KTO lambda_D.");
         put(k, UNDESIRABLE_WEIGHT, ConfigType.DOUBLE, 1.0, atLeast(Double.MIN_VALUE), "KTO lambda_U.");
         put(k, SYNC_REF_MODEL, ConfigType.BOOLEAN, false, any(),
@@ -286,12 +288,21 @@ public final class RunConfigDef {
         };
     }
 
-    /** Accepts only the default: the option is named so its refusal can say why, not yet implemented. */
-    private static ConfigKey.Validator notYet(String why) {
+    /** Empty (unset) or a number in [0, 1]. */
+    private static ConfigKey.Validator ldAlpha() {
         return (key, v) -> {
-            if (!(v.equals(false) || v.equals(""))) {
-                throw new RunConfigException(key + "=" + v + " is not implemented yet (" + why + "; issue #17): "
-                        + "remove it");
+            if (v.toString().isEmpty()) {
+                return;
+            }
+            double alpha;
+            try {
+                alpha = Double.parseDouble(v.toString());
+            } catch (NumberFormatException e) {
+                throw new RunConfigException(key + "=" + v + " is not a number: give a value in [0, 1], e.g. 0.5, "
+                        + "or leave it unset");
+            }
+            if (!(alpha >= 0 && alpha <= 1)) {
+                throw new RunConfigException(key + "=" + v + " is out of range: it must be in [0, 1] (1 = plain DPO)");
             }
         };
     }

@@ -18,6 +18,8 @@ final class TrlNames {
             Map.entry("discopopTau", RunConfigDef.DISCOPOP_TAU),
             Map.entry("fDivergenceType", RunConfigDef.F_DIVERGENCE_TYPE),
             Map.entry("fAlphaDivergenceCoef", RunConfigDef.F_ALPHA_DIVERGENCE_COEF),
+            Map.entry("ldAlpha", RunConfigDef.LD_ALPHA),
+            Map.entry("useWeighting", RunConfigDef.USE_WEIGHTING),
             Map.entry("desirableWeight", RunConfigDef.DESIRABLE_WEIGHT),
             Map.entry("undesirableWeight", RunConfigDef.UNDESIRABLE_WEIGHT),
             Map.entry("syncRefModel", RunConfigDef.SYNC_REF_MODEL),

@@ -227,6 +227,10 @@ class RunConfigTest {
                 "f_alpha_divergence_coef", "0.3");
         assertThat(disco.trainingConfig(1).discopopTau()).isEqualTo(0.1);
         assertThat(disco.trainingConfig(1).fAlphaDivergenceCoef()).isEqualTo(0.3);
+        RunConfig ld = with("ld_alpha", "0.5", "use_weighting", "true");
+        assertThat(ld.trainingConfig(1).ldAlpha()).isEqualTo(0.5);
+        assertThat(ld.trainingConfig(1).useWeighting()).isTrue();
+        assertThat(ld.digest()).isNotEqualTo(with().digest());
     }
 
     @Test
@@ -245,9 +249,12 @@ class RunConfigTest {
                 .hasMessageContaining("discopop_tau only applies to loss_type=discopop");
         assertThatThrownBy(() -> with("f_divergence_type", "kl"))
                 .hasMessageContaining("f_divergence_type=kl is not one of reverse_kl|forward_kl");
-        assertThatThrownBy(() -> with("use_weighting", "true"))
-                .hasMessageContaining("use_weighting=true is not implemented yet");
-        assertThatThrownBy(() -> with("ld_alpha", "0.5")).hasMessageContaining("ld_alpha=0.5 is not implemented yet");
+        assertThatThrownBy(() -> with("loss_type", "aot", "use_weighting", "true"))
+                .hasMessageContaining("use_weighting is not available for loss_type aot");
+        assertThatThrownBy(() -> with("ld_alpha", "1.5")).hasMessageContaining("ld_alpha=1.5 is out of range");
+        assertThatThrownBy(() -> with("ld_alpha", "half")).hasMessageContaining("ld_alpha=half is not a number");
+        assertThatThrownBy(() -> with("loss_type", "sigmoid,sft", "ld_alpha", "0.5"))
+                .hasMessageContaining("ld_alpha with loss_type sigmoid,sft is not supported yet");
         assertThatThrownBy(() -> with("loss_type", "apo_zero_unpaired"))
                 .hasMessageContaining("not yet in the service");
         assertThatThrownBy(() -> with("loss_type", "kto,sigmoid"))
