@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -65,6 +67,31 @@ class PoisonRecordsIT {
             });
             assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
             assertThat(streams.stopped()).isNotDone();
+        }
+    }
+
+    @Test
+    void aFatalErrorStopsTheApplicationAndSaysWhy(EmbeddedStack stack, @TempDir Path dir) throws Exception {
+        try (Topics topics = Topics.create("fatal.", Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, stack.registryUrl()));
+             Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            // An operator set the output topic's limit below what --max-record-bytes lets through: the broker refuses
+            // the output inside the transaction, which Streams cannot skip. The application must stop (and the CLI
+            // exit for its supervisor) rather than stay up doing nothing; the raw record is not committed.
+            admin.createTopics(List.of(new NewTopic(topics.preferences().name(), 1, (short) 1)
+                    .configs(Map.of("max.message.bytes", "2000")))).all().get();
+            try (IngestStreams streams = IngestStreams.start(stack.bootstrapServers(), topics,
+                         new IngestStreams.Options("fatal-it", Format.AUTO, IngestLimits.DEFAULTS, Duration.ofHours(1),
+                                 dir.resolve("state"), false));
+                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                         stack.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(topics.raw().name(), ("{\"prompt\":\"" + "p".repeat(3000)
+                        + "\",\"chosen\":\"a\",\"rejected\":\"b\"}").getBytes(StandardCharsets.UTF_8))).get();
+
+                String reason = streams.stopped().get(90, java.util.concurrent.TimeUnit.SECONDS);
+
+                assertThat(reason).startsWith("Kafka Streams failed");
+                await().atMost(Duration.ofSeconds(30)).until(() -> !streams.healthy());
+            }
         }
     }
 
