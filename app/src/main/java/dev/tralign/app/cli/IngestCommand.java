@@ -103,6 +103,11 @@ final class IngestCommand implements Runnable {
                         + "included (ISO-8601, default: ${DEFAULT-VALUE}).")
         Duration requestTimeout;
 
+        @Option(names = "--max-connections", defaultValue = "1024",
+                description = "Open connections at most; past it new ones wait until one closes (default: "
+                        + "${DEFAULT-VALUE}).")
+        int maxConnections;
+
         @Mixin
         IngestLimitOptions limits;
 
@@ -112,7 +117,7 @@ final class IngestCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             HttpIngestConfig config = new HttpIngestConfig(host, port, token, maxBodyBytes, maxInFlight,
-                    limits.limits(), maxRecords, maxBufferedBytes, readTimeout, requestTimeout);
+                    limits.limits(), maxRecords, maxBufferedBytes, readTimeout, requestTimeout, maxConnections);
             connection.requireReachable();
             IngestHttpServer server = IngestHttpServer.start(config, connection.kafkaSettings(),
                     connection.serdeSettings());

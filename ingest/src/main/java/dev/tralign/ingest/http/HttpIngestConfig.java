@@ -25,10 +25,12 @@ import java.util.Objects;
  *                              (--read-timeout); then 408 and the connection is closed
  * @param requestTimeout        longest time from the first byte of a request to its answer (--request-timeout),
  *                              the broker's acknowledgement included
+ * @param maxConnections        open connections at most (--max-connections); past it the server stops accepting
+ *                              until one closes (idle ones close after readTimeout), so file descriptors stay bounded
  */
 public record HttpIngestConfig(String host, int port, String bearerToken, int maxBodyBytes, int maxInFlightRecords,
                                IngestLimits limits, int maxRecords, long maxBufferedBytes, Duration readTimeout,
-                               Duration requestTimeout) {
+                               Duration requestTimeout, int maxConnections) {
 
     /** Default --max-body-bytes: 8 MiB. */
     public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -42,6 +44,8 @@ public record HttpIngestConfig(String host, int port, String bearerToken, int ma
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
     /** Default --request-timeout. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** Default --max-connections. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
 
     /** Validates every option with a message naming it. */
     public HttpIngestConfig {
@@ -73,6 +77,9 @@ public record HttpIngestConfig(String host, int port, String bearerToken, int ma
         if (readTimeout == null || readTimeout.toMillis() < 100) {
             throw new IllegalArgumentException("--read-timeout must be at least 100 ms (e.g. 10s), was " + readTimeout);
         }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("--max-connections must be at least 1, was " + maxConnections);
+        }
         if (requestTimeout == null || requestTimeout.compareTo(readTimeout) < 0) {
             throw new IllegalArgumentException("--request-timeout (" + requestTimeout + ") must be at least "
                     + "--read-timeout (" + readTimeout + ")");
@@ -84,25 +91,31 @@ public record HttpIngestConfig(String host, int port, String bearerToken, int ma
                             IngestLimits limits) {
         this(host, port, bearerToken, maxBodyBytes, maxInFlightRecords, limits,
                 Math.min(DEFAULT_MAX_RECORDS, maxInFlightRecords), Math.max(DEFAULT_MAX_BUFFERED_BYTES, maxBodyBytes),
-                DEFAULT_READ_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
+                DEFAULT_READ_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
     }
 
     /** Local defaults: 127.0.0.1, every limit at its default. */
     public static HttpIngestConfig local(int port, String bearerToken) {
         return new HttpIngestConfig("127.0.0.1", port, bearerToken, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_IN_FLIGHT,
                 IngestLimits.DEFAULTS, DEFAULT_MAX_RECORDS, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_READ_TIMEOUT,
-                DEFAULT_REQUEST_TIMEOUT);
+                DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
     }
 
     /** This config with other timeouts (tests use short ones). */
     public HttpIngestConfig withTimeouts(Duration read, Duration request) {
         return new HttpIngestConfig(host, port, bearerToken, maxBodyBytes, maxInFlightRecords, limits, maxRecords,
-                maxBufferedBytes, read, request);
+                maxBufferedBytes, read, request, maxConnections);
     }
 
     /** This config with other request limits. */
     public HttpIngestConfig withRequestLimits(int bodyBytes, int records, int inFlight, long bufferedBytes) {
         return new HttpIngestConfig(host, port, bearerToken, bodyBytes, inFlight, limits, records,
-                bufferedBytes, readTimeout, requestTimeout);
+                bufferedBytes, readTimeout, requestTimeout, maxConnections);
+    }
+
+    /** This config with another connection limit. */
+    public HttpIngestConfig withMaxConnections(int connections) {
+        return new HttpIngestConfig(host, port, bearerToken, maxBodyBytes, maxInFlightRecords, limits, maxRecords,
+                maxBufferedBytes, readTimeout, requestTimeout, connections);
     }
 }

@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -136,6 +137,8 @@ public final class IngestHttpServer implements AutoCloseable {
         connector.setPort(config.port());
         connector.setIdleTimeout(config.readTimeout().toMillis());
         server.addConnector(connector);
+        // Bounds open sockets (file descriptors): past the limit Jetty stops accepting until a connection closes.
+        server.addBean(new NetworkConnectionLimit(config.maxConnections(), connector));
         server.setErrorHandler(new JsonErrorHandler());
         server.setHandler(new Handler.Abstract() {
             @Override

@@ -138,6 +138,33 @@ class FrontDoorIT {
     }
 
     @Test
+    void d1OpenConnectionsAreBoundedAndAFreedOneIsTakenAtOnce() throws Exception {
+        // A long read timeout, so only the test's own close frees a connection.
+        try (IngestHttpServer limited = IngestHttpServer.start(HttpIngestConfig.local(0, TOKEN)
+                .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(60)).withMaxConnections(4),
+                stack.bootstrapServers(), topics)) {
+            List<RawHttp> idle = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    idle.add(new RawHttp(limited.port()));
+                }
+                CompletableFuture<HttpResponse<String>> health = http.sendAsync(HttpRequest.newBuilder(
+                        URI.create(limited.url() + "/healthz")).timeout(Duration.ofSeconds(30)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                // Without the limit this is answered in milliseconds; with it, it waits for a free connection.
+                assertThat(health).failsWithin(Duration.ofMillis(500))
+                        .withThrowableOfType(java.util.concurrent.TimeoutException.class);
+                idle.remove(0).close();
+                assertThat(health.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            } finally {
+                for (RawHttp client : idle) {
+                    client.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void d1SlowHeadersAndIdleConnectionsAreClosedAfterTheReadTimeout() throws Exception {
         try (RawHttp slowHeaders = new RawHttp(server.port()).send("POST /v1/prefer");
              RawHttp idle = new RawHttp(server.port())) {
