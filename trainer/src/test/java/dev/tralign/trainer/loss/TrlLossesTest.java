@@ -280,4 +280,71 @@ class TrlLossesTest {
         assertLosses(new ApoLoss(BETA, true, FDivergence.of(FDivergence.Kind.FORWARD_KL, 0.5)),
                 i -> sigmoid(BETA * rw(i)) + 1 - sigmoid(BETA * (-Math.exp(-rw(i)) + Math.exp(-rl(i)))));
     }
+
+    /**
+     * Per-pair losses printed by running the loss section of TRL main f2cd577's DPOTrainer._compute_loss (the
+     * f-divergence block and the loss_type loop, executed as is under torch 2.13 in float64, in a scratch
+     * environment outside this repository) on this class's three pairs with beta 0.5, label_smoothing 0.25,
+     * discopop_tau 0.05. (TRL's alpha_divergence cannot run on float64: its clamp table has no float64 entry.)
+     */
+    private static final List<Object[]> TRL_OUTPUTS = List.of(
+            row("reverse_kl", "sigmoid", 0.3868710061149, 0.693147180559945, 0.974076984180107),
+            row("reverse_kl", "hinge", 0.25, 1, 1.5),
+            row("reverse_kl", "ipo", 0.111111111111111, 1, 2.030625),
+            row("reverse_kl", "exo_pair", 0.0126533248503487, 0.143841045019316, 0.308676231899815),
+            row("reverse_kl", "nca_pair", 1.24908518620958, 1.38629436111989, 1.52296018504567),
+            row("reverse_kl", "robust", 0.0118710061149, 0.693147180559945, 1.22407698418011),
+            row("reverse_kl", "bco_pair", 1.05001640405895, 1.38629436111989, 1.65572229945701),
+            row("reverse_kl", "sppo_hard", 0.25, 2, 4.625),
+            row("reverse_kl", "aot", 0.693147180559945, 0.849076984180107, 0.5743710061149),
+            row("reverse_kl", "aot_unpaired", 0.663849035317169, 0.693147180559945, 0.663849035317169),
+            row("reverse_kl", "apo_zero", 0.815364167912347, 1, 1.12387597332783),
+            row("reverse_kl", "apo_down", 0.943280632026462, 1, 1.0912499578281),
+            row("reverse_kl", "discopop", 0.472366526587737, 0.846573590279973, 0.974107611592847),
+            row("reverse_kl", "sigmoid_norm", 0.540305574689408, 0.693147180559945, 0.805031123427794),
+            row("forward_kl", "sigmoid", 0.42335121088057, 0.693147180559945, 0.916509342120713),
+            row("forward_kl", "ipo", 0.402420175882859, 0.0625, 1.04166887285667),
+            row("forward_kl", "apo_down", 0.967610728436681, 1, 1.06887806116748),
+            row("js_divergence", "sigmoid", 0.541527883718181, 0.693147180559945, 0.808926633396185),
+            row("js_divergence", "ipo", 0.692121693903581, 0.23053404948907, 0.944302689820421),
+            row("js_divergence", "apo_down", 1.04060077054864, 1, 1.02345480825585)
+    );
+
+    private static Object[] row(String divergence, String loss, double... perPair) {
+        return new Object[] {divergence, loss, perPair};
+    }
+
+    @Test
+    void matchesWhatTrlsOwnCodeComputes() {
+        for (Object[] r : TRL_OUTPUTS) {
+            String divergence = (String) r[0];
+            String type = (String) r[1];
+            double[] expected = (double[]) r[2];
+            FDivergence f = FDivergence.of(FDivergence.Kind.valueOf(divergence.toUpperCase(java.util.Locale.ROOT)),
+                    0.5);
+            PairLoss loss = switch (type) {
+                case "sigmoid" -> new SigmoidLoss(BETA, f);
+                case "hinge" -> new HingeLoss(BETA, f);
+                case "ipo" -> new IpoLoss(BETA, f);
+                case "exo_pair" -> new ExoPairLoss(BETA, 0.25, f);
+                case "nca_pair" -> new NcaPairLoss(BETA, f);
+                case "robust" -> new RobustLoss(BETA, 0.25, f);
+                case "bco_pair" -> new BcoPairLoss(BETA, f);
+                case "sppo_hard" -> new SppoHardLoss(BETA, f);
+                case "aot" -> new AotLoss(BETA, 0.25, true);
+                case "aot_unpaired" -> new AotLoss(BETA, 0.25, false);
+                case "apo_zero" -> new ApoLoss(BETA, false, f);
+                case "apo_down" -> new ApoLoss(BETA, true, f);
+                case "discopop" -> new DiscoPopLoss(BETA, 0.05, f);
+                case "sigmoid_norm" -> new SigmoidNormLoss(BETA, f);
+                default -> throw new IllegalStateException(type);
+            };
+            // discopop's tau is exact in TRL (a Python float), float32 here (model.Scalars).
+            Offset<Double> tolerance = type.equals("discopop") ? F32_CONSTANT : EXACT;
+            double[] got = values(loss.compute(batch()).losses());
+            for (int i = 0; i < 3; i++) {
+                assertThat(got[i]).as("%s %s pair %d", divergence, type, i).isCloseTo(expected[i], tolerance);
+            }
+        }
+    }
 }
