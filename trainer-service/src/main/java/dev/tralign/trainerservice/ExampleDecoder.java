@@ -5,11 +5,10 @@ import dev.tralign.schemas.avro.FeedbackLabel;
 import dev.tralign.schemas.avro.PreferencePair;
 import dev.tralign.schemas.registry.SchemaRegistryException;
 import dev.tralign.trainer.config.LossType;
+import dev.tralign.trainer.data.ExampleEncoder;
 import dev.tralign.trainer.data.TokenizedFeedback;
 import dev.tralign.trainer.data.TokenizedPair;
 import dev.tralign.trainerservice.source.InputRecord;
-import dev.tralign.trainer.tokenizer.TextTokenizer;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,23 +17,24 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Turns an input record into training examples for the run's loss, or into a rejection with a reason. The value's
- * Avro writer schema decides its type, so any topic may carry pairs or feedback. Completions end with the
- * tokenizer's EOS, as TRL appends it, so the policy learns where answers stop.
+ * Avro writer schema decides its type, so any topic may carry pairs or feedback. Text becomes ids through the run's
+ * {@link ExampleEncoder} (plain text, or a pretrained model's chat template); completions end with EOS, as TRL
+ * appends it, so the policy learns where answers stop.
  */
 final class ExampleDecoder {
 
     private final Deserializer<SpecificRecord> values;
-    private final TextTokenizer tokenizer;
+    private final ExampleEncoder encoder;
     private final LossType lossType;
     private final boolean splitPairs;
     private final String judgedRun;
 
     /** @param judgedRun the run whose judged pairs are this run's own (online.judged_run); null: no such pairs */
-    ExampleDecoder(Deserializer<SpecificRecord> values, TextTokenizer tokenizer, LossType lossType,
+    ExampleDecoder(Deserializer<SpecificRecord> values, ExampleEncoder encoder, LossType lossType,
             boolean splitPairs, String judgedRun) {
         this.judgedRun = judgedRun;
         this.values = values;
-        this.tokenizer = tokenizer;
+        this.encoder = encoder;
         this.lossType = lossType;
         this.splitPairs = splitPairs;
     }
@@ -110,9 +110,10 @@ final class ExampleDecoder {
     }
 
     private Decoded fromPair(PreferencePair p) {
-        int[] prompt = tokenizer.encode(p.getPrompt());
-        int[] chosen = completion(p.getChosen());
-        int[] rejected = completion(p.getRejected());
+        ExampleEncoder.Encoded chosenExample = encoder.encode(p.getPrompt(), p.getChosen());
+        int[] prompt = chosenExample.prompt();
+        int[] chosen = chosenExample.completion();
+        int[] rejected = encoder.encode(p.getPrompt(), p.getRejected()).completion();
         if (lossType.isPaired()) {
             return Decoded.pair(new TokenizedPair(p.getId(), prompt, chosen, rejected));
         }
@@ -130,14 +131,8 @@ final class ExampleDecoder {
                     + lossType.trlName() + " (it needs pairs): use loss_type=kto or remove the topic from "
                     + "input.topics");
         }
-        return Decoded.feedback(List.of(new TokenizedFeedback(f.getId(), tokenizer.encode(f.getPrompt()),
-                completion(f.getCompletion()), f.getLabel() == FeedbackLabel.DESIRABLE)));
-    }
-
-    private int[] completion(String text) {
-        int[] ids = tokenizer.encode(text);
-        int[] withEos = Arrays.copyOf(ids, ids.length + 1);
-        withEos[ids.length] = tokenizer.eosId();
-        return withEos;
+        ExampleEncoder.Encoded example = encoder.encode(f.getPrompt(), f.getCompletion());
+        return Decoded.feedback(List.of(new TokenizedFeedback(f.getId(), example.prompt(), example.completion(),
+                f.getLabel() == FeedbackLabel.DESIRABLE)));
     }
 }

@@ -50,8 +50,8 @@ public final class InMemoryRun {
                 InMemoryRunOutput output = new InMemoryRunOutput()) {
             AvroDeserializer<SpecificRecord> values = new AvroDeserializer<>(topics.registryClient(), null);
             values.configure(config.serdeSettings(), false);
-            ExampleDecoder decoder = new ExampleDecoder(values, tokenizer, config.lossType(), config.ktoSplitPairs(),
-                    config.onlineJudgedRun());
+            ExampleDecoder decoder = new ExampleDecoder(values, ExampleEncoders.of(config, tokenizer), config.lossType(),
+                    config.ktoSplitPairs(), config.onlineJudgedRun());
             TrainingLoop loop = new TrainingLoop(config, trainer, source, decoder, output, java.util.Map.of(),
                     planned, 0,
                     config.inputDedupe() ? new RecordDedupe(new SeenIds(), 0, 0) : null);

@@ -264,8 +264,8 @@ public final class TrainerService implements AutoCloseable {
     private ExampleDecoder decoder(Topics topics) {
         AvroDeserializer<SpecificRecord> values = new AvroDeserializer<>(topics.registryClient(), null);
         values.configure(config.serdeSettings(), false);
-        return new ExampleDecoder(values, tokenizer, config.lossType(), config.ktoSplitPairs(),
-                config.onlineJudgedRun());
+        return new ExampleDecoder(values, ExampleEncoders.of(config, tokenizer), config.lossType(),
+                config.ktoSplitPairs(), config.onlineJudgedRun());
     }
 
     static Map<TopicPartition, Long> offsetsOf(CheckpointEvent event) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tralign.schemas.avro.PreferencePair;
 import dev.tralign.schemas.registry.SchemaRegistryException;
 import dev.tralign.trainer.config.LossType;
+import dev.tralign.trainer.data.ExampleEncoder;
 import dev.tralign.trainerservice.source.InputRecord;
 import dev.tralign.trainerservice.source.ListRecordSource;
 import dev.tralign.trainer.tokenizer.AlphabetTokenizer;
@@ -43,8 +44,8 @@ class RegistryOutageTest {
     }
 
     private static GroupAssembler assembler(Deserializer<SpecificRecord> values, int records) {
-        ExampleDecoder decoder = new ExampleDecoder(values, new AlphabetTokenizer("ab"), LossType.SIGMOID, false,
-                null);
+        ExampleDecoder decoder = new ExampleDecoder(values, ExampleEncoder.plain(new AlphabetTokenizer("ab")),
+                LossType.SIGMOID, false, null);
         return new GroupAssembler(new ListRecordSource(records(records), 1), decoder, 2, 1, 1, false, 1000, null,
                 () -> 1L, Duration.ofMillis(1));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tralign.schemas.avro.PreferencePair;
 import dev.tralign.trainer.config.LossType;
+import dev.tralign.trainer.data.ExampleEncoder;
 import dev.tralign.trainerservice.source.InputRecord;
 import dev.tralign.trainer.tokenizer.AlphabetTokenizer;
 import java.time.Instant;
@@ -19,8 +20,8 @@ class SelfJudgedPairsTest {
         PreferencePair pair = PreferencePair.newBuilder().setId("p").setPrompt("ab").setChosen("ba")
                 .setRejected("aa").setSource("online:r").setCreatedAt(Instant.EPOCH).setMetadata(metadata).build();
         Deserializer<SpecificRecord> values = (topic, bytes) -> pair;
-        ExampleDecoder decoder = new ExampleDecoder(values, new AlphabetTokenizer("ab"), LossType.SIGMOID, false,
-                "r");
+        ExampleDecoder decoder = new ExampleDecoder(values, ExampleEncoder.plain(new AlphabetTokenizer("ab")),
+                LossType.SIGMOID, false, "r");
         return decoder.decode(new InputRecord("t", 0, 0, null, new byte[] {1}), step);
     }
 
