@@ -117,7 +117,7 @@ final class ExampleDecoder {
         if (lossType.isPaired()) {
             return Decoded.pair(new TokenizedPair(p.getId(), prompt, chosen, rejected));
         }
-        if (lossType == LossType.KTO && splitPairs) {
+        if (lossType.isUnpairedFeedback() && splitPairs) {
             return Decoded.feedback(List.of(new TokenizedFeedback(p.getId() + "#chosen", prompt, chosen, true),
                     new TokenizedFeedback(p.getId() + "#rejected", prompt, rejected, false)));
         }
@@ -126,9 +126,10 @@ final class ExampleDecoder {
     }
 
     private Decoded fromFeedback(BinaryFeedback f) {
-        if (lossType != LossType.KTO) {
+        if (!lossType.isUnpairedFeedback()) {
             return Decoded.rejected("WRONG_RECORD_TYPE", "BinaryFeedback " + f.getId() + " cannot train loss_type="
-                    + lossType.trlName() + " (it needs pairs): use loss_type=kto or remove the topic from "
+                    + lossType.trlName() + " (it needs pairs): use loss_type=kto (or apo_zero_unpaired) or remove the "
+                    + "topic from "
                     + "input.topics");
         }
         ExampleEncoder.Encoded example = encoder.encode(f.getPrompt(), f.getCompletion());

@@ -71,6 +71,8 @@ public final class TrainingLoop {
         this.positions = source.positions();
         this.sourceState = source.checkpointState();
         this.epoch = source.epoch();
+        // KTO's KL reference point pairs each prompt with another example's completion: it needs two
+        // (apo_zero_unpaired has no reference point).
         int minimum = config.lossType() == dev.tralign.trainer.config.LossType.KTO ? 2 : 1;
         this.assembler = new GroupAssembler(source, decoder, config.batchSize(), config.gradientAccumulationSteps(),
                 minimum, config.streaming(), config.maxWaitMs(), dedupe, () -> trainer.step() + 1);

@@ -48,6 +48,8 @@ final class CrossChecks {
         @SuppressWarnings("unchecked")
         String loss = String.join(",", (List<String>) v.get(LOSS_TYPE));
         boolean kto = loss.equals("kto");
+        // Losses on unpaired thumbs up/down (TRL's KTOTrainer): kto and apo_zero_unpaired.
+        boolean unpaired = kto || loss.equals("apo_zero_unpaired");
         String prefix = (String) v.get(TOPIC_PREFIX);
         @SuppressWarnings("unchecked")
         List<String> inputs = (List<String>) v.get(INPUT_TOPICS);
@@ -57,20 +59,22 @@ final class CrossChecks {
                     + "micro-batch (its KL reference point pairs each prompt with another example's completion): "
                     + "set batch_size >= 2");
         }
-        if (!kto && !inputs.isEmpty() && inputs.stream().allMatch(t -> t.equals(prefix + "feedback"))) {
+        if (!unpaired && !inputs.isEmpty() && inputs.stream().allMatch(t -> t.equals(prefix + "feedback"))) {
             problems.add(INPUT_TOPICS + "=" + String.join(",", inputs) + " holds only BinaryFeedback, which "
                     + "loss_type=" + loss + " cannot train on (it needs PreferencePair): set loss_type=kto or read "
                     + prefix + "preferences");
         }
-        if (kto && !(Boolean) v.get(KTO_SPLIT_PAIRS) && !inputs.isEmpty()
+        if (unpaired && !(Boolean) v.get(KTO_SPLIT_PAIRS) && !inputs.isEmpty()
                 && inputs.stream().noneMatch(t -> t.equals(prefix + "feedback"))
                 && inputs.stream().allMatch(t -> t.startsWith(prefix + "preferences"))) {
-            problems.add(INPUT_TOPICS + "=" + String.join(",", inputs) + " holds only PreferencePair but loss_type=kto "
+            problems.add(INPUT_TOPICS + "=" + String.join(",", inputs) + " holds only PreferencePair but loss_type=" + loss
+                    + " "
                     + "trains on BinaryFeedback: set kto.split_pairs=true to split each pair into a desirable and "
                     + "an undesirable example, or read " + prefix + "feedback");
         }
-        if ((Boolean) v.get(KTO_SPLIT_PAIRS) && !kto) {
-            problems.add(KTO_SPLIT_PAIRS + "=true only applies to loss_type=kto: remove it or set loss_type=kto");
+        if ((Boolean) v.get(KTO_SPLIT_PAIRS) && !unpaired) {
+            problems.add(KTO_SPLIT_PAIRS + "=true only applies to loss_type=kto or apo_zero_unpaired: remove it or "
+                    + "set loss_type=kto");
         }
         try {
             // The loss rules (label_smoothing where TRL uses it, one weight per loss, ...) live in TrainingConfig.

@@ -203,7 +203,7 @@ public final class RunConfig {
         if (!topics.isEmpty()) {
             return topics;
         }
-        if (lossType() != LossType.KTO) {
+        if (!lossType().isUnpairedFeedback()) {
             return List.of(topicPrefix() + "preferences");
         }
         return ktoSplitPairs() ? List.of(topicPrefix() + "feedback", topicPrefix() + "preferences")

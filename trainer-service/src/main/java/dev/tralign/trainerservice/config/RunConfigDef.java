@@ -96,7 +96,7 @@ public final class RunConfigDef {
 
     /** The loss types a run accepts (TRL's DPOTrainer and KTOTrainer names and tralign's older meanings). */
     public static final List<String> LOSS_TYPES = java.util.Arrays.stream(dev.tralign.trainer.config.LossType.values())
-            .map(dev.tralign.trainer.config.LossType::trlName).filter(n -> !n.equals("apo_zero_unpaired")).toList();
+            .map(dev.tralign.trainer.config.LossType::trlName).toList();
 
     private static final Map<String, ConfigKey> KEYS = define();
 
@@ -158,8 +158,8 @@ public final class RunConfigDef {
                         + "sppo_hard, aot, aot_unpaired, apo_zero, apo_down, discopop, sigmoid_norm, and sft (in a "
                         + "list: NLL of the chosen completions, e.g. sigmoid,sft = RPO; sigmoid,bco_pair,sft = MPO); "
                         + "tralign's older meanings cdpo (conservative DPO), ipo_per_token (ipo with per-token rewards), "
-                        + "ipo_summed (IPO on summed log-probs), kto_pair. On BinaryFeedback: kto. Alone, sft is "
-                        + "supervised fine-tuning.");
+                        + "ipo_summed (IPO on summed log-probs), kto_pair. On BinaryFeedback: kto, apo_zero_unpaired. "
+                        + "Alone, sft is supervised fine-tuning.");
         put(k, LOSS_WEIGHTS, ConfigType.LIST, List.of(), lossWeights(),
                 "TRL loss_weights: one weight per loss_type, in order, e.g. 0.8,0.2,1.0 for MPO. Default: 1 each.");
         put(k, LOSS_SEMANTICS, ConfigType.STRING, "", oneOf("", "trl", "legacy"),
@@ -256,10 +256,6 @@ public final class RunConfigDef {
     private static ConfigKey.Validator lossTypes() {
         return (key, v) -> {
             for (Object part : (List<?>) v) {
-                if (part.equals("apo_zero_unpaired")) {
-                    throw new RunConfigException(key + "=apo_zero_unpaired is available in the trainer library (TRL's "
-                            + "KTOTrainer loss), not yet in the service, whose feedback decoding is kto's: use kto");
-                }
                 if (!LOSS_TYPES.contains(part.toString())) {
                     throw new RunConfigException(key + "=" + part + " is not one of " + String.join("|", LOSS_TYPES)
                             + Suggestions.hint(part.toString(), LOSS_TYPES));

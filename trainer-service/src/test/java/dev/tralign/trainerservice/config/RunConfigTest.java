@@ -255,8 +255,6 @@ class RunConfigTest {
         assertThatThrownBy(() -> with("ld_alpha", "half")).hasMessageContaining("ld_alpha=half is not a number");
         assertThatThrownBy(() -> with("loss_type", "sigmoid,sft", "ld_alpha", "0.5"))
                 .hasMessageContaining("ld_alpha with loss_type sigmoid,sft is not supported yet");
-        assertThatThrownBy(() -> with("loss_type", "apo_zero_unpaired"))
-                .hasMessageContaining("not yet in the service");
         assertThatThrownBy(() -> with("loss_type", "kto,sigmoid"))
                 .hasMessageContaining("loss_type kto,sigmoid combines kto");
     }
@@ -308,5 +306,16 @@ class RunConfigTest {
     @Test
     void runsWithoutAPretrainedModelKeepTheirDigest() {
         assertThat(with("beta", "0.2").digest()).isEqualTo(with("beta", "0.2", "model_name_or_path", "").digest());
+    }
+
+    @Test
+    void apoZeroUnpairedTrainsOnFeedbackLikeKtoButNeedsNoSecondExample() {
+        RunConfig config = with("loss_type", "apo_zero_unpaired", "batch_size", "1");
+        assertThat(config.lossType()).isEqualTo(dev.tralign.trainer.config.LossType.APO_ZERO_UNPAIRED);
+        assertThat(config.inputTopics()).containsExactly("tralign.feedback");
+        assertThat(with("loss_type", "apo_zero_unpaired", "kto.split_pairs", "true").inputTopics())
+                .containsExactly("tralign.feedback", "tralign.preferences");
+        assertThatThrownBy(() -> with("loss_type", "apo_zero_unpaired", "input.topics", "tralign.preferences"))
+                .hasMessageContaining("loss_type=apo_zero_unpaired trains on BinaryFeedback");
     }
 }
