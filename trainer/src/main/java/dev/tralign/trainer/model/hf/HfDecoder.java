@@ -140,7 +140,7 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
 
     // ---- the forward ----
 
-    /** Positions of a chunk: rotary factors broadcastable to [N, H, W, r] (null without rotary). */
+    /** Positions of a chunk: rotary factors broadcastable to [N, W, heads, r] (null without rotary). */
     private record Rotation(NDArray cos, NDArray sin) {
     }
 
@@ -153,8 +153,8 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
             return null;
         }
         NDIndex rows = new NDIndex("0:{}", w);
-        return new Rotation(cos.get(rows).reshape(1, 1, w, spec.rotaryDims()),
-                signedSin.get(rows).reshape(1, 1, w, spec.rotaryDims()));
+        return new Rotation(cos.get(rows).reshape(1, w, 1, spec.rotaryDims()),
+                signedSin.get(rows).reshape(1, w, 1, spec.rotaryDims()));
     }
 
     /** Rotary factors for explicit positions [N, W]. */
@@ -162,7 +162,7 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
         if (cos == null) {
             return null;
         }
-        return new Rotation(lookup(positions, cos).expandDims(1), lookup(positions, signedSin).expandDims(1));
+        return new Rotation(lookup(positions, cos).expandDims(2), lookup(positions, signedSin).expandDims(2));
     }
 
     private static NDArray lookup(NDArray ids, NDArray table) {
@@ -207,51 +207,64 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
         return new Chunk(x, keys, values);
     }
 
-    /** q (rotated, pre-scaled) as [N, H, W, d]; k (rotated) and v as [N, KV, W, d]. */
+    /**
+     * q (rotated, pre-scaled) as [N, H, W, d]; k (rotated) and v as [N, KV, W, d]. The fused output is cut with
+     * {@code split}, never with slices: a slice's backward fills a zero tensor of the whole input per slice (and
+     * autograd adds them up), a split's backward is one concatenation. q and k are rotated together, in the
+     * projection's own [N, W, H + KV, d] layout.
+     */
     private NDArray[] projections(ParameterSet p, String prefix, NDArray normed, Rotation rotation, long n, long w) {
         int d = spec.headDim();
-        long qWidth = (long) spec.heads() * d;
-        long kvWidth = (long) spec.kvHeads() * d;
-        NDArray fused = linear(normed, p, prefix + "qkv", spec.qkvBias());
-        NDArray q = fused.get(new NDIndex(":, :, 0:{}", qWidth)).reshape(n, w, spec.heads(), d).transpose(0, 2, 1, 3);
-        NDArray k = fused.get(new NDIndex(":, :, {}:{}", qWidth, qWidth + kvWidth))
-                .reshape(n, w, spec.kvHeads(), d).transpose(0, 2, 1, 3);
-        NDArray v = fused.get(new NDIndex(":, :, {}:", qWidth + kvWidth))
-                .reshape(n, w, spec.kvHeads(), d).transpose(0, 2, 1, 3);
+        long qkWidth = (long) (spec.heads() + spec.kvHeads()) * d;
+        NDList qkv = linear(normed, p, prefix + "qkv", spec.qkvBias()).split(new long[] {qkWidth}, 2);
+        NDArray qk = qkv.get(0).reshape(n, w, spec.heads() + spec.kvHeads(), d);
         if (rotation != null) {
-            q = rotate(q, rotation);
-            k = rotate(k, rotation);
+            qk = rotate(qk, rotation);
         }
+        NDList split = qk.split(new long[] {spec.heads()}, 2);
+        NDArray q = split.get(0).transpose(0, 2, 1, 3);
+        NDArray k = split.get(1).transpose(0, 2, 1, 3);
+        NDArray v = qkv.get(1).reshape(n, w, spec.kvHeads(), d).transpose(0, 2, 1, 3);
         // Scale q instead of the [N, H, W, S] scores: same math, fewer multiplications.
         return new NDArray[] {Scalars.times(q, spec.attentionScale()), k, v};
     }
 
-    /** Rotary embedding on the first r dims of each head: x * cos + rotate_half(x) * sin; the rest passes. */
+    /**
+     * Rotary embedding on the first r dims of each head of x [N, W, heads, d]: x * cos + rotate_half(x) * sin; the
+     * rest passes.
+     */
     private NDArray rotate(NDArray x, Rotation rotation) {
         int r = spec.rotaryDims();
         int d = spec.headDim();
-        NDArray rotated = r == d ? x : x.get(new NDIndex(":, :, :, 0:{}", r));
-        NDArray halves = NDArrays.concat(new NDList(rotated.get(new NDIndex(":, :, :, {}:", r / 2)),
-                rotated.get(new NDIndex(":, :, :, 0:{}", r / 2))), 3);
-        NDArray out = rotated.mul(rotation.cos()).add(halves.mul(rotation.sin()));
-        return r == d ? out : NDArrays.concat(new NDList(out, x.get(new NDIndex(":, :, :, {}:", r))), 3);
+        NDList parts = r == d ? null : x.split(new long[] {r}, 3);
+        NDArray rotated = r == d ? x : parts.get(0);
+        NDList halves = rotated.split(new long[] {r / 2}, 3);
+        NDArray swapped = NDArrays.concat(new NDList(halves.get(1), halves.get(0)), 3);
+        NDArray out = rotated.mul(rotation.cos()).add(swapped.mul(rotation.sin()));
+        return r == d ? out : NDArrays.concat(new NDList(out, parts.get(1)), 3);
     }
 
-    /** softmax(q k^T + mask) v with kv heads shared by groups of query heads; heads merged back: [N, W, H d]. */
+    /**
+     * softmax(q k^T + mask) v with kv heads shared by groups of query heads; heads merged back: [N, W, H d]. With
+     * groups, the G query heads of one kv head are stacked as G * W query rows against that head's keys ([N, KV,
+     * G W, d]), so keys and values are never copied per query head.
+     */
     private NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask, long n, long w) {
-        if (spec.groups() > 1) {
-            k = expandGroups(k, n);
-            v = expandGroups(v, n);
+        int g = spec.groups();
+        long hd = (long) spec.heads() * spec.headDim();
+        if (g == 1) {
+            NDArray attention = q.matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(-1);
+            return attention.matMul(v).transpose(0, 2, 1, 3).reshape(n, w, hd);
         }
-        NDArray attention = q.matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(-1);
-        return attention.matMul(v).transpose(0, 2, 1, 3).reshape(n, w, (long) spec.heads() * spec.headDim());
-    }
-
-    /** [N, KV, S, d] to [N, H, S, d]: query head h reads kv head h / groups. */
-    private NDArray expandGroups(NDArray kv, long n) {
-        long s = kv.getShape().get(2);
-        return kv.expandDims(2).broadcast(new Shape(n, spec.kvHeads(), spec.groups(), s, spec.headDim()))
-                .reshape(n, spec.heads(), s, spec.headDim());
+        long kv = spec.kvHeads();
+        long s = k.getShape().get(2);
+        NDArray grouped = q.reshape(n, kv, g * w, spec.headDim());
+        // mask: [W, S] or [N, 1, W, S] -> broadcastable to [N, KV, G, W, S]
+        NDArray groupMask = mask.getShape().dimension() == 4 ? mask.expandDims(2) : mask;
+        NDArray attention = grouped.matMul(k.transpose(0, 1, 3, 2)).reshape(n, kv, g, w, s).add(groupMask)
+                .softmax(-1).reshape(n, kv, g * w, s);
+        return attention.matMul(v).reshape(n, spec.heads(), w, spec.headDim()).transpose(0, 2, 1, 3)
+                .reshape(n, w, hd);
     }
 
     private NDArray mlp(ParameterSet p, String prefix, NDArray x) {
@@ -260,10 +273,10 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
             case GELU_EXACT -> Activation.gelu(h);
             case GELU_TANH -> geluTanh(h);
             case SWIGLU -> {
-                long inter = spec.intermediate();
-                NDArray gate = h.get(new NDIndex(":, :, 0:{}", inter));
-                NDArray up = h.get(new NDIndex(":, :, {}:", inter));
-                yield gate.mul(Activation.sigmoid(gate)).mul(up);
+                // split, not slices: see projections
+                NDList gateUp = h.split(new long[] {spec.intermediate()}, 2);
+                NDArray gate = gateUp.get(0);
+                yield gate.mul(Activation.sigmoid(gate)).mul(gateUp.get(1));
             }
         };
         return linear(activated, p, prefix + "out", spec.mlpBias());
