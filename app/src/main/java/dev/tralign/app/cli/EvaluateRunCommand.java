@@ -14,6 +14,9 @@ import dev.tralign.evaluator.stream.WinRateTopology;
 import dev.tralign.schemas.Topics;
 import dev.tralign.trainer.Policy;
 import dev.tralign.metrics.MetricsHttpServer;
+import dev.tralign.trainer.model.hf.ChatExampleEncoder;
+import dev.tralign.trainer.model.hf.HfModelFolder;
+import dev.tralign.trainer.model.hf.HfTokenizer;
 import dev.tralign.trainer.tokenizer.TextTokenizer;
 import dev.tralign.trainer.tokenizer.Tokenizers;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -40,6 +43,9 @@ import picocli.CommandLine.Option;
         description = "Judge every checkpoint on tralign.checkpoints against the SFT baseline and stream win rates.")
 final class EvaluateRunCommand implements Callable<Integer> {
 
+    /** --tokenizer prefix of a Hugging Face model folder. */
+    static final String MODEL_FOLDER = "model:";
+
     @Option(names = "--sft", required = true, description = "The SFT checkpoint: the baseline and the KL reference.")
     Path sft;
 
@@ -48,7 +54,9 @@ final class EvaluateRunCommand implements Callable<Integer> {
     Path prompts;
 
     @Option(names = "--tokenizer", required = true,
-            description = "alphabet:<letters>, bytes, or hf:<tokenizer.json> (as the trainer's 'tokenizer' key).")
+            description = "alphabet:<letters>, bytes, hf:<tokenizer.json> (as the trainer's 'tokenizer' key), or "
+                    + "model:<Hugging Face model folder> (its tokenizer, and its chat template for the prompts, for "
+                    + "runs with model.init=pretrained).")
     String tokenizer;
 
     @Option(names = "--judge", defaultValue = "reward-model",
@@ -133,7 +141,7 @@ final class EvaluateRunCommand implements Callable<Integer> {
                     + " is unknown: use llm, reward-model or world-gold");
         }
         Topics topics = Topics.create(Topics.DEFAULT_PREFIX, connection.serdeSettings());
-        CheckpointEvaluation evaluation = new CheckpointEvaluation(new CompletionCodec(textTokenizer), baseline,
+        CheckpointEvaluation evaluation = new CheckpointEvaluation(codec(tokenizer, textTokenizer), baseline,
                 promptList, chosen, maxNewTokens, seed);
         CheckpointEvaluatorService service = new CheckpointEvaluatorService(connection.kafkaSettings(), topics,
                 evaluation, group, line -> System.err.println("evaluate: " + line))
@@ -188,9 +196,21 @@ final class EvaluateRunCommand implements Callable<Integer> {
 
     static TextTokenizer tokenizer(String spec) {
         try {
+            if (spec.startsWith(MODEL_FOLDER)) {
+                return HfTokenizer.of(HfModelFolder.info(Path.of(spec.substring(MODEL_FOLDER.length()))));
+            }
             return Tokenizers.fromSpec(spec, "</s>", "<pad>");
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             throw new IllegalArgumentException("--tokenizer: " + e.getMessage(), e);
         }
+    }
+
+    /** Prompts through a model folder's chat template where it has one, else as plain text. */
+    static CompletionCodec codec(String spec, TextTokenizer tokenizer) {
+        if (spec.startsWith(MODEL_FOLDER) && tokenizer instanceof HfTokenizer hf) {
+            return new CompletionCodec(tokenizer,
+                    ChatExampleEncoder.of(Path.of(spec.substring(MODEL_FOLDER.length())), hf));
+        }
+        return new CompletionCodec(tokenizer);
     }
 }

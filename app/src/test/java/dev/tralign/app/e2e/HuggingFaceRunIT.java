@@ -11,9 +11,17 @@ import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.avro.CheckpointEvent;
 import dev.tralign.stack.EmbeddedStack;
 import dev.tralign.stack.EmbeddedStackExtension;
+import dev.tralign.evaluator.generate.CompletionCodec;
+import dev.tralign.evaluator.judge.RewardModelJudge;
+import dev.tralign.evaluator.service.CheckpointEvaluation;
+import dev.tralign.trainer.AlignmentTrainer;
 import dev.tralign.trainer.Policy;
 import dev.tralign.trainer.StepResult;
+import dev.tralign.trainer.config.TrainingConfig;
+import dev.tralign.trainer.data.ExampleEncoder;
+import dev.tralign.trainer.model.hf.ChatExampleEncoder;
 import dev.tralign.trainer.model.hf.HfModelFolder;
+import dev.tralign.trainer.model.hf.HfTokenizer;
 import dev.tralign.trainerservice.Replay;
 import dev.tralign.trainerservice.ReplayReport;
 import dev.tralign.trainerservice.RunHistory;
@@ -40,8 +48,9 @@ import picocli.CommandLine;
 /**
  * A user's Hugging Face model end to end: Anthropic HH-RLHF pairs through ingest's file import, TR-DPO (soft) on a
  * small randomly initialised qwen2-architecture folder with Qwen3's real tokenizer (model.init=pretrained), checkpoints
- * committed with their reference updates, a replay that reproduces every checkpoint, and the run exported back as a
- * Hugging Face folder that loads bit for bit.
+ * committed with their reference updates, a replay that reproduces every checkpoint, the run exported back as a
+ * Hugging Face folder that loads bit for bit, and the evaluator asking the trained policy and the initial model
+ * through the chat template and judging them.
  */
 @ExtendWith(EmbeddedStackExtension.class)
 class HuggingFaceRunIT {
@@ -154,6 +163,26 @@ class HuggingFaceRunIT {
         try (Policy trained = Policy.load(Path.of(URI.create(last.getUri())));
                 HfModelFolder.Loaded loaded = HfModelFolder.load(exported, 64, Device.cpu())) {
             assertThat(loaded.parameters().sha256()).isEqualTo(trained.digest());
+        }
+
+        // The evaluator asks the trained policy and the initial model through the chat template and judges them.
+        List<String> prompts = List.of("\n\nHuman: How do I make tea?\n\nAssistant:", "Name a colour.",
+                "\n\nHuman: Is it going to rain?\n\nAssistant:");
+        try (HfTokenizer tokenizer = HfTokenizer.of(HfModelFolder.info(model));
+                AlignmentTrainer initial = AlignmentTrainer.fromHuggingFace(model, 64,
+                        TrainingConfig.builder().build());
+                Policy sft = initial.policy();
+                Policy trained = Policy.load(Path.of(URI.create(last.getUri())))) {
+            ExampleEncoder chat = ChatExampleEncoder.of(model, tokenizer);
+            CompletionCodec codec = new CompletionCodec(tokenizer, chat);
+            int imStart = tokenizer.encode("<|im_start|>", false)[0];
+            assertThat(codec.prompt(prompts.get(1))).as("a plain prompt is asked as one user turn")
+                    .startsWith(imStart).containsExactly(chat.generationPrompt(prompts.get(1)));
+            CheckpointEvaluation evaluation = new CheckpointEvaluation(codec, sft, prompts,
+                    new RewardModelJudge("initial", sft, tokenizer), 12, 7);
+            CheckpointEvaluation.Result result = evaluation.evaluate(trained, last.getStep());
+            assertThat(result.winRate().nTotal()).isEqualTo(prompts.size());
+            assertThat(result.klPerSequence()).isFinite();
         }
         topics.close();
     }

@@ -20,6 +20,9 @@ public interface ExampleEncoder {
 
     Encoded encode(String prompt, String completion);
 
+    /** The ids a policy is given to answer {@code prompt} (evaluation and online sampling). */
+    int[] generationPrompt(String prompt);
+
     /** The end-of-sequence id completions end with. */
     int eosId();
 
@@ -29,6 +32,11 @@ public interface ExampleEncoder {
             @Override
             public Encoded encode(String prompt, String completion) {
                 return new Encoded(tokenizer.encode(prompt), withEos(tokenizer.encode(completion), eosId()));
+            }
+
+            @Override
+            public int[] generationPrompt(String prompt) {
+                return tokenizer.encode(prompt);
             }
 
             @Override

@@ -13,7 +13,8 @@ import java.util.Optional;
  * prompt messages with the generation prompt, the completion as the rest of the full rendering
  * ({@link ChatTemplate#promptAndCompletion}); both tokenized without adding special tokens (the template writes
  * them), and EOS appended to the completion as TRL appends it. Prompts that are not transcripts (plain prompt text)
- * are tokenized as they are.
+ * train as they are. A policy is asked as a chat model is deployed: every prompt it answers is rendered with the
+ * generation prompt, a plain one as a single user turn.
  */
 public final class ChatExampleEncoder implements ExampleEncoder {
 
@@ -48,6 +49,13 @@ public final class ChatExampleEncoder implements ExampleEncoder {
         String[] text = template.promptAndCompletion(messages.get(), HhTranscript.completionMessages(completion));
         return new Encoded(tokenizer.encode(text[0], false),
                 ExampleEncoder.withEos(tokenizer.encode(text[1], false), tokenizer.eosId()));
+    }
+
+    @Override
+    public int[] generationPrompt(String prompt) {
+        List<Map<String, Object>> messages = HhTranscript.promptMessages(prompt)
+                .orElseGet(() -> List.of(Map.of("role", "user", "content", prompt)));
+        return tokenizer.encode(template.render(messages, true), false);
     }
 
     @Override

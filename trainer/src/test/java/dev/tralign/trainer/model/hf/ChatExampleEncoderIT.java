@@ -72,6 +72,11 @@ class ChatExampleEncoderIT {
             assertThat(encoder.encode(prompt, " Red.").prompt()).as("one prompt for every completion")
                     .containsExactly(pair.prompt());
 
+            // Asked to answer, the policy sees the same prompt ids it trained on; a plain prompt is one user turn.
+            assertThat(encoder.generationPrompt(prompt)).containsExactly(pair.prompt());
+            assertThat(encoder.generationPrompt("Say hi")).containsExactly(tokenizer.encode(
+                    template.render(List.of(Map.of("role", "user", "content", "Say hi")), true), false));
+
             ExampleEncoder.Encoded plain = encoder.encode("Say hi", " Hi!");
             assertThat(plain.prompt()).containsExactly(tokenizer.encode("Say hi"));
             assertThat(tokenizer.decode(plain.prompt())).doesNotContain("<|im_start|>");
