@@ -11,38 +11,25 @@ import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.data.TokenizedPair;
 import dev.tralign.trainer.model.ModelConfig;
 import dev.tralign.trainer.model.hf.HfModelFolder;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code tralign export --checkpoint}: a Hugging Face run's checkpoint back out as a folder that loads bit for bit. */
 class ExportCommandTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRun cli = new CliRun();
 
     @TempDir
     Path tmp;
 
     private int run(String... args) {
-        CommandLine cli = TralignCommand.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        return cli.execute(args);
+        return cli.run(args);
     }
 
     private static Path hfTiny(String model) {
-        for (Path p : List.of(Path.of("../../shared/data/hf-tiny"), Path.of("../shared/data/hf-tiny"))) {
-            if (Files.isDirectory(p)) {
-                return p.resolve(model);
-            }
-        }
-        throw new IllegalStateException("hf-tiny fixtures not found beside the checkout (../shared/data/hf-tiny)");
+        return CliRun.hfTiny(model);
     }
 
     @Test
@@ -58,8 +45,8 @@ class ExportCommandTest {
         }
         Path folder = tmp.resolve("exported");
         assertThat(run("export", "--checkpoint", checkpoint.toString(), "--out", folder.toString()))
-                .as(err.toString()).isZero();
-        JsonNode line = new ObjectMapper().readTree(out.toString());
+                .as(cli.err()).isZero();
+        JsonNode line = new ObjectMapper().readTree(cli.out());
         assertThat(line.path("weights").asText()).isEqualTo("policy");
         assertThat(folder.resolve("config.json")).exists();
         assertThat(folder.resolve("model.safetensors")).exists();
@@ -75,7 +62,7 @@ class ExportCommandTest {
         }
         assertThat(run("export", "--checkpoint", gpt.toString(), "--out", tmp.resolve("gpt").toString()))
                 .isEqualTo(1);
-        assertThat(err.toString()).contains("built-in GPT").contains("model_name_or_path");
+        assertThat(cli.err()).contains("built-in GPT").contains("model_name_or_path");
         assertThat(run("export", "--out", tmp.resolve("x").toString())).as("--run or --checkpoint").isEqualTo(2);
     }
 }

@@ -4,39 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code tralign model ...} on the hf-tiny checkpoints (../shared/data/hf-tiny beside the checkout). */
 class ModelCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRun cli = new CliRun();
 
     @TempDir
     Path tmp;
 
     private int run(String... args) {
-        CommandLine cli = TralignCommand.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        return cli.execute(args);
+        return cli.run(args);
     }
 
     private static Path hfTiny(String model) {
-        for (Path p : List.of(Path.of("../../shared/data/hf-tiny"), Path.of("../shared/data/hf-tiny"))) {
-            if (Files.isDirectory(p)) {
-                return p.resolve(model);
-            }
-        }
-        throw new IllegalStateException("hf-tiny fixtures not found beside the checkout (../shared/data/hf-tiny)");
+        return CliRun.hfTiny(model);
     }
 
     @Test
@@ -46,8 +34,8 @@ class ModelCommandTest {
         StringBuilder ids = new StringBuilder();
         c.path("input_ids").forEach(id -> ids.append(ids.length() == 0 ? "" : ",").append(id.asInt()));
         assertThat(run("model", "logprobs", "--model", hfTiny("qwen2").toString(), "--ids", ids.toString(),
-                "--prompt-length", c.path("prompt_length").asText())).as(err.toString()).isZero();
-        JsonNode line = JSON.readTree(out.toString());
+                "--prompt-length", c.path("prompt_length").asText())).as(cli.err()).isZero();
+        JsonNode line = JSON.readTree(cli.out());
         assertThat(line.path("completion_logprob_sum").asDouble())
                 .isCloseTo(c.path("completion_logprob_sum").asDouble(), org.assertj.core.data.Offset.offset(2e-4));
         assertThat(line.path("token_logprobs").size()).isEqualTo(c.path("token_logprobs").size());
@@ -63,8 +51,8 @@ class ModelCommandTest {
         StringBuilder ids = new StringBuilder();
         greedy.path("prompt_ids").forEach(id -> ids.append(ids.length() == 0 ? "" : ",").append(id.asInt()));
         assertThat(run("model", "generate", "--model", hfTiny("gpt-neox").toString(), "--ids", ids.toString(),
-                "--max-new-tokens", "10")).as(err.toString()).isZero();
-        assertThat(JSON.readTree(out.toString()).path("ids")).isEqualTo(greedy.path("generate_new_tokens"));
+                "--max-new-tokens", "10")).as(cli.err()).isZero();
+        assertThat(JSON.readTree(cli.out()).path("ids")).isEqualTo(greedy.path("generate_new_tokens"));
     }
 
     @Test
@@ -72,10 +60,10 @@ class ModelCommandTest {
         Path folder = tmp.resolve("fresh");
         assertThat(run("model", "init", "--arch", "llama", "--hidden", "32", "--heads", "4", "--kv-heads", "2",
                 "--layers", "1", "--vocab", "50", "--max-positions", "64", "--eos", "2", "--out", folder.toString()))
-                .as(err.toString()).isZero();
+                .as(cli.err()).isZero();
         assertThat(folder.resolve("model.safetensors")).isRegularFile();
-        assertThat(run("model", "inspect", "--model", folder.toString())).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("llama (LlamaForCausalLM)").contains("heads 4 (kv 2")
+        assertThat(run("model", "inspect", "--model", folder.toString())).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("llama (LlamaForCausalLM)").contains("heads 4 (kv 2")
                 .contains("eos [2]").contains("chat template     no");
     }
 
@@ -93,13 +81,13 @@ class ModelCommandTest {
                 + "{\"type\": \"WordLevel\", \"vocab\": " + words + ", \"unk_token\": \"<pad>\"}}");
         Path folder = tmp.resolve("worded");
         assertThat(run("model", "init", "--arch", "qwen2", "--tokenizer", tokenizer.toString(), "--hidden", "16",
-                "--heads", "2", "--layers", "1", "--out", folder.toString())).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("vocabulary 8");
+                "--heads", "2", "--layers", "1", "--out", folder.toString())).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("vocabulary 8");
         assertThat(folder.resolve("tokenizer.json")).isRegularFile();
-        out.getBuffer().setLength(0);
+        cli.clear();
         assertThat(run("model", "generate", "--model", folder.toString(), "--prompt", "hello world",
-                "--max-new-tokens", "4")).as(err.toString()).isZero();
-        JsonNode line = JSON.readTree(out.toString());
+                "--max-new-tokens", "4")).as(cli.err()).isZero();
+        JsonNode line = JSON.readTree(cli.out());
         assertThat(line.path("ids").size()).isEqualTo(4);
         StringBuilder expectedText = new StringBuilder();
         List<String> vocab = List.of("<pad>", "</s>", "hello", "world", "good", "bad", "day", "night");
@@ -114,8 +102,8 @@ class ModelCommandTest {
     @Test
     void anUnknownArchitectureNamesTheSupportedOnes() {
         assertThat(run("model", "init", "--arch", "falcon", "--out", tmp.resolve("x").toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("falcon").contains("gpt_neox, llama, qwen2, mistral, gpt2");
+        assertThat(cli.err()).contains("falcon").contains("gpt_neox, llama, qwen2, mistral, gpt2");
         assertThat(run("model", "inspect", "--model", tmp.resolve("missing").toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("is not a directory");
+        assertThat(cli.err()).contains("is not a directory");
     }
 }
