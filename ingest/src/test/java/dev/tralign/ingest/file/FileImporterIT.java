@@ -47,9 +47,17 @@ class FileImporterIT {
 
     static EmbeddedStack stack;
 
+    /** The producers of simulated crashes, reaped after the class (left open, they log every second until exit). */
+    static final List<KafkaProducer<byte[], byte[]>> CRASHED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @BeforeAll
     static void stack(EmbeddedStack stack) {
         FileImporterIT.stack = stack;
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void reapCrashedProducers() {
+        CRASHED.forEach(producer -> producer.close(java.time.Duration.ZERO));
     }
 
     /** Topics under their own prefix, over the stack's registry (real HTTP). */
@@ -75,6 +83,7 @@ class FileImporterIT {
     private static Producer<byte[], byte[]> dyingProducer(Map<String, Object> config, int dieAtSend) {
         KafkaProducer<byte[], byte[]> real = new KafkaProducer<>(config, new ByteArraySerializer(),
                 new ByteArraySerializer());
+        CRASHED.add(real);
         AtomicInteger sends = new AtomicInteger();
         @SuppressWarnings("unchecked")
         Producer<byte[], byte[]> proxy = (Producer<byte[], byte[]>) Proxy.newProxyInstance(
