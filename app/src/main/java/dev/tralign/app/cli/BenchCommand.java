@@ -4,6 +4,7 @@ import dev.tralign.bench.evaluator.EvaluatorBench;
 import dev.tralign.ingest.bench.IngestBench;
 import dev.tralign.stack.EmbeddedStack;
 import dev.tralign.stack.StackOptions;
+import dev.tralign.bench.trainer.MemoryBench;
 import dev.tralign.bench.trainer.TrainerBench;
 import dev.tralign.bench.pipeline.PipelineBench;
 import java.nio.file.Files;
@@ -17,10 +18,10 @@ import picocli.CommandLine.Unmatched;
 
 /** Benchmarks: speed is measured here, side by side in one run, never in timed tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: trainer step vs the PyTorch peer's keys, ingest vs a plain producer, "
-                + "Kafka-fed vs in-memory training, evaluator throughput and latency.",
-        subcommands = {BenchCommand.Trainer.class, BenchCommand.Ingest.class, BenchCommand.Pipeline.class,
-            BenchCommand.Evaluator.class})
+        description = "Benchmarks: trainer step vs the PyTorch peer's keys, trainer memory, ingest vs a plain "
+                + "producer, Kafka-fed vs in-memory training, evaluator throughput and latency.",
+        subcommands = {BenchCommand.Trainer.class, BenchCommand.Memory.class, BenchCommand.Ingest.class,
+            BenchCommand.Pipeline.class, BenchCommand.Evaluator.class})
 final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -32,10 +33,14 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "trainer", mixinStandardHelpOptions = true,
-            description = "One DPO step and one soft update of the tiny GPT; prints one JSON line with the keys of "
-                    + "../shared/bench/torch_dpo_step.py. Flags: --vocab --embed --layers --heads --seq --pairs "
-                    + "--threads --steps (default 30) --warmup (default 20: the JIT's first steps are not timed) "
-                    + "--beta --alpha --parallel-reference --backward-threads --shards 1|2 (default 2).")
+            description = "One DPO step and one soft update of the tiny GPT (--arch gpt, the default) or of a randomly "
+                    + "initialised Hugging Face decoder (--arch llama|qwen2|mistral|gpt_neox|gpt2, the peer's "
+                    + "--arch llama shape: --kv-heads --intermediate; --tie true|false); prints one JSON line with "
+                    + "the keys of ../shared/bench/torch_dpo_step.py. Flags: --vocab --embed --layers --heads --seq "
+                    + "--pairs --threads --steps (default 30) --warmup (default 20: the JIT's first steps are not "
+                    + "timed) --beta --alpha --parallel-reference --backward-threads --shards 1|2 (default 2); "
+                    + "--path torchscript --model FILE.pt trains a TorchScript export of the same model instead "
+                    + "(bench/scripts/export_llama_torchscript.py).")
     static final class Trainer implements Callable<Integer> {
         @Unmatched
         List<String> args = new ArrayList<>();
@@ -43,6 +48,24 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             System.out.println(TrainerBench.run(args.toArray(String[]::new)));
+            return 0;
+        }
+    }
+
+    @Command(name = "memory", mixinStandardHelpOptions = true,
+            description = "Peak resident memory of float32 AdamW training with a moving reference (soft update every "
+                    + "step) of a randomly initialised Hugging Face decoder, per parameter; default GPT-2 small "
+                    + "(124M) on 2 pairs of 256 tokens, 3 steps. Flags: --arch (gpt2) --vocab --embed --layers "
+                    + "--heads --kv-heads --intermediate --max-positions --tie --seq --pairs --steps --shards "
+                    + "--parallel-reference. Without --arch: the long-run leak check of the tiny GPT (--steps, "
+                    + "default 2000).")
+    static final class Memory implements Callable<Integer> {
+        @Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            MemoryBench.main(args.toArray(String[]::new));
             return 0;
         }
     }

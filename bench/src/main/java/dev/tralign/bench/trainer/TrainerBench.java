@@ -10,8 +10,11 @@ import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.model.Autograd;
 import dev.tralign.trainer.model.ModelConfig;
 import dev.tralign.trainer.model.ParameterSet;
+import dev.tralign.trainer.model.ParameterSpec;
+import dev.tralign.trainer.model.ScriptedLm;
 import dev.tralign.trainer.model.SplitMix64;
 import dev.tralign.trainer.reference.TrustRegionUpdater;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +30,13 @@ import java.util.Map;
  * --parallel-reference true|false (reference forward on a second thread; default true),
  * --backward-threads N (intra-op threads for backward + optimizer; default: TrainingConfig's),
  * --shards 1|2 (TrainingConfig.microBatchShards; default: TrainingConfig's).
+ * <p>{@code --arch gpt} (default) is the built-in tiny GPT; {@code --arch llama|qwen2|mistral|gpt_neox|gpt2} a randomly
+ * initialised Hugging Face decoder of the same flags ({@code --embed} = hidden size; {@code --kv-heads},
+ * {@code --intermediate} as the peer's {@code --arch llama}, whose default MLP width is used for SwiGLU models;
+ * {@code --tie true|false}, default: tied for gpt2 only), loaded through a temporary folder by
+ * {@link AlignmentTrainer#fromHuggingFace} and trained natively. {@code --path torchscript --model FILE.pt} trains a
+ * TorchScript export instead (e.g. {@code bench/scripts/export_llama_torchscript.py}: the peer's TinyLlama, scripted).
+ * For llama the JSON also carries {@code peer_params}, the count the peer prints for the same flags.
  */
 public final class TrainerBench {
 
@@ -59,6 +69,11 @@ public final class TrainerBench {
         int backwardThreads = intFlag(flags, "backward-threads", defaults.backwardThreads());
         int shards = intFlag(flags, "shards", defaults.microBatchShards());
 
+        String arch = flags.getOrDefault("arch", "gpt");
+        String path = flags.getOrDefault("path", "native");
+        if (!arch.equals("gpt") || !path.equals("native")) {
+            return runHf(flags, arch, path);
+        }
         ModelConfig shape = new ModelConfig(vocab, embed, layers, heads, seq);
         TrainingConfig config = TrainingConfig.builder().lossType(LossType.SIGMOID).beta(beta).learningRate(1e-4)
                 .maxGradNorm(0).intraOpThreads(threads).parallelReference(parallel)
@@ -96,6 +111,120 @@ public final class TrainerBench {
         out.put("model_gflops_per_s", round(flops / (stepMs / 1e3) / 1e9, 3));
         out.put("gemm_gflops_per_s", round(gemm, 3));
         return toJson(out);
+    }
+
+    /** A Hugging Face architecture (native) or a TorchScript file, with the same batch, config and timing. */
+    private static String runHf(Map<String, String> flags, String arch, String path) {
+        int vocab = intFlag(flags, "vocab", 64);
+        int embed = intFlag(flags, "embed", 128);
+        int layers = intFlag(flags, "layers", 2);
+        int heads = intFlag(flags, "heads", 4);
+        int kvHeads = intFlag(flags, "kv-heads", 0);
+        int intermediate = intFlag(flags, "intermediate", 0);
+        int seq = intFlag(flags, "seq", 64);
+        int pairs = intFlag(flags, "pairs", 16);
+        int threads = intFlag(flags, "threads", 1);
+        int steps = intFlag(flags, "steps", 30);
+        int warmup = intFlag(flags, "warmup", 20);
+        double beta = Double.parseDouble(flags.getOrDefault("beta", "0.1"));
+        double alpha = Double.parseDouble(flags.getOrDefault("alpha", "0.6"));
+        boolean parallel = Boolean.parseBoolean(flags.getOrDefault("parallel-reference", "true"));
+        TrainingConfig defaults = TrainingConfig.builder().build();
+        int backwardThreads = intFlag(flags, "backward-threads", defaults.backwardThreads());
+        int shards = intFlag(flags, "shards", defaults.microBatchShards());
+        Boolean tie = flags.containsKey("tie") ? Boolean.parseBoolean(flags.get("tie")) : null;
+        if (!path.equals("native") && !path.equals("torchscript")) {
+            throw new IllegalArgumentException("--path must be native or torchscript, got '" + path + "'");
+        }
+        TrainingConfig config = TrainingConfig.builder().lossType(LossType.SIGMOID).beta(beta).learningRate(1e-4)
+                .maxGradNorm(0).intraOpThreads(threads).parallelReference(parallel)
+                .backwardThreads(backwardThreads).microBatchShards(shards).seed(0).build();
+        List<TokenizedPair> batch = randomBatch(vocab, seq, pairs);
+
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("impl", path.equals("native") ? "tralign-djl" : "tralign-djl-torchscript");
+        out.put("arch", arch);
+        long params;
+        double stepMs;
+        double updateMs;
+        int effectiveShards;
+        if (path.equals("torchscript")) {
+            String model = flags.get("model");
+            if (model == null) {
+                throw new IllegalArgumentException("--path torchscript needs --model FILE.pt (a TorchScript export "
+                        + "whose forward maps ids [N, W] int64 to logits [N, W, vocab])");
+            }
+            List<ParameterSpec> layout;
+            try (ScriptedLm probe = new ScriptedLm(Path.of(model), vocab, seq, ai.djl.Device.cpu())) {
+                layout = probe.layout();
+            }
+            params = layout.stream().mapToLong(ParameterSpec::size).sum();
+            try (AlignmentTrainer trainer = AlignmentTrainer.createFromTorchScript(Path.of(model), vocab, seq,
+                    config)) {
+                effectiveShards = trainer.config().microBatchShards();
+                stepMs = timeSteps(trainer, batch, warmup, steps);
+            }
+            updateMs = softUpdateMs(layout, alpha, steps);
+        } else {
+            dev.tralign.trainer.model.hf.Architecture a = dev.tralign.trainer.model.hf.Architecture.named(arch);
+            dev.tralign.trainer.model.hf.DecoderSpec spec = HfBenchModel.spec(a, vocab, embed, layers, heads, kvHeads,
+                    intermediate, seq, tie);
+            params = HfBenchModel.parameterCount(spec);
+            out.put("kv_heads", spec.kvHeads());
+            out.put("intermediate", spec.intermediate());
+            out.put("tied_head", spec.tiedHead());
+            if (a == dev.tralign.trainer.model.hf.Architecture.LLAMA) {
+                out.put("peer_params", HfBenchModel.peerLlamaParameterCount(vocab, embed, layers, heads,
+                        spec.kvHeads(), spec.intermediate()));
+            }
+            try (AlignmentTrainer trainer = HfBenchModel.trainer(spec, seq, config)) {
+                effectiveShards = trainer.config().microBatchShards();
+                stepMs = timeSteps(trainer, batch, warmup, steps);
+            }
+            updateMs = softUpdateMs(dev.tralign.trainer.model.hf.DecoderLayout.of(spec), alpha, steps);
+        }
+        double gemm = gemmGflops(threads);
+        long tokensPerStep = 2L * pairs * (seq - 1);
+        double flops = 8.0 * params * tokensPerStep;
+        out.put("torch", ai.djl.engine.Engine.getEngine("PyTorch").getVersion());
+        out.put("threads", threads);
+        out.put("parallel_reference", parallel);
+        out.put("backward_threads", backwardThreads);
+        out.put("micro_batch_shards", effectiveShards);
+        out.put("params", params);
+        out.put("ms_per_dpo_step", round(stepMs, 3));
+        out.put("ms_per_soft_update", round(updateMs, 3));
+        out.put("tokens_per_s", round(tokensPerStep / (stepMs / 1e3), 1));
+        out.put("model_gflops_per_s", round(flops / (stepMs / 1e3) / 1e9, 3));
+        out.put("gemm_gflops_per_s", round(gemm, 3));
+        return toJson(out);
+    }
+
+    private static double timeSteps(AlignmentTrainer trainer, List<TokenizedPair> batch, int warmup, int steps) {
+        for (int i = 0; i < warmup; i++) {
+            trainer.stepPairs(batch);
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
+            trainer.stepPairs(batch);
+        }
+        return (System.nanoTime() - start) / 1e6 / steps;
+    }
+
+    /** Soft updates between two parameter sets of {@code layout} (zeros: same work as any finite values). */
+    private static double softUpdateMs(List<ParameterSpec> layout, double alpha, int steps) {
+        try (ParameterSet a = ParameterSet.zeros(layout, ai.djl.Device.cpu());
+                ParameterSet b = ParameterSet.zeros(layout, ai.djl.Device.cpu())) {
+            TrustRegionUpdater updater = new TrustRegionUpdater(a, b, true, alpha, 1, 0);
+            for (int i = 0; i < 3; i++) {
+                updater.mix();
+            }
+            long start = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                updater.mix();
+            }
+            return (System.nanoTime() - start) / 1e6 / steps;
+        }
     }
 
     /** The peer's data: random tokens, prompt = first half of each sequence, chosen and rejected unrelated. */
@@ -174,10 +303,11 @@ public final class TrainerBench {
                 value = args[++i];
             }
             if (!List.of("vocab", "embed", "layers", "heads", "seq", "pairs", "threads", "steps", "warmup", "beta",
-                    "alpha", "parallel-reference", "backward-threads", "shards").contains(name)) {
+                    "alpha", "parallel-reference", "backward-threads", "shards", "arch", "kv-heads", "intermediate",
+                    "tie", "path", "model").contains(name)) {
                 throw new IllegalArgumentException("unknown flag --" + name + "; known: --vocab --embed --layers "
                         + "--heads --seq --pairs --threads --steps --warmup --beta --alpha --parallel-reference "
-                        + "--backward-threads --shards");
+                        + "--backward-threads --shards --arch --kv-heads --intermediate --tie --path --model");
             }
             flags.put(name, value);
         }
