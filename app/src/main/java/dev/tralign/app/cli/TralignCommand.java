@@ -45,12 +45,13 @@ public final class TralignCommand implements Runnable {
     /**
      * picocli lets {@code --help} win over words it does not know, so {@code tralign frobnicate --help} printed the
      * top-level help and exited 0, as if the command existed. A word no command takes is a usage error (exit 2)
-     * whatever else is on the line.
+     * whatever else is on the line. A command that declares {@code @Unmatched} (the benchmarks, which pass their
+     * flags on to the bench classes, and those check them) takes such words on purpose.
      */
     private static boolean refuseUnmatched(CommandLine.ParseResult parseResult) {
         for (CommandLine.ParseResult level = parseResult; level != null;
                 level = level.hasSubcommand() ? level.subcommand() : null) {
-            if (!level.unmatched().isEmpty()) {
+            if (!level.unmatched().isEmpty() && level.commandSpec().unmatchedArgsBindings().isEmpty()) {
                 CommandLine command = level.commandSpec().commandLine();
                 String name = level.commandSpec().qualifiedName();
                 boolean hasSubcommands = !command.getSubcommands().isEmpty();

@@ -41,6 +41,13 @@ class TralignCommandTest {
     }
 
     @Test
+    void benchmarksPassTheirFlagsOnAndTheBenchRefusesUnknownOnes() {
+        // bench trainer declares @Unmatched: its flags reach TrainerBench, which names the ones it knows.
+        assertThat(run("bench", "trainer", "--stepz", "3")).isEqualTo(1);
+        assertThat(cli.err()).contains("unknown flag --stepz").contains("--arch").doesNotContain("unknown argument");
+    }
+
+    @Test
     void invalidDemoSettingNamesTheOption() {
         assertThat(run("demo", "--steps", "10", "--checkpoint-every", "50")).isEqualTo(1);
         assertThat(cli.err()).contains("--checkpoint-every");
