@@ -37,10 +37,10 @@ final class BenchCommand implements Runnable {
                     + "initialised Hugging Face decoder (--arch llama|qwen2|mistral|gpt_neox|gpt2, the peer's "
                     + "--arch llama shape: --kv-heads --intermediate; --tie true|false); prints one JSON line with "
                     + "the keys of ../shared/bench/torch_dpo_step.py. Flags: --vocab --embed --layers --heads --seq "
-                    + "--pairs --threads --steps (default 30) --warmup (default 20: the JIT's first steps are not "
-                    + "timed) --beta --alpha --parallel-reference --backward-threads --shards 1|2 (default 2); "
-                    + "--path torchscript --model FILE.pt trains a TorchScript export of the same model instead "
-                    + "(bench/scripts/export_llama_torchscript.py).")
+                    + "--pairs --threads --device cpu|gpu --steps (default 30) --warmup (default 20: the JIT's first "
+                    + "steps are not timed) --beta --alpha --parallel-reference --backward-threads --shards 1|2 "
+                    + "(default 2); --path torchscript --model FILE.pt trains a TorchScript export of the "
+                    + "same model instead (bench/scripts/export_llama_torchscript.py).")
     static final class Trainer implements Callable<Integer> {
         @Unmatched
         List<String> args = new ArrayList<>();

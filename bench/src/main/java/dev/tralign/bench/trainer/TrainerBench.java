@@ -37,6 +37,8 @@ import java.util.Map;
  * {@link AlignmentTrainer#fromHuggingFace} and trained natively. {@code --path torchscript --model FILE.pt} trains a
  * TorchScript export instead (e.g. {@code bench/scripts/export_llama_torchscript.py}: the peer's TinyLlama, scripted).
  * For llama the JSON also carries {@code peer_params}, the count the peer prints for the same flags.
+ * {@code --device gpu} (TrainingConfig.device; untested here, docs/gpu.md) runs the step there; the soft update and
+ * the GEMM reference figure stay on the CPU.
  */
 public final class TrainerBench {
 
@@ -75,9 +77,10 @@ public final class TrainerBench {
             return runHf(flags, arch, path);
         }
         ModelConfig shape = new ModelConfig(vocab, embed, layers, heads, seq);
+        String device = flags.getOrDefault("device", "cpu");
         TrainingConfig config = TrainingConfig.builder().lossType(LossType.SIGMOID).beta(beta).learningRate(1e-4)
                 .maxGradNorm(0).intraOpThreads(threads).parallelReference(parallel)
-                .backwardThreads(backwardThreads).microBatchShards(shards).seed(0).build();
+                .backwardThreads(backwardThreads).microBatchShards(shards).device(device).seed(0).build();
         List<TokenizedPair> batch = randomBatch(vocab, seq, pairs);
 
         double stepMs;
@@ -100,6 +103,7 @@ public final class TrainerBench {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("impl", "tralign-djl");
         out.put("torch", ai.djl.engine.Engine.getEngine("PyTorch").getVersion());
+        out.put("device", device);
         out.put("threads", threads);
         out.put("parallel_reference", parallel);
         out.put("backward_threads", backwardThreads);
@@ -136,9 +140,10 @@ public final class TrainerBench {
         if (!path.equals("native") && !path.equals("torchscript")) {
             throw new IllegalArgumentException("--path must be native or torchscript, got '" + path + "'");
         }
+        String device = flags.getOrDefault("device", "cpu");
         TrainingConfig config = TrainingConfig.builder().lossType(LossType.SIGMOID).beta(beta).learningRate(1e-4)
                 .maxGradNorm(0).intraOpThreads(threads).parallelReference(parallel)
-                .backwardThreads(backwardThreads).microBatchShards(shards).seed(0).build();
+                .backwardThreads(backwardThreads).microBatchShards(shards).device(device).seed(0).build();
         List<TokenizedPair> batch = randomBatch(vocab, seq, pairs);
 
         Map<String, Object> out = new LinkedHashMap<>();
@@ -187,6 +192,7 @@ public final class TrainerBench {
         long tokensPerStep = 2L * pairs * (seq - 1);
         double flops = 8.0 * params * tokensPerStep;
         out.put("torch", ai.djl.engine.Engine.getEngine("PyTorch").getVersion());
+        out.put("device", device);
         out.put("threads", threads);
         out.put("parallel_reference", parallel);
         out.put("backward_threads", backwardThreads);
@@ -304,10 +310,10 @@ public final class TrainerBench {
             }
             if (!List.of("vocab", "embed", "layers", "heads", "seq", "pairs", "threads", "steps", "warmup", "beta",
                     "alpha", "parallel-reference", "backward-threads", "shards", "arch", "kv-heads", "intermediate",
-                    "tie", "path", "model").contains(name)) {
+                    "tie", "path", "model", "device").contains(name)) {
                 throw new IllegalArgumentException("unknown flag --" + name + "; known: --vocab --embed --layers "
                         + "--heads --seq --pairs --threads --steps --warmup --beta --alpha --parallel-reference "
-                        + "--backward-threads --shards --arch --kv-heads --intermediate --tie --path --model");
+                        + "--backward-threads --shards --arch --kv-heads --intermediate --tie --path --model --device");
             }
             flags.put(name, value);
         }
