@@ -1,7 +1,7 @@
 package dev.tralign.app.cli;
 
 import dev.tralign.bench.evaluator.EvaluatorBench;
-import dev.tralign.ingest.bench.IngestBench;
+import dev.tralign.bench.ingest.IngestBench;
 import dev.tralign.stack.EmbeddedStack;
 import dev.tralign.stack.StackOptions;
 import dev.tralign.bench.trainer.MemoryBench;

@@ -1,4 +1,4 @@
-package dev.tralign.ingest.bench;
+package dev.tralign.bench.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.tralign.ingest.bench;
+package dev.tralign.bench.ingest;
 
 import dev.tralign.ingest.file.FileImporter;
 import dev.tralign.ingest.file.ImportSummary;
