@@ -33,8 +33,9 @@ public final class ExoPairLoss implements PairLoss {
         NDArray logits = Scalars.times(PairScores.of(in, f).delta(), beta);
         NDArray logQw = LogSigmoid.negLogSigmoid(logits).neg();
         NDArray logQl = LogSigmoid.negLogSigmoidOfNeg(logits).neg();
-        NDArray chosen = Activation.sigmoid(logits).mul(Scalars.minus(logQw, Math.log1p(-epsilon)));
-        NDArray rejected = Activation.sigmoid(logits.neg()).mul(Scalars.minus(logQl, Math.log(epsilon)));
+        // TRL takes log(1 - eps) and log(eps) of float32 tensors: the same float32 values here, whatever the dtype.
+        NDArray chosen = Activation.sigmoid(logits).mul(Scalars.minus(logQw, (float) Math.log1p(-epsilon)));
+        NDArray rejected = Activation.sigmoid(logits.neg()).mul(Scalars.minus(logQl, (float) Math.log(epsilon)));
         return PairLoss.withRewards(beta, in, chosen.add(rejected));
     }
 }

@@ -1,6 +1,7 @@
 package dev.tralign.trainer.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -23,9 +24,20 @@ public final class Scalars {
     private Scalars() {
     }
 
-    /** A 0-d libtorch-owned tensor holding {@code value}, with {@code like}'s data type, device and manager. */
+    /**
+     * A 0-d libtorch-owned tensor holding {@code value}, with {@code like}'s data type, device and manager. For a
+     * float64 array the value is exact: DJL's {@code full} takes a float, so the double is split into three floats
+     * whose float64 sum is the double again (24 + 24 + 24 bits cover its 53).
+     */
     public static NDArray constant(NDArray like, double value) {
-        return like.getManager().full(new Shape(), (float) value, like.getDataType());
+        NDArray hi = like.getManager().full(new Shape(), (float) value, like.getDataType());
+        if (like.getDataType() != DataType.FLOAT64 || !Double.isFinite(value) || Math.abs(value) > Float.MAX_VALUE) {
+            return hi;
+        }
+        double rest = value - (float) value;
+        double last = rest - (float) rest;
+        return hi.add(like.getManager().full(new Shape(), (float) rest, DataType.FLOAT64))
+                .add(like.getManager().full(new Shape(), (float) last, DataType.FLOAT64));
     }
 
     public static NDArray times(NDArray x, double value) {

@@ -21,9 +21,8 @@ class TrlLossesTest {
 
     private static final Offset<Double> EXACT = Offset.offset(1e-12);
     /**
-     * For losses with a constant that float32 cannot hold (log(0.25), 1/tau, weights 0.8/0.2, a mean length of 11/3):
-     * model.Scalars hands every constant to libtorch as float32, even for float64 arrays (issue #17 lists it), which
-     * costs up to ~1e-8 relative.
+     * exo_pair's log(1 - eps) and log(eps) are float32 values, as TRL takes them of float32 tensors; against the
+     * float64 formula that costs up to ~1e-8. (Other constants reach libtorch exactly in float64: model.Scalars.)
      */
     private static final Offset<Double> F32_CONSTANT = Offset.offset(3e-8);
     private static final double BETA = 0.5;
@@ -208,7 +207,7 @@ class TrlLossesTest {
             double x = BETA * (rw(i) - rl(i));
             double m = sigmoid(x / tau);
             return -logSigmoid(x) * (1 - m) + Math.exp(-x) * m;
-        }, F32_CONSTANT);
+        }, EXACT);
     }
 
     @Test
@@ -236,7 +235,7 @@ class TrlLossesTest {
         // A shard of the first pair, told the whole batch's mean length 11/3, contributes its share.
         PairLogProbs shard = new PairLogProbs(arr(-1), arr(-3), arr(-2), arr(-2.5), arr(2), arr(3), 11.0 / 3);
         assertThat(values(new ChosenNllLoss(BETA).compute(shard).losses())[0] / 3).isCloseTo(1.0 / 11,
-                F32_CONSTANT);
+                EXACT);
     }
 
     @Test
@@ -251,7 +250,7 @@ class TrlLossesTest {
                     + 0.2 * (-logSigmoid(BETA * rw(i)) - logSigmoid(-BETA * rl(i)))) / 3;
         }
         expectedMean += 7.5 / 11;
-        assertThat(java.util.Arrays.stream(got).average().orElseThrow()).isCloseTo(expectedMean, F32_CONSTANT);
+        assertThat(java.util.Arrays.stream(got).average().orElseThrow()).isCloseTo(expectedMean, EXACT);
         assertThat(mpo.perPair()).isTrue();
         assertThat(new WeightedSumLoss(List.of(new SigmoidLoss(BETA), new AotLoss(BETA, 0, true)),
                 new double[] {1, 1}).perPair()).isFalse();
@@ -339,8 +338,8 @@ class TrlLossesTest {
                 case "sigmoid_norm" -> new SigmoidNormLoss(BETA, f);
                 default -> throw new IllegalStateException(type);
             };
-            // discopop's tau is exact in TRL (a Python float), float32 here (model.Scalars).
-            Offset<Double> tolerance = type.equals("discopop") ? F32_CONSTANT : EXACT;
+            // discopop's tau is exact in TRL (a Python float) and here (model.Scalars keeps float64 constants exact).
+            Offset<Double> tolerance = EXACT;
             double[] got = values(loss.compute(batch()).losses());
             for (int i = 0; i < 3; i++) {
                 assertThat(got[i]).as("%s %s pair %d", divergence, type, i).isCloseTo(expected[i], tolerance);
