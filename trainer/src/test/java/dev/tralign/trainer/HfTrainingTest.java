@@ -139,4 +139,24 @@ class HfTrainingTest {
                     .isCloseTo((rows[0] + rows[1]) / 2, org.assertj.core.data.Offset.offset(1e-3));
         }
     }
+
+    /** TR-DPO hard (alpha 1) on a Hugging Face decoder: every tau steps the reference becomes the policy exactly. */
+    @ParameterizedTest
+    @ValueSource(strings = {"llama-gqa"})
+    void hardUpdatesCopyThePolicyIntoTheReference(String name) {
+        TrainingConfig hard = TrainingConfig.builder().lossType("sigmoid").beta(0.1).learningRate(1e-3)
+                .syncRefModel(true).refModelMixupAlpha(1.0).refModelSyncSteps(2).seed(7).build();
+        List<TokenizedPair> batch = pairs(2, 4);
+        try (AlignmentTrainer trainer = AlignmentTrainer.fromHuggingFace(hfTiny(name), 16, hard)) {
+            String initial = trainer.referenceDigest();
+            StepResult first = trainer.stepPairs(batch);
+            assertThat(first.referenceUpdate()).isEmpty();
+            assertThat(trainer.referenceDigest()).isEqualTo(initial);
+            StepResult second = trainer.stepPairs(batch);
+            assertThat(second.referenceUpdate()).hasValueSatisfying(u -> assertThat(u.alpha()).isEqualTo(1.0));
+            assertThat(trainer.referenceDigest()).isEqualTo(trainer.policy().digest()).isNotEqualTo(initial);
+            trainer.stepPairs(batch);
+            assertThat(trainer.referenceDigest()).isNotEqualTo(trainer.policy().digest());
+        }
+    }
 }
