@@ -2,6 +2,7 @@ package dev.tralign.trainer;
 
 import dev.tralign.trainer.data.TokenizedExample;
 import dev.tralign.trainer.model.ModelConfig;
+import dev.tralign.trainer.model.hf.HfModelFolder;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -28,6 +29,14 @@ public interface Policy extends AutoCloseable {
      */
     static Policy loadReference(Path checkpoint) {
         return GptPolicy.load(checkpoint, "cpu", "reference");
+    }
+
+    /**
+     * A loaded Hugging Face folder's weights as a policy (scoring, cached sampling). It borrows them: closing it
+     * frees nothing, and it must not be used after {@code loaded} is closed.
+     */
+    static Policy of(HfModelFolder.Loaded loaded) {
+        return new GptPolicy(loaded.model(), loaded.parameters(), false);
     }
 
     ModelConfig config();

@@ -4,6 +4,8 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tralign.trainer.Policy;
+import dev.tralign.trainer.SamplingConfig;
 import dev.tralign.trainer.model.ParameterSet;
 import dev.tralign.trainer.model.ParameterSpec;
 import dev.tralign.trainer.model.hf.Architecture;
@@ -159,8 +161,26 @@ final class ModelCommand implements Runnable {
         @Option(names = "--max-new-tokens", defaultValue = "32", description = "Default: ${DEFAULT-VALUE}.")
         int maxNewTokens;
 
+        @Option(names = "--temperature", defaultValue = "0",
+                description = "0 = greedy (default); above 0 samples at that temperature.")
+        double temperature;
+
+        @Option(names = "--top-k", defaultValue = "0", description = "With --temperature: keep the k most likely "
+                + "tokens (0 = all).")
+        int topK;
+
+        @Option(names = "--top-p", defaultValue = "1", description = "With --temperature: nucleus sampling (1 = off).")
+        double topP;
+
+        @Option(names = "--seed", defaultValue = "1", description = "With --temperature: the sampling seed (same "
+                + "seed, same output). Default: ${DEFAULT-VALUE}.")
+        long seed;
+
         @Override
         public Integer call() {
+            if (temperature < 0 || !Double.isFinite(temperature)) {
+                throw new IllegalArgumentException("--temperature must be >= 0 (0 = greedy), got " + temperature);
+            }
             try (HfModelFolder.Loaded loaded = HfModelFolder.load(folder.model, 0, Device.cpu());
                     HfTokenizer tokenizer = loaded.info().tokenizer() == null ? null
                             : HfTokenizer.load(loaded.info().tokenizer())) {
@@ -175,8 +195,11 @@ final class ModelCommand implements Runnable {
                     prompt = Arrays.stream(input.ids).mapToInt(Math::toIntExact).toArray();
                 }
                 List<Integer> eos = loaded.info().ids().eos();
-                int[] generated = HfGeneration.greedy(loaded.model(), loaded.parameters(), prompt, maxNewTokens,
-                        eos.isEmpty() ? -1 : eos.get(0));
+                int eosId = eos.isEmpty() ? -1 : eos.get(0);
+                int[] generated = temperature == 0
+                        ? HfGeneration.greedy(loaded.model(), loaded.parameters(), prompt, maxNewTokens, eosId)
+                        : Policy.of(loaded).sample(List.of(prompt), new SamplingConfig(temperature, topK, topP,
+                                maxNewTokens, eosId), seed)[0];
                 ObjectNode out = JSON.createObjectNode();
                 ArrayNode ids = out.putArray("ids");
                 Arrays.stream(generated).forEach(ids::add);

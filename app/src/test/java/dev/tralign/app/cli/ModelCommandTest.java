@@ -56,6 +56,24 @@ class ModelCommandTest {
     }
 
     @Test
+    void samplingFlagsSampleReproduciblyAndRefuseANegativeTemperature() throws Exception {
+        String model = hfTiny("qwen2").toString();
+        String[] args = {"model", "generate", "--model", model, "--ids", "3,4,5", "--max-new-tokens", "12",
+            "--temperature", "1.5", "--top-k", "50", "--seed", "9"};
+        assertThat(run(args)).as(cli.err()).isZero();
+        JsonNode first = JSON.readTree(cli.out()).path("ids");
+        cli.clear();
+        assertThat(run(args)).isZero();
+        assertThat(JSON.readTree(cli.out()).path("ids")).as("same seed, same sample").isEqualTo(first);
+        assertThat(first.size()).isEqualTo(12);
+        cli.clear();
+        assertThat(run("model", "generate", "--model", model, "--ids", "3,4,5", "--max-new-tokens", "12")).isZero();
+        assertThat(JSON.readTree(cli.out()).path("ids")).as("1.5 and top-50 differ from greedy").isNotEqualTo(first);
+        assertThat(run("model", "generate", "--model", model, "--ids", "3", "--temperature", "-1")).isEqualTo(1);
+        assertThat(cli.err()).contains("--temperature must be >= 0");
+    }
+
+    @Test
     void initWritesAFolderThatInspectReads() {
         Path folder = tmp.resolve("fresh");
         assertThat(run("model", "init", "--arch", "llama", "--hidden", "32", "--heads", "4", "--kv-heads", "2",
