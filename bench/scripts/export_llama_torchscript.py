@@ -8,6 +8,7 @@ with aten::size, so other widths and batch sizes run too: checked below against 
 
 Usage: /usr/bin/python3 bench/scripts/export_llama_torchscript.py --vocab 512 --embed 256 --layers 4 --heads 8 \
            --kv-heads 2 --seq 128 --out /tmp/llama-M.pt
+       ./tralign bench trainer --arch llama --path torchscript --model /tmp/llama-M.pt [the same shape flags]
 (needs Debian's torch: apt-get install -y python3-torch libopenblas0-pthread)
 """
 import argparse
@@ -30,7 +31,8 @@ p.add_argument("--kv-heads", type=int, default=0)
 p.add_argument("--intermediate", type=int, default=0)
 p.add_argument("--seq", type=int, default=64)
 p.add_argument("--out", required=True)
-a = p.parse_args()
+# Other flags of the peer (--pairs, --steps, ...) are accepted and ignored, so the same shape string serves both.
+a, _ = p.parse_known_args()
 
 spec = importlib.util.spec_from_file_location("torch_dpo_step", a.peer)
 peer = importlib.util.module_from_spec(spec)
