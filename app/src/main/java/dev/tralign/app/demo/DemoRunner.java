@@ -125,7 +125,7 @@ public final class DemoRunner {
                             new GoldRewardJudge(world.goldReward()::reward), tokens.maxNewTokens(), settings.seed());
                     try (CheckpointEvaluatorService evaluator = new CheckpointEvaluatorService(kafka, topics,
                             evaluation, runPrefix + "evaluator", line -> out.accept("  " + line))
-                            .mergingRoundRuns().start()) {
+                            .publishingAs(RoundRunIds::seriesStep).start()) {
                         int expectedCheckpoints = 0;
                         for (Method method : methods) {
                             String runId = runPrefix + method.name();

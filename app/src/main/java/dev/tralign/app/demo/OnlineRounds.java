@@ -3,7 +3,6 @@ package dev.tralign.app.demo;
 import dev.tralign.evaluator.online.OnPolicySampler;
 import dev.tralign.evaluator.online.OnlineFeedbackOptions;
 import dev.tralign.evaluator.online.OnlineFeedbackTopology;
-import dev.tralign.evaluator.online.RoundRunIds;
 import dev.tralign.evaluator.online.StepProvenance;
 import dev.tralign.schemas.Topic;
 import dev.tralign.schemas.Topics;

@@ -1,6 +1,5 @@
 package dev.tralign.evaluator.service;
 
-import dev.tralign.evaluator.online.RoundRunIds;
 import dev.tralign.evaluator.stream.Keys;
 import dev.tralign.evaluator.stream.Records;
 import dev.tralign.schemas.Topic;
@@ -67,7 +66,7 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
     private volatile CheckpointSource source = new CheckpointSource(CheckpointSource.DEFAULT_MAX_BYTES,
             CheckpointSource.DEFAULT_HASH_TIMEOUT, () -> !running.get());
     private volatile Throwable failure;
-    private volatile boolean mergeRounds;
+    private volatile PublishedAs publishedAs = PublishedAs.own();
 
     public CheckpointEvaluatorService(Map<String, Object> kafkaConfig, Topics topics, CheckpointEvaluation evaluation,
             String groupId, Consumer<String> listener) {
@@ -81,11 +80,11 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
     }
 
     /**
-     * Publishes the checkpoints of round runs ({@code <series>.round<k>.from<s>}, {@link RoundRunIds}) as the series'
-     * own run at step s + local step, so an online run trained in rounds is one curve. Call before {@link #start}.
+     * Publishes each checkpoint's evaluation under the run and step {@code naming} gives (e.g. the demo's online
+     * rounds as one curve). Call before {@link #start}.
      */
-    public CheckpointEvaluatorService mergingRoundRuns() {
-        this.mergeRounds = true;
+    public CheckpointEvaluatorService publishingAs(PublishedAs naming) {
+        this.publishedAs = naming;
         return this;
     }
 
@@ -185,15 +184,9 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
                     event.toString().getBytes(StandardCharsets.UTF_8), what, e.getMessage());
             return;
         }
-        String runId = event.getRunId();
-        long step = event.getStep();
-        if (mergeRounds) {
-            java.util.Optional<RoundRunIds.Round> round = RoundRunIds.parse(runId);
-            if (round.isPresent()) {
-                runId = round.get().series();
-                step = round.get().seriesStep(step);
-            }
-        }
+        PublishedAs.RunStep published = publishedAs.of(event.getRunId(), event.getStep());
+        String runId = published.runId();
+        long step = published.step();
         if (!judged.add(Keys.of(runId, step))) {
             return;
         }

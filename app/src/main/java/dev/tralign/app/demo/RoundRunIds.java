@@ -1,5 +1,6 @@
-package dev.tralign.evaluator.online;
+package dev.tralign.app.demo;
 
+import dev.tralign.evaluator.service.PublishedAs;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,6 +37,12 @@ public final class RoundRunIds {
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
+    }
+
+    /** The evaluator's naming for a demo with rounds: a round's checkpoints publish as its series' steps. */
+    public static PublishedAs.RunStep seriesStep(String runId, long step) {
+        return parse(runId).map(r -> new PublishedAs.RunStep(r.series(), r.seriesStep(step)))
+                .orElseGet(() -> new PublishedAs.RunStep(runId, step));
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.tralign.evaluator.online;
+package dev.tralign.app.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,5 +34,13 @@ class RoundRunIdsTest {
         assertThat(RoundRunIds.parse("x.round1.from99999999999999999999")).isEmpty();
         assertThatThrownBy(() -> RoundRunIds.of("x", -1, 0)).hasMessageContaining(">= 0");
         assertThatThrownBy(() -> RoundRunIds.of("x", 0, -5)).hasMessageContaining(">= 0");
+    }
+
+    @Test
+    void theEvaluatorPublishesARoundsCheckpointsAsItsSeriesSteps() {
+        assertThat(RoundRunIds.seriesStep(RoundRunIds.of("s", 2, 40), 7))
+                .isEqualTo(new dev.tralign.evaluator.service.PublishedAs.RunStep("s", 47));
+        assertThat(RoundRunIds.seriesStep("plain-run", 7))
+                .isEqualTo(new dev.tralign.evaluator.service.PublishedAs.RunStep("plain-run", 7));
     }
 }
