@@ -186,13 +186,24 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
      */
     private Chunk extend(ParameterSet p, NDArray x, Rotation rotation, NDArray[] prefixKeys, NDArray[] prefixValues,
             NDArray mask, long n, long w) {
+        return extend(p, x, rotation, prefixKeys, prefixValues, 1, mask, n, w);
+    }
+
+    /**
+     * {@link #extend(ParameterSet, NDArray, Rotation, NDArray[], NDArray[], NDArray, long, long)} with prefixes of
+     * [N / copies, KV, S, d] shared by row r and rows r + N / copies, r + 2 N / copies, ... (the pair forward's chosen
+     * and rejected rows share their prompt): the prefix is broadcast inside the one concatenation with the chunk's
+     * own keys instead of being copied first.
+     */
+    private Chunk extend(ParameterSet p, NDArray x, Rotation rotation, NDArray[] prefixKeys, NDArray[] prefixValues,
+            int copies, NDArray mask, long n, long w) {
         NDArray[] keys = new NDArray[spec.layers()];
         NDArray[] values = new NDArray[spec.layers()];
         for (int i = 0; i < spec.layers(); i++) {
             String prefix = "blocks." + i + ".";
             NDArray[] qkv = projections(p, prefix, norm(x, p, prefix + "ln1"), rotation, n, w);
-            NDArray k = prefixKeys == null ? qkv[1] : NDArrays.concat(new NDList(prefixKeys[i], qkv[1]), 2);
-            NDArray v = prefixValues == null ? qkv[2] : NDArrays.concat(new NDList(prefixValues[i], qkv[2]), 2);
+            NDArray k = prefixKeys == null ? qkv[1] : withPrefix(prefixKeys[i], qkv[1], copies);
+            NDArray v = prefixValues == null ? qkv[2] : withPrefix(prefixValues[i], qkv[2], copies);
             keys[i] = k;
             values[i] = v;
             NDArray attention = linear(attend(qkv[0], k, v, mask, n, w), p, prefix + "proj", spec.outBias());
@@ -205,6 +216,18 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
             }
         }
         return new Chunk(x, keys, values);
+    }
+
+    /** prefix [N / copies, KV, S, d] (repeated copies times along the rows) then own [N, KV, W, d], along S. */
+    private static NDArray withPrefix(NDArray prefix, NDArray own, int copies) {
+        if (copies == 1) {
+            return NDArrays.concat(new NDList(prefix, own), 2);
+        }
+        long[] ps = prefix.getShape().getShape();
+        long[] os = own.getShape().getShape();
+        NDArray shared = prefix.expandDims(0).broadcast(new Shape(copies, ps[0], ps[1], ps[2], ps[3]));
+        NDArray grouped = own.reshape(copies, ps[0], os[1], os[2], os[3]);
+        return NDArrays.concat(new NDList(shared, grouped), 3).reshape(os[0], os[1], ps[2] + os[2], os[3]);
     }
 
     /**
@@ -347,15 +370,10 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
         checkWidth(w);
         Chunk prompt = extend(p, embedFromStart(p, m.create(b.promptIds(), new Shape(pairs, pw)), pw),
                 rotationFromStart(pw), null, null, causal(pw), pairs, pw);
-        NDArray[] keys = new NDArray[spec.layers()];
-        NDArray[] values = new NDArray[spec.layers()];
-        for (int i = 0; i < spec.layers(); i++) {
-            keys[i] = NDArrays.concat(new NDList(prompt.keys()[i], prompt.keys()[i]), 0);
-            values[i] = NDArrays.concat(new NDList(prompt.values()[i], prompt.values()[i]), 0);
-        }
         NDArray positions = m.create(b.completionPositions(), new Shape(rows, w));
         NDArray xc = embedAt(p, m.create(b.completionIds(), new Shape(rows, w)), positions);
-        Chunk completion = extend(p, xc, rotationAt(positions), keys, values,
+        // Chosen rows then rejected rows: row r and row r + pairs share prompt r's keys and values.
+        Chunk completion = extend(p, xc, rotationAt(positions), prompt.keys(), prompt.values(), 2,
                 m.create(b.attentionMask(), new Shape(rows, 1, w, pw + w)), rows, w);
 
         NDArray last = gatherPositions(prompt.hidden(), b.promptLast(), m);
