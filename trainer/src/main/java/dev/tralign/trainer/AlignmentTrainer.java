@@ -78,8 +78,7 @@ public final class AlignmentTrainer implements AutoCloseable {
         this.random = new SplitMix64(state.rngState());
         this.schedule = new LearningRateSchedule(config.lrScheduler(), config.learningRate(), config.warmupSteps(),
                 config.maxSteps());
-        this.updater = new TrustRegionUpdater(policy, reference, config.syncRefModel(), config.refModelMixupAlpha(),
-                config.refModelSyncSteps(), state.referenceVersion());
+        this.updater = new TrustRegionUpdater(policy, reference, config.trustRegion(), state.referenceVersion());
         this.engine = new StepEngine(model, policy, reference, config, () -> step);
         this.objective = Objectives.stepFor(engine);
         config.warnIfSyncNeverFires();

@@ -77,7 +77,8 @@ final class CrossChecks {
                     + "set loss_type=kto");
         }
         try {
-            // The loss rules (label_smoothing where TRL uses it, one weight per loss, ...) live in TrainingConfig.
+            // The loss rules (label_smoothing where TRL uses it, one weight per loss, ...) and the trust region's
+            // bounds live in the trainer (TrainingConfig, reference.TrustRegion): checked there once.
             RunConfig.lossSettings(v).build();
         } catch (IllegalArgumentException e) {
             problems.add(TrlNames.toKeys(e.getMessage()));

@@ -170,7 +170,8 @@ public final class RunConfig {
 
     /**
      * The loss settings (loss_type, loss_weights, beta, label_smoothing, discopop_tau, f-divergence, semantics,
-     * ld_alpha, use_weighting, KTO weights) on a
+     * ld_alpha, use_weighting, KTO weights) and the trust region (sync_ref_model, ref_model_mixup_alpha,
+     * ref_model_sync_steps) on a
      * trainer config builder, the rest at defaults: {@link CrossChecks} builds it to validate them at start, where
      * {@link dev.tralign.trainer.config.TrainingConfig} is the one place their rules live.
      */
@@ -193,7 +194,10 @@ public final class RunConfig {
                 .desirableWeight((Double) values.get(DESIRABLE_WEIGHT))
                 .undesirableWeight((Double) values.get(UNDESIRABLE_WEIGHT))
                 .ldAlpha(ldAlpha.isEmpty() ? null : Double.valueOf(ldAlpha))
-                .useWeighting((Boolean) values.get(USE_WEIGHTING));
+                .useWeighting((Boolean) values.get(USE_WEIGHTING))
+                .syncRefModel((Boolean) values.get(SYNC_REF_MODEL))
+                .refModelMixupAlpha((Double) values.get(REF_MODEL_MIXUP_ALPHA))
+                .refModelSyncSteps((Integer) values.get(REF_MODEL_SYNC_STEPS));
     }
 
     /** Input topics as configured, or the loss type's defaults. */
@@ -344,9 +348,6 @@ public final class RunConfig {
     public TrainingConfig trainingConfig(long plannedSteps) {
         try {
             TrainingConfig training = lossSettings(values)
-                    .syncRefModel((Boolean) values.get(SYNC_REF_MODEL))
-                    .refModelMixupAlpha(dbl(REF_MODEL_MIXUP_ALPHA))
-                    .refModelSyncSteps(integer(REF_MODEL_SYNC_STEPS))
                     .learningRate(dbl(LEARNING_RATE))
                     .weightDecay(dbl(WEIGHT_DECAY))
                     .warmupSteps(integer(WARMUP_STEPS))

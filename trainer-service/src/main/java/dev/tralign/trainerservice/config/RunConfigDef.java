@@ -189,9 +189,10 @@ public final class RunConfigDef {
         put(k, UNDESIRABLE_WEIGHT, ConfigType.DOUBLE, 1.0, atLeast(Double.MIN_VALUE), "KTO lambda_U.");
         put(k, SYNC_REF_MODEL, ConfigType.BOOLEAN, false, any(),
                 "Trust region: move the reference every ref_model_sync_steps (TR-DPO/IPO/KTO).");
-        put(k, REF_MODEL_MIXUP_ALPHA, ConfigType.DOUBLE, 0.6, between(Double.MIN_VALUE, 1),
-                "alpha in ref <- alpha*policy + (1-alpha)*ref; 1 = hard copy.");
-        put(k, REF_MODEL_SYNC_STEPS, ConfigType.INT, 512, atLeast(1), "tau: optimizer steps between updates.");
+        // Their bounds live in the trainer (reference.TrustRegion); CrossChecks reports them with these names.
+        put(k, REF_MODEL_MIXUP_ALPHA, ConfigType.DOUBLE, 0.6, any(),
+                "alpha in ref <- alpha*policy + (1-alpha)*ref, in (0, 1]; 1 = hard copy.");
+        put(k, REF_MODEL_SYNC_STEPS, ConfigType.INT, 512, any(), "tau: optimizer steps between updates, >= 1.");
         put(k, LEARNING_RATE, ConfigType.DOUBLE, 1e-6, atLeast(0), "Peak AdamW learning rate.");
         put(k, WEIGHT_DECAY, ConfigType.DOUBLE, 0.0, atLeast(0), "AdamW decoupled weight decay.");
         put(k, WARMUP_STEPS, ConfigType.INT, 0, atLeast(0), "Linear warmup length in optimizer steps.");

@@ -318,4 +318,17 @@ class RunConfigTest {
         assertThatThrownBy(() -> with("loss_type", "apo_zero_unpaired", "input.topics", "tralign.preferences"))
                 .hasMessageContaining("loss_type=apo_zero_unpaired trains on BinaryFeedback");
     }
+
+    @Test
+    void trustRegionBoundsAreTheTrainersReportedWithTheServiceKeys() {
+        assertThatThrownBy(() -> with("ref_model_mixup_alpha", "1.5"))
+                .hasMessageContaining("ref_model_mixup_alpha must be in (0, 1]").hasMessageContaining("1.5");
+        assertThatThrownBy(() -> with("ref_model_mixup_alpha", "0"))
+                .hasMessageContaining("ref_model_mixup_alpha must be in (0, 1]");
+        assertThatThrownBy(() -> with("ref_model_sync_steps", "0"))
+                .hasMessageContaining("ref_model_sync_steps (tau) must be >= 1");
+        assertThat(with("sync_ref_model", "true", "ref_model_mixup_alpha", "1", "ref_model_sync_steps", "3")
+                .trainingConfig(10).trustRegion())
+                .isEqualTo(new dev.tralign.trainer.reference.TrustRegion(true, 1.0, 3));
+    }
 }

@@ -1,6 +1,7 @@
 package dev.tralign.trainer.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.tralign.trainer.reference.TrustRegion;
 import dev.tralign.trainer.optim.LrScheduler;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +102,12 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
     public static final double DEFAULT_F_ALPHA_DIVERGENCE_COEF = 0.5;
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingConfig.class);
+
+    /** The trust-region settings as the updater takes them. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public TrustRegion trustRegion() {
+        return new TrustRegion(syncRefModel, refModelMixupAlpha, refModelSyncSteps);
+    }
 
     /** Jackson value filter: a value equal to this (the number 1) is left out of the JSON. */
     public static final class LeftOutAtOne {
@@ -233,13 +240,7 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
             throw new IllegalArgumentException("desirableWeight and undesirableWeight must be finite and > 0, got "
                     + desirableWeight + " and " + undesirableWeight);
         }
-        if (!(refModelMixupAlpha > 0 && refModelMixupAlpha <= 1)) {
-            throw new IllegalArgumentException("refModelMixupAlpha must be in (0, 1] (1 = hard copy), got "
-                    + refModelMixupAlpha);
-        }
-        if (refModelSyncSteps < 1) {
-            throw new IllegalArgumentException("refModelSyncSteps (tau) must be >= 1, got " + refModelSyncSteps);
-        }
+        new TrustRegion(syncRefModel, refModelMixupAlpha, refModelSyncSteps);
         if (syncRefModel && lossType == LossType.SFT) {
             throw new IllegalArgumentException("syncRefModel has no effect with lossType=sft (no reference): "
                     + "set syncRefModel=false or pick a preference loss");

@@ -34,20 +34,19 @@ public final class TrustRegionUpdater {
      */
     public TrustRegionUpdater(ParameterSet policy, ParameterSet reference, boolean enabled, double alpha, int tau,
             long version) {
-        if (!(alpha > 0 && alpha <= 1)) {
-            throw new IllegalArgumentException("refModelMixupAlpha must be in (0, 1], got " + alpha);
-        }
-        if (tau < 1) {
-            throw new IllegalArgumentException("refModelSyncSteps must be >= 1, got " + tau);
-        }
+        this(policy, reference, new TrustRegion(enabled, alpha, tau), version);
+    }
+
+    /** @param version updates already applied (non-zero when resuming) */
+    public TrustRegionUpdater(ParameterSet policy, ParameterSet reference, TrustRegion settings, long version) {
         if (!policy.specs().equals(reference.specs())) {
             throw new IllegalArgumentException("policy and reference have different parameter layouts");
         }
         this.policy = policy;
         this.reference = reference;
-        this.enabled = enabled;
-        this.alpha = alpha;
-        this.tau = tau;
+        this.enabled = settings.enabled();
+        this.alpha = settings.alpha();
+        this.tau = settings.tau();
         this.version = version;
     }
 
