@@ -191,25 +191,7 @@ public final class GptModel implements CausalLm, SharedPromptPairs, IncrementalD
         Chunk completion = extend(p, xc, keys, values, m.create(b.attentionMask(), new Shape(rows, 1, w, pw + w)),
                 rows, w);
 
-        NDArray last = gatherPositions(prompt.hidden(), b.promptLast(), m);
-        NDArray firstLogProbs = head(p, last).logSoftmax(2).squeeze(1)
-                .gather(m.create(b.firstTargets(), new Shape(pairs, 2)), 1)
-                .mul(m.create(b.firstMask(), new Shape(pairs, 2)));
-        NDArray first = firstLogProbs.transpose(1, 0).reshape(rows);
-        NDArray rest = head(p, completion.hidden()).logSoftmax(2)
-                .gather(m.create(b.completionTargets(), new Shape(rows, w)).expandDims(2), 2).squeeze(2)
-                .mul(m.create(b.completionMask(), new Shape(rows, w))).sum(new int[] {1});
-        return first.add(rest);
-    }
-
-    /** hidden[r, positions[r], :] as [N, 1, E]. */
-    private NDArray gatherPositions(NDArray hidden, long[] positions, NDManager m) {
-        int e = config.embedDim();
-        long[] index = new long[positions.length * e];
-        for (int i = 0; i < positions.length; i++) {
-            Arrays.fill(index, i * e, (i + 1) * e, positions[i]);
-        }
-        return hidden.gather(m.create(index, new Shape(positions.length, 1, e)), 1);
+        return PairBatchScores.of(b, prompt.hidden(), completion.hidden(), x -> head(p, x), m);
     }
 
     /**
@@ -238,17 +220,12 @@ public final class GptModel implements CausalLm, SharedPromptPairs, IncrementalD
         /** Logits [rows * V] for the token that follows {@code tokens} (one per row, appended to the cache). */
         public float[] next(int[] tokens) {
             long[] ids = new long[rows];
-            long[] positions = new long[rows];
             for (int r = 0; r < rows; r++) {
                 ids[r] = tokens[r];
-                positions[r] = Math.min(promptLengths[r] + generated, config.maxSeqLen() - 1);
             }
+            long[] positions = DecodeStep.positions(promptLengths, generated, config.maxSeqLen());
             int keysSoFar = promptWidth + generated;
-            float[] mask = new float[rows * (keysSoFar + 1)];
-            for (int r = 0; r < rows; r++) {
-                Arrays.fill(mask, r * (keysSoFar + 1) + promptLengths[r], r * (keysSoFar + 1) + promptWidth,
-                        Float.NEGATIVE_INFINITY);
-            }
+            float[] mask = DecodeStep.paddingMask(promptLengths, promptWidth, keysSoFar);
             generated++;
             // The scope also frees results that land in the parameters' or the model's manager.
             try (NDManager step = m.newSubManager(); NDScope scope = new NDScope()) {
@@ -303,7 +280,7 @@ public final class GptModel implements CausalLm, SharedPromptPairs, IncrementalD
             for (int r = 0; r < rows; r++) {
                 last[r] = promptLengths[r] - 1;
             }
-            firstLogits[0] = head(p, gatherPositions(chunk.hidden(), last, step)).toFloatArray();
+            firstLogits[0] = head(p, PairBatchScores.gatherPositions(chunk.hidden(), last, step)).toFloatArray();
             cache.keys = Arrays.stream(chunk.keys()).map(cache::keep).toArray(NDArray[]::new);
             cache.values = Arrays.stream(chunk.values()).map(cache::keep).toArray(NDArray[]::new);
             return cache;

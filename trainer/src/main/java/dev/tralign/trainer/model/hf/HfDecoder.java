@@ -15,8 +15,10 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import dev.tralign.trainer.model.Autograd;
 import dev.tralign.trainer.model.CausalLm;
+import dev.tralign.trainer.model.DecodeStep;
 import dev.tralign.trainer.model.IncrementalDecoding;
 import dev.tralign.trainer.model.ModelConfig;
+import dev.tralign.trainer.model.PairBatchScores;
 import dev.tralign.trainer.model.PairBatch;
 import dev.tralign.trainer.model.ParameterSet;
 import dev.tralign.trainer.model.ParameterSpec;
@@ -376,25 +378,7 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
         Chunk completion = extend(p, xc, rotationAt(positions), prompt.keys(), prompt.values(), 2,
                 m.create(b.attentionMask(), new Shape(rows, 1, w, pw + w)), rows, w);
 
-        NDArray last = gatherPositions(prompt.hidden(), b.promptLast(), m);
-        NDArray firstLogProbs = head(p, last).logSoftmax(2).squeeze(1)
-                .gather(m.create(b.firstTargets(), new Shape(pairs, 2)), 1)
-                .mul(m.create(b.firstMask(), new Shape(pairs, 2)));
-        NDArray first = firstLogProbs.transpose(1, 0).reshape(rows);
-        NDArray rest = head(p, completion.hidden()).logSoftmax(2)
-                .gather(m.create(b.completionTargets(), new Shape(rows, w)).expandDims(2), 2).squeeze(2)
-                .mul(m.create(b.completionMask(), new Shape(rows, w))).sum(new int[] {1});
-        return first.add(rest);
-    }
-
-    /** hidden[r, positions[r], :] as [N, 1, E]. */
-    private NDArray gatherPositions(NDArray hidden, long[] positions, NDManager m) {
-        int e = spec.hidden();
-        long[] index = new long[positions.length * e];
-        for (int i = 0; i < positions.length; i++) {
-            Arrays.fill(index, i * e, (i + 1) * e, positions[i]);
-        }
-        return hidden.gather(m.create(index, new Shape(positions.length, 1, e)), 1);
+        return PairBatchScores.of(b, prompt.hidden(), completion.hidden(), x -> head(p, x), m);
     }
 
     /**
@@ -423,18 +407,12 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
         @Override
         public float[] next(int[] tokens) {
             long[] ids = new long[rows];
-            long[] positions = new long[rows];
             for (int r = 0; r < rows; r++) {
                 ids[r] = tokens[r];
-                positions[r] = Math.min(promptLengths[r] + generated, config.maxSeqLen() - 1);
             }
+            long[] positions = DecodeStep.positions(promptLengths, generated, config.maxSeqLen());
             int keysSoFar = promptWidth + generated;
-            float[] mask = new float[rows * (keysSoFar + 1)];
-            for (int r = 0; r < rows; r++) {
-                // A short prompt's padding keys sit between its prompt and its generated tokens: hide them.
-                Arrays.fill(mask, r * (keysSoFar + 1) + promptLengths[r], r * (keysSoFar + 1) + promptWidth,
-                        Float.NEGATIVE_INFINITY);
-            }
+            float[] mask = DecodeStep.paddingMask(promptLengths, promptWidth, keysSoFar);
             generated++;
             try (NDManager step = m.newSubManager(); NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
@@ -483,7 +461,7 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
             for (int r = 0; r < rows; r++) {
                 last[r] = promptLengths[r] - 1;
             }
-            firstLogits[0] = head(p, gatherPositions(chunk.hidden(), last, step)).toFloatArray();
+            firstLogits[0] = head(p, PairBatchScores.gatherPositions(chunk.hidden(), last, step)).toFloatArray();
             cache.keys = Arrays.stream(chunk.keys()).map(cache::keep).toArray(NDArray[]::new);
             cache.values = Arrays.stream(chunk.values()).map(cache::keep).toArray(NDArray[]::new);
             return cache;
