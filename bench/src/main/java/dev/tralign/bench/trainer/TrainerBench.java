@@ -49,109 +49,78 @@ public final class TrainerBench {
         System.out.println(run(args));
     }
 
+    /** The flags both model paths read, parsed once. */
+    private record StepFlags(int vocab, int embed, int layers, int heads, int seq, int pairs, int threads, int steps,
+            int warmup, double beta, double alpha, boolean parallel, int backwardThreads, int shards, String device) {
+
+        static StepFlags of(Map<String, String> flags) {
+            TrainingConfig defaults = TrainingConfig.builder().build();
+            // warmup: longer than the peer's default 5: the JVM's JIT compiles for the first ~20 steps and, on a
+            // small machine, takes CPU from the second thread while it does (14% of a 25-step run's CPU,
+            // async-profiler). The peer has no JIT; only steady-state steps are timed on either side.
+            return new StepFlags(intFlag(flags, "vocab", 64), intFlag(flags, "embed", 128),
+                    intFlag(flags, "layers", 2), intFlag(flags, "heads", 4), intFlag(flags, "seq", 64),
+                    intFlag(flags, "pairs", 16), intFlag(flags, "threads", 1), intFlag(flags, "steps", 30),
+                    intFlag(flags, "warmup", 20), Double.parseDouble(flags.getOrDefault("beta", "0.1")),
+                    Double.parseDouble(flags.getOrDefault("alpha", "0.6")),
+                    Boolean.parseBoolean(flags.getOrDefault("parallel-reference", "true")),
+                    intFlag(flags, "backward-threads", defaults.backwardThreads()),
+                    intFlag(flags, "shards", defaults.microBatchShards()), flags.getOrDefault("device", "cpu"));
+        }
+
+        /** The peer's step: sigmoid DPO, Adam at 1e-4, no clipping. */
+        TrainingConfig config() {
+            return TrainingConfig.builder().lossType(LossType.SIGMOID).beta(beta).learningRate(1e-4)
+                    .maxGradNorm(0).intraOpThreads(threads).parallelReference(parallel)
+                    .backwardThreads(backwardThreads).microBatchShards(shards).device(device).seed(0).build();
+        }
+
+        List<TokenizedPair> batch() {
+            return randomBatch(vocab, seq, pairs);
+        }
+    }
+
     /** Runs the benchmark and returns its JSON line. */
     public static String run(String[] args) {
         Map<String, String> flags = parse(args);
-        int vocab = intFlag(flags, "vocab", 64);
-        int embed = intFlag(flags, "embed", 128);
-        int layers = intFlag(flags, "layers", 2);
-        int heads = intFlag(flags, "heads", 4);
-        int seq = intFlag(flags, "seq", 64);
-        int pairs = intFlag(flags, "pairs", 16);
-        int threads = intFlag(flags, "threads", 1);
-        int steps = intFlag(flags, "steps", 30);
-        // Longer than the peer's default 5: the JVM's JIT compiles for the first ~20 steps and, on a small machine,
-        // takes CPU from the second thread while it does (14% of a 25-step run's CPU, async-profiler). The peer has
-        // no JIT; only steady-state steps are timed on either side.
-        int warmup = intFlag(flags, "warmup", 20);
-        double beta = Double.parseDouble(flags.getOrDefault("beta", "0.1"));
-        double alpha = Double.parseDouble(flags.getOrDefault("alpha", "0.6"));
-        boolean parallel = Boolean.parseBoolean(flags.getOrDefault("parallel-reference", "true"));
-        TrainingConfig defaults = TrainingConfig.builder().build();
-        int backwardThreads = intFlag(flags, "backward-threads", defaults.backwardThreads());
-        int shards = intFlag(flags, "shards", defaults.microBatchShards());
-
+        StepFlags f = StepFlags.of(flags);
         String arch = flags.getOrDefault("arch", "gpt");
         String path = flags.getOrDefault("path", "native");
         if (!arch.equals("gpt") || !path.equals("native")) {
-            return runHf(flags, arch, path);
+            return runHf(flags, f, arch, path);
         }
-        ModelConfig shape = new ModelConfig(vocab, embed, layers, heads, seq);
-        String device = flags.getOrDefault("device", "cpu");
-        TrainingConfig config = TrainingConfig.builder().lossType(LossType.SIGMOID).beta(beta).learningRate(1e-4)
-                .maxGradNorm(0).intraOpThreads(threads).parallelReference(parallel)
-                .backwardThreads(backwardThreads).microBatchShards(shards).device(device).seed(0).build();
-        List<TokenizedPair> batch = randomBatch(vocab, seq, pairs);
-
+        ModelConfig shape = new ModelConfig(f.vocab(), f.embed(), f.layers(), f.heads(), f.seq());
         double stepMs;
-        try (AlignmentTrainer trainer = AlignmentTrainer.create(shape, config)) {
-            for (int i = 0; i < warmup; i++) {
-                trainer.stepPairs(batch);
-            }
-            long start = System.nanoTime();
-            for (int i = 0; i < steps; i++) {
-                trainer.stepPairs(batch);
-            }
-            stepMs = (System.nanoTime() - start) / 1e6 / steps;
+        try (AlignmentTrainer trainer = AlignmentTrainer.create(shape, f.config())) {
+            stepMs = timeSteps(trainer, f.batch(), f.warmup(), f.steps());
         }
-        double updateMs = softUpdateMs(shape, alpha, steps);
-        double gemm = gemmGflops(threads);
-
-        long params = shape.parameterCount();
-        long tokensPerStep = 2L * pairs * (seq - 1);
-        double flops = 8.0 * params * tokensPerStep;
+        double updateMs;
+        try (ParameterSet policy = ParameterSet.initialise(shape, 1, ai.djl.Device.cpu());
+                ParameterSet reference = ParameterSet.initialise(shape, 2, ai.djl.Device.cpu())) {
+            updateMs = softUpdateMs(policy, reference, f.alpha(), f.steps());
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("impl", "tralign-djl");
-        out.put("torch", ai.djl.engine.Engine.getEngine("PyTorch").getVersion());
-        out.put("device", device);
-        out.put("threads", threads);
-        out.put("parallel_reference", parallel);
-        out.put("backward_threads", backwardThreads);
-        out.put("micro_batch_shards", shards);
-        out.put("params", params);
-        out.put("ms_per_dpo_step", round(stepMs, 3));
-        out.put("ms_per_soft_update", round(updateMs, 3));
-        out.put("tokens_per_s", round(tokensPerStep / (stepMs / 1e3), 1));
-        out.put("model_gflops_per_s", round(flops / (stepMs / 1e3) / 1e9, 3));
-        out.put("gemm_gflops_per_s", round(gemm, 3));
-        return toJson(out);
+        return report(out, f, f.shards(), shape.parameterCount(), stepMs, updateMs);
     }
 
     /** A Hugging Face architecture (native) or a TorchScript file, with the same batch, config and timing. */
-    private static String runHf(Map<String, String> flags, String arch, String path) {
-        int vocab = intFlag(flags, "vocab", 64);
-        int embed = intFlag(flags, "embed", 128);
-        int layers = intFlag(flags, "layers", 2);
-        int heads = intFlag(flags, "heads", 4);
+    private static String runHf(Map<String, String> flags, StepFlags f, String arch, String path) {
         int kvHeads = intFlag(flags, "kv-heads", 0);
         int intermediate = intFlag(flags, "intermediate", 0);
-        int seq = intFlag(flags, "seq", 64);
-        int pairs = intFlag(flags, "pairs", 16);
-        int threads = intFlag(flags, "threads", 1);
-        int steps = intFlag(flags, "steps", 30);
-        int warmup = intFlag(flags, "warmup", 20);
-        double beta = Double.parseDouble(flags.getOrDefault("beta", "0.1"));
-        double alpha = Double.parseDouble(flags.getOrDefault("alpha", "0.6"));
-        boolean parallel = Boolean.parseBoolean(flags.getOrDefault("parallel-reference", "true"));
-        TrainingConfig defaults = TrainingConfig.builder().build();
-        int backwardThreads = intFlag(flags, "backward-threads", defaults.backwardThreads());
-        int shards = intFlag(flags, "shards", defaults.microBatchShards());
         Boolean tie = flags.containsKey("tie") ? Boolean.parseBoolean(flags.get("tie")) : null;
         if (!path.equals("native") && !path.equals("torchscript")) {
             throw new IllegalArgumentException("--path must be native or torchscript, got '" + path + "'");
         }
-        String device = flags.getOrDefault("device", "cpu");
-        TrainingConfig config = TrainingConfig.builder().lossType(LossType.SIGMOID).beta(beta).learningRate(1e-4)
-                .maxGradNorm(0).intraOpThreads(threads).parallelReference(parallel)
-                .backwardThreads(backwardThreads).microBatchShards(shards).device(device).seed(0).build();
-        List<TokenizedPair> batch = randomBatch(vocab, seq, pairs);
+        TrainingConfig config = f.config();
+        List<TokenizedPair> batch = f.batch();
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("impl", path.equals("native") ? "tralign-djl" : "tralign-djl-torchscript");
         out.put("arch", arch);
         long params;
         double stepMs;
-        double updateMs;
+        List<ParameterSpec> layout;
         int effectiveShards;
         if (path.equals("torchscript")) {
             String model = flags.get("model");
@@ -159,44 +128,53 @@ public final class TrainerBench {
                 throw new IllegalArgumentException("--path torchscript needs --model FILE.pt (a TorchScript export "
                         + "whose forward maps ids [N, W] int64 to logits [N, W, vocab])");
             }
-            List<ParameterSpec> layout;
-            try (ScriptedLm probe = new ScriptedLm(Path.of(model), vocab, seq, ai.djl.Device.cpu())) {
+            try (ScriptedLm probe = new ScriptedLm(Path.of(model), f.vocab(), f.seq(), ai.djl.Device.cpu())) {
                 layout = probe.layout();
             }
             params = layout.stream().mapToLong(ParameterSpec::size).sum();
-            try (AlignmentTrainer trainer = AlignmentTrainer.createFromTorchScript(Path.of(model), vocab, seq,
+            try (AlignmentTrainer trainer = AlignmentTrainer.createFromTorchScript(Path.of(model), f.vocab(), f.seq(),
                     config)) {
                 effectiveShards = trainer.config().microBatchShards();
-                stepMs = timeSteps(trainer, batch, warmup, steps);
+                stepMs = timeSteps(trainer, batch, f.warmup(), f.steps());
             }
-            updateMs = softUpdateMs(layout, alpha, steps);
         } else {
             dev.tralign.trainer.model.hf.Architecture a = dev.tralign.trainer.model.hf.Architecture.named(arch);
-            dev.tralign.trainer.model.hf.DecoderSpec spec = HfBenchModel.spec(a, vocab, embed, layers, heads, kvHeads,
-                    intermediate, seq, tie);
+            dev.tralign.trainer.model.hf.DecoderSpec spec = HfBenchModel.spec(a, f.vocab(), f.embed(), f.layers(),
+                    f.heads(), kvHeads, intermediate, f.seq(), tie);
             params = HfBenchModel.parameterCount(spec);
             out.put("kv_heads", spec.kvHeads());
             out.put("intermediate", spec.intermediate());
             out.put("tied_head", spec.tiedHead());
             if (a == dev.tralign.trainer.model.hf.Architecture.LLAMA) {
-                out.put("peer_params", HfBenchModel.peerLlamaParameterCount(vocab, embed, layers, heads,
-                        spec.kvHeads(), spec.intermediate()));
+                out.put("peer_params", HfBenchModel.peerLlamaParameterCount(f.vocab(), f.embed(), f.layers(),
+                        f.heads(), spec.kvHeads(), spec.intermediate()));
             }
-            try (AlignmentTrainer trainer = HfBenchModel.trainer(spec, seq, config)) {
+            try (AlignmentTrainer trainer = HfBenchModel.trainer(spec, f.seq(), config)) {
                 effectiveShards = trainer.config().microBatchShards();
-                stepMs = timeSteps(trainer, batch, warmup, steps);
+                stepMs = timeSteps(trainer, batch, f.warmup(), f.steps());
             }
-            updateMs = softUpdateMs(dev.tralign.trainer.model.hf.DecoderLayout.of(spec), alpha, steps);
+            layout = dev.tralign.trainer.model.hf.DecoderLayout.of(spec);
         }
-        double gemm = gemmGflops(threads);
-        long tokensPerStep = 2L * pairs * (seq - 1);
+        double updateMs;
+        try (ParameterSet a = ParameterSet.zeros(layout, ai.djl.Device.cpu());
+                ParameterSet b = ParameterSet.zeros(layout, ai.djl.Device.cpu())) {
+            updateMs = softUpdateMs(a, b, f.alpha(), f.steps());
+        }
+        return report(out, f, effectiveShards, params, stepMs, updateMs);
+    }
+
+    /** The peer's keys after {@code out}'s own: what ran, the step time and throughput, the GEMM reference. */
+    private static String report(Map<String, Object> out, StepFlags f, int shards, long params, double stepMs,
+            double updateMs) {
+        double gemm = gemmGflops(f.threads());
+        long tokensPerStep = 2L * f.pairs() * (f.seq() - 1);
         double flops = 8.0 * params * tokensPerStep;
         out.put("torch", ai.djl.engine.Engine.getEngine("PyTorch").getVersion());
-        out.put("device", device);
-        out.put("threads", threads);
-        out.put("parallel_reference", parallel);
-        out.put("backward_threads", backwardThreads);
-        out.put("micro_batch_shards", effectiveShards);
+        out.put("device", f.device());
+        out.put("threads", f.threads());
+        out.put("parallel_reference", f.parallel());
+        out.put("backward_threads", f.backwardThreads());
+        out.put("micro_batch_shards", shards);
         out.put("params", params);
         out.put("ms_per_dpo_step", round(stepMs, 3));
         out.put("ms_per_soft_update", round(updateMs, 3));
@@ -217,20 +195,17 @@ public final class TrainerBench {
         return (System.nanoTime() - start) / 1e6 / steps;
     }
 
-    /** Soft updates between two parameter sets of {@code layout} (zeros: same work as any finite values). */
-    private static double softUpdateMs(List<ParameterSpec> layout, double alpha, int steps) {
-        try (ParameterSet a = ParameterSet.zeros(layout, ai.djl.Device.cpu());
-                ParameterSet b = ParameterSet.zeros(layout, ai.djl.Device.cpu())) {
-            TrustRegionUpdater updater = new TrustRegionUpdater(a, b, true, alpha, 1, 0);
-            for (int i = 0; i < 3; i++) {
-                updater.mix();
-            }
-            long start = System.nanoTime();
-            for (int i = 0; i < steps; i++) {
-                updater.mix();
-            }
-            return (System.nanoTime() - start) / 1e6 / steps;
+    /** Soft updates of {@code reference} towards {@code policy}, ms each (3 untimed first). */
+    private static double softUpdateMs(ParameterSet policy, ParameterSet reference, double alpha, int steps) {
+        TrustRegionUpdater updater = new TrustRegionUpdater(policy, reference, true, alpha, 1, 0);
+        for (int i = 0; i < 3; i++) {
+            updater.mix();
         }
+        long start = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
+            updater.mix();
+        }
+        return (System.nanoTime() - start) / 1e6 / steps;
     }
 
     /** The peer's data: random tokens, prompt = first half of each sequence, chosen and rejected unrelated. */
@@ -252,21 +227,6 @@ public final class TrainerBench {
             t[i] = (int) Math.floorMod(random.nextLong(), vocab);
         }
         return t;
-    }
-
-    private static double softUpdateMs(ModelConfig shape, double alpha, int steps) {
-        try (ParameterSet policy = ParameterSet.initialise(shape, 1, ai.djl.Device.cpu());
-                ParameterSet reference = ParameterSet.initialise(shape, 2, ai.djl.Device.cpu())) {
-            TrustRegionUpdater updater = new TrustRegionUpdater(policy, reference, true, alpha, 1, 0);
-            for (int i = 0; i < 3; i++) {
-                updater.mix();
-            }
-            long start = System.nanoTime();
-            for (int i = 0; i < steps; i++) {
-                updater.mix();
-            }
-            return (System.nanoTime() - start) / 1e6 / steps;
-        }
     }
 
     /** fp32 GEMM throughput of this machine through DJL at the given intra-op thread count. */
