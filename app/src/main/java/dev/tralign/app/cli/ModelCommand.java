@@ -135,8 +135,8 @@ final class ModelCommand implements Runnable {
     }
 
     @Command(name = "generate", mixinStandardHelpOptions = true,
-            description = "Greedy decoding with the key/value cache: one JSON line with the new ids (and text when "
-                    + "the folder has a tokenizer.json).")
+            description = "Decoding with the key/value cache, greedy unless --temperature is given: one JSON line with "
+                    + "the new ids (and text when the folder has a tokenizer.json).")
     static final class Generate implements Callable<Integer> {
 
         @picocli.CommandLine.Spec
