@@ -179,6 +179,9 @@ public final class TrainingLoop {
             int n = results.size();
             Map<String, Double> means = new LinkedHashMap<>();
             sums.forEach((k, v) -> means.put(k, v / n));
+            // The step's own values, not means over its micro-batches (only the last one carries grad_norm).
+            means.put("grad_norm", step.gradNorm());
+            means.put("learning_rate", step.learningRate());
             pending.add(new RunEvent.MetricsRecorded(step.step(), meanLoss(results), step.learningRate(),
                     step.gradNorm(), tokens / seconds, means, Instant.now()));
         }

@@ -3,12 +3,14 @@ package dev.tralign.trainerservice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.avro.TrainMetrics;
 import dev.tralign.stack.EmbeddedStack;
 import dev.tralign.stack.EmbeddedStackExtension;
 import dev.tralign.trainerservice.config.RunConfig;
 import dev.tralign.metrics.MetricsHttpServer;
 import dev.tralign.trainerservice.metrics.TrainerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,6 +48,17 @@ class TrainerMetricsIT {
             service.addProgressListener(new TrainerMetrics(registry, run.runId(), run.checkpointDir()));
             RunSummary summary = service.run();
             assertThat(summary.steps()).isEqualTo(6);
+            List<TrainMetrics> events = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> r : RunHistory.readAll(Map.of("bootstrap.servers",
+                    stack.bootstrapServers()), topics.trainMetrics().name())) {
+                events.add(topics.trainMetrics().valueSerde().deserializer().deserialize("", r.value()));
+            }
+            TrainMetrics lastEvent = events.get(events.size() - 1);
+            assertThat(lastEvent.getStep()).isEqualTo(6);
+            Map<String, Double> lastMetrics = lastEvent.getMetrics();
+            assertThat(lastMetrics).containsEntry("grad_norm", lastEvent.getGradNorm())
+                    .containsEntry("learning_rate", lastEvent.getLearningRate())
+                    .containsKeys("logits/chosen", "logits/rejected");
             String base = "http://127.0.0.1:" + server.port();
 
             HttpResponse<String> scraped = get(base + "/metrics");
@@ -60,6 +74,17 @@ class TrainerMetricsIT {
             assertThat(value(text, "tralign_trainer_reference_updates_total" + run1)).isEqualTo(3.0);
             assertThat(value(text, "tralign_trainer_checkpoint_last_step" + run1)).isEqualTo(6.0);
             assertThat(value(text, "tralign_trainer_checkpoint_files" + run1)).isGreaterThanOrEqualTo(2.0);
+            // TRL's names, the last step's values: the same numbers as its tralign.train-metrics event.
+            String last = "name=\"%s\",run=\"metrics-a\"";
+            for (String name : List.of("rewards/chosen", "rewards/rejected", "rewards/margins", "rewards/accuracies",
+                    "logps/chosen", "logps/rejected", "logits/chosen", "logits/rejected")) {
+                assertThat(value(text, "tralign_trainer_metric\\{" + last.formatted(name) + "\\}"))
+                        .as(name).isEqualTo(lastMetrics.get(name));
+            }
+            assertThat(value(text, "tralign_trainer_metric\\{" + last.formatted("grad_norm") + "\\}"))
+                    .isEqualTo(lastEvent.getGradNorm()).isPositive();
+            assertThat(value(text, "tralign_trainer_metric\\{" + last.formatted("learning_rate") + "\\}"))
+                    .isEqualTo(lastEvent.getLearningRate()).isPositive();
 
             assertThat(get(base + "/healthz").statusCode()).isEqualTo(200);
             running.set(false);

@@ -17,7 +17,8 @@ import java.util.Optional;
  * @param learningRate learning rate of the optimizer step this micro-batch belongs to
  * @param tokens real (non-padding) tokens fed through the policy
  * @param metrics TRL names: rewards/chosen, rewards/rejected, rewards/margins, rewards/accuracies, logps/chosen,
- *     logps/rejected; kl for KTO; plus optimizer_step, truncated_prompts, truncated_completions
+ *     logps/rejected, logits/chosen, logits/rejected; kl for KTO; learning_rate, and grad_norm when this micro-batch
+ *     completed an optimizer step; plus optimizer_step, truncated_prompts, truncated_completions
  * @param referenceUpdate the trust-region update this step triggered, if any
  */
 public record StepResult(long step, double loss, double gradNorm, double learningRate, int tokens,
@@ -38,6 +39,10 @@ public record StepResult(long step, double loss, double gradNorm, double learnin
     private static StepResult of(MicroBatchResult microBatch, long step, double gradNorm, double learningRate,
             Optional<ReferenceUpdate> referenceUpdate) {
         Map<String, Double> metrics = new LinkedHashMap<>(microBatch.metrics());
+        metrics.put("learning_rate", learningRate);
+        if (!Double.isNaN(gradNorm)) {
+            metrics.put("grad_norm", gradNorm);
+        }
         metrics.put("optimizer_step", Double.isNaN(gradNorm) ? 0.0 : 1.0);
         metrics.put("truncated_prompts", (double) microBatch.truncatedPrompts());
         metrics.put("truncated_completions", (double) microBatch.truncatedCompletions());

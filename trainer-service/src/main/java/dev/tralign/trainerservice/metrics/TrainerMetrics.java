@@ -11,6 +11,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -29,6 +33,10 @@ import java.util.stream.Stream;
  *   <li>{@code tralign_trainer_tokens_total}, {@code tralign_trainer_loss} (last micro-batch),
  *       {@code tralign_trainer_optimizer_step}</li>
  *   <li>{@code tralign_trainer_reference_updates_total}: trust-region updates of the reference model</li>
+ *   <li>{@code tralign_trainer_metric{name="..."}}: the last optimizer step's training metrics under TRL's names
+ *       ({@code rewards/chosen}, {@code rewards/margins}, {@code logps/rejected}, {@code logits/chosen},
+ *       {@code grad_norm}, {@code learning_rate}, KTO's {@code kl}...), the same values as the step's
+ *       {@code tralign.train-metrics} event: means over its micro-batches, the step's own gradient norm and rate</li>
  *   <li>{@code tralign_trainer_checkpoint_last_step} and {@code tralign_trainer_checkpoint_files}: read from the
  *       run's checkpoint directory at scrape time, so they count the files actually written</li>
  * </ul>
@@ -37,6 +45,9 @@ import java.util.stream.Stream;
  * their state strongly (Micrometer's default is a weak reference, which reads NaN once collected).
  */
 public final class TrainerMetrics implements Consumer<StepResult> {
+
+    /** Per-step values that are not means over micro-batches: the step's own, or already a gauge. */
+    private static final Set<String> STEP_VALUES = Set.of("grad_norm", "learning_rate", "optimizer_step");
 
     private static final Pattern CHECKPOINT = Pattern.compile("step-(\\d+)\\.ckpt");
 
@@ -47,6 +58,12 @@ public final class TrainerMetrics implements Consumer<StepResult> {
     private final AtomicLong optimizerStep = new AtomicLong();
     private final AtomicLong lastLossBits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
     private final AtomicLong tokensPerSecondBits = new AtomicLong(Double.doubleToLongBits(0));
+    private final MeterRegistry registry;
+    private final Tags tags;
+    /** Gauge values by TRL metric name, registered when a name first appears (losses log different sets). */
+    private final Map<String, AtomicLong> namedBits = new HashMap<>();
+    private final Map<String, Double> stepSums = new LinkedHashMap<>();
+    private int stepMicroBatches;
     private long stepStartedNanos;
     private long stepTokens;
 
@@ -65,7 +82,8 @@ public final class TrainerMetrics implements Consumer<StepResult> {
     TrainerMetrics(MeterRegistry registry, String runId, Path checkpointDir, LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
         this.stepStartedNanos = nanoClock.getAsLong();
-        Tags tags = Tags.of("run", runId);
+        this.registry = registry;
+        this.tags = Tags.of("run", runId);
         this.stepDuration = Timer.builder("tralign.trainer.step.duration").tags(tags)
                 .description("Wall time of one optimizer step, all its micro-batches included").register(registry);
         this.tokens = Counter.builder("tralign.trainer.tokens").tags(tags)
@@ -92,6 +110,12 @@ public final class TrainerMetrics implements Consumer<StepResult> {
         stepTokens += result.tokens();
         lastLossBits.set(Double.doubleToLongBits(result.loss()));
         result.referenceUpdate().ifPresent(update -> referenceUpdates.increment());
+        result.metrics().forEach((name, value) -> {
+            if (!STEP_VALUES.contains(name)) {
+                stepSums.merge(name, value, Double::sum);
+            }
+        });
+        stepMicroBatches++;
         if (result.step() > optimizerStep.get()) {
             // This micro-batch completed an optimizer step: close the step's timing.
             long now = nanoClock.getAsLong();
@@ -101,7 +125,23 @@ public final class TrainerMetrics implements Consumer<StepResult> {
             optimizerStep.set(result.step());
             stepStartedNanos = now;
             stepTokens = 0;
+            int n = stepMicroBatches;
+            stepSums.forEach((name, sum) -> named(name).set(Double.doubleToLongBits(sum / n)));
+            named("grad_norm").set(Double.doubleToLongBits(result.gradNorm()));
+            named("learning_rate").set(Double.doubleToLongBits(result.learningRate()));
+            stepSums.clear();
+            stepMicroBatches = 0;
         }
+    }
+
+    private AtomicLong named(String name) {
+        return namedBits.computeIfAbsent(name, n -> {
+            AtomicLong bits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+            Gauge.builder("tralign.trainer.metric", bits, b -> Double.longBitsToDouble(b.get()))
+                    .tags(tags.and("name", n)).strongReference(true)
+                    .description("Training metrics of the last optimizer step under TRL's names").register(registry);
+            return bits;
+        });
     }
 
     private static double lastCheckpointStep(Path dir) {

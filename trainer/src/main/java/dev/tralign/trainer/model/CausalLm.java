@@ -54,6 +54,17 @@ public interface CausalLm extends AutoCloseable {
         return tokenLogProbs(p, arrays[0], arrays[1]).mul(arrays[2]).sum(new int[] {1});
     }
 
+    /**
+     * {@link #sequenceLogProbs} (by the same operations, from one logits tensor) with each row's summed mean logit
+     * ({@link RowScores#logitSums}).
+     */
+    default RowScores sequenceScores(ParameterSet p, SequenceBatch batch, NDManager stepManager) {
+        NDArray[] arrays = toArrays(batch, stepManager);
+        NDArray logits = logits(p, arrays[0]);
+        NDArray tokens = logits.logSoftmax(2).gather(arrays[1].expandDims(2), 2).squeeze(2);
+        return new RowScores(tokens.mul(arrays[2]).sum(new int[] {1}), RowScores.logitSums(logits, arrays[2]));
+    }
+
     /** The batch as [ids, targets, mask] arrays in {@code stepManager}. */
     default NDArray[] toArrays(SequenceBatch batch, NDManager stepManager) {
         Shape shape = new Shape(batch.rows(), batch.width());

@@ -166,14 +166,15 @@ public final class GptModel implements CausalLm, SharedPromptPairs, IncrementalD
     }
 
     /**
-     * Summed completion log-probs of B pairs [2B] (chosen rows, then rejected), computing each shared prompt once:
+     * Summed completion log-probs of B pairs [2B] (chosen rows, then rejected; with {@code withLogitSums} also their
+     * summed mean logits, {@link RowScores}), computing each shared prompt once:
      * the prompt chunk runs alone; the completion chunk extends it, attending to its prompt's keys and values
      * (shared by chosen and rejected) and causally to itself. Same result as {@link #sequenceLogProbs} on
      * prompt+completion rows, with about a quarter fewer token positions when prompt and completions are equally
      * long.
      */
     @Override
-    public NDArray pairLogProbs(ParameterSet p, PairBatch b, NDManager m) {
+    public RowScores pairScores(ParameterSet p, PairBatch b, NDManager m, boolean withLogitSums) {
         long pairs = b.pairs();
         long rows = 2 * pairs;
         long pw = b.promptWidth();
@@ -191,7 +192,7 @@ public final class GptModel implements CausalLm, SharedPromptPairs, IncrementalD
         Chunk completion = extend(p, xc, keys, values, m.create(b.attentionMask(), new Shape(rows, 1, w, pw + w)),
                 rows, w);
 
-        return PairBatchScores.of(b, prompt.hidden(), completion.hidden(), x -> head(p, x), m);
+        return PairBatchScores.of(b, prompt.hidden(), completion.hidden(), x -> head(p, x), m, withLogitSums);
     }
 
     /**

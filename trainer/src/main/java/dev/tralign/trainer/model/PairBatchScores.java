@@ -17,26 +17,38 @@ public final class PairBatchScores {
     }
 
     /**
-     * Summed completion log-probs [2B] (chosen rows, then rejected).
+     * Summed completion log-probs [2B] (chosen rows, then rejected) and, with {@code withLogitSums}, each row's summed
+     * mean logit ({@link RowScores#logitSums}); the log-probs take the same operations either way.
      *
      * @param promptHidden hidden states of the prompt block [B, promptWidth, E]
      * @param completionHidden hidden states of the completion block [2B, completionWidth, E]
      * @param head hidden states to logits
      */
-    public static NDArray of(PairBatch b, NDArray promptHidden, NDArray completionHidden,
-            UnaryOperator<NDArray> head, NDManager m) {
+    public static RowScores of(PairBatch b, NDArray promptHidden, NDArray completionHidden,
+            UnaryOperator<NDArray> head, NDManager m, boolean withLogitSums) {
         long pairs = b.pairs();
         long rows = 2 * pairs;
         long w = b.completionWidth();
         NDArray last = gatherPositions(promptHidden, b.promptLast(), m);
-        NDArray firstLogProbs = head.apply(last).logSoftmax(2).squeeze(1)
+        NDArray firstLogits = head.apply(last);
+        NDArray firstMask = m.create(b.firstMask(), new Shape(pairs, 2));
+        NDArray firstLogProbs = firstLogits.logSoftmax(2).squeeze(1)
                 .gather(m.create(b.firstTargets(), new Shape(pairs, 2)), 1)
-                .mul(m.create(b.firstMask(), new Shape(pairs, 2)));
+                .mul(firstMask);
         NDArray first = firstLogProbs.transpose(1, 0).reshape(rows);
-        NDArray rest = head.apply(completionHidden).logSoftmax(2)
+        NDArray completionLogits = head.apply(completionHidden);
+        NDArray completionMask = m.create(b.completionMask(), new Shape(rows, w));
+        NDArray rest = completionLogits.logSoftmax(2)
                 .gather(m.create(b.completionTargets(), new Shape(rows, w)).expandDims(2), 2).squeeze(2)
-                .mul(m.create(b.completionMask(), new Shape(rows, w))).sum(new int[] {1});
-        return first.add(rest);
+                .mul(completionMask).sum(new int[] {1});
+        if (!withLogitSums) {
+            return new RowScores(first.add(rest), null);
+        }
+        // The first token's mean logit [B, 1] counts for chosen and rejected where each has a first token.
+        NDArray firstLogitSums = firstLogits.stopGradient().squeeze(1).mean(new int[] {1}).expandDims(1)
+                .mul(firstMask).transpose(1, 0).reshape(rows);
+        return new RowScores(first.add(rest),
+                firstLogitSums.add(RowScores.logitSums(completionLogits, completionMask)));
     }
 
     /** hidden[r, positions[r], :] as [N, 1, E] (also each prompt's last state when decoding starts). */

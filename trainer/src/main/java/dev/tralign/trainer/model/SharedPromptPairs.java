@@ -11,5 +11,13 @@ import ai.djl.ndarray.NDManager;
 public interface SharedPromptPairs {
 
     /** Summed completion log-probs of the batch's B pairs, [2B]: chosen rows, then rejected rows. */
-    NDArray pairLogProbs(ParameterSet p, PairBatch batch, NDManager stepManager);
+    default NDArray pairLogProbs(ParameterSet p, PairBatch batch, NDManager stepManager) {
+        return pairScores(p, batch, stepManager, false).logProbs();
+    }
+
+    /**
+     * The same log-probs and, with {@code withLogitSums}, each row's summed mean logit ({@link RowScores}); the
+     * log-probs are computed by the same operations either way.
+     */
+    RowScores pairScores(ParameterSet p, PairBatch batch, NDManager stepManager, boolean withLogitSums);
 }

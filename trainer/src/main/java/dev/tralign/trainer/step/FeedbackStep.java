@@ -6,6 +6,7 @@ import dev.tralign.trainer.data.TokenizedFeedback;
 import dev.tralign.trainer.loss.FeedbackLogProbs;
 import dev.tralign.trainer.loss.KtoLoss;
 import dev.tralign.trainer.loss.KtoOutput;
+import dev.tralign.trainer.model.RowScores;
 import dev.tralign.trainer.model.SequenceBatch;
 import dev.tralign.trainer.model.SequenceCollator;
 import java.util.ArrayList;
@@ -67,13 +68,14 @@ final class FeedbackStep implements ObjectiveStep {
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
         double value = engine.trainOn(stepManager -> {
-            NDArray policyLogProbs = engine.model().sequenceLogProbs(engine.policy(), matched, stepManager);
+            RowScores policy = engine.model().sequenceScores(engine.policy(), matched, stepManager);
+            NDArray policyLogProbs = policy.logProbs();
             float[][] other = StepEngine.await(noGrad);
             KtoOutput out = loss.compute(new FeedbackLogProbs(policyLogProbs, stepManager.create(other[0]),
                     other[2] == null ? null : stepManager.create(other[2]),
                     other[1] == null ? null : stepManager.create(other[1]), stepManager.create(desirable)));
-            metrics.putAll(StepMetrics.feedback(out.rewards().toFloatArray(), policyLogProbs.toFloatArray(), desirable,
-                    out.kl().getFloat()));
+            metrics.putAll(StepMetrics.feedback(out.rewards().toFloatArray(), policyLogProbs.toFloatArray(),
+                    policy.logitSums().toFloatArray(), matched.completionLengths(), desirable, out.kl().getFloat()));
             return out.losses().mean();
         });
         return new MicroBatchResult(value, matched.tokenCount(), matched.truncatedPrompts(),

@@ -14,6 +14,7 @@ import dev.tralign.trainer.model.CausalLm;
 import dev.tralign.trainer.model.PairBatch;
 import dev.tralign.trainer.model.PairCollator;
 import dev.tralign.trainer.model.ParameterSet;
+import dev.tralign.trainer.model.RowScores;
 import dev.tralign.trainer.model.Scalars;
 import dev.tralign.trainer.model.SequenceBatch;
 import dev.tralign.trainer.model.SequenceCollator;
@@ -24,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
-import java.util.function.BiFunction;
 
 /**
  * Preference pairs (every DPO loss type and their combinations, {@link PairLosses}): the reference scores the pairs without gradients on
@@ -69,7 +69,8 @@ final class PairStep implements ObjectiveStep {
             LossOutput out = policy.weighted(loss.compute(pairLogProbs(policyLogProbs, referenceArray,
                     stepManager.create(toFloats(forward.completionLengths())))));
             metrics.putAll(StepMetrics.pairs(out.chosenRewards().toFloatArray(), out.rejectedRewards().toFloatArray(),
-                    policyLogProbs.toFloatArray()));
+                    policyLogProbs.toFloatArray(), policy.logitSums().toFloatArray(),
+                    toFloats(forward.completionLengths())));
             return out.losses().mean();
         });
         return new MicroBatchResult(value, forward.tokens(), forward.truncatedPrompts(),
@@ -94,17 +95,16 @@ final class PairStep implements ObjectiveStep {
         PairShard a = result.first();
         PairShard c = result.second();
         Map<String, Double> metrics = StepMetrics.pairs(concat(a.chosenRewards(), c.chosenRewards()),
-                concat(a.rejectedRewards(), c.rejectedRewards()),
-                concat(concat(a.chosenLogProbs(), c.chosenLogProbs()),
-                        concat(a.rejectedLogProbs(), c.rejectedLogProbs())));
+                concat(a.rejectedRewards(), c.rejectedRewards()), chosenThenRejected(a.logProbs(), c.logProbs()),
+                chosenThenRejected(a.logitSums(), c.logitSums()),
+                chosenThenRejected(toFloats(first.completionLengths()), toFloats(second.completionLengths())));
         return new MicroBatchResult(result.loss(), first.tokens() + second.tokens(),
                 first.truncatedPrompts() + second.truncatedPrompts(),
                 first.truncatedCompletions() + second.truncatedCompletions(), metrics);
     }
 
-    /** What a pair shard keeps for the metrics, copied to the JVM. */
-    private record PairShard(float[] chosenRewards, float[] rejectedRewards, float[] chosenLogProbs,
-            float[] rejectedLogProbs) {
+    /** What a pair shard keeps for the metrics, copied to the JVM; per-row arrays are chosen rows, then rejected. */
+    private record PairShard(float[] chosenRewards, float[] rejectedRewards, float[] logProbs, float[] logitSums) {
     }
 
     /** Reference forward (no gradients), policy forward through {@code leaves}, sum(losses) / batchPairs. */
@@ -118,11 +118,9 @@ final class PairStep implements ObjectiveStep {
         LossOutput out = policy.weighted(loss.compute(new PairLogProbs(whole.policyChosen(), whole.policyRejected(),
                 whole.referenceChosen(), whole.referenceRejected(), whole.chosenLengths(), whole.rejectedLengths(),
                 batchMeanChosenLength)));
-        float[] logProbs = policyLogProbs.toFloatArray();
-        int n = logProbs.length / 2;
         return new TwoShards.Share<>(Scalars.dividedBy(out.losses().sum(), batchPairs),
                 new PairShard(out.chosenRewards().toFloatArray(), out.rejectedRewards().toFloatArray(),
-                        Arrays.copyOfRange(logProbs, 0, n), Arrays.copyOfRange(logProbs, n, 2 * n)));
+                        policyLogProbs.toFloatArray(), policy.logitSums().toFloatArray()));
     }
 
     /** Splits [2B] policy and reference log-probs and lengths (chosen rows, then rejected) for a pair loss. */
@@ -146,7 +144,8 @@ final class PairStep implements ObjectiveStep {
         if (engine.model() instanceof SharedPromptPairs shared && prompts.stream().allMatch(p -> p.length > 0)) {
             PairBatch batch = pairCollator.collate(prompts, pairs.stream().map(TokenizedPair::chosen).toList(),
                     pairs.stream().map(TokenizedPair::rejected).toList());
-            return new PairForward((params, sm) -> new Scored(shared.pairLogProbs(params, batch, sm), null),
+            return new PairForward((params, sm, withLogitSums) -> Scored.of(
+                    shared.pairScores(params, batch, sm, withLogitSums)),
                     batch.completionLengths(), batch.tokenCount(), batch.truncatedPrompts(),
                     batch.truncatedCompletions());
         }
@@ -155,7 +154,10 @@ final class PairStep implements ObjectiveStep {
         List<int[]> completions = new ArrayList<>(pairs.stream().map(TokenizedPair::chosen).toList());
         completions.addAll(pairs.stream().map(TokenizedPair::rejected).toList());
         SequenceBatch batch = collator.collate(allPrompts, completions);
-        return new PairForward((params, sm) -> new Scored(engine.model().sequenceLogProbs(params, batch, sm), null),
+        CausalLm model = engine.model();
+        return new PairForward((params, sm, withLogitSums) -> withLogitSums
+                ? Scored.of(model.sequenceScores(params, batch, sm))
+                : new Scored(model.sequenceLogProbs(params, batch, sm), null, null),
                 batch.completionLengths(), batch.tokenCount(), batch.truncatedPrompts(),
                 batch.truncatedCompletions());
     }
@@ -176,18 +178,27 @@ final class PairStep implements ObjectiveStep {
                 : LdDpoMask.weights(batch.completionMask(), batch.rows(), batch.width(), ldAlpha);
         boolean wpo = engine.config().useWeighting();
         CausalLm model = engine.model();
-        return new PairForward((params, sm) -> {
+        return new PairForward((params, sm, withLogitSums) -> {
             NDArray[] arrays = model.toArrays(batch, sm);
-            NDArray logProbs = model.logits(params, arrays[0]).logSoftmax(2);
+            NDArray logits = model.logits(params, arrays[0]);
+            NDArray logProbs = logits.logSoftmax(2);
             NDArray tokens = logProbs.gather(arrays[1].expandDims(2), 2).squeeze(2);
             NDArray weights = sm.create(tokenWeights, new Shape(batch.rows(), batch.width()));
             NDArray sums = tokens.mul(weights).sum(new int[] {1});
-            return new Scored(sums, wpo ? WpoWeights.of(logProbs, tokens, arrays[2]) : null);
+            return new Scored(sums, wpo ? WpoWeights.of(logProbs, tokens, arrays[2]) : null,
+                    withLogitSums ? RowScores.logitSums(logits, arrays[2]) : null);
         }, batch.completionLengths(), batch.tokenCount(), batch.truncatedPrompts(), batch.truncatedCompletions());
     }
 
-    /** A forward's log-probs [2B] and, with WPO, the policy's per-row weights [2B] (else null). */
-    private record Scored(NDArray logProbs, NDArray wpoWeights) {
+    /**
+     * A forward's log-probs [2B], with WPO the policy's per-row weights [2B] (else null), and for the policy the rows'
+     * summed mean logits for TRL's logits/chosen and logits/rejected (else null).
+     */
+    private record Scored(NDArray logProbs, NDArray wpoWeights, NDArray logitSums) {
+
+        static Scored of(RowScores scores) {
+            return new Scored(scores.logProbs(), null, scores.logitSums());
+        }
 
         LossOutput weighted(LossOutput out) {
             return wpoWeights == null ? out : WpoWeights.apply(out, wpoWeights);
@@ -195,15 +206,17 @@ final class PairStep implements ObjectiveStep {
     }
 
     /** A prepared pair batch: log-probs [2B] (chosen rows, then rejected) for any parameter set. */
-    private record PairForward(BiFunction<ParameterSet, NDManager, Scored> scorer, int[] completionLengths,
-            int tokens, int truncatedPrompts, int truncatedCompletions) {
+    private record PairForward(Scorer scorer, int[] completionLengths, int tokens, int truncatedPrompts,
+            int truncatedCompletions) {
 
+        /** The reference's log-probs: no metrics are taken from it. */
         NDArray logProbs(ParameterSet params, NDManager stepManager) {
-            return scorer.apply(params, stepManager).logProbs();
+            return scorer.score(params, stepManager, false).logProbs();
         }
 
+        /** The policy's scores, with the logit sums its metrics need. */
         Scored scored(ParameterSet params, NDManager stepManager) {
-            return scorer.apply(params, stepManager);
+            return scorer.score(params, stepManager, true);
         }
 
         /** Scored tokens of the chosen completions (the first half of the rows). */
@@ -214,6 +227,19 @@ final class PairStep implements ObjectiveStep {
             }
             return sum;
         }
+    }
+
+    /** How a prepared batch is scored by a parameter set. */
+    private interface Scorer {
+        Scored score(ParameterSet params, NDManager stepManager, boolean withLogitSums);
+    }
+
+    /** Two shards' per-row arrays (each chosen rows, then rejected) as the whole batch's: a's chosen, c's, a's rejected, c's. */
+    private static float[] chosenThenRejected(float[] a, float[] c) {
+        int na = a.length / 2;
+        int nc = c.length / 2;
+        return concat(concat(Arrays.copyOfRange(a, 0, na), Arrays.copyOfRange(c, 0, nc)),
+                concat(Arrays.copyOfRange(a, na, 2 * na), Arrays.copyOfRange(c, nc, 2 * nc)));
     }
 
     private static float[] concat(float[] a, float[] b) {

@@ -22,6 +22,7 @@ import dev.tralign.trainer.model.PairBatchScores;
 import dev.tralign.trainer.model.PairBatch;
 import dev.tralign.trainer.model.ParameterSet;
 import dev.tralign.trainer.model.ParameterSpec;
+import dev.tralign.trainer.model.RowScores;
 import dev.tralign.trainer.model.Scalars;
 import dev.tralign.trainer.model.SharedPromptPairs;
 import java.util.Arrays;
@@ -355,13 +356,14 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
     }
 
     /**
-     * Summed completion log-probs of B pairs [2B] (chosen rows, then rejected), computing each shared prompt once:
+     * Summed completion log-probs of B pairs [2B] (chosen rows, then rejected; with {@code withLogitSums} also their
+     * summed mean logits, {@link RowScores}), computing each shared prompt once:
      * the prompt chunk runs alone; the completion chunk extends it at positions after each prompt, attending to its
      * prompt's keys and values (shared by chosen and rejected) and causally to itself. Same result as
      * {@link #sequenceLogProbs} on prompt+completion rows.
      */
     @Override
-    public NDArray pairLogProbs(ParameterSet p, PairBatch b, NDManager m) {
+    public RowScores pairScores(ParameterSet p, PairBatch b, NDManager m, boolean withLogitSums) {
         long pairs = b.pairs();
         long rows = 2 * pairs;
         long pw = b.promptWidth();
@@ -378,7 +380,7 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
         Chunk completion = extend(p, xc, rotationAt(positions), prompt.keys(), prompt.values(), 2,
                 m.create(b.attentionMask(), new Shape(rows, 1, w, pw + w)), rows, w);
 
-        return PairBatchScores.of(b, prompt.hidden(), completion.hidden(), x -> head(p, x), m);
+        return PairBatchScores.of(b, prompt.hidden(), completion.hidden(), x -> head(p, x), m, withLogitSums);
     }
 
     /**
