@@ -146,12 +146,12 @@ public final class Topics implements AutoCloseable {
         return trainMetrics;
     }
 
-    /** Evaluation generations, keyed by run id. */
+    /** Sampled completions with their prompt text (the online loop's samples), keyed by run id. */
     public Topic<String, Generation> generations() {
         return generations;
     }
 
-    /** Pairwise judgments, keyed by run id. */
+    /** Evaluation records (Judgment: verdict and the candidate's log-probs) per (run, step, prompt). */
     public Topic<String, Judgment> judgments() {
         return judgments;
     }

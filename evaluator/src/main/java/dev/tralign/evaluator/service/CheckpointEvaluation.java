@@ -113,7 +113,7 @@ public final class CheckpointEvaluation {
             if (!o.verdict().isMissing()) {
                 judged = judged.add(o.verdict().preference(), o.verdict().candidateScore());
             }
-            kl = kl.add(new SampleLogProbs(o.logProbPolicy(), o.logProbSft(), o.tokens()));
+            kl = kl.add(o.sample());
             scoreSum += o.verdict().candidateScore() == null ? Double.NaN : o.verdict().candidateScore();
         }
         List<String> examples = new ArrayList<>();
@@ -153,6 +153,11 @@ public final class CheckpointEvaluation {
     /** What happened on one eval prompt. */
     public record PromptOutcome(int promptIndex, String prompt, String completion, String baseline, int tokens,
             double logProbPolicy, double logProbSft, Verdict verdict) {
+
+        /** The candidate sample's log-probs, one KL sample. */
+        public SampleLogProbs sample() {
+            return new SampleLogProbs(logProbPolicy, logProbSft, tokens);
+        }
     }
 
     /** One checkpoint's evaluation. */

@@ -6,8 +6,6 @@ import dev.tralign.schemas.Topic;
 import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.avro.CheckpointEvent;
 import dev.tralign.schemas.avro.DeadLetter;
-import dev.tralign.schemas.avro.Generation;
-import dev.tralign.schemas.avro.GenerationRole;
 import dev.tralign.schemas.avro.Judgment;
 import dev.tralign.trainer.Policy;
 import java.nio.ByteBuffer;
@@ -38,8 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows tralign.checkpoints and, for each checkpoint of the runs it evaluates, loads the weights (after checking
  * their sha256), samples the fixed eval prompts, judges each completion against the SFT baseline's and publishes one
- * Generation per sample (with log-probs under the policy and under SFT, for KL) and one Judgment per prompt. The
- * win-rate topology turns those into WinRate records. The baseline's generations are published once per run.
+ * evaluation record (a Judgment with the verdict and the sample's log-probs under the policy and under SFT, for KL)
+ * per prompt. The win-rate topology turns those into WinRate records.
  *
  * <p>A checkpoint event the service cannot use is skipped and reported, never retried and never fatal: an event
  * that is not Avro, a URI that is not {@code file:}, a file that is missing, not a regular file, over the size cap,
@@ -55,7 +53,6 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
     private final Topics topics;
     private final CheckpointEvaluation evaluation;
     private final Consumer<String> listener;
-    private final Set<String> baselinePublished = new HashSet<>();
     /** (run, step) pairs already judged: a final checkpoint often repeats the last periodic one. */
     private final Set<String> judged = new HashSet<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -140,7 +137,6 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
         Topic<String, CheckpointEvent> checkpoints = topics.checkpoints();
         try (KafkaConsumer<String, CheckpointEvent> consumer = new KafkaConsumer<>(consumerConfig,
                 checkpoints.keySerde().deserializer(), checkpoints.valueSerde().deserializer());
-                KafkaProducer<String, Generation> generations = producer(producerConfig, topics.generations());
                 KafkaProducer<String, Judgment> judgments = producer(producerConfig, topics.judgments());
                 KafkaProducer<String, DeadLetter> deadLetters = producer(producerConfig, topics.dlq())) {
             consumer.subscribe(List.of(checkpoints.name()));
@@ -159,7 +155,7 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
                 }
                 for (ConsumerRecord<String, CheckpointEvent> record : records) {
                     if (record.value() != null) {
-                        evaluate(record, generations, judgments, deadLetters);
+                        evaluate(record, judgments, deadLetters);
                     }
                 }
                 consumer.commitSync();
@@ -172,8 +168,8 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
         }
     }
 
-    private void evaluate(ConsumerRecord<String, CheckpointEvent> record, KafkaProducer<String, Generation> generations,
-            KafkaProducer<String, Judgment> judgments, KafkaProducer<String, DeadLetter> deadLetters) {
+    private void evaluate(ConsumerRecord<String, CheckpointEvent> record, KafkaProducer<String, Judgment> judgments,
+            KafkaProducer<String, DeadLetter> deadLetters) {
         CheckpointEvent event = record.value();
         String what = "checkpoint " + event.getRunId() + "@" + event.getStep();
         Path file;
@@ -191,13 +187,6 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
             return;
         }
         Instant now = Instant.now();
-        if (baselinePublished.add(runId)) {
-            for (int i = 0; i < evaluation.prompts().size(); i++) {
-                send(generations, topics.generations(), Generation.newBuilder().setRunId(runId).setStep(0)
-                        .setRole(GenerationRole.BASELINE).setPromptId(promptId(i)).setPrompt(evaluation.prompts().get(i))
-                        .setCompletion(evaluation.baseline().get(i)).setSeed(0).setAt(now).build());
-            }
-        }
         List<CheckpointEvaluation.PromptOutcome> outcomes;
         try (Policy policy = Policy.load(file)) {
             outcomes = evaluation.outcomes(policy, step);
@@ -212,15 +201,9 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
             return;
         }
         for (CheckpointEvaluation.PromptOutcome o : outcomes) {
-            send(generations, topics.generations(), Generation.newBuilder().setRunId(runId)
-                    .setStep(step).setRole(GenerationRole.POLICY).setPromptId(promptId(o.promptIndex()))
-                    .setPrompt(o.prompt()).setCompletion(o.completion()).setSeed(step)
-                    .setTokens(o.tokens()).setLogProbPolicy(o.logProbPolicy()).setLogProbSft(o.logProbSft())
-                    .setAt(now).build());
-            send(judgments, topics.judgments(), Records.judgment(runId, step, promptId(o.promptIndex()),
-                    evaluation.judgeName(), o.completion(), o.baseline(), o.verdict(), now));
+            send(judgments, topics.judgments(), Records.evaluation(runId, step, promptId(o.promptIndex()),
+                    evaluation.judgeName(), o.completion(), o.baseline(), o.verdict(), o.sample(), now));
         }
-        generations.flush();
         judgments.flush();
         CheckpointEvaluation.Timings timings = evaluation.lastTimings();
         judgedAt.put(Keys.of(runId, step), new Judged(timings.generationMillis(),
@@ -263,9 +246,7 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
     }
 
     private static <V> void send(KafkaProducer<String, V> producer, Topic<String, V> topic, V value) {
-        String key = value instanceof Judgment j ? Records.judgmentKey(j)
-                : value instanceof Generation g ? Keys.of(g.getRunId(), g.getStep(), g.getRole(), g.getPromptId())
-                : null;
+        String key = value instanceof Judgment j ? Records.judgmentKey(j) : null;
         producer.send(new ProducerRecord<>(topic.name(), key, value), (metadata, error) -> {
             if (error != null) {
                 LOG.error("could not publish to {}: {}", topic.name(), error.getMessage());

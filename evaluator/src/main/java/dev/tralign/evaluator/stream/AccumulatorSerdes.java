@@ -52,6 +52,36 @@ public final class AccumulatorSerdes {
             });
     }
 
+    /**
+     * Serde of {@link CheckpointAggregate}: the {@link #winRate()} bytes then the {@link #kl()} bytes (fixed length,
+     * so the split needs no length prefix).
+     */
+    public static Serde<CheckpointAggregate> checkpoint() {
+        Serde<WinRateAccumulator> winRate = winRate();
+        Serde<KlAccumulator> kl = kl();
+        return Serdes.serdeFrom((topic, a) -> {
+            if (a == null) {
+                return null;
+            }
+            byte[] judged = winRate.serializer().serialize(topic, a.judged());
+            return ByteBuffer.allocate(judged.length + KL_BYTES).put(judged)
+                    .put(kl.serializer().serialize(topic, a.kl())).array();
+        }, (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            if (bytes.length <= KL_BYTES) {
+                throw new SerializationException("CheckpointAggregate state has " + bytes.length + " bytes, too few "
+                        + "for its two parts; reset the evaluator's Streams application "
+                        + "(kafka-streams-application-reset) after an upgrade");
+            }
+            int split = bytes.length - KL_BYTES;
+            return new CheckpointAggregate(
+                    winRate.deserializer().deserialize(topic, java.util.Arrays.copyOfRange(bytes, 0, split)),
+                    kl.deserializer().deserialize(topic, java.util.Arrays.copyOfRange(bytes, split, bytes.length)));
+        });
+    }
+
     private static ByteBuffer checked(byte[] bytes, int expectedLength, String type) {
         if (bytes.length != expectedLength || bytes[0] != VERSION) {
             throw new SerializationException(type + " state has " + bytes.length + " bytes and version "

@@ -6,8 +6,6 @@ import dev.tralign.evaluator.kl.SampleLogProbs;
 import dev.tralign.evaluator.winrate.Preferences;
 import dev.tralign.evaluator.winrate.WinRateAccumulator;
 import dev.tralign.evaluator.winrate.WinRateStats;
-import dev.tralign.schemas.avro.Generation;
-import dev.tralign.schemas.avro.GenerationRole;
 import dev.tralign.schemas.avro.Judgment;
 import dev.tralign.schemas.avro.WinRate;
 import java.time.Instant;
@@ -30,9 +28,27 @@ public final class Records {
         return Keys.step(runId, step);
     }
 
-    /** A Judgment record for a verdict. */
+    /** A Judgment record for a verdict (no log-probs: an online sample's or an imported annotation's). */
     public static Judgment judgment(String runId, long step, String promptId, String judge, String candidate,
             String baseline, Verdict verdict, Instant at) {
+        return builder(runId, step, promptId, judge, candidate, baseline, verdict, at).build();
+    }
+
+    /**
+     * The evaluation record of one (run, step, prompt): the verdict and the candidate sample's log-probs under the
+     * policy and under SFT, for win rate and KL from one record.
+     */
+    public static Judgment evaluation(String runId, long step, String promptId, String judge, String candidate,
+            String baseline, Verdict verdict, SampleLogProbs sample, Instant at) {
+        return builder(runId, step, promptId, judge, candidate, baseline, verdict, at)
+                .setCandidateTokens(sample.tokens())
+                .setLogProbPolicy(sample.logProbPolicy())
+                .setLogProbSft(sample.logProbSft())
+                .build();
+    }
+
+    private static Judgment.Builder builder(String runId, long step, String promptId, String judge,
+            String candidate, String baseline, Verdict verdict, Instant at) {
         return Judgment.newBuilder()
                 .setRunId(runId).setStep(step).setPromptId(promptId).setJudge(judge)
                 .setCandidate(candidate).setBaseline(baseline)
@@ -40,8 +56,7 @@ public final class Records {
                 .setCandidateScore(verdict.candidateScore())
                 .setBaselineScore(verdict.baselineScore())
                 .setRatings(verdict.ratings())
-                .setAt(at)
-                .build();
+                .setAt(at);
     }
 
     /** The judgment's preference after AlpacaEval's rules, empty when it is to be excluded. */
@@ -66,27 +81,24 @@ public final class Records {
     }
 
     /**
-     * The log-probs of a generation for KL to SFT: only POLICY samples that carry both sums count (the
-     * baseline's samples come from the SFT model itself).
+     * The candidate's log-probs for KL to SFT, when the record carries both finite sums and a token count (imported
+     * annotations and records from before the evaluation record carried them do not).
      */
-    public static Optional<SampleLogProbs> klSample(Generation generation) {
-        if (generation.getRole() != GenerationRole.POLICY || generation.getLogProbPolicy() == null
-                || generation.getLogProbSft() == null) {
+    public static Optional<SampleLogProbs> klSample(Judgment judgment) {
+        Double policy = judgment.getLogProbPolicy();
+        Double sft = judgment.getLogProbSft();
+        Integer tokens = judgment.getCandidateTokens();
+        if (policy == null || sft == null || tokens == null || !Double.isFinite(policy) || !Double.isFinite(sft)
+                || tokens < 0) {
             return Optional.empty();
         }
-        double policy = generation.getLogProbPolicy();
-        double sft = generation.getLogProbSft();
-        if (!Double.isFinite(policy) || !Double.isFinite(sft) || generation.getTokens() < 0) {
-            return Optional.empty();
-        }
-        return Optional.of(new SampleLogProbs(policy, sft, generation.getTokens()));
+        return Optional.of(new SampleLogProbs(policy, sft, tokens));
     }
 
-    /** A WinRate record from the aggregates of one (run, step). */
-    public static WinRate winRate(String runId, long step, WinRateAccumulator judgments, KlAccumulator kl,
-            Instant at) {
-        WinRateStats stats = judgments.stats();
-        KlAccumulator klOrEmpty = kl == null ? KlAccumulator.EMPTY : kl;
+    /** A WinRate record from the aggregate of one (run, step). */
+    public static WinRate winRate(String runId, long step, CheckpointAggregate aggregate, Instant at) {
+        WinRateStats stats = aggregate.judged().stats();
+        KlAccumulator klOrEmpty = aggregate.kl();
         return WinRate.newBuilder()
                 .setRunId(runId).setStep(step)
                 .setNWins(stats.nWins()).setNWinsBase(stats.nWinsBase()).setNDraws(stats.nDraws())

@@ -1,2 +1,2 @@
-/** The win-rate Kafka Streams topology: judgments and generations in, one WinRate per (run, step) out. */
+/** The win-rate Kafka Streams topology: evaluation records (Judgment) in, one WinRate per (run, step) out. */
 package dev.tralign.evaluator.stream;

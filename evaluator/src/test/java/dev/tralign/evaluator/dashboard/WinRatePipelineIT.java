@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tralign.evaluator.report.RunSeries;
 import dev.tralign.evaluator.stream.WinRateTopology;
 import dev.tralign.schemas.Topics;
-import dev.tralign.schemas.avro.Generation;
-import dev.tralign.schemas.avro.GenerationRole;
 import dev.tralign.schemas.avro.Judgment;
 import dev.tralign.schemas.avro.WinRate;
 import dev.tralign.stack.EmbeddedStack;
@@ -36,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The whole evaluator read path on a real KRaft broker and registry: judgments and generations produced as Avro,
+ * The whole evaluator read path on a real KRaft broker and registry: evaluation records produced as Avro,
  * the win-rate topology in a real KafkaStreams (exactly-once), the feed consuming tralign.win-rates and the
  * dashboard API serving the result.
  */
@@ -58,10 +56,12 @@ class WinRatePipelineIT {
                 .setCandidateScore(null).setBaselineScore(null).setRatings(Map.of()).setAt(T0).build();
     }
 
-    private static Generation sample(String prompt, double lpPolicy, double lpSft, int tokens) {
-        return Generation.newBuilder().setRunId("run-1").setStep(100).setRole(GenerationRole.POLICY)
-                .setPromptId(prompt).setPrompt("p").setCompletion("c").setSeed(1).setTokens(tokens)
-                .setLogProbPolicy(lpPolicy).setLogProbSft(lpSft).setAt(T0).build();
+    private static Judgment evaluated(String prompt, double preference, double lpPolicy, double lpSft, int tokens) {
+        Judgment judgment = judgment(prompt, preference);
+        judgment.setLogProbPolicy(lpPolicy);
+        judgment.setLogProbSft(lpSft);
+        judgment.setCandidateTokens(tokens);
+        return judgment;
     }
 
     @Test
@@ -118,17 +118,13 @@ class WinRatePipelineIT {
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, Judgment> judgments = new KafkaProducer<>(config,
-                topics.judgments().keySerde().serializer(), topics.judgments().valueSerde().serializer());
-                KafkaProducer<String, Generation> generations = new KafkaProducer<>(config,
-                        topics.generations().keySerde().serializer(), topics.generations().valueSerde().serializer())) {
+                topics.judgments().keySerde().serializer(), topics.judgments().valueSerde().serializer())) {
             String judgmentTopic = topics.judgments().name();
-            judgments.send(new ProducerRecord<>(judgmentTopic, "run-1", judgment("p1", 2.0))).get();
-            judgments.send(new ProducerRecord<>(judgmentTopic, "run-1", judgment("p2", 1.0))).get();
+            judgments.send(new ProducerRecord<>(judgmentTopic, "run-1", evaluated("p1", 2.0, -10, -13, 4))).get();
+            judgments.send(new ProducerRecord<>(judgmentTopic, "run-1", evaluated("p2", 1.0, -20, -21, 6))).get();
+            // Without log-probs (as an imported annotation): a verdict, no KL sample.
             judgments.send(new ProducerRecord<>(judgmentTopic, "run-1", judgment("p3", 1.5))).get();
-            judgments.send(new ProducerRecord<>(judgmentTopic, "run-1", judgment("p1", 1.0))).get();
-            String generationTopic = topics.generations().name();
-            generations.send(new ProducerRecord<>(generationTopic, "run-1", sample("p1", -10, -13, 4))).get();
-            generations.send(new ProducerRecord<>(generationTopic, "run-1", sample("p2", -20, -21, 6))).get();
+            judgments.send(new ProducerRecord<>(judgmentTopic, "run-1", evaluated("p1", 1.0, -10, -13, 4))).get();
         }
     }
 

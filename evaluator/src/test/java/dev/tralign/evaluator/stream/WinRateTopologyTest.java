@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.tralign.evaluator.winrate.WinRateStats;
 import dev.tralign.schemas.Topics;
-import dev.tralign.schemas.avro.Generation;
-import dev.tralign.schemas.avro.GenerationRole;
 import dev.tralign.schemas.avro.Judgment;
 import dev.tralign.schemas.avro.WinRate;
 import dev.tralign.schemas.registry.InMemorySchemaRegistryClient;
@@ -33,7 +31,6 @@ class WinRateTopologyTest {
     private Topics topics;
     private TopologyTestDriver driver;
     private TestInputTopic<String, Judgment> judgments;
-    private TestInputTopic<String, Generation> generations;
     private TestOutputTopic<String, WinRate> winRates;
 
     @BeforeEach
@@ -48,8 +45,6 @@ class WinRateTopologyTest {
         driver = new TopologyTestDriver(WinRateTopology.topology(topics), props);
         judgments = driver.createInputTopic(topics.judgments().name(),
                 topics.judgments().keySerde().serializer(), topics.judgments().valueSerde().serializer());
-        generations = driver.createInputTopic(topics.generations().name(),
-                topics.generations().keySerde().serializer(), topics.generations().valueSerde().serializer());
         winRates = driver.createOutputTopic(topics.winRates().name(),
                 topics.winRates().keySerde().deserializer(), topics.winRates().valueSerde().deserializer());
     }
@@ -71,11 +66,14 @@ class WinRateTopologyTest {
                 .setCandidateScore(candidateScore).setBaselineScore(null).setRatings(Map.of()).setAt(T0).build();
     }
 
-    private static Generation policySample(String run, long step, String prompt, long seed, double lpPolicy,
+    /** An evaluation record: the verdict with the candidate sample's log-probs. */
+    private static Judgment evaluated(String run, long step, String prompt, Double preference, double lpPolicy,
             double lpSft, int tokens) {
-        return Generation.newBuilder().setRunId(run).setStep(step).setRole(GenerationRole.POLICY)
-                .setPromptId(prompt).setPrompt("p").setCompletion("c").setSeed(seed).setTokens(tokens)
-                .setLogProbPolicy(lpPolicy).setLogProbSft(lpSft).setAt(T0).build();
+        Judgment judgment = judgment(run, step, prompt, preference);
+        judgment.setLogProbPolicy(lpPolicy);
+        judgment.setLogProbSft(lpSft);
+        judgment.setCandidateTokens(tokens);
+        return judgment;
     }
 
     private void send(Judgment judgment, long millis) {
@@ -164,29 +162,42 @@ class WinRateTopologyTest {
     }
 
     @Test
-    void klToSftComesFromPolicyGenerations() {
-        send(judgment("r", 7, "p1", 2.0), 1);
+    void winRateAndKlComeFromTheSameEvaluationRecords() {
         // log-ratios 3 and 1 over 4 + 6 tokens: 2 nats per sequence, 0.4 per token.
-        generations.pipeInput("r", policySample("r", 7, "p1", 1L, -10.0, -13.0, 4), T0.plusMillis(2));
-        generations.pipeInput("r", policySample("r", 7, "p2", 1L, -20.0, -21.0, 6), T0.plusMillis(3));
-        // A re-sent sample replaces itself; the baseline's samples never count.
-        generations.pipeInput("r", policySample("r", 7, "p2", 1L, -20.0, -21.0, 6), T0.plusMillis(4));
-        Generation baseline = policySample("r", 7, "p1", 9L, -5.0, -50.0, 3);
-        baseline.setRole(GenerationRole.BASELINE);
-        generations.pipeInput("r", baseline, T0.plusMillis(5));
+        send(evaluated("r", 7, "p1", 2.0, -10.0, -13.0, 4), 1);
+        send(evaluated("r", 7, "p2", 1.0, -20.0, -21.0, 6), 2);
+        // A re-sent record replaces itself: neither its verdict nor its sample counts twice.
+        send(evaluated("r", 7, "p2", 1.0, -20.0, -21.0, 6), 3);
 
         WinRate winRate = latest().get("r/7");
 
         assertThat(winRate.getKlToSft()).isCloseTo(2.0, within(1e-12));
         assertThat(winRate.getKlToSftPerToken()).isCloseTo(0.4, within(1e-12));
-        assertThat(winRate.getNTotal()).isEqualTo(1);
+        assertThat(winRate.getNTotal()).isEqualTo(2);
+        assertThat(winRate.getWinRate()).isCloseTo(50.0, within(1e-9));
     }
 
     @Test
-    void stepsWithoutJudgmentsProduceNoWinRate() {
-        generations.pipeInput("r", policySample("r", 3, "p1", 1L, -1.0, -2.0, 1), T0);
+    void aReJudgedPromptReplacesItsKlSampleToo() {
+        send(evaluated("r", 7, "p1", 2.0, -10.0, -13.0, 4), 1);
+        send(evaluated("r", 7, "p1", 1.0, -10.0, -11.0, 2), 2);
 
-        assertThat(winRates.isEmpty()).isTrue();
+        WinRate winRate = latest().get("r/7");
+
+        assertThat(winRate.getKlToSft()).isCloseTo(1.0, within(1e-12));
+        assertThat(winRate.getKlToSftPerToken()).isCloseTo(0.5, within(1e-12));
+        assertThat(winRate.getWinRate()).isCloseTo(0.0, within(1e-9));
+    }
+
+    @Test
+    void aMissingVerdictStillCountsItsKlSample() {
+        send(evaluated("r", 2, "p1", 2.0, -4.0, -6.0, 2), 1);
+        send(evaluated("r", 2, "p2", null, -4.0, -4.0, 2), 2);
+
+        WinRate winRate = latest().get("r/2");
+
+        assertThat(winRate.getNTotal()).isEqualTo(1);
+        assertThat(winRate.getKlToSft()).isCloseTo(1.0, within(1e-12));
     }
 
     @Test
