@@ -40,7 +40,10 @@ class TrainerMetricsIT {
         PreferenceData.write(stack, topics, PreferenceData.pairs(24, 5), 1, List.of());
         Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "ckpt");
         // 24 pairs in batches of 4: 6 optimizer steps; reference updates at 2, 4, 6; checkpoints at 3 and 6.
-        RunConfig run = RunConfig.of(PreferenceData.settings(stack, prefix, "metrics-a", dir));
+        Map<String, String> settings = new java.util.LinkedHashMap<>(
+                PreferenceData.settings(stack, prefix, "metrics-a", dir));
+        settings.put("metrics.sft_every_steps", "3");
+        RunConfig run = RunConfig.of(settings);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AtomicBoolean running = new AtomicBoolean(true);
         try (TrainerService service = new TrainerService(run);
@@ -58,7 +61,10 @@ class TrainerMetricsIT {
             Map<String, Double> lastMetrics = lastEvent.getMetrics();
             assertThat(lastMetrics).containsEntry("grad_norm", lastEvent.getGradNorm())
                     .containsEntry("learning_rate", lastEvent.getLearningRate())
-                    .containsKeys("logits/chosen", "logits/rejected");
+                    .containsKeys("logits/chosen", "logits/rejected", "sft/rewards/margins");
+            // Every 3rd step only: the run's reference moves, so these come from a frozen copy of the SFT weights.
+            assertThat(events.get(4).getMetrics()).doesNotContainKey("sft/rewards/margins");
+            assertThat(events.get(2).getMetrics()).containsKey("sft/rewards/margins");
             String base = "http://127.0.0.1:" + server.port();
 
             HttpResponse<String> scraped = get(base + "/metrics");
@@ -77,7 +83,7 @@ class TrainerMetricsIT {
             // TRL's names, the last step's values: the same numbers as its tralign.train-metrics event.
             String last = "name=\"%s\",run=\"metrics-a\"";
             for (String name : List.of("rewards/chosen", "rewards/rejected", "rewards/margins", "rewards/accuracies",
-                    "logps/chosen", "logps/rejected", "logits/chosen", "logits/rejected")) {
+                    "logps/chosen", "logps/rejected", "logits/chosen", "logits/rejected", "sft/rewards/margins")) {
                 assertThat(value(text, "tralign_trainer_metric\\{" + last.formatted(name) + "\\}"))
                         .as(name).isEqualTo(lastMetrics.get(name));
             }

@@ -58,6 +58,8 @@ public final class AlignmentTrainer implements AutoCloseable {
     private final AdamW optimizer;
     private final LearningRateSchedule schedule;
     private final TrustRegionUpdater updater;
+    /** The frozen starting policy for sft/ metrics, or null (TrainerState.keepsSftWeights). */
+    private final ParameterSet sft;
     private final SplitMix64 random;
     private long step;
 
@@ -79,7 +81,8 @@ public final class AlignmentTrainer implements AutoCloseable {
         this.schedule = new LearningRateSchedule(config.lrScheduler(), config.learningRate(), config.warmupSteps(),
                 config.maxSteps());
         this.updater = new TrustRegionUpdater(policy, reference, config.trustRegion(), state.referenceVersion());
-        this.engine = new StepEngine(model, policy, reference, config, () -> step);
+        this.sft = state.sft();
+        this.engine = new StepEngine(model, policy, reference, sft, config, () -> step);
         this.objective = Objectives.stepFor(engine);
         config.warnIfSyncNeverFires();
     }
@@ -280,7 +283,7 @@ public final class AlignmentTrainer implements AutoCloseable {
                     + config.gradientAccumulationSteps() + " micro-batches accumulated: save after an optimizer step");
         }
         return new TrainerState(modelConfig, config, model, huggingFace, policy, reference, optimizer, step,
-                updater.version(), random.state()).write(file);
+                updater.version(), random.state(), sft).write(file);
     }
 
     @Override
@@ -290,6 +293,9 @@ public final class AlignmentTrainer implements AutoCloseable {
         engine.close();
         optimizer.close();
         reference.close();
+        if (sft != null) {
+            sft.close();
+        }
         policy.close();
         model.close();
     }

@@ -24,14 +24,26 @@ import java.util.Set;
 
 /**
  * Everything a run needs to continue exactly: model (and, for a Hugging Face model, where it came from), policy,
- * reference, AdamW state, step, trust-region version, RNG state and resolved config. Built fresh, read from a
- * checkpoint, or written to one.
+ * reference, AdamW state, step, trust-region version, RNG state and resolved config, and the frozen SFT weights when
+ * the run reports metrics against them ({@link #keepsSftWeights}). Built fresh, read from a checkpoint, or written to
+ * one.
+ *
+ * @param sft the starting policy, frozen (checkpoint group "sft"), or null when not kept
  */
 record TrainerState(ModelConfig modelConfig, TrainingConfig config, CausalLm model, HuggingFaceSource huggingFace,
         ParameterSet policy, ParameterSet reference, AdamW optimizer, long step, long referenceVersion,
-        long rngState) {
+        long rngState, ParameterSet sft) {
 
-    private static final Set<String> ALL_GROUPS = Set.of("policy", "reference", "adam.m", "adam.v");
+    /**
+     * SFT-anchored metrics need their own copy only when the reference moves; with a fixed reference the reference
+     * is the SFT model.
+     */
+    static boolean keepsSftWeights(TrainingConfig config) {
+        return config.sftMetricsEverySteps() > 0 && config.syncRefModel();
+    }
+
+    /** Every group a resume reads ("sft" only where the run keeps it). */
+    private static final Set<String> WITH_SFT = Set.of("policy", "reference", "adam.m", "adam.v", "sft");
 
     /** Step 0: the reference is an exact copy of {@code policy}, AdamW moments are zero. */
     static TrainerState fresh(CausalLm model, TrainingConfig config, ParameterSet policy) {
@@ -44,7 +56,7 @@ record TrainerState(ModelConfig modelConfig, TrainingConfig config, CausalLm mod
         AdamW optimizer = new AdamW(policy, config.adamBeta1(), config.adamBeta2(), config.adamEpsilon(),
                 config.weightDecay());
         return new TrainerState(model.config(), config, model, source, policy, reference, optimizer, 0, 0,
-                new SplitMix64(config.seed()).nextLong());
+                new SplitMix64(config.seed()).nextLong(), keepsSftWeights(config) ? policy.copy() : null);
     }
 
     /** Step 0 from the policy weights of a checkpoint (e.g. the SFT model), with a new config. */
@@ -64,8 +76,9 @@ record TrainerState(ModelConfig modelConfig, TrainingConfig config, CausalLm mod
 
     /** The state a checkpoint holds; {@code expectedShape} (null = any) must match its model shape. */
     static TrainerState read(Path checkpoint, ModelConfig expectedShape) {
-        CheckpointFile.Contents c = CheckpointFile.read(checkpoint, ALL_GROUPS);
+        CheckpointFile.Contents c = CheckpointFile.read(checkpoint, WITH_SFT);
         CheckpointHeader h = c.header();
+        boolean sftKept = keepsSftWeights(h.training());
         if (expectedShape != null && !expectedShape.equals(h.model())) {
             throw new IllegalArgumentException("checkpoint " + checkpoint + " holds model shape " + h.model()
                     + " but " + expectedShape + " was expected: resume with the run's own model shape");
@@ -82,8 +95,9 @@ record TrainerState(ModelConfig modelConfig, TrainingConfig config, CausalLm mod
             ParameterSet v = group(c, "adam.v", model, device, opened);
             AdamW optimizer = new AdamW(config.adamBeta1(), config.adamBeta2(), config.adamEpsilon(),
                     config.weightDecay(), m, v, h.optimizerUpdates());
+            ParameterSet sft = sftKept ? group(c, "sft", model, device, opened) : null;
             return new TrainerState(h.model(), config, model, h.huggingFace(), policy, reference, optimizer, h.step(),
-                    h.referenceVersion(), h.rngState());
+                    h.referenceVersion(), h.rngState(), sft);
         } catch (RuntimeException e) {
             for (AutoCloseable a : opened) {
                 try {
@@ -123,6 +137,9 @@ record TrainerState(ModelConfig modelConfig, TrainingConfig config, CausalLm mod
         groups.put("reference", ParameterTensors.of(reference));
         groups.put("adam.m", ParameterTensors.of(optimizer.firstMoments()));
         groups.put("adam.v", ParameterTensors.of(optimizer.secondMoments()));
+        if (sft != null) {
+            groups.put("sft", ParameterTensors.of(sft));
+        }
         CheckpointHeader header = new CheckpointHeader(CheckpointHeader.FORMAT, modelConfig, config, step,
                 optimizer.updates(), referenceVersion, rngState,
                 model instanceof ScriptedLm scripted ? scripted.file().toString() : null, huggingFace);

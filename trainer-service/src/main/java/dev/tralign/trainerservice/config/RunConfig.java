@@ -195,6 +195,7 @@ public final class RunConfig {
                 .undesirableWeight((Double) values.get(UNDESIRABLE_WEIGHT))
                 .ldAlpha(ldAlpha.isEmpty() ? null : Double.valueOf(ldAlpha))
                 .useWeighting((Boolean) values.get(USE_WEIGHTING))
+                .sftMetricsEverySteps((Integer) values.get(METRICS_SFT_EVERY_STEPS))
                 .syncRefModel((Boolean) values.get(SYNC_REF_MODEL))
                 .refModelMixupAlpha((Double) values.get(REF_MODEL_MIXUP_ALPHA))
                 .refModelSyncSteps((Integer) values.get(REF_MODEL_SYNC_STEPS));

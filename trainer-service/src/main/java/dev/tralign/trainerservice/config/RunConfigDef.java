@@ -58,6 +58,7 @@ public final class RunConfigDef {
     public static final String CHECKPOINT_EVERY_STEPS = "checkpoint.every_steps";
     public static final String CHECKPOINT_DIR = "checkpoint.dir";
     public static final String METRICS_EVERY_STEPS = "metrics.every_steps";
+    public static final String METRICS_SFT_EVERY_STEPS = "metrics.sft_every_steps";
     public static final String LOG_EVERY_STEPS = "log.every_steps";
     public static final String MODEL_INIT = "model.init";
     public static final String MODEL_NAME_OR_PATH = "model_name_or_path";
@@ -92,7 +93,7 @@ public final class RunConfigDef {
             Map.entry(MICRO_BATCH_SHARDS, 2), Map.entry(LOSS_WEIGHTS, List.of()), Map.entry(LOSS_SEMANTICS, ""),
             Map.entry(DISCOPOP_TAU, 0.05), Map.entry(F_DIVERGENCE_TYPE, "reverse_kl"),
             Map.entry(F_ALPHA_DIVERGENCE_COEF, 0.5), Map.entry(USE_WEIGHTING, false), Map.entry(LD_ALPHA, ""),
-            Map.entry(MODEL_NAME_OR_PATH, ""));
+            Map.entry(MODEL_NAME_OR_PATH, ""), Map.entry(METRICS_SFT_EVERY_STEPS, 0));
 
     /** The loss types a run accepts (TRL's DPOTrainer and KTOTrainer names and tralign's older meanings). */
     public static final List<String> LOSS_TYPES = java.util.Arrays.stream(dev.tralign.trainer.config.LossType.values())
@@ -214,6 +215,11 @@ public final class RunConfigDef {
         put(k, CHECKPOINT_DIR, ConfigType.STRING, "checkpoints", nonEmpty(),
                 "Checkpoint files go to <checkpoint.dir>/<run.id>/step-<n>.ckpt.");
         put(k, METRICS_EVERY_STEPS, ConfigType.INT, 1, atLeast(1), "Publish TrainMetrics every N optimizer steps.");
+        put(k, METRICS_SFT_EVERY_STEPS, ConfigType.INT, 0, atLeast(0),
+                "Every N optimizer steps (0 = never) pair losses also report their implicit rewards against the frozen "
+                        + "SFT model, sft/rewards/chosen, /rejected, /margins, /accuracies: comparable across reference "
+                        + "updates. With sync_ref_model it keeps one more frozen copy of the weights (in checkpoints "
+                        + "too) and runs one more forward without gradients on those steps.");
         put(k, LOG_EVERY_STEPS, ConfigType.INT, 10, atLeast(1), "Log a progress line every N optimizer steps.");
         put(k, MODEL_INIT, ConfigType.STRING, REQUIRED, modelInit(),
                 "sft:<checkpoint path> (policy and reference start from an SFT checkpoint), pretrained (from the "

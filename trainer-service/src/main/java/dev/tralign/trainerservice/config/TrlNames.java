@@ -20,6 +20,7 @@ final class TrlNames {
             Map.entry("fAlphaDivergenceCoef", RunConfigDef.F_ALPHA_DIVERGENCE_COEF),
             Map.entry("ldAlpha", RunConfigDef.LD_ALPHA),
             Map.entry("useWeighting", RunConfigDef.USE_WEIGHTING),
+            Map.entry("sftMetricsEverySteps", RunConfigDef.METRICS_SFT_EVERY_STEPS),
             Map.entry("desirableWeight", RunConfigDef.DESIRABLE_WEIGHT),
             Map.entry("undesirableWeight", RunConfigDef.UNDESIRABLE_WEIGHT),
             Map.entry("syncRefModel", RunConfigDef.SYNC_REF_MODEL),

@@ -69,6 +69,11 @@ import org.slf4j.LoggerFactory;
  *     pair count alpha times in every sequence log-prob; null (default) = off
  * @param useWeighting WPO (TRL use_weighting): each pair's loss times the detached weights of its chosen and
  *     rejected completions, from the policy's token distributions (default false)
+ * @param sftMetricsEverySteps every this many optimizer steps (0 = never, the default), a pair objective also
+ *     reports its implicit rewards against the frozen SFT model (the starting policy) as {@code sft/rewards/...}:
+ *     comparable across reference updates, which TRL cannot log because its reference moves. With a moving reference
+ *     this keeps one more frozen copy of the weights (saved in checkpoints) and runs one more no-gradient forward on
+ *     those steps; with a fixed reference the reference is the SFT model and the values are the rewards themselves
  */
 public record TrainingConfig(LossType lossType, double beta, double labelSmoothing, boolean ipoNormalizeLength,
         double desirableWeight, double undesirableWeight, boolean syncRefModel, double refModelMixupAlpha,
@@ -94,7 +99,9 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         @JsonInclude(JsonInclude.Include.NON_NULL)
         Double ldAlpha,
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainingConfig.LeftOutWhenFalse.class)
-        boolean useWeighting) {
+        boolean useWeighting,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainingConfig.LeftOutAtZero.class)
+        int sftMetricsEverySteps) {
 
     /** TRL's DiscoPOP tau default (the paper's). */
     public static final double DEFAULT_DISCOPOP_TAU = 0.05;
@@ -140,6 +147,19 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         @Override
         public boolean equals(Object value) {
             return value == null || value instanceof List<?> l && l.isEmpty();
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+    }
+
+    /** Jackson value filter: 0 (an option that is off) is left out. */
+    public static final class LeftOutAtZero {
+        @Override
+        public boolean equals(Object value) {
+            return Integer.valueOf(0).equals(value);
         }
 
         @Override
@@ -228,6 +248,10 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         checkLossOptions(lossTypes, labelSmoothing, ipoNormalizeLength, discopopTau, fDivergenceType,
                 fAlphaDivergenceCoef, lossSemantics == null ? implied : lossSemantics);
         checkTokenOptions(lossTypes, ldAlpha, useWeighting);
+        if (sftMetricsEverySteps < 0) {
+            throw new IllegalArgumentException("sftMetricsEverySteps must be >= 0 (0 = off), got "
+                    + sftMetricsEverySteps);
+        }
         if (lrScheduler == null) {
             throw new IllegalArgumentException("lrScheduler is required: one of constant|linear|cosine");
         }
@@ -522,6 +546,7 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         private LossSemantics lossSemantics = LossSemantics.TRL;
         private Double ldAlpha = null;
         private boolean useWeighting = false;
+        private int sftMetricsEverySteps = 0;
 
         private Builder() {
         }
@@ -560,6 +585,7 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
             lossSemantics = c.lossSemantics;
             ldAlpha = c.ldAlpha;
             useWeighting = c.useWeighting;
+            sftMetricsEverySteps = c.sftMetricsEverySteps;
         }
 
         public Builder lossType(LossType v) { lossType = v; lossTypes = null; return this; }
@@ -588,6 +614,7 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
         /** LD-DPO alpha in [0, 1]; null = off (the default). */
         public Builder ldAlpha(Double v) { ldAlpha = v; return this; }
         public Builder useWeighting(boolean v) { useWeighting = v; return this; }
+        public Builder sftMetricsEverySteps(int v) { sftMetricsEverySteps = v; return this; }
         public Builder beta(double v) { beta = v; return this; }
         public Builder labelSmoothing(double v) { labelSmoothing = v; return this; }
         public Builder ipoNormalizeLength(boolean v) { ipoNormalizeLength = v; return this; }
@@ -630,7 +657,7 @@ public record TrainingConfig(LossType lossType, double beta, double labelSmoothi
                     adamBeta1, adamBeta2, adamEpsilon, warmupSteps, lrScheduler, maxGradNorm,
                     gradientAccumulationSteps, maxSteps, seed, intraOpThreads, parallelReference, backwardThreads,
                     microBatchShards, device, lossTypes, lossWeights, discopopTau, fDivergenceType,
-                    fAlphaDivergenceCoef, lossSemantics, ldAlpha, useWeighting);
+                    fAlphaDivergenceCoef, lossSemantics, ldAlpha, useWeighting, sftMetricsEverySteps);
         }
     }
 }

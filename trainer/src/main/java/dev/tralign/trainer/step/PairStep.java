@@ -61,6 +61,9 @@ final class PairStep implements ObjectiveStep {
         PairForward forward = pairForward(pairs);
         Future<float[]> referenceLogProbs = engine.offload(() -> engine.noGrad(
                 sm -> forward.logProbs(engine.reference(), sm)));
+        ParameterSet sftAnchor = engine.sftMetricsAnchor();
+        Future<float[]> sftLogProbs = sftAnchor == null ? null
+                : engine.offload(() -> engine.noGrad(sm -> forward.logProbs(sftAnchor, sm)));
         Map<String, Double> metrics = new LinkedHashMap<>();
         double value = engine.trainOn(stepManager -> {
             Scored policy = forward.scored(engine.policy(), stepManager);
@@ -71,6 +74,10 @@ final class PairStep implements ObjectiveStep {
             metrics.putAll(StepMetrics.pairs(out.chosenRewards().toFloatArray(), out.rejectedRewards().toFloatArray(),
                     policyLogProbs.toFloatArray(), policy.logitSums().toFloatArray(),
                     toFloats(forward.completionLengths())));
+            if (sftLogProbs != null) {
+                metrics.putAll(StepMetrics.againstSft(engine.config().beta(), policyLogProbs.toFloatArray(),
+                        StepEngine.await(sftLogProbs)));
+            }
             return out.losses().mean();
         });
         return new MicroBatchResult(value, forward.tokens(), forward.truncatedPrompts(),
@@ -98,19 +105,26 @@ final class PairStep implements ObjectiveStep {
                 concat(a.rejectedRewards(), c.rejectedRewards()), chosenThenRejected(a.logProbs(), c.logProbs()),
                 chosenThenRejected(a.logitSums(), c.logitSums()),
                 chosenThenRejected(toFloats(first.completionLengths()), toFloats(second.completionLengths())));
+        if (a.sftLogProbs() != null) {
+            metrics.putAll(StepMetrics.againstSft(engine.config().beta(), chosenThenRejected(a.logProbs(), c.logProbs()),
+                    chosenThenRejected(a.sftLogProbs(), c.sftLogProbs())));
+        }
         return new MicroBatchResult(result.loss(), first.tokens() + second.tokens(),
                 first.truncatedPrompts() + second.truncatedPrompts(),
                 first.truncatedCompletions() + second.truncatedCompletions(), metrics);
     }
 
     /** What a pair shard keeps for the metrics, copied to the JVM; per-row arrays are chosen rows, then rejected. */
-    private record PairShard(float[] chosenRewards, float[] rejectedRewards, float[] logProbs, float[] logitSums) {
+    private record PairShard(float[] chosenRewards, float[] rejectedRewards, float[] logProbs, float[] logitSums,
+            float[] sftLogProbs) {
     }
 
     /** Reference forward (no gradients), policy forward through {@code leaves}, sum(losses) / batchPairs. */
     private TwoShards.Share<PairShard> share(PairForward forward, ParameterSet leaves, NDManager stepManager,
             int batchPairs, double batchMeanChosenLength) {
         float[] referenceLogProbs = engine.noGrad(sm -> forward.logProbs(engine.reference(), sm));
+        ParameterSet sftAnchor = engine.sftMetricsAnchor();
+        float[] sftLogProbs = sftAnchor == null ? null : engine.noGrad(sm -> forward.logProbs(sftAnchor, sm));
         Scored policy = forward.scored(leaves, stepManager);
         NDArray policyLogProbs = policy.logProbs();
         PairLogProbs whole = pairLogProbs(policyLogProbs, stepManager.create(referenceLogProbs),
@@ -120,7 +134,7 @@ final class PairStep implements ObjectiveStep {
                 batchMeanChosenLength)));
         return new TwoShards.Share<>(Scalars.dividedBy(out.losses().sum(), batchPairs),
                 new PairShard(out.chosenRewards().toFloatArray(), out.rejectedRewards().toFloatArray(),
-                        policyLogProbs.toFloatArray(), policy.logitSums().toFloatArray()));
+                        policyLogProbs.toFloatArray(), policy.logitSums().toFloatArray(), sftLogProbs));
     }
 
     /** Splits [2B] policy and reference log-probs and lengths (chosen rows, then rejected) for a pair loss. */

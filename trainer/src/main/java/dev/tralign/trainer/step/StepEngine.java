@@ -31,6 +31,8 @@ public final class StepEngine implements AutoCloseable {
     private final CausalLm model;
     private final ParameterSet policy;
     private final ParameterSet reference;
+    /** The frozen SFT weights, or null when the reference is the SFT model or sft/ metrics are off. */
+    private final ParameterSet sft;
     private final TrainingConfig config;
     private final ExecutorService secondThread;
     /** Splits micro-batches over two threads (null when microBatchShards is 1). */
@@ -40,11 +42,12 @@ public final class StepEngine implements AutoCloseable {
     private int accumulated;
 
     /** Makes {@code policy} collect gradients; {@code config.microBatchShards()} must be 1 where shards cannot apply. */
-    public StepEngine(CausalLm model, ParameterSet policy, ParameterSet reference, TrainingConfig config,
-            LongSupplier step) {
+    public StepEngine(CausalLm model, ParameterSet policy, ParameterSet reference, ParameterSet sft,
+            TrainingConfig config, LongSupplier step) {
         this.model = model;
         this.policy = policy;
         this.reference = reference;
+        this.sft = sft;
         this.config = config;
         this.step = step;
         this.secondThread = Executors.newSingleThreadExecutor(r -> {
@@ -73,6 +76,18 @@ public final class StepEngine implements AutoCloseable {
 
     TrainingConfig config() {
         return config;
+    }
+
+    /**
+     * The weights the optimizer step under way measures sft/ metrics against (TrainingConfig.sftMetricsEverySteps):
+     * the frozen SFT copy, or the reference when it never moves; null when this step reports none.
+     */
+    ParameterSet sftMetricsAnchor() {
+        int every = config.sftMetricsEverySteps();
+        if (every == 0 || (step.getAsLong() + 1) % every != 0) {
+            return null;
+        }
+        return sft != null ? sft : reference;
     }
 
     /** True when micro-batches of at least two examples are trained as two shards. */

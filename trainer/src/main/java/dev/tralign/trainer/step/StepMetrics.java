@@ -53,6 +53,35 @@ final class StepMetrics {
     }
 
     /**
+     * The implicit rewards against the frozen SFT model, beta * (log pi - log pi_SFT), under TRL's reward names with
+     * an {@code sft/} prefix ({@code sft/rewards/chosen}, {@code /rejected}, {@code /margins}, {@code /accuracies}):
+     * with a moving reference the plain rewards are measured against a different model after every update, these
+     * against the same one for the whole run.
+     *
+     * @param policyLogProbs [2B]: chosen rows, then rejected rows
+     * @param sftLogProbs [2B] under the SFT weights, same order
+     */
+    static Map<String, Double> againstSft(double beta, float[] policyLogProbs, float[] sftLogProbs) {
+        int b = policyLogProbs.length / 2;
+        double c = 0;
+        double r = 0;
+        double correct = 0;
+        for (int i = 0; i < b; i++) {
+            double chosen = beta * ((double) policyLogProbs[i] - sftLogProbs[i]);
+            double rejected = beta * ((double) policyLogProbs[b + i] - sftLogProbs[b + i]);
+            c += chosen;
+            r += rejected;
+            correct += chosen > rejected ? 1 : 0;
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("sft/rewards/chosen", c / b);
+        m.put("sft/rewards/rejected", r / b);
+        m.put("sft/rewards/margins", (c - r) / b);
+        m.put("sft/rewards/accuracies", correct / b);
+        return m;
+    }
+
+    /**
      * KTO: rewards/chosen, logps/chosen and logits/chosen over the desirable examples, rewards/rejected,
      * logps/rejected and logits/rejected over the undesirable ones (each only when the batch has such examples; the
      * logits per scored token, as TRL divides them), rewards/margins when it has both, and kl.
