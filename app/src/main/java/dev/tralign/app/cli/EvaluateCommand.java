@@ -2,9 +2,12 @@ package dev.tralign.app.cli;
 
 import dev.tralign.evaluator.alpaca.AlpacaImport;
 import dev.tralign.evaluator.dashboard.DashboardServer;
-import dev.tralign.evaluator.dashboard.WinRateFeed;
+import dev.tralign.evaluator.dashboard.TopicFeed;
+import dev.tralign.evaluator.dashboard.TrainingStore;
 import dev.tralign.evaluator.dashboard.WinRateStore;
 import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.avro.TrainMetrics;
+import dev.tralign.schemas.avro.WinRate;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -64,12 +67,16 @@ final class EvaluateCommand implements Runnable {
             WinRateStore store = new WinRateStore();
             Topics topics = Topics.create(Topics.DEFAULT_PREFIX, connection.serdeSettings());
             Map<String, Object> consumer = new HashMap<>(connection.kafkaSettings());
-            WinRateFeed feed = WinRateFeed.start(consumer, topics.winRates(), store);
-            DashboardServer dashboard = DashboardServer.start(host, port, store, feed::isRunning);
+            TopicFeed<WinRate> feed = TopicFeed.start(consumer, topics.winRates(), store::put);
+            TrainingStore training = new TrainingStore();
+            TopicFeed<TrainMetrics> trainingFeed = TopicFeed.start(consumer, topics.trainMetrics(), training::put);
+            DashboardServer dashboard = DashboardServer.start(host, port, store, training,
+                    () -> feed.isRunning() && trainingFeed.isRunning());
             System.out.println("dashboard: http://" + host + ":" + dashboard.port() + "/  (API: /api/runs)");
             Waiting.untilInterrupted("evaluate serve", () -> {
                 dashboard.close();
                 feed.close();
+                trainingFeed.close();
                 topics.close();
             });
             return 0;

@@ -4,7 +4,8 @@ import dev.tralign.app.world.SimulatedAnnotators;
 import dev.tralign.app.world.SyntheticWorld;
 import dev.tralign.app.world.WorldConfig;
 import dev.tralign.evaluator.dashboard.DashboardServer;
-import dev.tralign.evaluator.dashboard.WinRateFeed;
+import dev.tralign.evaluator.dashboard.TopicFeed;
+import dev.tralign.evaluator.dashboard.TrainingStore;
 import dev.tralign.evaluator.dashboard.WinRateStore;
 import dev.tralign.evaluator.judge.GoldRewardJudge;
 import dev.tralign.evaluator.judge.Judge;
@@ -18,6 +19,7 @@ import dev.tralign.evaluator.stream.WinRateTopology;
 import dev.tralign.ingest.http.HttpIngestConfig;
 import dev.tralign.ingest.http.IngestHttpServer;
 import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.avro.TrainMetrics;
 import dev.tralign.schemas.avro.WinRate;
 import dev.tralign.stack.EmbeddedStack;
 import dev.tralign.stack.StackOptions;
@@ -89,14 +91,18 @@ public final class DemoRunner {
         String runPrefix = "demo-" + Long.toString(System.currentTimeMillis(), 36) + "-";
         Map<String, Object> kafka = Map.of("bootstrap.servers", bootstrap, "schema.registry.url", registry);
         WinRateStore store = new WinRateStore();
+        TrainingStore training = new TrainingStore();
         try (Topics topics = Topics.create(registry);
                 AutoCloseable stackCloser = stack != null ? stack : () -> { }) {
             if (stack != null) {
                 stack.createTopics(topics);
             }
             try (KafkaStreams winRates = startWinRateTopology(topics, bootstrap, runDir);
-                    WinRateFeed feed = WinRateFeed.start(new HashMap<>(kafka), topics.winRates(), store);
-                    DashboardServer dashboard = DashboardServer.start("127.0.0.1", settings.dashboardPort(), store)) {
+                    TopicFeed<WinRate> feed = TopicFeed.start(new HashMap<>(kafka), topics.winRates(), store::put);
+                    TopicFeed<TrainMetrics> trainingFeed = TopicFeed.start(new HashMap<>(kafka), topics.trainMetrics(),
+                            training::put);
+                    DashboardServer dashboard = DashboardServer.start("127.0.0.1", settings.dashboardPort(), store,
+                            training, () -> true)) {
                 out.accept("  live dashboard: http://127.0.0.1:" + dashboard.port() + "/");
 
                 stage(2, "simulated annotators send " + settings.pairs() + " preference pairs through ingest (HTTP)");

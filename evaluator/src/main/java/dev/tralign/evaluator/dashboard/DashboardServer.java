@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  *   <li>GET /api/runs: [{runId, checkpoints, latestStep, latestWinRate, latestKlToSft}]</li>
  *   <li>GET /api/runs/{runId}/win-rates: the run's WinRate records by step (404 for an unknown run;
  *       the run id is URL-encoded, so '/' in an id is %2F)</li>
+ *   <li>GET /api/training: every run's training metrics by step under TRL's names ({@link TrainingStore#json})</li>
  *   <li>GET /: the dashboard page, which polls the API every 2 s and draws SVG charts</li>
  *   <li>GET /report: the static HTML report ({@link ReportWriter}) of the current store</li>
  *   <li>GET /metrics: Prometheus metrics ({@link DashboardMetrics}); GET /healthz: 200 while the feed runs,
@@ -42,14 +43,17 @@ public final class DashboardServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService threads;
     private final WinRateStore store;
+    private final TrainingStore training;
     private final byte[] page;
     private final DashboardMetrics metrics;
     private final BooleanSupplier healthy;
 
-    private DashboardServer(HttpServer server, ExecutorService threads, WinRateStore store, BooleanSupplier healthy) {
+    private DashboardServer(HttpServer server, ExecutorService threads, WinRateStore store, TrainingStore training,
+            BooleanSupplier healthy) {
         this.server = server;
         this.threads = threads;
         this.store = store;
+        this.training = training;
         this.page = loadPage();
         this.metrics = new DashboardMetrics(store);
         this.healthy = healthy;
@@ -71,7 +75,14 @@ public final class DashboardServer implements AutoCloseable {
      */
     public static DashboardServer start(String host, int port, WinRateStore store, BooleanSupplier healthy)
             throws IOException {
+        return start(host, port, store, new TrainingStore(), healthy);
+    }
+
+    /** The same, with a chart of training metrics from {@code training} (fed from tralign.train-metrics). */
+    public static DashboardServer start(String host, int port, WinRateStore store, TrainingStore training,
+            BooleanSupplier healthy) throws IOException {
         Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(training, "training");
         Objects.requireNonNull(healthy, "healthy");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("dashboard port must be in 0-65535 (0 = any free port), got " + port);
@@ -83,7 +94,7 @@ public final class DashboardServer implements AutoCloseable {
             return thread;
         });
         server.setExecutor(threads);
-        DashboardServer dashboard = new DashboardServer(server, threads, store, healthy);
+        DashboardServer dashboard = new DashboardServer(server, threads, store, training, healthy);
         server.createContext("/", dashboard::handle);
         server.start();
         LOG.info("dashboard on http://{}:{}/", host, server.getAddress().getPort());
@@ -114,6 +125,8 @@ public final class DashboardServer implements AutoCloseable {
             } else if (path.equals("/report")) {
                 send(exchange, 200, "text/html; charset=utf-8",
                         ReportWriter.html("tralign win rates", RunSeries.fromWinRates(store.all())));
+            } else if (path.equals("/api/training")) {
+                send(exchange, 200, "application/json", training.json());
             } else if (path.equals(RUNS) || path.equals(RUNS + "/")) {
                 send(exchange, 200, "application/json", WinRateJson.runs(store));
             } else if (path.startsWith(RUNS + "/") && path.endsWith("/win-rates")) {

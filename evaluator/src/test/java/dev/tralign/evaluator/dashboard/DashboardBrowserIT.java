@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tralign.schemas.avro.TrainMetrics;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +78,47 @@ class DashboardBrowserIT {
                         .isGreaterThan(500);
             }
         }
+    }
+
+    /** The training chart plots the chosen TRL metric per run, and switches metric without a reload. */
+    @Test
+    void plotsTheChosenTrainingMetricByStep() throws Exception {
+        WinRateStore store = new WinRateStore();
+        store.put(TestWinRates.of(RUN, 100, 52.0, 0.5));
+        TrainingStore training = new TrainingStore();
+        for (long step = 1; step <= 5; step++) {
+            training.put(trainMetrics(RUN, step, Map.of("rewards/margins", 0.1 * step, "sft/rewards/margins",
+                    0.3 * step, "grad_norm", 1.0)));
+        }
+        training.put(trainMetrics(OTHER_RUN, 1, Map.of("rewards/margins", 0.05)));
+        try (DashboardServer server = DashboardServer.start("127.0.0.1", 0, store, training, () -> true)) {
+            String url = "http://127.0.0.1:" + server.port() + "/";
+            try (HeadlessChromium chromium = HeadlessChromium.start(url, 900, 1100);
+                    DevToolsSession page = DevToolsSession.attach(chromium.devToolsPort(), url)) {
+                String line = "document.querySelector('#training polyline[data-run=\"" + RUN + "\"]')";
+                await("training chart").atMost(PAGE_DEADLINE).pollInterval(Duration.ofMillis(100))
+                        .until(() -> page.evaluate(line + " !== null").asBoolean());
+                assertThat(page.evaluate(line + ".getAttribute('data-metric')").asText()).isEqualTo("rewards/margins");
+                assertThat(page.evaluate(line + ".getAttribute('data-points')").asInt()).isEqualTo(5);
+                assertThat(page.evaluate("Array.from(document.querySelectorAll('#train-metric option'))"
+                        + ".map(o => o.value).join(',')").asText())
+                        .isEqualTo("grad_norm,loss,rewards/margins,sft/rewards/margins");
+
+                page.evaluate("const s = document.getElementById('train-metric'); s.value = 'sft/rewards/margins';"
+                        + " s.dispatchEvent(new Event('change'))");
+                await("switch to sft/rewards/margins").atMost(PAGE_DEADLINE).pollInterval(Duration.ofMillis(100))
+                        .until(() -> page.evaluate(line + ".getAttribute('data-metric')").asText(),
+                                "sft/rewards/margins"::equals);
+                // The other run never logged sft/ metrics: it has no point on this chart.
+                assertThat(page.evaluate("document.querySelector('#training polyline[data-run=\"" + OTHER_RUN
+                        + "\"]').getAttribute('data-points')").asInt()).isZero();
+            }
+        }
+    }
+
+    private static TrainMetrics trainMetrics(String run, long step, Map<String, Double> named) {
+        return TrainMetrics.newBuilder().setRunId(run).setStep(step).setLoss(0.69).setLearningRate(1e-3)
+                .setGradNorm(1.0).setTokensPerSecond(100).setMetrics(named).setAt(Instant.EPOCH).build();
     }
 
     private static List<Long> stepsDrawn(DevToolsSession page, String run) {

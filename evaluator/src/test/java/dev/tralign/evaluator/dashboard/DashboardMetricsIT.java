@@ -41,8 +41,8 @@ class DashboardMetricsIT {
                 producer.send(new ProducerRecord<>(topic, "tr/100", TestWinRates.of("tr-dpo", 100, 58.5, null))).get();
             }
             WinRateStore store = new WinRateStore();
-            WinRateFeed feed = WinRateFeed.start(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    stack.bootstrapServers()), topics.winRates(), store);
+            TopicFeed<WinRate> feed = TopicFeed.start(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    stack.bootstrapServers()), topics.winRates(), store::put);
             try (DashboardServer server = DashboardServer.start("127.0.0.1", 0, store, feed::isRunning)) {
                 String base = "http://127.0.0.1:" + server.port();
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))

@@ -78,9 +78,9 @@ class WinRatePipelineIT {
             props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
             WinRateStore store = new WinRateStore();
             try (KafkaStreams streams = new KafkaStreams(WinRateTopology.topology(topics), props);
-                    WinRateFeed feed = WinRateFeed.start(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    TopicFeed<WinRate> feed = TopicFeed.start(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                             stack.bootstrapServers(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                            topics.winRates(), store);
+                            topics.winRates(), store::put);
                     DashboardServer dashboard = DashboardServer.start("127.0.0.1", 0, store)) {
                 streams.start();
                 produce(topics);
@@ -144,9 +144,9 @@ class WinRatePipelineIT {
                 good.send(new ProducerRecord<>(topic, 0, "ok/1", TestWinRates.of("ok", 1, 70.0, null))).get();
             }
             WinRateStore store = new WinRateStore();
-            try (WinRateFeed feed = WinRateFeed.start(
+            try (TopicFeed<WinRate> feed = TopicFeed.start(
                     Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), topics.winRates(),
-                    store)) {
+                    store::put)) {
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                         .until(() -> store.series("ok").isPresent());
                 assertThat(store.series("ok").orElseThrow().get(0).getWinRate()).isEqualTo(70.0);

@@ -1,13 +1,13 @@
 package dev.tralign.evaluator.dashboard;
 
 import dev.tralign.schemas.Topic;
-import dev.tralign.schemas.avro.WinRate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,29 +21,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads tralign.win-rates from the beginning into a {@link WinRateStore}, on its own thread, without a consumer
- * group (every dashboard sees every record; nothing to commit). Waits for the topic if it does not exist yet.
+ * Reads a topic from the beginning into a sink (tralign.win-rates into a {@link WinRateStore}, tralign.train-metrics
+ * into a {@link TrainingStore}), on its own thread, without a consumer group (every dashboard sees every record;
+ * nothing to commit). Waits for the topic if it does not exist yet.
  *
  * <p>Errors: a record that cannot be deserialised is logged and skipped (the dashboard must not stall on one bad
  * record); {@link WakeupException} from {@link #close()} ends the loop; any other Kafka error is fatal, ends the
  * loop and is kept in {@link #failure()}.
  */
-public final class WinRateFeed implements AutoCloseable {
+public final class TopicFeed<V> implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(WinRateFeed.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TopicFeed.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration TOPIC_WAIT = Duration.ofSeconds(1);
 
-    private final KafkaConsumer<String, WinRate> consumer;
-    private final Topic<String, WinRate> topic;
-    private final WinRateStore store;
+    private final KafkaConsumer<String, V> consumer;
+    private final Topic<String, V> topic;
+    private final Consumer<V> sink;
     private final Thread thread;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean closing;
 
-    private WinRateFeed(Map<String, Object> consumerConfig, Topic<String, WinRate> topic, WinRateStore store) {
+    private TopicFeed(Map<String, Object> consumerConfig, Topic<String, V> topic, Consumer<V> sink) {
         this.topic = Objects.requireNonNull(topic, "topic");
-        this.store = Objects.requireNonNull(store, "store");
+        this.sink = Objects.requireNonNull(sink, "sink");
         Map<String, Object> config = new HashMap<>(consumerConfig);
         config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -53,7 +54,7 @@ public final class WinRateFeed implements AutoCloseable {
                     + " is required for the dashboard feed, e.g. 127.0.0.1:9092");
         }
         this.consumer = new KafkaConsumer<>(config, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
-        this.thread = new Thread(this::run, "win-rate-feed");
+        this.thread = new Thread(this::run, "feed-" + topic.name());
         this.thread.setDaemon(true);
     }
 
@@ -61,12 +62,12 @@ public final class WinRateFeed implements AutoCloseable {
      * Starts reading.
      *
      * @param consumerConfig Kafka consumer settings; bootstrap.servers is required, group.id is ignored
-     * @param topic the win-rates topic with its serdes
-     * @param store where records go
+     * @param topic the topic with its serdes
+     * @param sink where records go, in topic order per partition, on the feed's thread
      */
-    public static WinRateFeed start(Map<String, Object> consumerConfig, Topic<String, WinRate> topic,
-            WinRateStore store) {
-        WinRateFeed feed = new WinRateFeed(consumerConfig, topic, store);
+    public static <V> TopicFeed<V> start(Map<String, Object> consumerConfig, Topic<String, V> topic,
+            Consumer<V> sink) {
+        TopicFeed<V> feed = new TopicFeed<>(consumerConfig, topic, sink);
         feed.thread.start();
         return feed;
     }
@@ -86,9 +87,9 @@ public final class WinRateFeed implements AutoCloseable {
             assignAllPartitions();
             while (!closing) {
                 try {
-                    for (ConsumerRecord<String, WinRate> record : consumer.poll(POLL)) {
+                    for (ConsumerRecord<String, V> record : consumer.poll(POLL)) {
                         if (record.value() != null) {
-                            store.put(record.value());
+                            sink.accept(record.value());
                         }
                     }
                 } catch (RecordDeserializationException poison) {
