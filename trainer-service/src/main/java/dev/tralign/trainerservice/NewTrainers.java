@@ -20,7 +20,7 @@ final class NewTrainers {
         Path pretrained = config.pretrainedModel();
         AlignmentTrainer trainer;
         if (pretrained != null) {
-            trainer = AlignmentTrainer.fromHuggingFace(pretrained, config.maxSeqLen(), training);
+            trainer = AlignmentTrainer.fromHuggingFace(pretrained, config.maxSeqLen(), training, config.loraConfig());
         } else if (sft != null) {
             trainer = AlignmentTrainer.fromPolicyCheckpoint(sft, training);
         } else {

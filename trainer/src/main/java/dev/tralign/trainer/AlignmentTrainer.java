@@ -5,7 +5,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import dev.tralign.trainer.checkpoint.HuggingFaceSource;
 import dev.tralign.trainer.checkpoint.SavedCheckpoint;
+import dev.tralign.trainer.config.LoraConfig;
 import dev.tralign.trainer.config.TrainingConfig;
+import dev.tralign.trainer.lora.ExactDeltaMix;
+import dev.tralign.trainer.lora.LoraInit;
+import dev.tralign.trainer.lora.LoraLm;
 import dev.tralign.trainer.data.TokenizedExample;
 import dev.tralign.trainer.data.TokenizedFeedback;
 import dev.tralign.trainer.data.TokenizedPair;
@@ -80,7 +84,11 @@ public final class AlignmentTrainer implements AutoCloseable {
         this.random = new SplitMix64(state.rngState());
         this.schedule = new LearningRateSchedule(config.lrScheduler(), config.learningRate(), config.warmupSteps(),
                 config.maxSteps());
-        this.updater = new TrustRegionUpdater(policy, reference, config.trustRegion(), state.referenceVersion());
+        this.updater = model instanceof LoraLm lora
+                && lora.targets().config().referenceMix() == LoraConfig.ReferenceMix.EXACT
+                ? new TrustRegionUpdater(policy, reference, config.trustRegion(), state.referenceVersion(),
+                        new ExactDeltaMix(policy, reference, lora.targets()))
+                : new TrustRegionUpdater(policy, reference, config.trustRegion(), state.referenceVersion());
         this.sft = state.sft();
         this.engine = new StepEngine(model, policy, reference, sft, config, () -> step);
         this.objective = Objectives.stepFor(engine);
@@ -127,6 +135,31 @@ public final class AlignmentTrainer implements AutoCloseable {
             return new AlignmentTrainer(TrainerState.fresh(loaded.model(), source, config, loaded.parameters()));
         } catch (RuntimeException e) {
             loaded.close();
+            throw e;
+        }
+    }
+
+    /**
+     * LoRA on a local Hugging Face model folder: the folder's weights are the frozen base, held once; the policy is
+     * the base with fresh adapters (PEFT's initialisation, so it starts equal to the base), the reference the base
+     * with reference adapters (or full deltas, {@link LoraConfig.ReferenceMix#EXACT}). Gradients, AdamW state and
+     * checkpoints are adapter-sized; checkpoints name the base by its SHA-256.
+     */
+    public static AlignmentTrainer fromHuggingFace(Path folder, int maxSeqLen, TrainingConfig config,
+            LoraConfig lora) {
+        if (lora == null) {
+            return fromHuggingFace(folder, maxSeqLen, config);
+        }
+        Autograd.setIntraOpThreads(config.intraOpThreads());
+        Device device = Device.fromName(config.device());
+        LoraLm model = LoraLm.open(folder, maxSeqLen, lora, device, null);
+        try {
+            HuggingFaceSource source = new HuggingFaceSource(folder.toAbsolutePath().normalize().toString(),
+                    model.spec());
+            ParameterSet adapters = LoraInit.adapters(model.targets(), config.seed(), device);
+            return new AlignmentTrainer(TrainerState.fresh(model, source, config, adapters));
+        } catch (RuntimeException e) {
+            model.close();
             throw e;
         }
     }

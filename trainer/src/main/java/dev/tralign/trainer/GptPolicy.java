@@ -44,8 +44,8 @@ final class GptPolicy implements Policy {
         Device device = Device.fromName(deviceName);
         CausalLm model = TrainerState.modelFor(contents.header(), device);
         try {
-            ParameterSet params = ParameterTensors.toParameterSet(group, contents.group(group), model.layout(),
-                    config, device);
+            ParameterSet params = ParameterTensors.toParameterSet(group, contents.group(group),
+                    TrainerState.layoutOf(model, group), config, device);
             return new GptPolicy(model, params, true);
         } catch (RuntimeException e) {
             model.close();

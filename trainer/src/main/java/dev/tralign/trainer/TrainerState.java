@@ -7,6 +7,9 @@ import dev.tralign.trainer.checkpoint.HuggingFaceSource;
 import dev.tralign.trainer.checkpoint.ParameterTensors;
 import dev.tralign.trainer.checkpoint.SavedCheckpoint;
 import dev.tralign.trainer.config.TrainingConfig;
+import dev.tralign.trainer.lora.LoraInit;
+import dev.tralign.trainer.lora.LoraLm;
+import dev.tralign.trainer.model.ParameterSpec;
 import dev.tralign.trainer.model.CausalLm;
 import dev.tralign.trainer.model.GptModel;
 import dev.tralign.trainer.model.ModelConfig;
@@ -26,7 +29,8 @@ import java.util.Set;
  * Everything a run needs to continue exactly: model (and, for a Hugging Face model, where it came from), policy,
  * reference, AdamW state, step, trust-region version, RNG state and resolved config, and the frozen SFT weights when
  * the run reports metrics against them ({@link #keepsSftWeights}). Built fresh, read from a checkpoint, or written to
- * one.
+ * one. For LoRA ({@link LoraLm}) policy, reference and moments are adapter-sized and the checkpoint names the base by
+ * its digest instead of holding it.
  *
  * @param sft the starting policy, frozen (checkpoint group "sft"), or null when not kept
  */
@@ -52,7 +56,8 @@ record TrainerState(ModelConfig modelConfig, TrainingConfig config, CausalLm mod
 
     /** {@link #fresh(CausalLm, TrainingConfig, ParameterSet)} for a Hugging Face model from {@code source}. */
     static TrainerState fresh(CausalLm model, HuggingFaceSource source, TrainingConfig config, ParameterSet policy) {
-        ParameterSet reference = policy.copy();
+        ParameterSet reference = model instanceof LoraLm lora ? LoraInit.reference(lora.targets(), policy)
+                : policy.copy();
         AdamW optimizer = new AdamW(policy, config.adamBeta1(), config.adamBeta2(), config.adamEpsilon(),
                 config.weightDecay());
         return new TrainerState(model.config(), config, model, source, policy, reference, optimizer, 0, 0,
@@ -89,13 +94,13 @@ record TrainerState(ModelConfig modelConfig, TrainingConfig config, CausalLm mod
         try {
             CausalLm model = modelFor(h, device);
             opened.add(model);
-            ParameterSet policy = group(c, "policy", model, device, opened);
-            ParameterSet reference = group(c, "reference", model, device, opened);
-            ParameterSet m = group(c, "adam.m", model, device, opened);
-            ParameterSet v = group(c, "adam.v", model, device, opened);
+            ParameterSet policy = group(c, "policy", model.layout(), h, device, opened);
+            ParameterSet reference = group(c, "reference", layoutOf(model, "reference"), h, device, opened);
+            ParameterSet m = group(c, "adam.m", model.layout(), h, device, opened);
+            ParameterSet v = group(c, "adam.v", model.layout(), h, device, opened);
             AdamW optimizer = new AdamW(config.adamBeta1(), config.adamBeta2(), config.adamEpsilon(),
                     config.weightDecay(), m, v, h.optimizerUpdates());
-            ParameterSet sft = sftKept ? group(c, "sft", model, device, opened) : null;
+            ParameterSet sft = sftKept ? group(c, "sft", model.layout(), h, device, opened) : null;
             return new TrainerState(h.model(), config, model, h.huggingFace(), policy, reference, optimizer, h.step(),
                     h.referenceVersion(), h.rngState(), sft);
         } catch (RuntimeException e) {
@@ -110,16 +115,20 @@ record TrainerState(ModelConfig modelConfig, TrainingConfig config, CausalLm mod
         }
     }
 
-    private static ParameterSet group(CheckpointFile.Contents c, String name, CausalLm model, Device device,
-            List<AutoCloseable> opened) {
-        ParameterSet set = ParameterTensors.toParameterSet(name, c.group(name), model.layout(), c.header().model(),
-                device);
+    private static ParameterSet group(CheckpointFile.Contents c, String name, List<ParameterSpec> layout,
+            CheckpointHeader h, Device device, List<AutoCloseable> opened) {
+        ParameterSet set = ParameterTensors.toParameterSet(name, c.group(name), layout, h.model(), device);
         opened.add(set);
         return set;
     }
 
     /** The model a checkpoint was trained with: the built-in GPT, the recorded TorchScript file or HF decoder. */
     static CausalLm modelFor(CheckpointHeader header, Device device) {
+        if (header.lora() != null) {
+            // The base is not in the checkpoint: read it from the run's folder, refused if its weights changed.
+            return LoraLm.open(Path.of(header.huggingFace().folder()), header.model().maxSeqLen(), header.lora(),
+                    device, header.loraBaseSha256());
+        }
         if (header.huggingFace() != null) {
             return new HfDecoder(header.huggingFace().spec(), header.model().maxSeqLen(), device);
         }
@@ -128,6 +137,11 @@ record TrainerState(ModelConfig modelConfig, TrainingConfig config, CausalLm mod
                     header.model().maxSeqLen(), device);
         }
         return new GptModel(header.model(), device);
+    }
+
+    /** The layout of a checkpoint group: a LoRA reference kept as full deltas differs from the adapters'. */
+    static List<ParameterSpec> layoutOf(CausalLm model, String group) {
+        return group.equals("reference") && model instanceof LoraLm lora ? lora.referenceLayout() : model.layout();
     }
 
     /** Writes this state atomically (see {@link CheckpointFile}). */
@@ -142,7 +156,9 @@ record TrainerState(ModelConfig modelConfig, TrainingConfig config, CausalLm mod
         }
         CheckpointHeader header = new CheckpointHeader(CheckpointHeader.FORMAT, modelConfig, config, step,
                 optimizer.updates(), referenceVersion, rngState,
-                model instanceof ScriptedLm scripted ? scripted.file().toString() : null, huggingFace);
+                model instanceof ScriptedLm scripted ? scripted.file().toString() : null, huggingFace,
+                model instanceof LoraLm lora ? lora.targets().config() : null,
+                model instanceof LoraLm lora ? lora.baseSha256() : null);
         return CheckpointFile.write(file, header, groups);
     }
 }

@@ -112,6 +112,7 @@ final class CrossChecks {
                 }
             }
         }
+        checkPeft(v, given, pretrained, problems);
         int embed = (Integer) v.get(MODEL_EMBED);
         int heads = (Integer) v.get(MODEL_HEADS);
         if (fresh && embed % heads != 0) {
@@ -122,6 +123,41 @@ final class CrossChecks {
         if (maxSteps > 0 && (Integer) v.get(WARMUP_STEPS) > maxSteps) {
             problems.add(WARMUP_STEPS + "=" + v.get(WARMUP_STEPS) + " exceeds max_steps=" + maxSteps
                     + ": lower warmup_steps");
+        }
+    }
+
+    /**
+     * use_peft trains adapters over a Hugging Face base (model.init=pretrained); the lora_* keys mean nothing without
+     * it; the target modules must exist in the folder's architecture.
+     */
+    private static void checkPeft(Map<String, Object> v, Set<String> given, boolean pretrained,
+            List<String> problems) {
+        if (!(Boolean) v.get(USE_PEFT)) {
+            for (String key : LORA_KEYS) {
+                if (given.contains(key) && !v.get(key).equals(RunConfigDef.keys().get(key).defaultValue())) {
+                    problems.add(key + " only applies with " + USE_PEFT + "=true: set " + USE_PEFT
+                            + "=true to train LoRA adapters, or remove it");
+                }
+            }
+            return;
+        }
+        if (!pretrained) {
+            problems.add(USE_PEFT + "=true needs " + MODEL_INIT + "=pretrained and " + MODEL_NAME_OR_PATH
+                    + " (adapters are trained over a Hugging Face base model; this run has " + MODEL_INIT + "="
+                    + v.get(MODEL_INIT) + ")");
+            return;
+        }
+        java.nio.file.Path folder = java.nio.file.Path.of((String) v.get(MODEL_NAME_OR_PATH));
+        if (!java.nio.file.Files.isRegularFile(folder.resolve("config.json"))) {
+            return;     // reported by checkPretrained
+        }
+        try {
+            dev.tralign.trainer.lora.LoraTargets.select(
+                    dev.tralign.trainer.model.hf.HfModelFolder.info(folder).spec(), RunConfig.loraConfig(v));
+        } catch (RunConfigException e) {
+            problems.add(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            problems.add(TrlNames.toKeys(e.getMessage()));
         }
     }
 

@@ -4,6 +4,7 @@ import static dev.tralign.trainerservice.config.RunConfigDef.*;
 
 import dev.tralign.trainer.config.LossSemantics;
 import dev.tralign.trainer.config.LossType;
+import dev.tralign.trainer.config.LoraConfig;
 import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.model.ModelConfig;
 import dev.tralign.trainer.model.hf.HfModelFolder;
@@ -320,6 +321,34 @@ public final class RunConfig {
     /** The Hugging Face folder model.init=pretrained trains, or null. */
     public Path pretrainedModel() {
         return string(MODEL_INIT).equals("pretrained") ? Path.of(string(MODEL_NAME_OR_PATH)) : null;
+    }
+
+    /**
+     * The adapters use_peft asks for, or null: PEFT's per-architecture default modules when lora_target_modules is
+     * empty (read from the model folder's config.json).
+     */
+    public LoraConfig loraConfig() {
+        return loraConfig(values);
+    }
+
+    static LoraConfig loraConfig(Map<String, Object> values) {
+        if (!(Boolean) values.get(USE_PEFT)) {
+            return null;
+        }
+        @SuppressWarnings("unchecked")
+        List<String> targets = (List<String>) values.get(LORA_TARGET_MODULES);
+        if (targets.isEmpty()) {
+            targets = HfModelFolder.architecture(Path.of((String) values.get(MODEL_NAME_OR_PATH)))
+                    .peftDefaultTargets();
+        }
+        try {
+            return new LoraConfig((Integer) values.get(LORA_R), (Double) values.get(LORA_ALPHA),
+                    (Double) values.get(LORA_DROPOUT), targets, (Boolean) values.get(USE_RSLORA),
+                    LoraConfig.ReferenceMix.valueOf(((String) values.get(LORA_REFERENCE_MIX))
+                            .toUpperCase(java.util.Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            throw new RunConfigException(TrlNames.toKeys(e.getMessage()));
+        }
     }
 
     /** Longest prompt+completion the model is run on (model.max_seq_len). */

@@ -74,6 +74,16 @@ public final class RunConfigDef {
     public static final String SEED = "seed";
     public static final String MICRO_BATCH_SHARDS = "micro_batch_shards";
     public static final String KTO_SPLIT_PAIRS = "kto.split_pairs";
+    public static final String USE_PEFT = "use_peft";
+    public static final String LORA_R = "lora_r";
+    public static final String LORA_ALPHA = "lora_alpha";
+    public static final String LORA_DROPOUT = "lora_dropout";
+    public static final String LORA_TARGET_MODULES = "lora_target_modules";
+    public static final String USE_RSLORA = "use_rslora";
+    public static final String LORA_REFERENCE_MIX = "lora_reference_mix";
+    /** The LoRA keys that mean something only with use_peft=true. */
+    public static final List<String> LORA_KEYS = List.of(LORA_R, LORA_ALPHA, LORA_DROPOUT, LORA_TARGET_MODULES,
+            USE_RSLORA, LORA_REFERENCE_MIX);
 
     /** Kafka client settings pass through under this prefix (e.g. kafka.security.protocol). */
     public static final String KAFKA_PREFIX = "kafka.";
@@ -93,7 +103,10 @@ public final class RunConfigDef {
             Map.entry(MICRO_BATCH_SHARDS, 2), Map.entry(LOSS_WEIGHTS, List.of()), Map.entry(LOSS_SEMANTICS, ""),
             Map.entry(DISCOPOP_TAU, 0.05), Map.entry(F_DIVERGENCE_TYPE, "reverse_kl"),
             Map.entry(F_ALPHA_DIVERGENCE_COEF, 0.5), Map.entry(USE_WEIGHTING, false), Map.entry(LD_ALPHA, ""),
-            Map.entry(MODEL_NAME_OR_PATH, ""), Map.entry(METRICS_SFT_EVERY_STEPS, 0));
+            Map.entry(MODEL_NAME_OR_PATH, ""), Map.entry(METRICS_SFT_EVERY_STEPS, 0), Map.entry(USE_PEFT, false),
+            Map.entry(LORA_R, 16), Map.entry(LORA_ALPHA, 32.0), Map.entry(LORA_DROPOUT, 0.0),
+            Map.entry(LORA_TARGET_MODULES, List.of()), Map.entry(USE_RSLORA, false),
+            Map.entry(LORA_REFERENCE_MIX, "exact"));
 
     /** The loss types a run accepts (TRL's DPOTrainer and KTOTrainer names and tralign's older meanings). */
     public static final List<String> LOSS_TYPES = java.util.Arrays.stream(dev.tralign.trainer.config.LossType.values())
@@ -252,6 +265,35 @@ public final class RunConfigDef {
                 + "are deterministic for either value but differ in the last bits between them.");
         put(k, KTO_SPLIT_PAIRS, ConfigType.BOOLEAN, false, any(),
                 "kto: also train on PreferencePair records, each split into a desirable and an undesirable example.");
+        put(k, USE_PEFT, ConfigType.BOOLEAN, false, any(),
+                "TRL use_peft: train LoRA adapters over the frozen model.init=pretrained base (held once) instead of "
+                + "all weights; the reference is the same base with reference adapters. Checkpoints hold adapters "
+                + "and the base's sha256; export with tralign export --peft or --merged.");
+        put(k, LORA_R, ConfigType.INT, 16, atLeast(1), "use_peft: adapter rank r (TRL lora_r, PEFT r).");
+        put(k, LORA_ALPHA, ConfigType.DOUBLE, 32.0, atLeast(Double.MIN_VALUE),
+                "use_peft: PEFT lora_alpha; the adapters add (lora_alpha / r) B A, or (lora_alpha / sqrt(r)) B A "
+                + "with use_rslora.");
+        put(k, LORA_DROPOUT, ConfigType.DOUBLE, 0.0, (key, v) -> {
+            if (((Double) v) != 0.0) {
+                throw new RunConfigException(key + "=" + v + " is not implemented: only 0 is (a dropout mask would "
+                        + "need a seeded generator to keep resume and replay bit-identical); set " + key + "=0");
+            }
+        },
+                "use_peft: PEFT lora_dropout; only 0 is implemented (TRL's default is 0.05: a dropout mask would "
+                + "need a seeded generator to keep resume and replay bit-identical).");
+        put(k, LORA_TARGET_MODULES, ConfigType.LIST, List.of(), any(),
+                "use_peft: PEFT target_modules, the model's own module names: q_proj, k_proj, v_proj, o_proj, "
+                + "gate_proj, up_proj, down_proj (llama, qwen2, mistral); query_key_value, dense, dense_h_to_4h, "
+                + "dense_4h_to_h (gpt_neox); c_attn, c_proj, c_fc (gpt2); or all-linear (every linear layer but the "
+                + "output head). Default: PEFT's for the architecture (q_proj,v_proj; query_key_value; c_attn).");
+        put(k, USE_RSLORA, ConfigType.BOOLEAN, false, any(),
+                "use_peft: rank-stabilised LoRA, scaling lora_alpha / sqrt(r) instead of lora_alpha / r.");
+        put(k, LORA_REFERENCE_MIX, ConfigType.STRING, "exact", oneOf("exact", "factors"),
+                "use_peft with a soft trust-region update (ref_model_mixup_alpha < 1): exact keeps the reference's "
+                + "weight delta in full per target module, delta_ref <- alpha (lora_alpha/r) B A + (1 - alpha) "
+                + "delta_ref (the true TR mix; costs rows x in floats per target module, for all-linear as many as "
+                + "the base's block weights); factors mixes A and B separately like the policy's adapters (cheap, "
+                + "but B A is bilinear, so not the mix of the deltas). A hard update (alpha 1) is exact either way.");
         return Collections.unmodifiableMap(k);
     }
 

@@ -37,7 +37,12 @@ final class TrlNames {
             Map.entry("embedDim", RunConfigDef.MODEL_EMBED),
             Map.entry("layers", RunConfigDef.MODEL_LAYERS),
             Map.entry("heads", RunConfigDef.MODEL_HEADS),
-            Map.entry("maxSeqLen", RunConfigDef.MODEL_MAX_SEQ_LEN));
+            Map.entry("maxSeqLen", RunConfigDef.MODEL_MAX_SEQ_LEN),
+            Map.entry("loraR", RunConfigDef.LORA_R),
+            Map.entry("loraAlpha", RunConfigDef.LORA_ALPHA),
+            Map.entry("loraDropout", RunConfigDef.LORA_DROPOUT),
+            Map.entry("loraTargetModules", RunConfigDef.LORA_TARGET_MODULES),
+            Map.entry("loraReferenceMix", RunConfigDef.LORA_REFERENCE_MIX));
     private static final Pattern WORD = Pattern.compile("\\b[a-z][A-Za-z]*\\b");
 
     private TrlNames() {

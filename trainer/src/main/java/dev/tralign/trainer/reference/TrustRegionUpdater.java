@@ -23,6 +23,8 @@ public final class TrustRegionUpdater {
     private final boolean enabled;
     private final double alpha;
     private final int tau;
+    /** Replaces the parameter-wise mix, or null. */
+    private final Mix customMix;
     private final List<Consumer<ReferenceUpdate>> listeners = new CopyOnWriteArrayList<>();
     private long version;
 
@@ -39,15 +41,34 @@ public final class TrustRegionUpdater {
 
     /** @param version updates already applied (non-zero when resuming) */
     public TrustRegionUpdater(ParameterSet policy, ParameterSet reference, TrustRegion settings, long version) {
+        this(policy, reference, settings, version, null);
         if (!policy.specs().equals(reference.specs())) {
             throw new IllegalArgumentException("policy and reference have different parameter layouts");
         }
+    }
+
+    /**
+     * An updater whose mix is {@code customMix} (e.g. LoRA adapters whose reference is kept as full weight
+     * deltas), with the same schedule, versions and reports.
+     *
+     * @param version updates already applied (non-zero when resuming)
+     */
+    public TrustRegionUpdater(ParameterSet policy, ParameterSet reference, TrustRegion settings, long version,
+            Mix customMix) {
         this.policy = policy;
         this.reference = reference;
+        this.customMix = customMix;
         this.enabled = settings.enabled();
         this.alpha = settings.alpha();
         this.tau = settings.tau();
         this.version = version;
+    }
+
+    /** How the reference moves toward the policy by {@code alpha}, for references not laid out like the policy. */
+    public interface Mix {
+
+        /** Moves the reference in place (grad mode off, inside an NDScope); alpha = 1 is the hard update. */
+        void apply(double alpha);
     }
 
     public void addListener(Consumer<ReferenceUpdate> listener) {
@@ -76,7 +97,9 @@ public final class TrustRegionUpdater {
         Autograd.withGrad(false, () -> {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                if (alpha == 1.0) {
+                if (customMix != null) {
+                    customMix.apply(alpha);
+                } else if (alpha == 1.0) {
                     reference.copyFrom(policy);
                 } else {
                     // Both sets share one layout, so the whole model mixes in three native calls.

@@ -71,6 +71,33 @@ public enum Architecture {
         }
 
         @Override
+        public List<LinearModule> linearModules(DecoderSpec s) {
+            List<LinearModule> out = new ArrayList<>();
+            long e = s.hidden();
+            long hd = (long) s.heads() * s.headDim();
+            int[] interleaved = new int[Math.toIntExact(3 * hd)];
+            for (int h = 0; h < s.heads(); h++) {
+                for (int part = 0; part < 3; part++) {
+                    for (int j = 0; j < s.headDim(); j++) {
+                        interleaved[(h * 3 + part) * s.headDim() + j] = (part * s.heads() + h) * s.headDim() + j;
+                    }
+                }
+            }
+            for (int i = 0; i < s.layers(); i++) {
+                String p = "blocks." + i + ".";
+                String h = "gpt_neox.layers." + i + ".";
+                out.add(new LinearModule("query_key_value", h + "attention.query_key_value", p + "qkv", 0, 3 * hd, e,
+                        interleaved, false));
+                out.add(LinearModule.linear("dense", h + "attention.dense", p + "proj", 0, e, hd));
+                out.add(LinearModule.linear("dense_h_to_4h", h + "mlp.dense_h_to_4h", p + "fc", 0, s.intermediate(),
+                        e));
+                out.add(LinearModule.linear("dense_4h_to_h", h + "mlp.dense_4h_to_h", p + "out", 0, e,
+                        s.intermediate()));
+            }
+            return out;
+        }
+
+        @Override
         void describe(DecoderSpec s, ObjectNode c) {
             c.put("hidden_size", s.hidden()).put("num_attention_heads", s.heads())
                     .put("num_hidden_layers", s.layers()).put("intermediate_size", s.intermediate())
@@ -186,6 +213,21 @@ public enum Architecture {
             return out;
         }
 
+        @Override
+        public List<LinearModule> linearModules(DecoderSpec s) {
+            List<LinearModule> out = new ArrayList<>();
+            long e = s.hidden();
+            for (int i = 0; i < s.layers(); i++) {
+                String p = "blocks." + i + ".";
+                String h = "transformer.h." + i + ".";
+                out.add(new LinearModule("c_attn", h + "attn.c_attn", p + "qkv", 0, 3 * e, e, null, true));
+                out.add(new LinearModule("c_proj", h + "attn.c_proj", p + "proj", 0, e, e, null, true));
+                out.add(new LinearModule("c_fc", h + "mlp.c_fc", p + "fc", 0, s.intermediate(), e, null, true));
+                out.add(new LinearModule("c_proj", h + "mlp.c_proj", p + "out", 0, e, s.intermediate(), null, true));
+            }
+            return out;
+        }
+
         private void conv1d(List<TensorRule> out, String ours, String theirs) {
             out.add(new TensorRule.Transposed(ours + ".weight", theirs + ".weight"));
             out.add(new TensorRule.Copy(ours + ".bias", theirs + ".bias"));
@@ -267,6 +309,43 @@ public enum Architecture {
             out.add(new TensorRule.Copy("head.weight", "lm_head.weight"));
         }
         return out;
+    }
+
+    /**
+     * Every linear layer of the blocks, as transformers names them (the output head is left out, as PEFT's
+     * {@code all-linear} leaves it out), in our layout order: Llama-family modules by default.
+     */
+    public List<LinearModule> linearModules(DecoderSpec s) {
+        List<LinearModule> out = new ArrayList<>();
+        long e = s.hidden();
+        long q = (long) s.heads() * s.headDim();
+        long kv = (long) s.kvHeads() * s.headDim();
+        long inter = s.intermediate();
+        for (int i = 0; i < s.layers(); i++) {
+            String p = "blocks." + i + ".";
+            String a = "model.layers." + i + ".self_attn.";
+            String m = "model.layers." + i + ".mlp.";
+            out.add(LinearModule.linear("q_proj", a + "q_proj", p + "qkv", 0, q, e));
+            out.add(LinearModule.linear("k_proj", a + "k_proj", p + "qkv", q, kv, e));
+            out.add(LinearModule.linear("v_proj", a + "v_proj", p + "qkv", q + kv, kv, e));
+            out.add(LinearModule.linear("o_proj", a + "o_proj", p + "proj", 0, e, q));
+            out.add(LinearModule.linear("gate_proj", m + "gate_proj", p + "fc", 0, inter, e));
+            out.add(LinearModule.linear("up_proj", m + "up_proj", p + "fc", inter, inter, e));
+            out.add(LinearModule.linear("down_proj", m + "down_proj", p + "out", 0, e, inter));
+        }
+        return out;
+    }
+
+    /**
+     * The modules PEFT adapts when target_modules is not given (its
+     * TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING): the attention's query and value projections.
+     */
+    public List<String> peftDefaultTargets() {
+        return switch (this) {
+            case GPT_NEOX -> List.of("query_key_value");
+            case GPT2 -> List.of("c_attn");
+            default -> List.of("q_proj", "v_proj");
+        };
     }
 
     /** Writes this architecture's own shape keys of {@code s} into a config.json (Llama-family keys by default). */

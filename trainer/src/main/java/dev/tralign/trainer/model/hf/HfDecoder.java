@@ -172,12 +172,12 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
         return Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
     }
 
-    private NDArray embedFromStart(ParameterSet p, NDArray ids, long w) {
+    private NDArray embedFromStart(DecoderWeights p, NDArray ids, long w) {
         NDArray x = lookup(ids, p.get("tok.weight"));
         return spec.learnedPositions() ? x.add(p.get("pos.weight").get(new NDIndex("0:{}", w))) : x;
     }
 
-    private NDArray embedAt(ParameterSet p, NDArray ids, NDArray positions) {
+    private NDArray embedAt(DecoderWeights p, NDArray ids, NDArray positions) {
         NDArray x = lookup(ids, p.get("tok.weight"));
         return spec.learnedPositions() ? x.add(lookup(positions, p.get("pos.weight"))) : x;
     }
@@ -187,18 +187,18 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
      * (per layer [N, KV, S, d], or null) followed by the chunk's own keys, under the additive {@code mask}
      * (broadcastable to [N, H, W, S + W]).
      */
-    private Chunk extend(ParameterSet p, NDArray x, Rotation rotation, NDArray[] prefixKeys, NDArray[] prefixValues,
+    private Chunk extend(DecoderWeights p, NDArray x, Rotation rotation, NDArray[] prefixKeys, NDArray[] prefixValues,
             NDArray mask, long n, long w) {
         return extend(p, x, rotation, prefixKeys, prefixValues, 1, mask, n, w);
     }
 
     /**
-     * {@link #extend(ParameterSet, NDArray, Rotation, NDArray[], NDArray[], NDArray, long, long)} with prefixes of
+     * {@link #extend(DecoderWeights, NDArray, Rotation, NDArray[], NDArray[], NDArray, long, long)} with prefixes of
      * [N / copies, KV, S, d] shared by row r and rows r + N / copies, r + 2 N / copies, ... (the pair forward's chosen
      * and rejected rows share their prompt): the prefix is broadcast inside the one concatenation with the chunk's
      * own keys instead of being copied first.
      */
-    private Chunk extend(ParameterSet p, NDArray x, Rotation rotation, NDArray[] prefixKeys, NDArray[] prefixValues,
+    private Chunk extend(DecoderWeights p, NDArray x, Rotation rotation, NDArray[] prefixKeys, NDArray[] prefixValues,
             int copies, NDArray mask, long n, long w) {
         NDArray[] keys = new NDArray[spec.layers()];
         NDArray[] values = new NDArray[spec.layers()];
@@ -209,7 +209,7 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
             NDArray v = prefixValues == null ? qkv[2] : withPrefix(prefixValues[i], qkv[2], copies);
             keys[i] = k;
             values[i] = v;
-            NDArray attention = linear(attend(qkv[0], k, v, mask, n, w), p, prefix + "proj", spec.outBias());
+            NDArray attention = p.linear(attend(qkv[0], k, v, mask, n, w), prefix + "proj", spec.outBias());
             if (spec.parallelResidual()) {
                 // GPT-NeoX: x + attn(ln1(x)) + mlp(ln2(x)), both branches read the block's input.
                 x = x.add(attention).add(mlp(p, prefix, norm(x, p, prefix + "ln2")));
@@ -239,10 +239,10 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
      * autograd adds them up), a split's backward is one concatenation. q and k are rotated together, in the
      * projection's own [N, W, H + KV, d] layout.
      */
-    private NDArray[] projections(ParameterSet p, String prefix, NDArray normed, Rotation rotation, long n, long w) {
+    private NDArray[] projections(DecoderWeights p, String prefix, NDArray normed, Rotation rotation, long n, long w) {
         int d = spec.headDim();
         long qkWidth = (long) (spec.heads() + spec.kvHeads()) * d;
-        NDList qkv = linear(normed, p, prefix + "qkv", spec.qkvBias()).split(new long[] {qkWidth}, 2);
+        NDList qkv = p.linear(normed, prefix + "qkv", spec.qkvBias()).split(new long[] {qkWidth}, 2);
         NDArray qk = qkv.get(0).reshape(n, w, spec.heads() + spec.kvHeads(), d);
         if (rotation != null) {
             qk = rotate(qk, rotation);
@@ -293,8 +293,8 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
                 .reshape(n, w, hd);
     }
 
-    private NDArray mlp(ParameterSet p, String prefix, NDArray x) {
-        NDArray h = linear(x, p, prefix + "fc", spec.mlpBias());
+    private NDArray mlp(DecoderWeights p, String prefix, NDArray x) {
+        NDArray h = p.linear(x, prefix + "fc", spec.mlpBias());
         NDArray activated = switch (spec.mlp()) {
             case GELU_EXACT -> Activation.gelu(h);
             case GELU_TANH -> geluTanh(h);
@@ -305,7 +305,7 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
                 yield gate.mul(Activation.sigmoid(gate)).mul(gateUp.get(1));
             }
         };
-        return linear(activated, p, prefix + "out", spec.mlpBias());
+        return p.linear(activated, prefix + "out", spec.mlpBias());
     }
 
     /** 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), GPT-2's {@code gelu_new}. */
@@ -314,7 +314,7 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
         return Scalars.times(x, 0.5).mul(Scalars.plus(inner.tanh(), 1));
     }
 
-    private NDArray norm(NDArray x, ParameterSet p, String name) {
+    private NDArray norm(NDArray x, DecoderWeights p, String name) {
         if (spec.norm() == DecoderSpec.NormKind.LAYER_NORM) {
             return LayerNorm.layerNorm(x, new Shape(spec.hidden()), p.get(name + ".weight"), p.get(name + ".bias"),
                     (float) spec.normEps()).singletonOrThrow();
@@ -324,14 +324,9 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
         return x.div(Scalars.plus(meanSquare, spec.normEps()).sqrt()).mul(p.get(name + ".weight"));
     }
 
-    private NDArray head(ParameterSet p, NDArray hidden) {
+    private NDArray head(DecoderWeights p, NDArray hidden) {
         NDArray normed = norm(hidden, p, "ln");
         return Linear.linear(normed, p.get(spec.tiedHead() ? "tok.weight" : "head.weight")).singletonOrThrow();
-    }
-
-    private static NDArray linear(NDArray x, ParameterSet p, String name, boolean bias) {
-        return (bias ? Linear.linear(x, p.get(name + ".weight"), p.get(name + ".bias"))
-                : Linear.linear(x, p.get(name + ".weight"))).singletonOrThrow();
     }
 
     private NDArray causal(long w) {
@@ -348,6 +343,11 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
     /** Next-token logits [N, W, V]; rows are right padded (positions 0..W-1; padding is never attended to). */
     @Override
     public NDArray logits(ParameterSet p, NDArray ids) {
+        return logits(DecoderWeights.of(p), ids);
+    }
+
+    /** {@link #logits(ParameterSet, NDArray)} over any weights (a base with adapters). */
+    public NDArray logits(DecoderWeights p, NDArray ids) {
         long n = ids.getShape().get(0);
         long w = ids.getShape().get(1);
         checkWidth(w);
@@ -364,6 +364,11 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
      */
     @Override
     public RowScores pairScores(ParameterSet p, PairBatch b, NDManager m, boolean withLogitSums) {
+        return pairScores(DecoderWeights.of(p), b, m, withLogitSums);
+    }
+
+    /** {@link #pairScores(ParameterSet, PairBatch, NDManager, boolean)} over any weights (a base with adapters). */
+    public RowScores pairScores(DecoderWeights p, PairBatch b, NDManager m, boolean withLogitSums) {
         long pairs = b.pairs();
         long rows = 2 * pairs;
         long pw = b.promptWidth();
@@ -389,7 +394,7 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
      */
     public final class DecodeCache implements IncrementalDecoding.Session {
 
-        private final ParameterSet params;
+        private final DecoderWeights params;
         private final NDManager m;
         private final int rows;
         private final int promptWidth;
@@ -398,7 +403,7 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
         private NDArray[] values;
         private int generated;
 
-        private DecodeCache(ParameterSet params, int rows, int promptWidth, int[] promptLengths) {
+        private DecodeCache(DecoderWeights params, int rows, int promptWidth, int[] promptLengths) {
             this.params = params;
             this.m = manager.newSubManager();
             this.rows = rows;
@@ -451,6 +456,12 @@ public final class HfDecoder implements CausalLm, SharedPromptPairs, Incremental
      */
     @Override
     public DecodeCache prefill(ParameterSet p, long[] promptIds, int[] promptLengths, int promptWidth,
+            float[][] firstLogits) {
+        return prefill(DecoderWeights.of(p), promptIds, promptLengths, promptWidth, firstLogits);
+    }
+
+    /** {@link #prefill(ParameterSet, long[], int[], int, float[][])} over any weights (a base with adapters). */
+    public DecodeCache prefill(DecoderWeights p, long[] promptIds, int[] promptLengths, int promptWidth,
             float[][] firstLogits) {
         int rows = promptLengths.length;
         checkWidth(promptWidth);
