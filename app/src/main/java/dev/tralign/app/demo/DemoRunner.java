@@ -27,6 +27,7 @@ import dev.tralign.trainer.Policy;
 import dev.tralign.trainerservice.RunSummary;
 import dev.tralign.trainerservice.TrainerService;
 import dev.tralign.trainerservice.config.RunConfig;
+import dev.tralign.trainerservice.config.RunConfigBuilder;
 import dev.tralign.trainerservice.source.OffsetRange;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,7 +138,7 @@ public final class DemoRunner {
                             String runId = runPrefix + method.name();
                             runs.put(runId, method);
                             RunSummary summary = runTrainer(trainerConfig(method, runId, sft, tokens, bootstrap,
-                                    registry, runDir), null, runId, 0, store);
+                                    registry, runDir).build(), null, runId, 0, store);
                             if (!summary.checkpoints().isEmpty()) {
                                 referenceUpdates.put(runId, summary.checkpoints()
                                         .get(summary.checkpoints().size() - 1).getReferenceVersion());
@@ -210,57 +211,52 @@ public final class DemoRunner {
         try (OnlineRounds rounds = new OnlineRounds(kafka, topics, sampler, series, runDir.resolve("online-streams"),
                 out)) {
             return rounds.run(sft, settings.steps(), (roundRunId, init, range, maxSteps, baseStep) -> {
-                Map<String, String> config = trainerConfig(method, roundRunId, init, tokens, bootstrap, registry,
-                        runDir);
-                config.put("input.topics", topics.preferences().name() + "," + topics.preferencesOnline().name());
-                config.put("input.mix", online.mix() + "," + (1 - online.mix()));
-                config.put("epochs", "1");
-                config.put("max_steps", Long.toString(maxSteps));
-                config.put("warmup_steps", Long.toString(Math.min(WARMUP_STEPS, maxSteps)));
+                RunConfig config = trainerConfig(method, roundRunId, init, tokens, bootstrap, registry, runDir)
+                        .inputTopics(List.of(topics.preferences().name(), topics.preferencesOnline().name()),
+                                List.of(online.mix(), 1 - online.mix()))
+                        .bounded(1)
+                        .maxSteps(maxSteps)
+                        .warmupSteps(Math.min(WARMUP_STEPS, maxSteps))
+                        .build();
                 return runTrainer(config, range, series, baseStep, store);
             });
         }
     }
 
     private static final int WARMUP_STEPS = 10;
+    private static final int SFT_METRICS_EVERY_STEPS = 10;
 
-    private Map<String, String> trainerConfig(Method method, String runId, Path init, WorldTokens tokens,
+    private RunConfigBuilder trainerConfig(Method method, String runId, Path init, WorldTokens tokens,
             String bootstrap, String registry, Path runDir) {
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("run.id", runId);
-        config.put("bootstrap.servers", bootstrap);
-        config.put("schema.registry.url", registry);
-        config.put("loss_type", method.lossType().name().toLowerCase(java.util.Locale.ROOT));
-        config.put("beta", Double.toString(settings.beta()));
-        config.put("sync_ref_model", Boolean.toString(method.trustRegion()));
+        RunConfigBuilder config = RunConfig.builder()
+                .runId(runId)
+                .cluster(bootstrap, registry)
+                .lossType(method.lossType())
+                .beta(settings.beta());
         if (method.trustRegion()) {
-            config.put("ref_model_mixup_alpha", Double.toString(method.alpha()));
-            config.put("ref_model_sync_steps", Integer.toString(method.tau()));
+            // The frozen SFT model's implicit rewards beside the moving reference's, on the dashboard.
+            config.trustRegion(method.alpha(), method.tau()).sftMetricsEverySteps(SFT_METRICS_EVERY_STEPS);
         }
         if (method.unpaired()) {
-            // KTO learns from thumbs: each preference pair becomes one desirable and one undesirable example.
-            config.put("kto.split_pairs", "true");
+            config.ktoSplitPairs(true);
         }
-        config.put("learning_rate", Double.toString(settings.learningRate()));
-        config.put("warmup_steps", Integer.toString(WARMUP_STEPS));
-        config.put("max_grad_norm", "10");
-        config.put("batch_size", Integer.toString(settings.batchSize()));
-        config.put("mode", "bounded");
-        config.put("epochs", "1000");
-        config.put("max_steps", Integer.toString(settings.steps()));
-        config.put("checkpoint.every_steps", Integer.toString(settings.checkpointEvery()));
-        config.put("checkpoint.dir", runDir.resolve("checkpoints").toString());
-        config.put("log.every_steps", "1000000");
-        config.put("model.init", "sft:" + init.toAbsolutePath());
-        config.put("tokenizer", "alphabet:" + tokens.tokenizer().alphabet());
-        config.put("seed", Long.toString(settings.seed()));
-        return config;
+        return config.learningRate(settings.learningRate())
+                .warmupSteps(WARMUP_STEPS)
+                .maxGradNorm(10)
+                .batchSize(settings.batchSize())
+                .bounded(1000)
+                .maxSteps(settings.steps())
+                .checkpoints(runDir.resolve("checkpoints"), settings.checkpointEvery())
+                .logEverySteps(1_000_000)
+                .initFromSft(init)
+                .alphabetTokenizer(tokens.tokenizer().alphabet())
+                .seed(settings.seed());
     }
 
     /** Runs one trainer; progress lines name {@code label} and count steps from {@code stepOffset}. */
-    private RunSummary runTrainer(Map<String, String> config, OffsetRange range, String label, long stepOffset,
+    private RunSummary runTrainer(RunConfig config, OffsetRange range, String label, long stepOffset,
             WinRateStore store) {
-        try (TrainerService trainer = new TrainerService(RunConfig.of(config), range)) {
+        try (TrainerService trainer = new TrainerService(config, range)) {
             long[] last = {0};
             trainer.addProgressListener(step -> {
                 long shown = stepOffset + step.step();

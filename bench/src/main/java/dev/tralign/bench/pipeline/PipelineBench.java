@@ -6,10 +6,12 @@ import dev.tralign.schemas.avro.PreferencePair;
 import dev.tralign.stack.EmbeddedStack;
 import dev.tralign.stack.StackOptions;
 import dev.tralign.trainer.StepResult;
+import dev.tralign.trainer.model.ModelConfig;
 import dev.tralign.trainerservice.InMemoryRun;
 import dev.tralign.trainerservice.RunSummary;
 import dev.tralign.trainerservice.TrainerService;
 import dev.tralign.trainerservice.config.RunConfig;
+import dev.tralign.trainerservice.config.RunConfigBuilder;
 import dev.tralign.trainerservice.source.InputRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,13 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -69,7 +71,7 @@ public final class PipelineBench {
                 stack.createTopics(topics, 1);
                 records = write(stack, topics, pairs(total * 16));
             }
-            Map<String, String> settings = settings(stack, prefix, dir, total);
+            Function<String, RunConfig> settings = runId -> settings(stack, prefix, dir, total).runId(runId).build();
             // A-B-B-A order, so load drift from other processes hits both paths alike.
             List<Run> memory = new ArrayList<>();
             List<Run> kafka = new ArrayList<>();
@@ -95,19 +97,16 @@ public final class PipelineBench {
     private record Run(double stepsPerSecond, String sha256) {
     }
 
-    private static Run inMemory(Map<String, String> settings, List<InputRecord> records, int warmup, String runId) {
-        Map<String, String> s = new LinkedHashMap<>(settings);
-        s.put("run.id", runId);
+    private static Run inMemory(Function<String, RunConfig> settings, List<InputRecord> records, int warmup,
+            String runId) {
         Rate rate = new Rate(warmup);
-        RunSummary summary = InMemoryRun.run(RunConfig.of(s), records, rate);
+        RunSummary summary = InMemoryRun.run(settings.apply(runId), records, rate);
         return new Run(rate.stepsPerSecond(), summary.lastSha256());
     }
 
-    private static Run fromKafka(Map<String, String> settings, int warmup, String runId) {
-        Map<String, String> s = new LinkedHashMap<>(settings);
-        s.put("run.id", runId);
+    private static Run fromKafka(Function<String, RunConfig> settings, int warmup, String runId) {
         Rate rate = new Rate(warmup);
-        try (TrainerService service = new TrainerService(RunConfig.of(s))) {
+        try (TrainerService service = new TrainerService(settings.apply(runId))) {
             service.addProgressListener(rate);
             String sha256 = service.run().lastSha256();
             return new Run(rate.stepsPerSecond(), sha256);
@@ -118,26 +117,18 @@ public final class PipelineBench {
         return String.join(", ", runs.stream().map(r -> String.format("%.3f", r.stepsPerSecond())).toList());
     }
 
-    private static Map<String, String> settings(EmbeddedStack stack, String prefix, Path dir, int total) {
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("bootstrap.servers", stack.bootstrapServers());
-        s.put("schema.registry.url", stack.registryUrl());
-        s.put("topic.prefix", prefix);
-        s.put("checkpoint.dir", dir.resolve("checkpoints").toString());
-        s.put("model.init", "fresh");
-        s.put("model.vocab", "64");
-        s.put("model.embed", "128");
-        s.put("model.layers", "2");
-        s.put("model.heads", "4");
-        s.put("model.max_seq_len", "64");
-        s.put("tokenizer", "alphabet:" + ALPHABET);
-        s.put("batch_size", "16");
-        s.put("learning_rate", "0.0005");
-        s.put("max_steps", Integer.toString(total));
-        s.put("checkpoint.every_steps", "1000000");
-        s.put("metrics.every_steps", "1");
-        s.put("log.every_steps", "10");
-        return s;
+    private static RunConfigBuilder settings(EmbeddedStack stack, String prefix, Path dir, int total) {
+        return RunConfig.builder()
+                .cluster(stack.bootstrapServers(), stack.registryUrl())
+                .topicPrefix(prefix)
+                .checkpoints(dir.resolve("checkpoints"), 1_000_000)
+                .freshModel(new ModelConfig(64, 128, 2, 4, 64))
+                .alphabetTokenizer(ALPHABET)
+                .batchSize(16)
+                .learningRate(0.0005)
+                .maxSteps(total)
+                .metricsEverySteps(1)
+                .logEverySteps(10);
     }
 
     private static List<PreferencePair> pairs(int count) {

@@ -79,6 +79,11 @@ public final class RunConfig {
         return of(settings);
     }
 
+    /** Settings in Java types for programmatic callers; {@link RunConfigBuilder#build()} validates them here. */
+    public static RunConfigBuilder builder() {
+        return new RunConfigBuilder();
+    }
+
     /** Parses and validates settings given as text. */
     public static RunConfig of(Map<String, String> settings) {
         List<String> problems = new ArrayList<>();
