@@ -116,6 +116,23 @@ class SftMetricsTest {
         }
     }
 
+    @Test
+    void ktoReportsRewardsAndItsKlPointAgainstTheSftModel() {
+        TrainingConfig kto = TrainingConfig.builder().lossType(dev.tralign.trainer.config.LossType.KTO)
+                .learningRate(1e-2).beta(BETA).seed(7).syncRefModel(true).refModelMixupAlpha(0.5)
+                .refModelSyncSteps(1).sftMetricsEverySteps(1).build();
+        try (AlignmentTrainer trainer = AlignmentTrainer.create(TinyData.SHAPE, kto)) {
+            Map<String, Double> first = trainer.stepFeedback(TinyData.feedback(3, 6, false)).metrics();
+            for (String name : List.of("rewards/chosen", "rewards/rejected", "rewards/margins", "kl")) {
+                assertThat(first.get("sft/" + name)).as(name).isCloseTo(first.get(name), Offset.offset(1e-5));
+            }
+            trainer.stepFeedback(TinyData.feedback(4, 6, false));
+            Map<String, Double> third = trainer.stepFeedback(TinyData.feedback(5, 6, false)).metrics();
+            assertThat(third.get("sft/kl")).isGreaterThanOrEqualTo(0.0);
+            assertThat(Math.abs(third.get("sft/rewards/chosen") - third.get("rewards/chosen"))).isGreaterThan(1e-3);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Double>[] run(TrainingConfig config, int steps) {
         Map<String, Double>[] out = new Map[steps];

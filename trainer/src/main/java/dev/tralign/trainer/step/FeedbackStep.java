@@ -6,6 +6,7 @@ import dev.tralign.trainer.data.TokenizedFeedback;
 import dev.tralign.trainer.loss.FeedbackLogProbs;
 import dev.tralign.trainer.loss.KtoLoss;
 import dev.tralign.trainer.loss.KtoOutput;
+import dev.tralign.trainer.model.ParameterSet;
 import dev.tralign.trainer.model.RowScores;
 import dev.tralign.trainer.model.SequenceBatch;
 import dev.tralign.trainer.model.SequenceCollator;
@@ -62,6 +63,11 @@ final class FeedbackStep implements ObjectiveStep {
             engine.noGrad(sm -> engine.model().sequenceLogProbs(engine.policy(), mismatched, sm))}
             : new float[][] {engine.noGrad(sm -> engine.model().sequenceLogProbs(engine.reference(), matched, sm)),
                 null, null});
+        // sft/ metrics on due steps: the matched (and, for the KL point, mismatched) examples under the SFT weights.
+        ParameterSet sftAnchor = engine.sftMetricsAnchor();
+        Future<float[][]> sft = sftAnchor == null ? null : engine.offload(() -> new float[][] {
+            engine.noGrad(sm -> engine.model().sequenceLogProbs(sftAnchor, matched, sm)),
+            mismatched == null ? null : engine.noGrad(sm -> engine.model().sequenceLogProbs(sftAnchor, mismatched, sm))});
         float[] desirable = new float[b];
         for (int i = 0; i < b; i++) {
             desirable[i] = feedback.get(i).desirable() ? 1f : 0f;
@@ -76,6 +82,11 @@ final class FeedbackStep implements ObjectiveStep {
                     other[1] == null ? null : stepManager.create(other[1]), stepManager.create(desirable)));
             metrics.putAll(StepMetrics.feedback(out.rewards().toFloatArray(), policyLogProbs.toFloatArray(),
                     policy.logitSums().toFloatArray(), matched.completionLengths(), desirable, out.kl().getFloat()));
+            if (sft != null) {
+                float[][] underSft = StepEngine.await(sft);
+                metrics.putAll(StepMetrics.feedbackAgainstSft(engine.config().beta(), policyLogProbs.toFloatArray(),
+                        underSft[0], desirable, other[2], underSft[1]));
+            }
             return out.losses().mean();
         });
         return new MicroBatchResult(value, matched.tokenCount(), matched.truncatedPrompts(),

@@ -82,6 +82,44 @@ final class StepMetrics {
     }
 
     /**
+     * KTO's rewards and KL reference point against the frozen SFT model: {@code sft/rewards/chosen} over the
+     * desirable examples, {@code sft/rewards/rejected} over the undesirable ones, {@code sft/rewards/margins} when the
+     * batch has both, and {@code sft/kl} = max(0, mean(log pi - log pi_SFT)) over the mismatched examples, as KTO's
+     * {@code kl} is over the reference (left out for apo_zero_unpaired, which has no mismatched examples).
+     *
+     * @param policyMismatched the policy's log-probs of the mismatched examples, or null
+     * @param sftMismatched the same under the SFT weights, or null
+     */
+    static Map<String, Double> feedbackAgainstSft(double beta, float[] policyLogProbs, float[] sftLogProbs,
+            float[] desirable, float[] policyMismatched, float[] sftMismatched) {
+        double[] sum = new double[2];
+        int[] count = new int[2];
+        for (int i = 0; i < policyLogProbs.length; i++) {
+            int k = desirable[i] > 0 ? 0 : 1;
+            sum[k] += beta * ((double) policyLogProbs[i] - sftLogProbs[i]);
+            count[k]++;
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        if (count[0] > 0) {
+            m.put("sft/rewards/chosen", sum[0] / count[0]);
+        }
+        if (count[1] > 0) {
+            m.put("sft/rewards/rejected", sum[1] / count[1]);
+        }
+        if (count[0] > 0 && count[1] > 0) {
+            m.put("sft/rewards/margins", sum[0] / count[0] - sum[1] / count[1]);
+        }
+        if (policyMismatched != null && sftMismatched != null) {
+            double kl = 0;
+            for (int i = 0; i < policyMismatched.length; i++) {
+                kl += (double) policyMismatched[i] - sftMismatched[i];
+            }
+            m.put("sft/kl", Math.max(0, kl / policyMismatched.length));
+        }
+        return m;
+    }
+
+    /**
      * KTO: rewards/chosen, logps/chosen and logits/chosen over the desirable examples, rewards/rejected,
      * logps/rejected and logits/rejected over the undesirable ones (each only when the batch has such examples; the
      * logits per scored token, as TRL divides them), rewards/margins when it has both, and kl.
