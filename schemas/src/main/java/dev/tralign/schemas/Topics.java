@@ -1,5 +1,6 @@
 package dev.tralign.schemas;
 
+import dev.tralign.schemas.avro.Alert;
 import dev.tralign.schemas.avro.BinaryFeedback;
 import dev.tralign.schemas.avro.CheckpointEvent;
 import dev.tralign.schemas.avro.DeadLetter;
@@ -45,6 +46,7 @@ public final class Topics implements AutoCloseable {
     private final Topic<String, Judgment> judgments;
     private final Topic<String, WinRate> winRates;
     private final Topic<String, StepLedger> trainerLedger;
+    private final Topic<String, Alert> alerts;
 
     private Topics(String prefix, SchemaRegistryClient client, boolean ownsClient, Map<String, ?> serdeConfig) {
         if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
@@ -66,6 +68,7 @@ public final class Topics implements AutoCloseable {
         this.judgments = avro("judgments", Judgment.class, serdeConfig);
         this.winRates = avro("win-rates", WinRate.class, serdeConfig);
         this.trainerLedger = avro("trainer-ledger", StepLedger.class, serdeConfig);
+        this.alerts = avro("alerts", Alert.class, serdeConfig);
     }
 
     /**
@@ -166,10 +169,15 @@ public final class Topics implements AutoCloseable {
         return trainerLedger;
     }
 
+    /** Failure signatures of runs (KL over budget, oscillating KL, ...), keyed by run id. */
+    public Topic<String, Alert> alerts() {
+        return alerts;
+    }
+
     /** Every topic, in pipeline order. */
     public List<Topic<?, ?>> all() {
         return List.of(raw, preferences, preferencesOnline, feedback, dlq, checkpoints, referenceUpdates,
-                trainMetrics, generations, judgments, winRates);
+                trainMetrics, generations, judgments, winRates, alerts);
     }
 
     /** Every topic name, in pipeline order. */

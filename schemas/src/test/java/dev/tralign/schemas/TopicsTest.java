@@ -21,7 +21,8 @@ class TopicsTest {
         assertThat(topics.referenceUpdates().name()).isEqualTo("tralign.reference-updates");
         assertThat(topics.trainMetrics().name()).isEqualTo("tralign.train-metrics");
         assertThat(topics.winRates().name()).isEqualTo("tralign.win-rates");
-        assertThat(topics.names()).hasSize(11).doesNotHaveDuplicates().allMatch(n -> n.startsWith("tralign."));
+        assertThat(topics.alerts().name()).isEqualTo("tralign.alerts");
+        assertThat(topics.names()).hasSize(12).doesNotHaveDuplicates().allMatch(n -> n.startsWith("tralign."));
     }
 
     @Test

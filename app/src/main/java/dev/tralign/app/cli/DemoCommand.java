@@ -93,11 +93,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--registry", description = "Schema registry URL of that cluster (with --bootstrap).")
     String registry;
 
+    @Option(names = "--kl-budget", defaultValue = "20",
+            description = "KL to SFT (nats/sequence) over which the guard alerts (default: ${DEFAULT-VALUE}).")
+    double klBudget;
+
     @Override
     public Integer call() throws Exception {
         DemoSettings settings = new DemoSettings(workDir, bootstrap, registry, seed, methods, pairs, steps, batch,
                 checkpointEvery, evalPrompts, beta, learningRate, softTau, hardTau, dashboardPort, sftSteps,
-                online ? new DemoSettings.Online(onlineMethod, onlinePromptFraction, onlineMix) : null);
+                online ? new DemoSettings.Online(onlineMethod, onlinePromptFraction, onlineMix) : null,
+                new DemoSettings.Guard(klBudget, List.of()));
         new DemoRunner(settings, line -> {
             System.out.println(line);
             System.out.flush();

@@ -10,7 +10,9 @@ import dev.tralign.evaluator.judge.RewardModelJudge;
 import dev.tralign.evaluator.service.CheckpointEvaluation;
 import dev.tralign.evaluator.service.CheckpointEvaluatorService;
 import dev.tralign.evaluator.generate.CompletionCodec;
-import dev.tralign.evaluator.stream.WinRateTopology;
+import dev.tralign.evaluator.dashboard.AlertStore;
+import dev.tralign.evaluator.guard.GuardConfig;
+import dev.tralign.evaluator.stream.EvaluatorTopology;
 import dev.tralign.schemas.Topics;
 import dev.tralign.trainer.Policy;
 import dev.tralign.metrics.MetricsHttpServer;
@@ -103,6 +105,10 @@ final class EvaluateRunCommand implements Callable<Integer> {
                     + "default: ${DEFAULT-VALUE}).")
     java.time.Duration hashTimeout;
 
+    @Option(names = "--guard", split = ",", description = "Guard thresholds as key=value (docs/guard-rails.md), "
+            + "e.g. guard.kl_budget=20,guard.kl_oscillation.amplitude=1.5; guard.eval_prompts is the prompt count.")
+    List<String> guardSettings = new ArrayList<>();
+
     @Mixin
     MetricsOptions metricsOptions;
 
@@ -112,6 +118,7 @@ final class EvaluateRunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<String> promptList = readPrompts(prompts);
+        GuardConfig guard = guardConfig(guardSettings, promptList.size());
         TextTokenizer textTokenizer = tokenizer(tokenizer);
         connection.requireReachable();
         Policy baseline = Policy.load(sft);
@@ -151,9 +158,14 @@ final class EvaluateRunCommand implements Callable<Integer> {
         streams.put(StreamsConfig.APPLICATION_ID_CONFIG, group + "-win-rates");
         streams.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         streams.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        KafkaStreams winRates = new KafkaStreams(WinRateTopology.topology(topics), streams);
-        winRates.start();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        AlertStore alerts = new AlertStore().bindTo(registry);
+        KafkaStreams winRates = new KafkaStreams(EvaluatorTopology.of(topics, guard, alert -> {
+            alerts.add(alert);
+            System.err.println("evaluate: ALERT " + alert.getRunId() + " step " + alert.getStep() + " "
+                    + alert.getKind() + ": " + alert.getMessage());
+        }), streams);
+        winRates.start();
         registry.gauge("tralign_evaluator_checkpoints_judged", service, s -> s.evaluated());
         // Checkpoint events skipped as unreadable (each also logged and dead-lettered on tralign.dlq).
         registry.gauge("tralign_evaluator_checkpoints_skipped", service, s -> s.skipped());
@@ -176,6 +188,20 @@ final class EvaluateRunCommand implements Callable<Integer> {
             }
         });
         return 0;
+    }
+
+    /** The guard's thresholds from --guard key=value items; the eval set's size unless given. */
+    static GuardConfig guardConfig(List<String> items, int evalPrompts) {
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put(GuardConfig.EVAL_PROMPTS, Integer.toString(evalPrompts));
+        for (String item : items) {
+            int eq = item.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--guard " + item + " is not key=value, e.g. guard.kl_budget=20");
+            }
+            settings.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
+        }
+        return GuardConfig.of(settings);
     }
 
     static List<String> readPrompts(Path file) throws IOException {

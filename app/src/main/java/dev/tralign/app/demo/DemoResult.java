@@ -1,6 +1,7 @@
 package dev.tralign.app.demo;
 
 import dev.tralign.evaluator.dashboard.WinRateStore;
+import dev.tralign.schemas.avro.Alert;
 import dev.tralign.schemas.avro.WinRate;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +12,7 @@ import java.util.Optional;
 
 /** The demo's final table: per method, the best and the final checkpoint's win rate against SFT, with KL. */
 public record DemoResult(List<Row> rows, Path reportHtml, List<OnlineRounds.RoundReport> onlineRounds,
-        Optional<OnlineComparison> onlineComparison) {
+        Optional<OnlineComparison> onlineComparison, List<Alert> alerts) {
 
     /**
      * One method's summary.
@@ -28,7 +29,7 @@ public record DemoResult(List<Row> rows, Path reportHtml, List<OnlineRounds.Roun
     static final String ROUNDS_SUFFIX = "+rounds";
 
     static DemoResult of(Map<String, Method> runs, Map<String, Long> referenceUpdates, WinRateStore store,
-            Path reportHtml, List<OnlineRounds.RoundReport> onlineRounds) {
+            Path reportHtml, List<OnlineRounds.RoundReport> onlineRounds, List<Alert> alerts) {
         List<Row> rows = new ArrayList<>();
         runs.forEach((runId, method) -> store.series(runId).filter(s -> !s.isEmpty()).ifPresent(series -> {
             WinRate best = series.stream().max(Comparator.comparingDouble(WinRate::getWinRate)).orElseThrow();
@@ -49,7 +50,8 @@ public record DemoResult(List<Row> rows, Path reportHtml, List<OnlineRounds.Roun
                                         store.series(offline.runId()).orElseThrow())));
             }
         }
-        return new DemoResult(List.copyOf(rows), reportHtml, List.copyOf(onlineRounds), comparison);
+        List<Alert> ofRuns = alerts.stream().filter(a -> runs.containsKey(a.getRunId())).toList();
+        return new DemoResult(List.copyOf(rows), reportHtml, List.copyOf(onlineRounds), comparison, ofRuns);
     }
 
     /** A plain-text table for the console. */
@@ -63,6 +65,22 @@ public record DemoResult(List<Row> rows, Path reportHtml, List<OnlineRounds.Roun
                     row.referenceUpdates()));
         }
         sb.append("win% = gold-judge win rate against the SFT policy (ties half); KL = nats/sequence to SFT");
+        return sb.toString();
+    }
+
+    /** The guard's alerts per method, after the table (one line per alert; "none" for a quiet run). */
+    public String guardLines() {
+        StringBuilder sb = new StringBuilder("guard alerts (tralign.alerts):");
+        for (Row row : rows) {
+            List<Alert> of = alerts.stream().filter(a -> a.getRunId().equals(row.runId())).toList();
+            if (of.isEmpty()) {
+                sb.append(String.format("%n  %-18s none", row.method()));
+            }
+            for (Alert a : of) {
+                sb.append(String.format("%n  %-18s step %5d %-22s %s", row.method(), a.getStep(), a.getKind(),
+                        a.getMessage()));
+            }
+        }
         return sb.toString();
     }
 

@@ -15,7 +15,9 @@ import dev.tralign.evaluator.report.RunSeries;
 import dev.tralign.evaluator.service.CheckpointEvaluation;
 import dev.tralign.evaluator.service.CheckpointEvaluatorService;
 import dev.tralign.evaluator.generate.CompletionCodec;
-import dev.tralign.evaluator.stream.WinRateTopology;
+import dev.tralign.evaluator.dashboard.AlertStore;
+import dev.tralign.evaluator.guard.GuardConfig;
+import dev.tralign.evaluator.stream.EvaluatorTopology;
 import dev.tralign.ingest.http.HttpIngestConfig;
 import dev.tralign.ingest.http.IngestHttpServer;
 import dev.tralign.schemas.Topics;
@@ -93,17 +95,19 @@ public final class DemoRunner {
         Map<String, Object> kafka = Map.of("bootstrap.servers", bootstrap, "schema.registry.url", registry);
         WinRateStore store = new WinRateStore();
         TrainingStore training = new TrainingStore();
+        AlertStore alerts = new AlertStore();
         try (Topics topics = Topics.create(registry);
                 AutoCloseable stackCloser = stack != null ? stack : () -> { }) {
             if (stack != null) {
                 stack.createTopics(topics);
             }
-            try (KafkaStreams winRates = startWinRateTopology(topics, bootstrap, runDir);
+            try (KafkaStreams winRates = startEvaluatorStreams(topics, bootstrap, runDir, alerts);
                     TopicFeed<WinRate> feed = TopicFeed.start(new HashMap<>(kafka), topics.winRates(), store::put);
                     TopicFeed<TrainMetrics> trainingFeed = TopicFeed.start(new HashMap<>(kafka), topics.trainMetrics(),
                             training::put);
                     DashboardServer dashboard = DashboardServer.start("127.0.0.1", settings.dashboardPort(), store,
                             training, () -> true)) {
+                alerts.bindTo(dashboard.meters());
                 out.accept("  live dashboard: http://127.0.0.1:" + dashboard.port() + "/");
 
                 stage(2, "simulated annotators send " + settings.pairs() + " preference pairs through ingest (HTTP)");
@@ -175,8 +179,10 @@ public final class DemoRunner {
                 }
                 ReportWriter.Report report = ReportWriter.write(runDir.resolve("report"),
                         "tralign demo: win rate against the SFT policy (gold judge)", series);
-                DemoResult result = DemoResult.of(runs, referenceUpdates, store, report.html(), onlineRounds);
+                DemoResult result = DemoResult.of(runs, referenceUpdates, store, report.html(), onlineRounds,
+                        alerts.all());
                 out.accept(result.table());
+                out.accept(result.guardLines());
                 result.onlineComparison().ifPresent(c -> out.accept(c.text()));
                 out.accept("report:  " + report.html().toAbsolutePath());
                 out.accept("charts:  " + report.winRateByStepPng().toAbsolutePath() + ", "
@@ -324,7 +330,8 @@ public final class DemoRunner {
         }
     }
 
-    private KafkaStreams startWinRateTopology(Topics topics, String bootstrap, Path runDir) {
+    /** The evaluator's Streams application: win rates, and the guard reading them (alerts also go to {@code alerts}). */
+    private KafkaStreams startEvaluatorStreams(Topics topics, String bootstrap, Path runDir, AlertStore alerts) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "tralign-demo-win-rates-" + runDir.getFileName());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -332,7 +339,8 @@ public final class DemoRunner {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        KafkaStreams streams = new KafkaStreams(WinRateTopology.topology(topics), props);
+        GuardConfig guard = GuardConfig.defaults(settings.evalPrompts()).withKlBudget(settings.guard().klBudget());
+        KafkaStreams streams = new KafkaStreams(EvaluatorTopology.of(topics, guard, alerts::add), props);
         streams.start();
         return streams;
     }

@@ -23,10 +23,47 @@ import java.util.List;
  * @param dashboardPort  port of the live dashboard (0 = any free port)
  * @param sftSteps       optimizer steps of the SFT policy (its checkpoint is cached per recipe)
  * @param online         null, or the online run to add beside the offline ones
+ * @param guard          the guard rails: KL budget, which methods stop at it, champion test level
  */
 public record DemoSettings(Path workDir, String bootstrap, String registryUrl, long seed, List<String> methods,
         int pairs, int steps, int batchSize, int checkpointEvery, int evalPrompts, double beta, double learningRate,
-        int softTau, int hardTau, int dashboardPort, int sftSteps, Online online) {
+        int softTau, int hardTau, int dashboardPort, int sftSteps, Online online, Guard guard) {
+
+    /**
+     * The demo's guard rails (docs/guard-rails.md).
+     *
+     * @param klBudget      KL to SFT (nats per sequence) above which a KL_BUDGET alert fires
+     * @param stopMethods   methods whose runs use guard.kl_budget.policy=stop (the others only warn), so the run ends
+     *                      at its next checkpoint after the alert; none by default, so the table is that of the
+     *                      unguarded runs
+     */
+    public record Guard(double klBudget, List<String> stopMethods) {
+
+        /** A 20-nat budget, every run warned only. */
+        public static Guard defaults() {
+            return new Guard(20.0, List.of());
+        }
+
+        public Guard {
+            stopMethods = List.copyOf(stopMethods);
+            require(klBudget > 0, "--kl-budget", "positive (nats per sequence)");
+        }
+    }
+
+    /** Settings with an online run and the default guard. */
+    public DemoSettings(Path workDir, String bootstrap, String registryUrl, long seed, List<String> methods,
+            int pairs, int steps, int batchSize, int checkpointEvery, int evalPrompts, double beta, double learningRate,
+            int softTau, int hardTau, int dashboardPort, int sftSteps, Online online) {
+        this(workDir, bootstrap, registryUrl, seed, methods, pairs, steps, batchSize, checkpointEvery, evalPrompts,
+                beta, learningRate, softTau, hardTau, dashboardPort, sftSteps, online, Guard.defaults());
+    }
+
+    /** The same settings with other guard rails. */
+    public DemoSettings withGuard(Guard other) {
+        return new DemoSettings(workDir, bootstrap, registryUrl, seed, methods, pairs, steps, batchSize,
+                checkpointEvery, evalPrompts, beta, learningRate, softTau, hardTau, dashboardPort, sftSteps, online,
+                other);
+    }
 
     /**
      * The online run of {@code --online}: {@code method} trained in rounds, each round one pass over the offline pairs
@@ -66,6 +103,7 @@ public record DemoSettings(Path workDir, String bootstrap, String registryUrl, l
 
     public DemoSettings {
         methods = List.copyOf(methods);
+        java.util.Objects.requireNonNull(guard, "guard");
         require(pairs >= 100, "--pairs", "at least 100");
         require(steps >= 1, "--steps", "at least 1");
         require(batchSize >= 2, "--batch", "at least 2");

@@ -33,6 +33,6 @@ class DemoIT {
         assertThat(result.reportHtml()).exists();
         assertThat(Files.readString(result.reportHtml())).contains(result.rows().get(1).runId());
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("300 pairs on tralign.preferences"));
-        assertThat(String.join("\n", lines)).contains("[6/6] results");
+        assertThat(String.join("\n", lines)).contains("[6/6] results").contains("guard alerts (tralign.alerts):");
     }
 }

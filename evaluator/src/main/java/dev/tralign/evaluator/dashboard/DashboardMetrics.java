@@ -36,6 +36,11 @@ public final class DashboardMetrics {
                 .description("Step of the run's newest judged checkpoint").register(registry);
     }
 
+    /** The registry /metrics scrapes, for other components' meters (e.g. the guard's alert counters). */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     /** The current metrics in Prometheus text format. */
     public String scrape() {
         List<MultiGauge.Row<?>> rates = new ArrayList<>();

@@ -101,6 +101,11 @@ public final class DashboardServer implements AutoCloseable {
         return dashboard;
     }
 
+    /** The registry /metrics serves, where other components register their meters. */
+    public io.micrometer.core.instrument.MeterRegistry meters() {
+        return metrics.registry();
+    }
+
     /** The bound port. */
     public int port() {
         return server.getAddress().getPort();

@@ -108,6 +108,7 @@ public final class Records {
                 .setWilsonLow(stats.wilsonLow()).setWilsonHigh(stats.wilsonHigh())
                 .setKlToSft(boxed(klOrEmpty.perSequence()))
                 .setKlToSftPerToken(boxed(klOrEmpty.perToken()))
+                .setKlSamples(klOrEmpty.samples())
                 .setMeanGoldScore(boxed(stats.meanCandidateScore()))
                 .setAt(at)
                 .build();

@@ -1,0 +1,317 @@
+package dev.tralign.evaluator.guard;
+
+import dev.tralign.evaluator.winrate.PairedDifference;
+import dev.tralign.schemas.avro.AlertKind;
+import dev.tralign.schemas.avro.AlertSeverity;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the guard remembers of one run, and the signatures it checks as the run's numbers arrive: each method takes
+ * one input (a fully evaluated checkpoint, a reference update, a judgment, training metrics), updates the state and
+ * returns what it found. Decisions depend only on the inputs and their order, never on the clock. A signature that
+ * fired stays quiet until its condition clears (one alert per crossing, not one per checkpoint).
+ *
+ * <p>Checkpoints must arrive in step order (the evaluator judges them in the order the trainer wrote them); one at or
+ * below the last seen step is ignored. Reference updates at or below the last checkpoint are ignored too: they
+ * are committed with the checkpoint that follows them, before it can be evaluated.
+ */
+public final class RunGuard {
+
+    private static final byte VERSION = 1;
+
+    /** Judged preferences of a checkpoint, by prompt id (normalised to [1, 2], missing judgments left out). */
+    @FunctionalInterface
+    public interface Preferences {
+        Map<String, Double> of(long step);
+    }
+
+    private long lastCheckpoint = -1;
+    private final Deque<double[]> recentKl = new ArrayDeque<>();
+    private boolean overBudget;
+    private boolean oscillating;
+    private final List<double[]> updatesAfterLast = new ArrayList<>();
+    /** The pair of checkpoints a reference update separates, waiting for the later one's judgments: -1 = none. */
+    private long dropBefore = -1;
+    private long dropAfter = -1;
+    private int dropUpdates;
+    private double dropAlpha;
+    private long metricRecords;
+    private double lossAverage;
+    private double lossLowest = Double.POSITIVE_INFINITY;
+    private double gradAverage;
+    private double gradLowest = Double.POSITIVE_INFINITY;
+    private boolean lossDiverged;
+    private boolean gradDiverged;
+
+    /** The step of the last fully evaluated checkpoint, -1 before the first. */
+    public long lastCheckpoint() {
+        return lastCheckpoint;
+    }
+
+    /** A reference update at optimizer step {@code step} mixing in the policy with weight {@code alpha}. */
+    public void onReferenceUpdate(long step, double alpha) {
+        if (step > lastCheckpoint) {
+            updatesAfterLast.add(new double[] {step, alpha});
+        }
+    }
+
+    /**
+     * A checkpoint whose evaluation is complete: KL budget and oscillation are checked, and if reference updates
+     * happened since the previous checkpoint the paired drop test is queued (run now if the judgments are in).
+     */
+    public List<Finding> onCheckpoint(long step, double klToSft, GuardConfig config, Preferences preferences) {
+        List<Finding> found = new ArrayList<>();
+        if (step <= lastCheckpoint) {
+            return found;
+        }
+        klBudget(step, klToSft, config).ifPresent(found::add);
+        recentKl.addLast(new double[] {step, klToSft});
+        while (recentKl.size() > config.oscillationWindow()) {
+            recentKl.removeFirst();
+        }
+        oscillation(step, config).ifPresent(found::add);
+        int updates = 0;
+        double alpha = Double.NaN;
+        for (Iterator<double[]> it = updatesAfterLast.iterator(); it.hasNext();) {
+            double[] update = it.next();
+            if (update[0] <= step) {
+                updates++;
+                alpha = update[1];
+                it.remove();
+            }
+        }
+        if (updates > 0 && lastCheckpoint >= 0) {
+            dropBefore = lastCheckpoint;
+            dropAfter = step;
+            dropUpdates = updates;
+            dropAlpha = alpha;
+        }
+        lastCheckpoint = step;
+        found.addAll(onJudgment(step, config, preferences));
+        return found;
+    }
+
+    /** A judgment of checkpoint {@code step} arrived: runs the queued drop test once its judgments are complete. */
+    public List<Finding> onJudgment(long step, GuardConfig config, Preferences preferences) {
+        if (dropAfter < 0 || step != dropAfter) {
+            return List.of();
+        }
+        Map<String, Double> after = preferences.of(dropAfter);
+        if (after.size() < config.evalPrompts()) {
+            return List.of();
+        }
+        Map<String, Double> before = preferences.of(dropBefore);
+        PairedDifference d = PairedDifference.of(after, before);
+        long beforeStep = dropBefore;
+        dropBefore = -1;
+        dropAfter = -1;
+        if (!(d.high() < 0) || -d.meanDifference() < config.dropMinPoints()) {
+            return List.of();
+        }
+        Map<String, Double> evidence = new LinkedHashMap<>();
+        evidence.put("before_step", (double) beforeStep);
+        evidence.put("after_step", (double) step);
+        evidence.put("reference_updates", (double) dropUpdates);
+        evidence.put("alpha", dropAlpha);
+        evidence.put("paired_prompts", (double) d.n());
+        evidence.put("mean_difference", d.meanDifference());
+        evidence.put("ci_low", d.low());
+        evidence.put("ci_high", d.high());
+        return List.of(new Finding(AlertKind.REFERENCE_UPDATE_DROP, AlertSeverity.WARNING, step, String.format(
+                "win rate fell %.1f points (95%% paired interval %.1f to %.1f on %d prompts) from step %d to %d "
+                        + "across %d reference update(s) (last alpha %.2f)", -d.meanDifference(), d.low(), d.high(),
+                d.n(), beforeStep, step, dropUpdates, dropAlpha), evidence));
+    }
+
+    /** One training-metrics record of optimizer step {@code step}. */
+    public List<Finding> onTrainMetrics(long step, double loss, double gradNorm, GuardConfig config) {
+        metricRecords++;
+        List<Finding> found = new ArrayList<>();
+        double weight = 2.0 / (config.divergenceSpan() + 1);
+        if (!Double.isFinite(loss)) {
+            if (!lossDiverged) {
+                found.add(nonFinite(AlertKind.LOSS_DIVERGENCE, step, "loss", loss));
+            }
+            lossDiverged = true;
+        } else {
+            lossAverage = metricRecords == 1 || !Double.isFinite(lossAverage) ? loss
+                    : lossAverage + weight * (loss - lossAverage);
+            boolean rising = metricRecords > config.divergenceWarmup()
+                    && lossAverage > lossLowest + config.lossRise();
+            if (rising && !lossDiverged) {
+                found.add(new Finding(AlertKind.LOSS_DIVERGENCE, AlertSeverity.WARNING, step, String.format(
+                        "training loss average %.3f rose %.3f above its lowest %.3f (threshold %.3f)", lossAverage,
+                        lossAverage - lossLowest, lossLowest, config.lossRise()), Map.of("loss_average",
+                        lossAverage, "loss_lowest", lossLowest, "rise", config.lossRise(), "loss", loss)));
+            }
+            lossDiverged = rising;
+            if (metricRecords > config.divergenceWarmup()) {
+                lossLowest = Math.min(lossLowest, lossAverage);
+            }
+        }
+        if (!Double.isFinite(gradNorm)) {
+            if (!gradDiverged) {
+                found.add(nonFinite(AlertKind.GRAD_NORM_DIVERGENCE, step, "gradient norm", gradNorm));
+            }
+            gradDiverged = true;
+        } else {
+            gradAverage = metricRecords == 1 || !Double.isFinite(gradAverage) ? gradNorm
+                    : gradAverage + weight * (gradNorm - gradAverage);
+            boolean rising = metricRecords > config.divergenceWarmup()
+                    && gradAverage > gradLowest * config.gradNormFactor();
+            if (rising && !gradDiverged) {
+                found.add(new Finding(AlertKind.GRAD_NORM_DIVERGENCE, AlertSeverity.WARNING, step, String.format(
+                        "gradient norm average %.3g is %.1fx its lowest %.3g (threshold %.1fx)", gradAverage,
+                        gradAverage / gradLowest, gradLowest, config.gradNormFactor()), Map.of("grad_norm_average",
+                        gradAverage, "grad_norm_lowest", gradLowest, "factor", config.gradNormFactor(),
+                        "grad_norm", gradNorm)));
+            }
+            gradDiverged = rising;
+            if (metricRecords > config.divergenceWarmup()) {
+                gradLowest = Math.min(gradLowest, gradAverage);
+            }
+        }
+        return found;
+    }
+
+    private static Finding nonFinite(AlertKind kind, long step, String what, double value) {
+        return new Finding(kind, AlertSeverity.CRITICAL, step, what + " is " + value + " at step " + step,
+                Map.of("value", value));
+    }
+
+    private java.util.Optional<Finding> klBudget(long step, double kl, GuardConfig config) {
+        boolean over = kl > config.klBudget();
+        boolean crossed = over && !overBudget;
+        overBudget = over;
+        if (!crossed) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Finding(AlertKind.KL_BUDGET, AlertSeverity.CRITICAL, step, String.format(
+                "KL to SFT %.2f nats is over the budget %.2f at step %d", kl, config.klBudget(), step),
+                Map.of("kl_to_sft", kl, "budget", config.klBudget())));
+    }
+
+    /**
+     * Sign changes of the KL trend within the window: consecutive checkpoints' differences, counting only moves of
+     * at least the amplitude, and a change wherever such a move goes the other way than the previous one.
+     */
+    private java.util.Optional<Finding> oscillation(long step, GuardConfig config) {
+        int changes = 0;
+        double lastSign = 0;
+        double largest = 0;
+        double low = Double.POSITIVE_INFINITY;
+        double high = Double.NEGATIVE_INFINITY;
+        double[] previous = null;
+        for (double[] point : recentKl) {
+            low = Math.min(low, point[1]);
+            high = Math.max(high, point[1]);
+            if (previous != null) {
+                double move = point[1] - previous[1];
+                if (Math.abs(move) >= config.oscillationAmplitude()) {
+                    largest = Math.max(largest, Math.abs(move));
+                    double sign = Math.signum(move);
+                    if (lastSign != 0 && sign != lastSign) {
+                        changes++;
+                    }
+                    lastSign = sign;
+                }
+            }
+            previous = point;
+        }
+        boolean now = changes >= config.oscillationSignChanges();
+        boolean started = now && !oscillating;
+        oscillating = now;
+        if (!started) {
+            return java.util.Optional.empty();
+        }
+        double firstStep = recentKl.peekFirst()[0];
+        return java.util.Optional.of(new Finding(AlertKind.KL_OSCILLATION, AlertSeverity.WARNING, step,
+                String.format("KL to SFT changed direction %d times in the last %d checkpoints (steps %.0f-%d), "
+                        + "moves up to %.2f nats (range %.2f-%.2f)", changes, recentKl.size(), firstStep, step,
+                        largest, low, high),
+                Map.of("sign_changes", (double) changes, "window", (double) recentKl.size(), "largest_move",
+                        largest, "kl_low", low, "kl_high", high, "amplitude", config.oscillationAmplitude())));
+    }
+
+    /** The state as bytes (a version byte, then the fields); not a public format. */
+    public byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            out.writeLong(lastCheckpoint);
+            out.writeInt(recentKl.size());
+            for (double[] p : recentKl) {
+                out.writeDouble(p[0]);
+                out.writeDouble(p[1]);
+            }
+            out.writeBoolean(overBudget);
+            out.writeBoolean(oscillating);
+            out.writeInt(updatesAfterLast.size());
+            for (double[] u : updatesAfterLast) {
+                out.writeDouble(u[0]);
+                out.writeDouble(u[1]);
+            }
+            out.writeLong(dropBefore);
+            out.writeLong(dropAfter);
+            out.writeInt(dropUpdates);
+            out.writeDouble(dropAlpha);
+            out.writeLong(metricRecords);
+            out.writeDouble(lossAverage);
+            out.writeDouble(lossLowest);
+            out.writeDouble(gradAverage);
+            out.writeDouble(gradLowest);
+            out.writeBoolean(lossDiverged);
+            out.writeBoolean(gradDiverged);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The state {@link #encode} wrote. */
+    public static RunGuard decode(byte[] bytes) {
+        RunGuard g = new RunGuard();
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            byte version = in.readByte();
+            if (version != VERSION) {
+                throw new IllegalArgumentException("guard state version " + version + ", expected " + VERSION
+                        + ": reset the evaluator's guard Streams application after an upgrade");
+            }
+            g.lastCheckpoint = in.readLong();
+            for (int i = in.readInt(); i > 0; i--) {
+                g.recentKl.addLast(new double[] {in.readDouble(), in.readDouble()});
+            }
+            g.overBudget = in.readBoolean();
+            g.oscillating = in.readBoolean();
+            for (int i = in.readInt(); i > 0; i--) {
+                g.updatesAfterLast.add(new double[] {in.readDouble(), in.readDouble()});
+            }
+            g.dropBefore = in.readLong();
+            g.dropAfter = in.readLong();
+            g.dropUpdates = in.readInt();
+            g.dropAlpha = in.readDouble();
+            g.metricRecords = in.readLong();
+            g.lossAverage = in.readDouble();
+            g.lossLowest = in.readDouble();
+            g.gradAverage = in.readDouble();
+            g.gradLowest = in.readDouble();
+            g.lossDiverged = in.readBoolean();
+            g.gradDiverged = in.readBoolean();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("guard state is truncated (" + bytes.length + " bytes)", e);
+        }
+        return g;
+    }
+}
