@@ -34,16 +34,22 @@ final class EvaluateCommand implements Runnable {
 
     @Command(name = "import-alpaca", mixinStandardHelpOptions = true,
             description = "Read AlpacaEval annotation files; print one JSON line per candidate (generator_2) with "
-                    + "win_rate, standard_error, n_wins, n_wins_base, n_draws, n_total, discrete_win_rate.")
+                    + "win_rate, standard_error, n_wins, n_wins_base, n_draws, n_total, discrete_win_rate, "
+                    + "length_controlled_winrate, lc_standard_error (AlpacaEval's length_controlled_minimal).")
     static final class ImportAlpaca implements Callable<Integer> {
 
         @Parameters(arity = "1..*", paramLabel = "FILE", description = "annotations.json or .json.gz files.")
         List<Path> files;
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() {
             InputFiles.requireReadable(files);
-            AlpacaImport.importAlpacaJsonLines(files).forEach(System.out::println);
+            java.io.PrintWriter out = spec.commandLine().getOut();
+            AlpacaImport.importAlpacaJsonLines(files).forEach(out::println);
+            out.flush();
             return 0;
         }
     }

@@ -70,4 +70,16 @@ class TralignCommandTest {
         assertThat(run("evaluate", "import-alpaca", "no-such-file.json")).isEqualTo(1);
         assertThat(cli.err()).contains("no-such-file.json");
     }
+
+    @Test
+    void importAlpacaPrintsTheLengthControlledWinRateBesideTheRawOne() {
+        String file = "../../shared/data/alpaca_eval/alpaca-7b.weighted_alpaca_eval_gpt4_turbo.annotations.json.gz";
+        assertThat(java.nio.file.Path.of(file)).as("shared AlpacaEval data").exists();
+        assertThat(run("evaluate", "import-alpaca", file)).isZero();
+        // alpaca_eval's own code: win rate 2.591, length_controlled_minimal 19.549 (we solve it exactly: 19.611).
+        assertThat(cli.out()).contains("\"candidate\":\"alpaca-7b\"", "\"win_rate\":2.5914505",
+                "\"length_controlled_winrate\":19.6106", "\"lc_standard_error\":");
+        // Every prediction at equal lengths is the same number: the SEM is rounding noise, as in alpaca_eval.
+        assertThat(cli.out()).containsPattern("\"lc_standard_error\":(0\\.0|[0-9.]+E-1[0-9])[,}]");
+    }
 }

@@ -3,6 +3,8 @@ package dev.tralign.evaluator.alpaca;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tralign.evaluator.winrate.LengthControlledWinRate;
+import dev.tralign.evaluator.winrate.LengthJudgment;
 import dev.tralign.evaluator.winrate.WinRateAccumulator;
 import dev.tralign.schemas.avro.Judgment;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +30,14 @@ public final class AlpacaImport {
     private AlpacaImport() {
     }
 
-    /** Rows for the annotations, grouped by candidate. */
+    /**
+     * Rows for the annotations, grouped by candidate. The length-controlled win rate takes the candidate's
+     * annotations in file order (its cross-validation folds depend on the order, as alpaca_eval's do); an
+     * annotation without output_1 or output_2 has no length difference and is left out of it.
+     */
     public static List<CandidateRow> rows(List<AlpacaAnnotation> annotations) {
         Map<String, WinRateAccumulator> byCandidate = new LinkedHashMap<>();
+        Map<String, List<LengthJudgment>> lengths = new LinkedHashMap<>();
         for (AlpacaAnnotation annotation : annotations) {
             WinRateAccumulator accumulator =
                     byCandidate.getOrDefault(annotation.generator2(), WinRateAccumulator.EMPTY);
@@ -40,9 +47,16 @@ public final class AlpacaImport {
             }
             // A candidate whose judgments are all missing still gets its (empty) row.
             byCandidate.put(annotation.generator2(), accumulator);
+            List<LengthJudgment> candidateLengths =
+                    lengths.computeIfAbsent(annotation.generator2(), candidate -> new ArrayList<>());
+            if (annotation.output1() != null && annotation.output2() != null) {
+                candidateLengths.add(LengthJudgment.of(annotation.output2(), annotation.output1(),
+                        preference.isPresent() ? preference.getAsDouble() : Double.NaN));
+            }
         }
         List<CandidateRow> rows = new ArrayList<>();
-        byCandidate.forEach((candidate, accumulator) -> rows.add(new CandidateRow(candidate, accumulator.stats())));
+        byCandidate.forEach((candidate, accumulator) -> rows.add(new CandidateRow(candidate, accumulator.stats(),
+                LengthControlledWinRate.of(lengths.get(candidate)))));
         return rows;
     }
 
@@ -53,7 +67,8 @@ public final class AlpacaImport {
 
     /**
      * One JSON object per candidate with the leaderboard's keys: candidate, win_rate, standard_error, n_wins,
-     * n_wins_base, n_draws, n_total, discrete_win_rate (undefined values are null).
+     * n_wins_base, n_draws, n_total, discrete_win_rate, and AlpacaEval's length-controlled keys
+     * length_controlled_winrate and lc_standard_error (undefined values are null).
      */
     public static List<String> importAlpacaJsonLines(List<Path> files) {
         List<String> lines = new ArrayList<>();
@@ -74,6 +89,8 @@ public final class AlpacaImport {
         json.put("n_draws", row.stats().nDraws());
         json.put("n_total", row.stats().nTotal());
         putNumber(json, "discrete_win_rate", row.stats().discreteWinRate());
+        putNumber(json, "length_controlled_winrate", row.lengthControlled().winRate());
+        putNumber(json, "lc_standard_error", row.lengthControlled().standardError());
         try {
             return MAPPER.writeValueAsString(json);
         } catch (JsonProcessingException e) {

@@ -1,5 +1,6 @@
 package dev.tralign.evaluator.alpaca;
 
+import dev.tralign.evaluator.winrate.LengthControlledWinRate;
 import dev.tralign.evaluator.winrate.WinRateStats;
 
 /**
@@ -7,6 +8,7 @@ import dev.tralign.evaluator.winrate.WinRateStats;
  *
  * @param candidate the candidate's name
  * @param stats its statistics
+ * @param lengthControlled its length-controlled win rate (AlpacaEval's length_controlled_minimal)
  */
-public record CandidateRow(String candidate, WinRateStats stats) {
+public record CandidateRow(String candidate, WinRateStats stats, LengthControlledWinRate lengthControlled) {
 }
