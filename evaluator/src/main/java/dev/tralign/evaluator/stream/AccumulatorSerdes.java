@@ -1,15 +1,23 @@
 package dev.tralign.evaluator.stream;
 
 import dev.tralign.evaluator.kl.KlAccumulator;
+import dev.tralign.evaluator.winrate.LengthJudgment;
+import dev.tralign.evaluator.winrate.LengthJudgments;
 import dev.tralign.evaluator.winrate.WinRateAccumulator;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Serdes of the aggregation state (state stores and their changelogs, internal to the Streams app): a version
- * byte then the fields in fixed-width big-endian form. Not a public format; bump the version byte on change.
+ * byte then the fields in big-endian form. Not a public format; bump the version byte on change.
  */
 public final class AccumulatorSerdes {
 
@@ -53,8 +61,11 @@ public final class AccumulatorSerdes {
     }
 
     /**
-     * Serde of {@link CheckpointAggregate}: the {@link #winRate()} bytes then the {@link #kl()} bytes (fixed length,
-     * so the split needs no length prefix).
+     * Serde of {@link CheckpointAggregate}: the {@link #winRate()} bytes, the {@link #kl()} bytes (both fixed
+     * length), then the per-prompt lengths: a version byte, a count, and per prompt its id (length-prefixed
+     * UTF-8), both lengths and the preference (NaN = missing). State written before lengths were kept has no third
+     * part and reads with none; {@link Records#lengthControlled} then reports no LC for that step until its
+     * judgments are aggregated again.
      */
     public static Serde<CheckpointAggregate> checkpoint() {
         Serde<WinRateAccumulator> winRate = winRate();
@@ -64,22 +75,67 @@ public final class AccumulatorSerdes {
                 return null;
             }
             byte[] judged = winRate.serializer().serialize(topic, a.judged());
-            return ByteBuffer.allocate(judged.length + KL_BYTES).put(judged)
-                    .put(kl.serializer().serialize(topic, a.kl())).array();
+            byte[] lengths = lengths(a.lengths());
+            return ByteBuffer.allocate(judged.length + KL_BYTES + lengths.length).put(judged)
+                    .put(kl.serializer().serialize(topic, a.kl())).put(lengths).array();
         }, (topic, bytes) -> {
             if (bytes == null) {
                 return null;
             }
-            if (bytes.length <= KL_BYTES) {
+            if (bytes.length < WIN_RATE_BYTES + KL_BYTES) {
                 throw new SerializationException("CheckpointAggregate state has " + bytes.length + " bytes, too few "
-                        + "for its two parts; reset the evaluator's Streams application "
+                        + "for its parts; reset the evaluator's Streams application "
                         + "(kafka-streams-application-reset) after an upgrade");
             }
-            int split = bytes.length - KL_BYTES;
+            int klEnd = WIN_RATE_BYTES + KL_BYTES;
             return new CheckpointAggregate(
-                    winRate.deserializer().deserialize(topic, java.util.Arrays.copyOfRange(bytes, 0, split)),
-                    kl.deserializer().deserialize(topic, java.util.Arrays.copyOfRange(bytes, split, bytes.length)));
+                    winRate.deserializer().deserialize(topic, Arrays.copyOfRange(bytes, 0, WIN_RATE_BYTES)),
+                    kl.deserializer().deserialize(topic, Arrays.copyOfRange(bytes, WIN_RATE_BYTES, klEnd)),
+                    bytes.length == klEnd ? LengthJudgments.EMPTY : lengths(bytes, klEnd));
         });
+    }
+
+    private static byte[] lengths(LengthJudgments lengths) {
+        Map<String, LengthJudgment> byPrompt = lengths.byPrompt();
+        List<byte[]> ids = new ArrayList<>(byPrompt.size());
+        int size = 1 + Integer.BYTES;
+        for (String promptId : byPrompt.keySet()) {
+            byte[] id = promptId.getBytes(StandardCharsets.UTF_8);
+            ids.add(id);
+            size += Integer.BYTES + id.length + 2 * Long.BYTES + Double.BYTES;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size).put(VERSION).putInt(byPrompt.size());
+        int i = 0;
+        for (LengthJudgment j : byPrompt.values()) {
+            byte[] id = ids.get(i++);
+            out.putInt(id.length).put(id).putLong(j.candidateLength()).putLong(j.baselineLength())
+                    .putDouble(j.preference());
+        }
+        return out.array();
+    }
+
+    private static LengthJudgments lengths(byte[] bytes, int offset) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(bytes, offset, bytes.length - offset);
+            byte version = in.get();
+            if (version != VERSION) {
+                throw new SerializationException("CheckpointAggregate lengths have version " + version
+                        + ", expected " + VERSION + "; reset the evaluator's Streams application "
+                        + "(kafka-streams-application-reset) after an upgrade");
+            }
+            int count = in.getInt();
+            Map<String, LengthJudgment> byPrompt = new HashMap<>();
+            for (int i = 0; i < count; i++) {
+                byte[] id = new byte[in.getInt()];
+                in.get(id);
+                byPrompt.put(new String(id, StandardCharsets.UTF_8),
+                        new LengthJudgment(in.getLong(), in.getLong(), in.getDouble()));
+            }
+            return LengthJudgments.of(byPrompt);
+        } catch (java.nio.BufferUnderflowException | IllegalArgumentException | NegativeArraySizeException e) {
+            throw new SerializationException("CheckpointAggregate lengths are truncated or corrupt (" + e
+                    + "); reset the evaluator's Streams application (kafka-streams-application-reset)", e);
+        }
     }
 
     private static ByteBuffer checked(byte[] bytes, int expectedLength, String type) {

@@ -1,6 +1,7 @@
 package dev.tralign.evaluator.stream;
 
 import dev.tralign.evaluator.kl.KlAccumulator;
+import dev.tralign.evaluator.winrate.LengthJudgments;
 import dev.tralign.evaluator.winrate.WinRateAccumulator;
 import dev.tralign.schemas.avro.Judgment;
 import java.util.Objects;
@@ -12,27 +13,32 @@ import java.util.Objects;
  *
  * @param judged the verdicts; a missing verdict is not counted (AlpacaEval)
  * @param kl the samples that carry both log-probs; a missing verdict's sample still counts
+ * @param lengths each prompt's output lengths and preference, for the length-controlled win rate (a missing
+ *     verdict's lengths still count in the spread of length differences, as in AlpacaEval)
  */
-public record CheckpointAggregate(WinRateAccumulator judged, KlAccumulator kl) {
+public record CheckpointAggregate(WinRateAccumulator judged, KlAccumulator kl, LengthJudgments lengths) {
 
     /** Nothing aggregated. */
     public static final CheckpointAggregate EMPTY = new CheckpointAggregate(WinRateAccumulator.EMPTY,
-            KlAccumulator.EMPTY);
+            KlAccumulator.EMPTY, LengthJudgments.EMPTY);
 
     public CheckpointAggregate {
         Objects.requireNonNull(judged, "judged");
         Objects.requireNonNull(kl, "kl");
+        Objects.requireNonNull(lengths, "lengths");
     }
 
     /** Adds one evaluation record. */
     public CheckpointAggregate add(Judgment judgment) {
         return new CheckpointAggregate(Records.add(judged, judgment),
-                Records.klSample(judgment).map(kl::add).orElse(kl));
+                Records.klSample(judgment).map(kl::add).orElse(kl),
+                lengths.with(judgment.getPromptId(), Records.lengthJudgment(judgment)));
     }
 
     /** Retracts a record previously added, exactly undoing {@link #add}. */
     public CheckpointAggregate subtract(Judgment judgment) {
         return new CheckpointAggregate(Records.subtract(judged, judgment),
-                Records.klSample(judgment).map(kl::subtract).orElse(kl));
+                Records.klSample(judgment).map(kl::subtract).orElse(kl),
+                lengths.without(judgment.getPromptId()));
     }
 }

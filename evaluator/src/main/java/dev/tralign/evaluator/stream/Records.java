@@ -3,6 +3,8 @@ package dev.tralign.evaluator.stream;
 import dev.tralign.evaluator.judge.Verdict;
 import dev.tralign.evaluator.kl.KlAccumulator;
 import dev.tralign.evaluator.kl.SampleLogProbs;
+import dev.tralign.evaluator.winrate.LengthControlledWinRate;
+import dev.tralign.evaluator.winrate.LengthJudgment;
 import dev.tralign.evaluator.winrate.Preferences;
 import dev.tralign.evaluator.winrate.WinRateAccumulator;
 import dev.tralign.evaluator.winrate.WinRateStats;
@@ -80,6 +82,26 @@ public final class Records {
                 : accumulator;
     }
 
+    /** The judgment's output lengths and normalised preference (NaN when missing), for the length control. */
+    public static LengthJudgment lengthJudgment(Judgment judgment) {
+        OptionalDouble preference = preference(judgment);
+        return LengthJudgment.of(judgment.getCandidate(), judgment.getBaseline(),
+                preference.isPresent() ? preference.getAsDouble() : Double.NaN);
+    }
+
+    /**
+     * The length-controlled win rate of an aggregate, empty when it is undefined (fewer than 5 verdicts) or when
+     * the aggregate's lengths do not cover every counted verdict (state written before lengths were kept: the
+     * step gets its LC once it is re-aggregated from the judgments).
+     */
+    public static Optional<LengthControlledWinRate> lengthControlled(CheckpointAggregate aggregate) {
+        if (aggregate.lengths().judged() != aggregate.judged().nTotal()) {
+            return Optional.empty();
+        }
+        LengthControlledWinRate lc = aggregate.lengths().lengthControlled();
+        return Double.isFinite(lc.winRate()) ? Optional.of(lc) : Optional.empty();
+    }
+
     /**
      * The candidate's log-probs for KL to SFT, when the record carries both finite sums and a token count (imported
      * annotations and records from before the evaluation record carried them do not).
@@ -99,6 +121,7 @@ public final class Records {
     public static WinRate winRate(String runId, long step, CheckpointAggregate aggregate, Instant at) {
         WinRateStats stats = aggregate.judged().stats();
         KlAccumulator klOrEmpty = aggregate.kl();
+        Optional<LengthControlledWinRate> lc = lengthControlled(aggregate);
         return WinRate.newBuilder()
                 .setRunId(runId).setStep(step)
                 .setNWins(stats.nWins()).setNWinsBase(stats.nWinsBase()).setNDraws(stats.nDraws())
@@ -110,6 +133,8 @@ public final class Records {
                 .setKlToSftPerToken(boxed(klOrEmpty.perToken()))
                 .setKlSamples(klOrEmpty.samples())
                 .setMeanGoldScore(boxed(stats.meanCandidateScore()))
+                .setLengthControlledWinRate(lc.map(LengthControlledWinRate::winRate).orElse(null))
+                .setLcStandardError(lc.map(LengthControlledWinRate::standardError).orElse(null))
                 .setAt(at)
                 .build();
     }

@@ -44,12 +44,19 @@ public final class L1LogisticRegression {
         if (w.length != d) {
             throw new IllegalArgumentException("start has " + w.length + " weights for " + d + " features");
         }
-        double objective = objective(x, y, c, w);
+        int n = x.length;
+        // z = Xw and e = exp(-|z|) are kept per row, so each Newton step costs one exp and one log1p per row.
+        double[] z = new double[n];
+        double[] e = new double[n];
+        double objective = evaluateAt(x, y, c, w, z, e);
+        double[] nextZ = new double[n];
+        double[] nextE = new double[n];
+        double[] xd = new double[n];
         for (int iteration = 0; iteration < MAX_NEWTON_STEPS; iteration++) {
             double[] gradient = new double[d];
             double[][] hessian = new double[d][d];
-            smoothDerivatives(x, y, c, w, gradient, hessian);
-            if (subgradientNorm(w, gradient) <= 1e-12 * Math.max(1.0, c * x.length)) {
+            smoothDerivatives(x, y, c, z, e, gradient, hessian);
+            if (subgradientNorm(w, gradient) <= 1e-12 * Math.max(1.0, c * n)) {
                 break;
             }
             double[] direction = newtonDirection(w, gradient, hessian);
@@ -58,15 +65,24 @@ public final class L1LogisticRegression {
                 decrease += gradient[j] * direction[j];
             }
             if (!(decrease < 0)) {
-                break; // no descent left at this precision
+                break; // no descent left
+            }
+            if (decrease > -1e-13 * (Math.abs(objective) + 1)) {
+                // What is left to gain is below the objective's rounding, where a line search can only halve
+                // blindly; this close, the full Newton step is the better answer.
+                w = add(w, direction, 1.0);
+                break;
+            }
+            for (int i = 0; i < n; i++) {
+                xd[i] = dot(direction, x[i]);
             }
             double step = 1.0;
             double[] next = add(w, direction, step);
-            double nextObjective = objective(x, y, c, next);
+            double nextObjective = evaluateStep(x, y, c, next, xd, step, z, nextE, nextZ);
             while (nextObjective > objective + ARMIJO * step * decrease && step > 1e-12) {
                 step /= 2;
                 next = add(w, direction, step);
-                nextObjective = objective(x, y, c, next);
+                nextObjective = evaluateStep(x, y, c, next, xd, step, z, nextE, nextZ);
             }
             if (nextObjective > objective) {
                 break;
@@ -74,11 +90,46 @@ public final class L1LogisticRegression {
             boolean converged = maxAbs(direction) * step <= 1e-13 * Math.max(1.0, maxAbs(w));
             w = next;
             objective = nextObjective;
+            double[] swap = z;
+            z = nextZ;
+            nextZ = swap;
+            swap = e;
+            e = nextE;
+            nextE = swap;
             if (converged) {
                 break;
             }
         }
         return w;
+    }
+
+    /** F(w) from scratch, filling z = Xw and e = exp(-|z|). */
+    private static double evaluateAt(double[][] x, double[] y, double c, double[] w, double[] z, double[] e) {
+        double loss = 0;
+        for (int i = 0; i < x.length; i++) {
+            z[i] = dot(w, x[i]);
+            e[i] = Math.exp(-Math.abs(z[i]));
+            loss += rowLoss(y[i], z[i], e[i]);
+        }
+        return l1(w) + c * loss;
+    }
+
+    /** F(w + step d) from z = Xw and xd = Xd, filling the new z and e. */
+    private static double evaluateStep(double[][] x, double[] y, double c, double[] next, double[] xd, double step,
+            double[] z, double[] newE, double[] newZ) {
+        double loss = 0;
+        for (int i = 0; i < x.length; i++) {
+            newZ[i] = z[i] + step * xd[i];
+            newE[i] = Math.exp(-Math.abs(newZ[i]));
+            loss += rowLoss(y[i], newZ[i], newE[i]);
+        }
+        return l1(next) + c * loss;
+    }
+
+    /** y softplus(-z) + (1 - y) softplus(z) with e = exp(-|z|): softplus(z) = max(z, 0) + log1p(e). */
+    private static double rowLoss(double y, double z, double e) {
+        double log = Math.log(1 + e); // e in (0, 1]: log1p would gain nothing that shows in F, at twice the cost
+        return y * (Math.max(-z, 0) + log) + (1 - y) * (Math.max(z, 0) + log);
     }
 
     /** The objective F(w). */
@@ -110,21 +161,24 @@ public final class L1LogisticRegression {
         return e / (1 + e);
     }
 
-    private static void smoothDerivatives(double[][] x, double[] y, double c, double[] w, double[] gradient,
-            double[][] hessian) {
-        int d = w.length;
+    private static void smoothDerivatives(double[][] x, double[] y, double c, double[] z, double[] e,
+            double[] gradient, double[][] hessian) {
+        int d = gradient.length;
         for (int i = 0; i < x.length; i++) {
-            double q = sigmoid(dot(w, x[i]));
+            double q = z[i] >= 0 ? 1 / (1 + e[i]) : e[i] / (1 + e[i]);
             double residual = c * (q - y[i]);
             double curvature = c * q * (1 - q);
             for (int j = 0; j < d; j++) {
                 gradient[j] += residual * x[i][j];
-                for (int k = 0; k < d; k++) {
+                for (int k = 0; k <= j; k++) {
                     hessian[j][k] += curvature * x[i][j] * x[i][k];
                 }
             }
         }
         for (int j = 0; j < d; j++) {
+            for (int k = 0; k < j; k++) {
+                hessian[k][j] = hessian[j][k];
+            }
             hessian[j][j] += 1e-12; // keeps a coordinate whose feature is all zeros well defined
         }
     }

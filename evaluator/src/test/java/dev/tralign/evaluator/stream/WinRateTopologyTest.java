@@ -3,6 +3,7 @@ package dev.tralign.evaluator.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.tralign.evaluator.winrate.LengthControlledWinRate;
 import dev.tralign.evaluator.winrate.WinRateStats;
 import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.avro.Judgment;
@@ -10,6 +11,8 @@ import dev.tralign.schemas.avro.WinRate;
 import dev.tralign.schemas.registry.InMemorySchemaRegistryClient;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
@@ -210,5 +213,46 @@ class WinRateTopologyTest {
         assertThat(latest).hasSize(2);
         assertThat(latest.get(Keys.step("a/1", 2)).getWinRate()).isCloseTo(100.0, within(1e-9));
         assertThat(Keys.parts(Keys.of("a/1", 2, "p\\q"))).containsExactly("a/1", "2", "p\\q");
+    }
+
+    @Test
+    void theLengthControlledWinRateIsComputedFromTheLatestJudgmentPerPromptInPromptOrder() {
+        // Longer candidates win: the raw win rate is high, LC (at equal length) lower.
+        List<Judgment> sent = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            boolean longer = i % 4 != 0;
+            String candidate = "c".repeat(longer ? 120 + i : 40 + i);
+            double preference = longer == (i % 7 != 0) ? 2.0 : 1.0;
+            sent.add(judgment("r", 3, String.format("p%02d", 39 - i), preference, candidate, "b".repeat(80), null));
+        }
+        sent.forEach(j -> send(j, 1));
+        // A re-judged prompt replaces its lengths and preference, and a late missing verdict counts only its lengths.
+        Judgment rejudged = judgment("r", 3, "p05", 1.0, "x".repeat(300), "b".repeat(80), null);
+        send(rejudged, 2);
+        Judgment missing = judgment("r", 3, "p99", null, "m".repeat(900), "b".repeat(80), null);
+        send(missing, 3);
+
+        WinRate winRate = latest().get("r/3");
+
+        List<Judgment> expected = new ArrayList<>(sent);
+        expected.removeIf(j -> j.getPromptId().equals("p05"));
+        expected.add(rejudged);
+        expected.add(missing);
+        expected.sort(java.util.Comparator.comparing(Judgment::getPromptId));
+        LengthControlledWinRate lc = LengthControlledWinRate.of(expected.stream().map(Records::lengthJudgment).toList());
+        assertThat(lc.nJudged()).isEqualTo(40);
+        assertThat(winRate.getLengthControlledWinRate()).isCloseTo(lc.winRate(), within(1e-12));
+        assertThat(winRate.getLengthControlledWinRate()).isLessThan(winRate.getWinRate());
+        assertThat(winRate.getLcStandardError()).isCloseTo(0.0, within(1e-9));
+    }
+
+    @Test
+    void fewerThanFiveVerdictsHaveNoLengthControlledWinRate() {
+        for (int i = 0; i < 4; i++) {
+            send(judgment("r", 1, "p" + i, 2.0), i);
+        }
+        assertThat(latest().get("r/1").getLengthControlledWinRate()).isNull();
+        send(judgment("r", 1, "p4", 1.0), 5);
+        assertThat(latest().get("r/1").getLengthControlledWinRate()).isNotNull();
     }
 }
