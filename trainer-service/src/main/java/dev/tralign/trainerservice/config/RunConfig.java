@@ -2,6 +2,9 @@ package dev.tralign.trainerservice.config;
 
 import static dev.tralign.trainerservice.config.RunConfigDef.*;
 
+import dev.tralign.config.ConfigException;
+import dev.tralign.config.ConfigKey;
+import dev.tralign.config.Suggestions;
 import dev.tralign.trainer.config.LossSemantics;
 import dev.tralign.trainer.config.LossType;
 import dev.tralign.trainer.config.LoraConfig;
@@ -117,7 +120,7 @@ public final class RunConfig {
                 Object value = def.type().parse(key, text);
                 def.validator().check(key, value);
                 values.put(key, value);
-            } catch (RunConfigException ex) {
+            } catch (ConfigException ex) {
                 problems.add(ex.getMessage());
             }
         }

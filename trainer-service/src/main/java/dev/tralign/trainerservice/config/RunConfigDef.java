@@ -1,12 +1,16 @@
 package dev.tralign.trainerservice.config;
 
-import static dev.tralign.trainerservice.config.ConfigKey.REQUIRED;
-import static dev.tralign.trainerservice.config.ConfigKey.Validator.any;
-import static dev.tralign.trainerservice.config.ConfigKey.Validator.atLeast;
-import static dev.tralign.trainerservice.config.ConfigKey.Validator.between;
-import static dev.tralign.trainerservice.config.ConfigKey.Validator.nonEmpty;
-import static dev.tralign.trainerservice.config.ConfigKey.Validator.oneOf;
+import static dev.tralign.config.ConfigKey.REQUIRED;
+import static dev.tralign.config.ConfigKey.Validator.any;
+import static dev.tralign.config.ConfigKey.Validator.atLeast;
+import static dev.tralign.config.ConfigKey.Validator.between;
+import static dev.tralign.config.ConfigKey.Validator.nonEmpty;
+import static dev.tralign.config.ConfigKey.Validator.oneOf;
 
+import dev.tralign.config.ConfigKey;
+import dev.tralign.config.ConfigType;
+import dev.tralign.config.KeyTable;
+import dev.tralign.config.Suggestions;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,17 +128,7 @@ public final class RunConfigDef {
 
     /** The keys as a Markdown table (key, type, default, doc), for the docs and {@code --help}. */
     public static String toMarkdown() {
-        StringBuilder sb = new StringBuilder("| key | type | default | meaning |\n|---|---|---|---|\n");
-        for (ConfigKey k : KEYS.values()) {
-            Object d = k.defaultValue();
-            String shown = d instanceof List<?> l ? (l.isEmpty() ? "(derived)"
-                    : String.join(",", l.stream().map(String::valueOf).toList()))
-                    : d.toString().isEmpty() ? "(derived)" : d.toString();
-            sb.append("| `").append(k.name()).append("` | ").append(k.type().name().toLowerCase(java.util.Locale.ROOT))
-                    .append(" | ").append(shown.replace("|", "\\|")).append(" | ")
-                    .append(k.doc().replace("|", "\\|")).append(" |\n");
-        }
-        return sb.toString();
+        return KeyTable.toMarkdown(KEYS.values());
     }
 
     private static Map<String, ConfigKey> define() {

@@ -1,14 +1,14 @@
-package dev.tralign.trainerservice.config;
+package dev.tralign.config;
 
 import java.util.Objects;
 
 /**
- * One documented run setting, in the manner of Kafka's ConfigDef: name, type, default, validator and doc.
+ * One documented setting, in the manner of Kafka's ConfigDef: name, type, default, validator and doc.
  *
  * @param name the key as written in the .properties file (TRL's name where one exists)
  * @param type how its text is parsed
  * @param defaultValue the parsed default, or {@link #REQUIRED} when the user must give it
- * @param validator checks a parsed value on its own (cross-key rules live in {@link RunConfig})
+ * @param validator checks a parsed value on its own (rules across keys live with the component, e.g. RunConfig)
  * @param doc one line for humans, shown in the docs and in error messages
  */
 public record ConfigKey(String name, ConfigType type, Object defaultValue, Validator validator, String doc) {
@@ -28,7 +28,7 @@ public record ConfigKey(String name, ConfigType type, Object defaultValue, Valid
         Objects.requireNonNull(doc, "doc");
     }
 
-    /** Checks a parsed value; throws {@link RunConfigException} naming this key. */
+    /** Checks a parsed value; throws {@link ConfigException} naming this key. */
     @FunctionalInterface
     public interface Validator {
         void check(String key, Object value);
@@ -42,7 +42,7 @@ public record ConfigKey(String name, ConfigType type, Object defaultValue, Valid
         static Validator atLeast(double min) {
             return (k, v) -> {
                 if (((Number) v).doubleValue() < min) {
-                    throw new RunConfigException(k + "=" + v + " is too small: it must be >= " + fmt(min));
+                    throw new ConfigException(k + "=" + v + " is too small: it must be >= " + fmt(min));
                 }
             };
         }
@@ -52,7 +52,7 @@ public record ConfigKey(String name, ConfigType type, Object defaultValue, Valid
             return (k, v) -> {
                 double d = ((Number) v).doubleValue();
                 if (!(d >= min && d <= max)) {
-                    throw new RunConfigException(k + "=" + v + " is out of range: it must be in [" + fmt(min) + ", "
+                    throw new ConfigException(k + "=" + v + " is out of range: it must be in [" + fmt(min) + ", "
                             + fmt(max) + "]");
                 }
             };
@@ -66,8 +66,18 @@ public record ConfigKey(String name, ConfigType type, Object defaultValue, Valid
                         return;
                     }
                 }
-                throw new RunConfigException(k + "=" + v + " is not one of " + String.join("|", allowed)
+                throw new ConfigException(k + "=" + v + " is not one of " + String.join("|", allowed)
                         + Suggestions.hint(String.valueOf(v), java.util.List.of(allowed)));
+            };
+        }
+
+        /** A duration longer than zero. */
+        static Validator positiveDuration() {
+            return (k, v) -> {
+                java.time.Duration d = (java.time.Duration) v;
+                if (d.isNegative() || d.isZero()) {
+                    throw new ConfigException(k + "=" + v + " must be longer than zero");
+                }
             };
         }
 
@@ -75,7 +85,7 @@ public record ConfigKey(String name, ConfigType type, Object defaultValue, Valid
         static Validator nonEmpty() {
             return (k, v) -> {
                 if (v.toString().isBlank()) {
-                    throw new RunConfigException(k + " is empty: give a value");
+                    throw new ConfigException(k + " is empty: give a value");
                 }
             };
         }

@@ -1,16 +1,16 @@
-package dev.tralign.trainerservice.config;
+package dev.tralign.config;
 
 import java.util.Collection;
 import java.util.Comparator;
 
 /** "did you mean ...?" hints for misspelt keys and values (Levenshtein distance, case-insensitive). */
-final class Suggestions {
+public final class Suggestions {
 
     private Suggestions() {
     }
 
     /** " (did you mean 'x'?)" for the closest candidate within a third of the word's length, else "". */
-    static String hint(String word, Collection<String> candidates) {
+    public static String hint(String word, Collection<String> candidates) {
         String lower = word.toLowerCase(java.util.Locale.ROOT);
         int limit = Math.max(2, lower.length() / 3);
         return candidates.stream()
@@ -21,7 +21,7 @@ final class Suggestions {
                 .orElse("");
     }
 
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
