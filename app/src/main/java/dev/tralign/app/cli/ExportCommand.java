@@ -41,6 +41,20 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--reference", description = "Export the reference weights instead of the policy.")
     boolean reference;
 
+    /** How a LoRA run's adapters are written (issue #16). */
+    static final class LoraForm {
+        @Option(names = "--peft", description = "A LoRA run (use_peft): write a PEFT adapter folder "
+                + "(adapter_config.json, adapter_model.safetensors) for the run's base model.")
+        boolean peft;
+
+        @Option(names = "--merged", description = "A LoRA run: write a full Hugging Face folder with the adapters "
+                + "merged into the base (what a LoRA run exports without --peft).")
+        boolean merged;
+    }
+
+    @ArgGroup(exclusive = true)
+    LoraForm lora;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "A new or empty folder to write.")
     Path out;
 
@@ -57,11 +71,23 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path file = source.checkpoint != null ? source.checkpoint : committedCheckpoint();
-        HfExport.toFolder(file, reference, out);
+        exportLora(file);
         spec.commandLine().getOut().println("{\"exported\":\"" + json(out.toAbsolutePath().toString()) + "\",\"checkpoint\":\""
                 + json(file.toString()) + "\",\"weights\":\"" + (reference ? "reference" : "policy") + "\"}");
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    private void exportLora(Path file) {
+        if (lora != null && lora.peft) {
+            HfExport.toPeftFolder(file, reference, out);
+            return;
+        }
+        if (lora != null && lora.merged && !HfExport.isLora(file)) {
+            throw new IllegalArgumentException("--merged applies to LoRA runs (use_peft=true); " + file + " trained "
+                    + "all weights: export it without --merged");
+        }
+        HfExport.toFolder(file, reference, out);
     }
 
     /** The file of the run's checkpoint at --step (or its last), as its committed event names it. */
