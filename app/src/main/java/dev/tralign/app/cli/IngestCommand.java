@@ -1,5 +1,6 @@
 package dev.tralign.app.cli;
 
+import dev.tralign.ingest.IngestKeys;
 import dev.tralign.ingest.file.FileImporter;
 import dev.tralign.ingest.http.HttpIngestConfig;
 import dev.tralign.ingest.http.IngestHttpServer;
@@ -7,16 +8,18 @@ import dev.tralign.ingest.parse.Format;
 import dev.tralign.ingest.parse.IngestLimits;
 import dev.tralign.ingest.streams.IngestStreams;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import dev.tralign.metrics.MetricsHttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** Everything that brings feedback into tralign: files, HTTP, and the raw topic any producer may write. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -24,36 +27,43 @@ import picocli.CommandLine.Parameters;
         subcommands = {IngestCommand.File.class, IngestCommand.Serve.class, IngestCommand.Normalise.class})
 final class IngestCommand implements Runnable {
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "file", mixinStandardHelpOptions = true,
+    @Command(name = "file", mixinStandardHelpOptions = true, modelTransformer = File.Keys.class,
             description = "Import preference/feedback files (JSON lines or arrays, plain or .gz) exactly once.")
     static final class File implements Callable<Integer> {
+
+        /** Its options: ingest's limits and the file format ({@link IngestKeys}). */
+        static final class Keys implements IModelTransformer {
+            @Override
+            public CommandSpec transform(CommandSpec spec) {
+                return KeyOptions.addTo(KeyOptions.addTo(spec, IngestKeys.FILE), IngestKeys.LIMITS);
+            }
+        }
 
         @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files to import.")
         List<Path> files;
 
-        @Option(names = "--format", defaultValue = "auto",
-                description = "auto, preference, conversational, hh-rlhf or binary (default: ${DEFAULT-VALUE}).")
-        String format;
-
-        @Mixin
-        IngestLimitOptions limits;
-
         @Mixin
         ConnectionOptions connection;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
+            if (KeyOptions.listKeysAsked(spec)) {
+                return KeyOptions.printListing(spec, IngestKeys.FILE, IngestKeys.LIMITS);
+            }
+            Format parsed = IngestKeys.format(KeyOptions.read(spec, IngestKeys.FILE));
+            IngestLimits checked = IngestKeys.limits(KeyOptions.read(spec, IngestKeys.LIMITS));
             InputFiles.requireReadable(files);
-            Format parsed = Format.fromOption(format);
-            IngestLimits checked = limits.limits();
             connection.requireReachable();
             // The importer prints progress and the summary (accepted / duplicate / dead-lettered) itself.
             FileImporter.run(connection.kafkaSettings(), connection.serdeSettings(), files, parsed, checked);
@@ -61,63 +71,36 @@ final class IngestCommand implements Runnable {
         }
     }
 
-    @Command(name = "serve", mixinStandardHelpOptions = true,
+    @Command(name = "serve", mixinStandardHelpOptions = true, modelTransformer = Serve.Keys.class,
             description = "Accept feedback over HTTP: POST /v1/preferences and /v1/feedback; GET /healthz.")
     static final class Serve implements Callable<Integer> {
 
-        @Option(names = "--port", defaultValue = "8090", description = "HTTP port (default: ${DEFAULT-VALUE}).")
-        int port;
+        /** Its options: the front door's settings and ingest's limits ({@link IngestKeys}). */
+        static final class Keys implements IModelTransformer {
+            @Override
+            public CommandSpec transform(CommandSpec spec) {
+                return KeyOptions.addTo(KeyOptions.addTo(spec, IngestKeys.HTTP), IngestKeys.LIMITS);
+            }
+        }
 
-        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
-        String host;
-
+        // A secret, read from its own variable: not a key (never listed with a value, never in a config file).
         @Option(names = "--token", defaultValue = "${env:TRALIGN_INGEST_TOKEN}",
                 description = "Bearer token clients must send (default: env TRALIGN_INGEST_TOKEN; unset = no auth).")
         String token;
 
-        @Option(names = "--max-body-bytes", defaultValue = "8388608",
-                description = "Largest request body; larger ones get 413 (default: ${DEFAULT-VALUE}).")
-        int maxBodyBytes;
-
-        @Option(names = "--max-records", defaultValue = "10000",
-                description = "Most records in one request; more get 413 (default: ${DEFAULT-VALUE}).")
-        int maxRecords;
-
-        @Option(names = "--max-in-flight", defaultValue = "20000",
-                description = "Records waiting for the broker at once, at least --max-records; a request that does "
-                        + "not fit gets 429 (default: ${DEFAULT-VALUE}).")
-        int maxInFlight;
-
-        @Option(names = "--max-buffered-bytes", defaultValue = "67108864",
-                description = "Bytes of request bodies held at once, taken as they arrive, at least "
-                        + "--max-body-bytes; when spent, 429 (default: ${DEFAULT-VALUE}).")
-        long maxBufferedBytes;
-
-        @Option(names = "--read-timeout", defaultValue = "PT10S",
-                description = "Longest pause in a request's bytes, or of an idle connection, before 408 and close "
-                        + "(ISO-8601, default: ${DEFAULT-VALUE}).")
-        Duration readTimeout;
-
-        @Option(names = "--request-timeout", defaultValue = "PT30S",
-                description = "Longest time from a request's first byte to its answer, broker acknowledgement "
-                        + "included (ISO-8601, default: ${DEFAULT-VALUE}).")
-        Duration requestTimeout;
-
-        @Option(names = "--max-connections", defaultValue = "1024",
-                description = "Open connections at most; past it new ones wait until one closes (default: "
-                        + "${DEFAULT-VALUE}).")
-        int maxConnections;
-
-        @Mixin
-        IngestLimitOptions limits;
-
         @Mixin
         ConnectionOptions connection;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
-            HttpIngestConfig config = new HttpIngestConfig(host, port, token, maxBodyBytes, maxInFlight,
-                    limits.limits(), maxRecords, maxBufferedBytes, readTimeout, requestTimeout, maxConnections);
+            if (KeyOptions.listKeysAsked(spec)) {
+                return KeyOptions.printListing(spec, IngestKeys.HTTP, IngestKeys.LIMITS);
+            }
+            HttpIngestConfig config = IngestKeys.http(KeyOptions.read(spec, IngestKeys.HTTP),
+                    IngestKeys.limits(KeyOptions.read(spec, IngestKeys.LIMITS)), token);
             connection.requireReachable();
             IngestHttpServer server = IngestHttpServer.start(config, connection.kafkaSettings(),
                     connection.serdeSettings());
@@ -130,16 +113,18 @@ final class IngestCommand implements Runnable {
     }
 
     @Command(name = "normalise", aliases = "normalize", mixinStandardHelpOptions = true,
+            modelTransformer = Normalise.Keys.class,
             description = "Normalise JSON on tralign.raw into typed topics (bad records to the DLQ) and pair "
                     + "thumbs up/down on the same prompt into preference pairs.")
     static final class Normalise implements Callable<Integer> {
 
-        @Option(names = "--state-dir", defaultValue = ".tralign/ingest-streams",
-                description = "Kafka Streams state directory (default: ${DEFAULT-VALUE}).")
-        Path stateDir;
-
-        @Mixin
-        IngestLimitOptions limits;
+        /** Its options: the topology's state directory and ingest's limits ({@link IngestKeys}). */
+        static final class Keys implements IModelTransformer {
+            @Override
+            public CommandSpec transform(CommandSpec spec) {
+                return KeyOptions.addTo(KeyOptions.addTo(spec, IngestKeys.NORMALISE), IngestKeys.LIMITS);
+            }
+        }
 
         @Mixin
         MetricsOptions metricsOptions;
@@ -147,11 +132,19 @@ final class IngestCommand implements Runnable {
         @Mixin
         ConnectionOptions connection;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
+            if (KeyOptions.listKeysAsked(spec)) {
+                return KeyOptions.printListing(spec, IngestKeys.NORMALISE, IngestKeys.LIMITS);
+            }
+            Path stateDir = IngestKeys.stateDir(KeyOptions.read(spec, IngestKeys.NORMALISE));
+            IngestLimits limits = IngestKeys.limits(KeyOptions.read(spec, IngestKeys.LIMITS));
             IngestStreams.Options defaults = IngestStreams.Options.defaults(stateDir);
             IngestStreams.Options options = new IngestStreams.Options(defaults.applicationId(), defaults.format(),
-                    limits.limits(), defaults.pairWindow(), stateDir, defaults.pairing());
+                    limits, defaults.pairWindow(), stateDir, defaults.pairing());
             connection.requireReachable();
             IngestStreams streams = IngestStreams.start(connection.kafkaSettings(), connection.serdeSettings(),
                     options);

@@ -38,7 +38,8 @@ class EnvironmentDefaultsTest {
         IngestCommand.Normalise fromEnv = leaf(cli(env), "ingest", "normalise");
         assertThat(fromEnv.connection.bootstrap).isEqualTo("kafka-1:9092,kafka-2:9092");
         assertThat(fromEnv.connection.registry).isEqualTo("http://schema-registry:8081");
-        assertThat(fromEnv.stateDir).isEqualTo(Path.of("/var/lib/tralign/streams"));
+        assertThat(dev.tralign.ingest.IngestKeys.stateDir(KeyOptions.read(fromEnv.spec,
+                dev.tralign.ingest.IngestKeys.NORMALISE))).isEqualTo(Path.of("/var/lib/tralign/streams"));
 
         IngestCommand.Normalise fromArgs = leaf(cli(env), "ingest", "normalise", "--bootstrap", "other:9092");
         assertThat(fromArgs.connection.bootstrap).isEqualTo("other:9092");

@@ -1,0 +1,85 @@
+package dev.tralign.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tralign.config.ConfigException;
+import dev.tralign.ingest.IngestKeys;
+import dev.tralign.ingest.http.HttpIngestConfig;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/** Ingest's settings come from its key tables: options, variables, defaults, checks and --list-keys. */
+class KeyOptionsTest {
+
+    private final CliRun cli = new CliRun();
+
+    private static IngestCommand.Serve serve(Map<String, String> env, String... args) {
+        CommandLine commandLine = new CommandLine(new TralignCommand());
+        EnvironmentDefaults.install(commandLine, env);
+        ParseResult result = commandLine.parseArgs(args);
+        while (result.hasSubcommand()) {
+            result = result.subcommand();
+        }
+        return result.commandSpec().commandLine().getCommand();
+    }
+
+    private static HttpIngestConfig config(IngestCommand.Serve serve) {
+        return IngestKeys.http(KeyOptions.read(serve.spec, IngestKeys.HTTP),
+                IngestKeys.limits(KeyOptions.read(serve.spec, IngestKeys.LIMITS)), null);
+    }
+
+    @Test
+    void keysAreOptionsAndVariablesWithTheTablesDefaults() {
+        HttpIngestConfig defaults = config(serve(Map.of(), "ingest", "serve"));
+        assertThat(defaults.maxBodyBytes()).isEqualTo(HttpIngestConfig.DEFAULT_MAX_BODY_BYTES);
+        assertThat(defaults.readTimeout()).isEqualTo(HttpIngestConfig.DEFAULT_READ_TIMEOUT);
+
+        HttpIngestConfig fromEnv = config(serve(Map.of("TRALIGN_MAX_BODY_BYTES", "4096",
+                "TRALIGN_READ_TIMEOUT", "2s", "TRALIGN_MAX_TEXT_BYTES", "100"), "ingest", "serve"));
+        assertThat(fromEnv.maxBodyBytes()).isEqualTo(4096);
+        assertThat(fromEnv.readTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(fromEnv.limits().maxTextBytes()).isEqualTo(100);
+
+        HttpIngestConfig fromArgs = config(serve(Map.of("TRALIGN_MAX_BODY_BYTES", "4096"), "ingest", "serve",
+                "--max-body-bytes", "8192", "--request-timeout", "PT45S"));
+        assertThat(fromArgs.maxBodyBytes()).isEqualTo(8192);
+        assertThat(fromArgs.requestTimeout()).isEqualTo(Duration.ofSeconds(45));
+    }
+
+    @Test
+    void aBadValueNamesTheOptionWhereverItCameFrom() {
+        assertThatThrownBy(() -> config(serve(Map.of(), "ingest", "serve", "--max-records", "lots",
+                "--read-timeout", "soon"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--max-records=lots is not an int")
+                .hasMessageContaining("--read-timeout=soon is not a duration");
+        assertThatThrownBy(() -> config(serve(Map.of("TRALIGN_MAX_BODY_BYTES", "1e9"), "ingest", "serve")))
+                .hasMessageContaining("--max-body-bytes=1e9 is not an int");
+        // Ranges and rules between keys stay with the record, which names the options too.
+        assertThatThrownBy(() -> config(serve(Map.of(), "ingest", "serve", "--max-records", "50",
+                "--max-in-flight", "10"))).hasMessageContaining("--max-in-flight (10) must be at least --max-records");
+    }
+
+    @Test
+    void listKeysPrintsEveryKeyWithItsVariableAndDefaultAndNeedsNoArguments() {
+        assertThat(cli.run("ingest", "serve", "--list-keys")).isZero();
+        assertThat(cli.out()).contains("ingest serve:", "--max-body-bytes", "TRALIGN_MAX_BODY_BYTES", "8388608",
+                "--read-timeout", "PT10S", "ingest limits:", "--max-text-bytes", "TRALIGN_MAX_TEXT_BYTES");
+        cli.clear();
+        // ingest file needs PATHs to import, but not to list its keys.
+        assertThat(cli.run("ingest", "file", "--list-keys")).isZero();
+        assertThat(cli.out()).contains("--format", "auto", "--max-record-bytes");
+        cli.clear();
+        assertThat(cli.run("ingest", "normalise", "--list-keys")).isZero();
+        assertThat(cli.out()).contains("--state-dir", "TRALIGN_STATE_DIR", ".tralign/ingest-streams");
+    }
+
+    @Test
+    void aBadValueFromTheCommandLineExitsWithTheMessage() {
+        assertThat(cli.run("ingest", "file", "--max-text-bytes", "big", "x.jsonl")).isNotZero();
+        assertThat(cli.err()).contains("--max-text-bytes=big is not an int");
+    }
+}
