@@ -4,6 +4,7 @@ import dev.tralign.schemas.avro.Alert;
 import dev.tralign.schemas.avro.BinaryFeedback;
 import dev.tralign.schemas.avro.CheckpointEvent;
 import dev.tralign.schemas.avro.DeadLetter;
+import dev.tralign.schemas.avro.EvaluationTask;
 import dev.tralign.schemas.avro.Generation;
 import dev.tralign.schemas.avro.Judgment;
 import dev.tralign.schemas.avro.PreferencePair;
@@ -43,6 +44,7 @@ public final class Topics implements AutoCloseable {
     private final Topic<String, ReferenceUpdateEvent> referenceUpdates;
     private final Topic<String, TrainMetrics> trainMetrics;
     private final Topic<String, Generation> generations;
+    private final Topic<String, EvaluationTask> evaluationTasks;
     private final Topic<String, Judgment> judgments;
     private final Topic<String, WinRate> winRates;
     private final Topic<String, StepLedger> trainerLedger;
@@ -65,6 +67,7 @@ public final class Topics implements AutoCloseable {
         this.referenceUpdates = avro("reference-updates", ReferenceUpdateEvent.class, serdeConfig);
         this.trainMetrics = avro("train-metrics", TrainMetrics.class, serdeConfig);
         this.generations = avro("generations", Generation.class, serdeConfig);
+        this.evaluationTasks = avro("eval-tasks", EvaluationTask.class, serdeConfig);
         this.judgments = avro("judgments", Judgment.class, serdeConfig);
         this.winRates = avro("win-rates", WinRate.class, serdeConfig);
         this.trainerLedger = avro("trainer-ledger", StepLedger.class, serdeConfig);
@@ -152,6 +155,21 @@ public final class Topics implements AutoCloseable {
     /** Sampled completions with their prompt text (the online loop's samples), keyed by run id. */
     public Topic<String, Generation> generations() {
         return generations;
+    }
+
+    /**
+     * Shards of checkpoint evaluations for the evaluator workers of {@code group}, keyed runId/step/shard: one topic
+     * per evaluator group ({@code <prefix>eval-tasks.<group>}), so two evaluator deployments on one cluster never
+     * take each other's tasks. Not in {@link #all()}: the group's task planner creates it with as many partitions
+     * as workers may share it.
+     */
+    public Topic<String, EvaluationTask> evaluationTasks(String group) {
+        if (group == null || !group.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("evaluator group '" + group + "' names its task topic, so it may only "
+                    + "hold letters, digits, '.', '_' and '-': pick another group id");
+        }
+        return new Topic<>(evaluationTasks.name() + "." + group, evaluationTasks.keySerde(),
+                evaluationTasks.valueSerde());
     }
 
     /** Evaluation records (Judgment: verdict and the candidate's log-probs) per (run, step, prompt). */

@@ -26,6 +26,15 @@ class TopicsTest {
     }
 
     @Test
+    void eachEvaluatorGroupHasItsOwnTaskTopic() {
+        Topics topics = Topics.create("run7.", new InMemorySchemaRegistryClient(), Map.of());
+        assertThat(topics.evaluationTasks("evaluators-a").name()).isEqualTo("run7.eval-tasks.evaluators-a");
+        assertThat(topics.evaluationTasks("b").name()).isNotEqualTo(topics.evaluationTasks("a").name());
+        assertThatThrownBy(() -> topics.evaluationTasks("my group")).hasMessageContaining("'my group'")
+                .hasMessageContaining("letters, digits");
+    }
+
+    @Test
     void prefixIsApplied() {
         Topics topics = Topics.create("run7.", new InMemorySchemaRegistryClient(), Map.of());
         assertThat(topics.names()).allMatch(n -> n.startsWith("run7."));

@@ -37,9 +37,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The evaluator as a service: follows tralign.checkpoints, judges every checkpoint against the SFT baseline on a fixed
- * prompt set, publishes generations and judgments, and runs the win-rate topology that turns them into
- * tralign.win-rates.
+ * The evaluator as a service: follows tralign.checkpoints, splits every checkpoint into evaluation tasks (prompt
+ * shards), judges the tasks it takes against the SFT baseline and publishes one evaluation record per (run, step,
+ * prompt), and runs the win-rate topology that turns them into tralign.win-rates. Start several with the same
+ * --group (and the same prompts, seed, judge and --prompts-per-task) and they share the checkpoints' tasks.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Judge every checkpoint on tralign.checkpoints against the SFT baseline and stream win rates.")
@@ -95,6 +96,27 @@ final class EvaluateRunCommand implements Callable<Integer> {
     @Option(names = "--group", defaultValue = "tralign-evaluator",
             description = "Consumer group of the checkpoint follower and Streams application id (default: ${DEFAULT-VALUE}).")
     String group;
+
+    @Option(names = "--prompts-per-task", defaultValue = "16",
+            description = "Eval prompts per evaluation task: a checkpoint's prompts are split into tasks of this many, "
+                    + "which the evaluators of --group share. Outcomes depend on the split (a task is sampled as one "
+                    + "batch): keep it the same across the group and across runs compared (default: ${DEFAULT-VALUE}).")
+    int promptsPerTask;
+
+    @Option(names = "--task-partitions", defaultValue = "" + CheckpointEvaluatorService.DEFAULT_TASK_PARTITIONS,
+            description = "Partitions of the task topic when this process creates it: the most evaluators that can "
+                    + "share one checkpoint (default: ${DEFAULT-VALUE}).")
+    int taskPartitions;
+
+    @Option(names = "--session-timeout", defaultValue = "PT10S",
+            description = "How soon a dead evaluator's tasks move to another (Kafka session timeout of the workers' "
+                    + "group; the broker allows PT6S to PT5M by default; ISO-8601, default: ${DEFAULT-VALUE}).")
+    java.time.Duration sessionTimeout;
+
+    @Option(names = "--win-rates", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also run the win-rate and guard topology in this process (default: ${DEFAULT-VALUE}); "
+                    + "--no-win-rates makes a worker that only plans and judges.")
+    boolean winRates;
 
     @Option(names = "--max-checkpoint-bytes", defaultValue = "17179869184",
             description = "Largest checkpoint file read; a larger one is skipped and reported (default: ${DEFAULT-VALUE}).")
@@ -152,35 +174,30 @@ final class EvaluateRunCommand implements Callable<Integer> {
                 promptList, chosen, maxNewTokens, seed);
         CheckpointEvaluatorService service = new CheckpointEvaluatorService(connection.kafkaSettings(), topics,
                 evaluation, group, line -> System.err.println("evaluate: " + line))
-                .withFileLimits(maxCheckpointBytes, hashTimeout).start();
-        Properties streams = new Properties();
-        streams.putAll(connection.kafkaSettings());
-        streams.put(StreamsConfig.APPLICATION_ID_CONFIG, group + "-win-rates");
-        streams.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        streams.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+                .withFileLimits(maxCheckpointBytes, hashTimeout)
+                .withSharding(promptsPerTask, taskPartitions)
+                .withSessionTimeout(sessionTimeout)
+                .withProgress(line -> System.err.println("evaluate: " + line)).start();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        AlertStore alerts = new AlertStore().bindTo(registry);
-        KafkaStreams winRates = new KafkaStreams(EvaluatorTopology.of(topics, guard, alert -> {
-            alerts.add(alert);
-            System.err.println("evaluate: ALERT " + alert.getRunId() + " step " + alert.getStep() + " "
-                    + alert.getKind() + ": " + alert.getMessage());
-        }), streams);
-        winRates.start();
+        KafkaStreams streams = winRates ? startWinRates(topics, guard, new AlertStore().bindTo(registry)) : null;
         registry.gauge("tralign_evaluator_checkpoints_judged", service, s -> s.evaluated());
         // Checkpoint events skipped as unreadable (each also logged and dead-lettered on tralign.dlq).
         registry.gauge("tralign_evaluator_checkpoints_skipped", service, s -> s.skipped());
         // Healthy while the checkpoint follower runs and the win-rate topology has not died.
         MetricsHttpServer metrics = metricsOptions.startIfAsked("evaluate run", registry,
-                () -> service.failure() == null && winRates.state().isRunningOrRebalancing());
+                () -> service.failure() == null && (streams == null || streams.state().isRunningOrRebalancing()));
         System.out.println("evaluating checkpoints on " + topics.checkpoints().name() + " with judge "
-                + chosen.name() + " on " + promptList.size() + " prompts; win rates on " + topics.winRates().name());
+                + chosen.name() + " on " + promptList.size() + " prompts in tasks of " + promptsPerTask + " (group "
+                + group + ")" + (streams != null ? "; win rates on " + topics.winRates().name() : ""));
         Policy scorerToClose = scorer;
         Waiting.untilInterrupted("evaluate run", () -> {
             if (metrics != null) {
                 metrics.close();
             }
             service.close();
-            winRates.close();
+            if (streams != null) {
+                streams.close();
+            }
             topics.close();
             baseline.close();
             if (scorerToClose != null) {
@@ -188,6 +205,22 @@ final class EvaluateRunCommand implements Callable<Integer> {
             }
         });
         return 0;
+    }
+
+    /** The win-rate and guard topology of this process, alerts to the store, the metrics and stderr. */
+    private KafkaStreams startWinRates(Topics topics, GuardConfig guard, AlertStore alerts) {
+        Properties properties = new Properties();
+        properties.putAll(connection.kafkaSettings());
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, group + "-win-rates");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        KafkaStreams streams = new KafkaStreams(EvaluatorTopology.of(topics, guard, alert -> {
+            alerts.add(alert);
+            System.err.println("evaluate: ALERT " + alert.getRunId() + " step " + alert.getStep() + " "
+                    + alert.getKind() + ": " + alert.getMessage());
+        }), properties);
+        streams.start();
+        return streams;
     }
 
     /** The guard's thresholds from --guard key=value items; the eval set's size unless given. */

@@ -50,6 +50,11 @@ public final class CheckpointEvaluation {
         this.baseline = decode(sft.sample(promptTokens(), sampling, seed ^ 0xBA5EL));
     }
 
+    /** Id of eval prompt {@code index} in evaluation records: stable across a run's checkpoints. */
+    public static String promptId(int index) {
+        return "eval-" + index;
+    }
+
     /** Name of the judge, as recorded in Judgment.judge. */
     public String judgeName() {
         return judge.name();
@@ -66,28 +71,62 @@ public final class CheckpointEvaluation {
 
     /** Samples the policy on every eval prompt, judges each against the baseline, scores it under policy and SFT. */
     public List<PromptOutcome> outcomes(Policy policy, long step) {
+        return outcomes(policy, step, 0, prompts.size());
+    }
+
+    /**
+     * The same for the eval prompts [from, to) only: one shard of a checkpoint's evaluation. The shard is sampled as
+     * one batch with the checkpoint's seed, so a given split of the prompts gives the same outcomes whichever worker
+     * runs each shard.
+     */
+    public List<PromptOutcome> outcomes(Policy policy, long step, int from, int to) {
+        if (from < 0 || to > prompts.size() || from >= to) {
+            throw new IllegalArgumentException("prompt range [" + from + ", " + to + ") is not within the "
+                    + prompts.size() + " eval prompts");
+        }
         long started = System.nanoTime();
-        int[][] generated = policy.sample(promptTokens(), sampling, seed + 7919L * step);
-        List<TokenizedExample> scored = new ArrayList<>(prompts.size());
-        for (int i = 0; i < prompts.size(); i++) {
-            scored.add(new TokenizedExample("eval-" + i, codec.prompt(prompts.get(i)), generated[i]));
+        List<String> shard = prompts.subList(from, to);
+        int[][] generated = policy.sample(promptTokens(shard), sampling, seed + 7919L * step);
+        List<TokenizedExample> scored = new ArrayList<>(shard.size());
+        for (int i = 0; i < shard.size(); i++) {
+            scored.add(new TokenizedExample(promptId(from + i), codec.prompt(shard.get(i)), generated[i]));
         }
         double[] policyLogProbs = policy.completionLogProbs(scored);
         double[] sftLogProbs = sft.completionLogProbs(scored);
         long generatedAt = System.nanoTime();
-        List<Comparison> comparisons = new ArrayList<>(prompts.size());
-        for (int i = 0; i < prompts.size(); i++) {
-            comparisons.add(new Comparison(prompts.get(i), codec.completion(generated[i]), baseline.get(i)));
+        List<Comparison> comparisons = new ArrayList<>(shard.size());
+        for (int i = 0; i < shard.size(); i++) {
+            comparisons.add(new Comparison(shard.get(i), codec.completion(generated[i]), baseline.get(from + i)));
         }
         // judgeAll lets a judge batch (reward model) or run requests concurrently (LLM server).
         List<Verdict> verdicts = judge.judgeAll(comparisons);
-        List<PromptOutcome> outcomes = new ArrayList<>(prompts.size());
-        for (int i = 0; i < prompts.size(); i++) {
-            outcomes.add(new PromptOutcome(i, prompts.get(i), comparisons.get(i).candidate(), baseline.get(i),
-                    generated[i].length, policyLogProbs[i], sftLogProbs[i], verdicts.get(i)));
+        List<PromptOutcome> outcomes = new ArrayList<>(shard.size());
+        for (int i = 0; i < shard.size(); i++) {
+            outcomes.add(new PromptOutcome(from + i, shard.get(i), comparisons.get(i).candidate(),
+                    baseline.get(from + i), generated[i].length, policyLogProbs[i], sftLogProbs[i], verdicts.get(i)));
         }
         lastTimings = new Timings((generatedAt - started) / 1e6, (System.nanoTime() - generatedAt) / 1e6);
         return outcomes;
+    }
+
+    /**
+     * sha256 hex of what makes two evaluators' outcomes comparable: the eval prompts, the seed, the generation limit
+     * and the judge's name. Workers sharing a checkpoint's shards must agree on it.
+     */
+    public String digest() {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            String header = judge.name() + "\n" + seed + "\n" + sampling.maxNewTokens() + "\n" + prompts.size() + "\n";
+            sha.update(header.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (String prompt : prompts) {
+                byte[] bytes = prompt.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                sha.update(java.nio.ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+                sha.update(bytes);
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     /** Time the last {@link #outcomes} call spent generating and scoring, and judging, in milliseconds. */
@@ -135,8 +174,12 @@ public final class CheckpointEvaluation {
     }
 
     private List<int[]> promptTokens() {
-        List<int[]> out = new ArrayList<>(prompts.size());
-        for (String prompt : prompts) {
+        return promptTokens(prompts);
+    }
+
+    private List<int[]> promptTokens(List<String> texts) {
+        List<int[]> out = new ArrayList<>(texts.size());
+        for (String prompt : texts) {
             out.add(codec.prompt(prompt));
         }
         return out;
