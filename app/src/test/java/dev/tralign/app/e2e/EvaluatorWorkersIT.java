@@ -186,6 +186,8 @@ class EvaluatorWorkersIT {
             // The same samples, added in the order their shards arrived: equal up to the order of float additions.
             assertThat(trio.getKlToSft()).isCloseTo(reference.getKlToSft(), within(1e-9));
             assertThat(trio.getMeanGoldScore()).isCloseTo(reference.getMeanGoldScore(), within(1e-9));
+            assertThat(trio.getLengthControlledWinRate()).isNotNull()
+                    .isCloseTo(reference.getLengthControlledWinRate(), within(1e-9));
         }
     }
 
