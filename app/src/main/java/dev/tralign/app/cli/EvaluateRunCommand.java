@@ -2,13 +2,16 @@ package dev.tralign.app.cli;
 
 import dev.tralign.app.world.SyntheticWorld;
 import dev.tralign.app.world.WorldConfig;
+import dev.tralign.config.Settings;
 import dev.tralign.evaluator.judge.GoldRewardJudge;
 import dev.tralign.evaluator.judge.Judge;
+import dev.tralign.evaluator.judge.JudgeKeys;
 import dev.tralign.evaluator.judge.OpenAiCompatibleJudge;
 import dev.tralign.evaluator.judge.OpenAiJudgeConfig;
 import dev.tralign.evaluator.judge.RewardModelJudge;
 import dev.tralign.evaluator.service.CheckpointEvaluation;
 import dev.tralign.evaluator.service.CheckpointEvaluatorService;
+import dev.tralign.evaluator.service.EvaluatorKeys;
 import dev.tralign.evaluator.generate.CompletionCodec;
 import dev.tralign.evaluator.dashboard.AlertStore;
 import dev.tralign.evaluator.guard.GuardConfig;
@@ -33,8 +36,11 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The evaluator as a service: follows tralign.checkpoints, splits every checkpoint into evaluation tasks (prompt
@@ -42,90 +48,30 @@ import picocli.CommandLine.Option;
  * prompt), and runs the win-rate topology that turns them into tralign.win-rates. Start several with the same
  * --group (and the same prompts, seed, judge and --prompts-per-task) and they share the checkpoints' tasks.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, modelTransformer = EvaluateRunCommand.Keys.class,
         description = "Judge every checkpoint on tralign.checkpoints against the SFT baseline and stream win rates.")
 final class EvaluateRunCommand implements Callable<Integer> {
 
     /** --tokenizer prefix of a Hugging Face model folder. */
     static final String MODEL_FOLDER = "model:";
 
-    @Option(names = "--sft", required = true, description = "The SFT checkpoint: the baseline and the KL reference.")
-    Path sft;
+    /** Its options: the evaluator's and the judge's keys ({@link EvaluatorKeys}, {@link JudgeKeys}). */
+    static final class Keys implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            return KeyOptions.addTo(KeyOptions.addTo(spec, EvaluatorKeys.TABLE), JudgeKeys.TABLE);
+        }
+    }
 
-    @Option(names = "--prompts", required = true,
-            description = "Eval prompts, one per line (blank lines ignored); the same file for every run compared.")
-    Path prompts;
-
-    @Option(names = "--tokenizer", required = true,
-            description = "alphabet:<letters>, bytes, hf:<tokenizer.json> (as the trainer's 'tokenizer' key), or "
-                    + "model:<Hugging Face model folder> (its tokenizer, and its chat template for the prompts, for "
-                    + "runs with model.init=pretrained).")
-    String tokenizer;
-
-    @Option(names = "--judge", defaultValue = "reward-model",
-            description = "llm (OpenAI-compatible chat completions), reward-model, or world-gold (the synthetic "
-                    + "world's gold reward) (default: ${DEFAULT-VALUE}).")
-    String judge;
-
-    @Option(names = "--judge-url", description = "llm: base URL of the server (vLLM, llama.cpp, OpenAI).")
-    String judgeUrl;
-
-    @Option(names = "--judge-model", description = "llm: model name.")
-    String judgeModel;
-
+    // A secret, read from its own variable: not a key (never listed with a value).
     @Option(names = "--judge-api-key", description = "llm: API key (better: env TRALIGN_JUDGE_API_KEY or "
             + "TRALIGN_JUDGE_API_KEY_FILE). Never printed.")
     String judgeApiKey;
-
-    @Option(names = "--judge-checkpoint", description = "reward-model: the checkpoint that scores completions.")
-    Path judgeCheckpoint;
-
-    @Option(names = "--world-seed", defaultValue = "1", description = "world-gold: seed of the synthetic world.")
-    long worldSeed;
-
-    @Option(names = "--max-new-tokens", defaultValue = "64", description = "Generation limit (default: ${DEFAULT-VALUE}).")
-    int maxNewTokens;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--state-dir", defaultValue = ".tralign/evaluator",
-            description = "Kafka Streams state of the win-rate topology (default: ${DEFAULT-VALUE}).")
-    Path stateDir;
-
-    @Option(names = "--group", defaultValue = "tralign-evaluator",
-            description = "Consumer group of the checkpoint follower and Streams application id (default: ${DEFAULT-VALUE}).")
-    String group;
-
-    @Option(names = "--prompts-per-task", defaultValue = "16",
-            description = "Eval prompts per evaluation task: a checkpoint's prompts are split into tasks of this many, "
-                    + "which the evaluators of --group share. Outcomes depend on the split (a task is sampled as one "
-                    + "batch): keep it the same across the group and across runs compared (default: ${DEFAULT-VALUE}).")
-    int promptsPerTask;
-
-    @Option(names = "--task-partitions", defaultValue = "" + CheckpointEvaluatorService.DEFAULT_TASK_PARTITIONS,
-            description = "Partitions of the task topic when this process creates it: the most evaluators that can "
-                    + "share one checkpoint (default: ${DEFAULT-VALUE}).")
-    int taskPartitions;
-
-    @Option(names = "--session-timeout", defaultValue = "PT10S",
-            description = "How soon a dead evaluator's tasks move to another (Kafka session timeout of the workers' "
-                    + "group; the broker allows PT6S to PT5M by default; ISO-8601, default: ${DEFAULT-VALUE}).")
-    java.time.Duration sessionTimeout;
 
     @Option(names = "--win-rates", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Also run the win-rate and guard topology in this process (default: ${DEFAULT-VALUE}); "
                     + "--no-win-rates makes a worker that only plans and judges.")
     boolean winRates;
-
-    @Option(names = "--max-checkpoint-bytes", defaultValue = "17179869184",
-            description = "Largest checkpoint file read; a larger one is skipped and reported (default: ${DEFAULT-VALUE}).")
-    long maxCheckpointBytes;
-
-    @Option(names = "--hash-timeout", defaultValue = "PT5M",
-            description = "Longest time to hash a checkpoint file; a slower one is skipped and reported (ISO-8601, "
-                    + "default: ${DEFAULT-VALUE}).")
-    java.time.Duration hashTimeout;
 
     @Option(names = "--guard", split = ",", description = "Guard thresholds as key=value (docs/guard-rails.md), "
             + "e.g. guard.kl_budget=20,guard.kl_oscillation.amplitude=1.5; guard.eval_prompts is the prompt count.")
@@ -137,49 +83,55 @@ final class EvaluateRunCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        List<String> promptList = readPrompts(prompts);
+        if (KeyOptions.listKeysAsked(spec)) {
+            return KeyOptions.printListing(spec, EvaluatorKeys.TABLE, JudgeKeys.TABLE);
+        }
+        Settings settings = KeyOptions.read(spec, EvaluatorKeys.TABLE);
+        Settings judging = KeyOptions.read(spec, JudgeKeys.TABLE);
+        OpenAiJudgeConfig llm = judging.string(JudgeKeys.JUDGE).equals(JudgeKeys.LLM)
+                ? JudgeKeys.openAi(judging, judgeApiKey) : null;
+        String tokenizer = settings.string(EvaluatorKeys.TOKENIZER);
+        String group = settings.string(EvaluatorKeys.GROUP);
+        int promptsPerTask = settings.integer(EvaluatorKeys.PROMPTS_PER_TASK);
+        Path stateDir = Path.of(settings.string(EvaluatorKeys.STATE_DIR));
+        List<String> promptList = readPrompts(Path.of(settings.string(EvaluatorKeys.PROMPTS)));
         GuardConfig guard = guardConfig(guardSettings, promptList.size());
         TextTokenizer textTokenizer = tokenizer(tokenizer);
         connection.requireReachable();
-        Policy baseline = Policy.load(sft);
+        Policy baseline = Policy.load(Path.of(settings.string(EvaluatorKeys.SFT)));
         Policy scorer = null;
         Judge chosen;
-        switch (judge) {
-            case "llm" -> {
-                if (judgeUrl == null || judgeModel == null) {
-                    throw new IllegalArgumentException("--judge llm needs --judge-url and --judge-model");
-                }
-                OpenAiJudgeConfig.Builder config = OpenAiJudgeConfig.builder(judgeUrl, judgeModel);
-                if (judgeApiKey != null) {
-                    config.optApiKey(judgeApiKey);
-                }
-                chosen = new OpenAiCompatibleJudge(config.build());
-            }
-            case "reward-model" -> {
-                if (judgeCheckpoint == null) {
+        switch (judging.string(JudgeKeys.JUDGE)) {
+            case JudgeKeys.LLM -> chosen = new OpenAiCompatibleJudge(llm);
+            case JudgeKeys.REWARD_MODEL -> {
+                if (judging.string(JudgeKeys.CHECKPOINT).isEmpty()) {
                     throw new IllegalArgumentException("--judge reward-model needs --judge-checkpoint PATH");
                 }
+                Path judgeCheckpoint = Path.of(judging.string(JudgeKeys.CHECKPOINT));
                 scorer = Policy.load(judgeCheckpoint);
                 chosen = new RewardModelJudge(judgeCheckpoint.getFileName().toString(), scorer, textTokenizer);
             }
-            case "world-gold" -> chosen = new GoldRewardJudge(
-                    new SyntheticWorld(WorldConfig.defaults(worldSeed)).goldReward()::reward);
-            default -> throw new IllegalArgumentException("--judge " + judge
-                    + " is unknown: use llm, reward-model or world-gold");
+            default -> chosen = new GoldRewardJudge(
+                    new SyntheticWorld(WorldConfig.defaults(judging.longValue(JudgeKeys.WORLD_SEED)))
+                            .goldReward()::reward);
         }
         Topics topics = Topics.create(Topics.DEFAULT_PREFIX, connection.serdeSettings());
         CheckpointEvaluation evaluation = new CheckpointEvaluation(codec(tokenizer, textTokenizer), baseline,
-                promptList, chosen, maxNewTokens, seed);
+                promptList, chosen, settings.integer(EvaluatorKeys.MAX_NEW_TOKENS), settings.longValue(EvaluatorKeys.SEED));
         CheckpointEvaluatorService service = new CheckpointEvaluatorService(connection.kafkaSettings(), topics,
                 evaluation, group, line -> System.err.println("evaluate: " + line))
-                .withFileLimits(maxCheckpointBytes, hashTimeout)
-                .withSharding(promptsPerTask, taskPartitions)
-                .withSessionTimeout(sessionTimeout)
+                .withFileLimits(settings.longValue(EvaluatorKeys.MAX_CHECKPOINT_BYTES),
+                        settings.duration(EvaluatorKeys.HASH_TIMEOUT))
+                .withSharding(promptsPerTask, settings.integer(EvaluatorKeys.TASK_PARTITIONS))
+                .withSessionTimeout(settings.duration(EvaluatorKeys.SESSION_TIMEOUT))
                 .withProgress(line -> System.err.println("evaluate: " + line)).start();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        KafkaStreams streams = winRates ? startWinRates(topics, guard, new AlertStore().bindTo(registry)) : null;
+        KafkaStreams streams = winRates ? startWinRates(topics, guard, new AlertStore().bindTo(registry), group, stateDir) : null;
         registry.gauge("tralign_evaluator_checkpoints_judged", service, s -> s.evaluated());
         // Checkpoint events skipped as unreadable (each also logged and dead-lettered on tralign.dlq).
         registry.gauge("tralign_evaluator_checkpoints_skipped", service, s -> s.skipped());
@@ -208,7 +160,8 @@ final class EvaluateRunCommand implements Callable<Integer> {
     }
 
     /** The win-rate and guard topology of this process, alerts to the store, the metrics and stderr. */
-    private KafkaStreams startWinRates(Topics topics, GuardConfig guard, AlertStore alerts) {
+    private KafkaStreams startWinRates(Topics topics, GuardConfig guard, AlertStore alerts, String group,
+            Path stateDir) {
         Properties properties = new Properties();
         properties.putAll(connection.kafkaSettings());
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, group + "-win-rates");

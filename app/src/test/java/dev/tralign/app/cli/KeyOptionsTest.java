@@ -78,6 +78,49 @@ class KeyOptionsTest {
     }
 
     @Test
+    void evaluateRunListsTheEvaluatorsAndTheJudgesKeys() {
+        assertThat(cli.run("evaluate", "run", "--list-keys")).isZero();
+        assertThat(cli.out()).contains("evaluate run:", "--sft", "(required)", "--prompts-per-task",
+                "TRALIGN_PROMPTS_PER_TASK", "judge:", "--judge-max-retries", "TRALIGN_JUDGE_MAX_RETRIES", "PT2M");
+    }
+
+    @Test
+    void judgeKeysReachTheLlmJudgesConfigAndItsRangesNameTheOption() {
+        EvaluateRunCommand run = leaf(Map.of("TRALIGN_JUDGE_MAX_CONCURRENCY", "8"), "evaluate", "run", "--sft", "s",
+                "--prompts", "p", "--tokenizer", "bytes", "--judge", "llm", "--judge-url", "http://127.0.0.1:8000/v1",
+                "--judge-model", "qwen", "--judge-max-retries", "5", "--judge-request-timeout", "30s");
+        dev.tralign.evaluator.judge.OpenAiJudgeConfig config = dev.tralign.evaluator.judge.JudgeKeys.openAi(
+                KeyOptions.read(run.spec, dev.tralign.evaluator.judge.JudgeKeys.TABLE), null);
+        assertThat(config.maxRetries()).isEqualTo(5);
+        assertThat(config.maxConcurrency()).isEqualTo(8);
+        assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+
+        EvaluateRunCommand tooMany = leaf(Map.of(), "evaluate", "run", "--sft", "s", "--prompts", "p",
+                "--tokenizer", "bytes", "--judge", "llm", "--judge-url", "http://127.0.0.1:8000/v1", "--judge-model",
+                "qwen", "--judge-max-retries", "50");
+        assertThatThrownBy(() -> dev.tralign.evaluator.judge.JudgeKeys.openAi(
+                KeyOptions.read(tooMany.spec, dev.tralign.evaluator.judge.JudgeKeys.TABLE), null))
+                .hasMessageContaining("--judge-max-retries must be between 0 and 20");
+    }
+
+    @Test
+    void anUnknownJudgeIsRefusedBeforeAnythingIsLoaded() {
+        assertThat(cli.run("evaluate", "run", "--sft", "no-such.ckpt", "--prompts", "no-such.txt", "--tokenizer",
+                "bytes", "--judge", "llm2")).isNotZero();
+        assertThat(cli.err()).contains("--judge=llm2 is not one of llm|reward-model|world-gold");
+    }
+
+    private static <T> T leaf(Map<String, String> env, String... args) {
+        CommandLine commandLine = new CommandLine(new TralignCommand());
+        EnvironmentDefaults.install(commandLine, env);
+        ParseResult result = commandLine.parseArgs(args);
+        while (result.hasSubcommand()) {
+            result = result.subcommand();
+        }
+        return result.commandSpec().commandLine().getCommand();
+    }
+
+    @Test
     void aBadValueFromTheCommandLineExitsWithTheMessage() {
         assertThat(cli.run("ingest", "file", "--max-text-bytes", "big", "x.jsonl")).isNotZero();
         assertThat(cli.err()).contains("--max-text-bytes=big is not an int");

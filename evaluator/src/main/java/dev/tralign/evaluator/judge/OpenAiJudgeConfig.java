@@ -36,27 +36,35 @@ public record OpenAiJudgeConfig(
         boolean ratingsEnabled) {
 
     /** Option name of {@link #baseUrl}. */
-    public static final String BASE_URL = "judge.base-url";
+    public static final String BASE_URL = "--judge-url";
     /** Option name of {@link #model}. */
-    public static final String MODEL = "judge.model";
+    public static final String MODEL = "--judge-model";
     /** Option name of {@link #apiKey}. */
-    public static final String API_KEY = "judge.api-key";
+    public static final String API_KEY = "--judge-api-key";
     /** Option name of {@link #connectTimeout}. */
-    public static final String CONNECT_TIMEOUT = "judge.connect-timeout";
+    public static final String CONNECT_TIMEOUT = "--judge-connect-timeout";
     /** Option name of {@link #requestTimeout}. */
-    public static final String REQUEST_TIMEOUT = "judge.request-timeout";
+    public static final String REQUEST_TIMEOUT = "--judge-request-timeout";
     /** Option name of {@link #maxRetries}. */
-    public static final String MAX_RETRIES = "judge.max-retries";
+    public static final String MAX_RETRIES = "--judge-max-retries";
     /** Option name of {@link #initialBackoff}. */
-    public static final String INITIAL_BACKOFF = "judge.initial-backoff";
+    public static final String INITIAL_BACKOFF = "--judge-initial-backoff";
     /** Option name of {@link #maxBackoff}. */
-    public static final String MAX_BACKOFF = "judge.max-backoff";
+    public static final String MAX_BACKOFF = "--judge-max-backoff";
     /** Option name of {@link #maxConcurrency}. */
-    public static final String MAX_CONCURRENCY = "judge.max-concurrency";
+    public static final String MAX_CONCURRENCY = "--judge-max-concurrency";
     /** Option name of {@link #maxTokens}. */
-    public static final String MAX_TOKENS = "judge.max-tokens";
+    public static final String MAX_TOKENS = "--judge-max-tokens";
     /** Option name of {@link #ratingsEnabled}. */
-    public static final String RATINGS = "judge.ratings";
+    public static final String RATINGS = "--judge-ratings";
+
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(120);
+    public static final int DEFAULT_MAX_RETRIES = 3;
+    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(500);
+    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_CONCURRENCY = 4;
+    public static final int DEFAULT_MAX_TOKENS = 64;
 
     /** Validates every option. */
     public OpenAiJudgeConfig {
@@ -123,13 +131,13 @@ public record OpenAiJudgeConfig(
         private final String baseUrl;
         private final String model;
         private String apiKey;
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration requestTimeout = Duration.ofSeconds(120);
-        private int maxRetries = 3;
-        private Duration initialBackoff = Duration.ofMillis(500);
-        private Duration maxBackoff = Duration.ofSeconds(30);
-        private int maxConcurrency = 4;
-        private int maxTokens = 64;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private int maxRetries = DEFAULT_MAX_RETRIES;
+        private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
+        private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+        private int maxConcurrency = DEFAULT_MAX_CONCURRENCY;
+        private int maxTokens = DEFAULT_MAX_TOKENS;
         private boolean ratingsEnabled;
 
         private Builder(String baseUrl, String model) {
