@@ -1,6 +1,7 @@
 package dev.tralign.app.cli;
 
 import dev.tralign.bench.evaluator.EvaluatorBench;
+import dev.tralign.bench.evaluator.EvaluatorWorkersBench;
 import dev.tralign.bench.ingest.IngestBench;
 import dev.tralign.stack.EmbeddedStack;
 import dev.tralign.stack.StackOptions;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Unmatched;
         description = "Benchmarks: trainer step vs the PyTorch peer's keys, trainer memory, ingest vs a plain "
                 + "producer, Kafka-fed vs in-memory training, evaluator throughput and latency.",
         subcommands = {BenchCommand.Trainer.class, BenchCommand.Memory.class, BenchCommand.Ingest.class,
-            BenchCommand.Pipeline.class, BenchCommand.Evaluator.class})
+            BenchCommand.Pipeline.class, BenchCommand.Evaluator.class, BenchCommand.EvaluatorWorkers.class})
 final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -95,6 +96,21 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             System.out.println(EvaluatorBench.run(args.toArray(String[]::new)));
+            return 0;
+        }
+    }
+
+    @Command(name = "evaluator-workers", mixinStandardHelpOptions = true,
+            description = "A checkpoint's wall time with 1, 2, 3 evaluator workers sharing its prompt-shard tasks "
+                    + "(one group, embedded broker). Flags: --workers 1,2,3 --prompts --prompts-per-task --checkpoints "
+                    + "--max-new-tokens --dim --layers --heads.")
+    static final class EvaluatorWorkers implements Callable<Integer> {
+        @Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(EvaluatorWorkersBench.run(args.toArray(String[]::new)));
             return 0;
         }
     }

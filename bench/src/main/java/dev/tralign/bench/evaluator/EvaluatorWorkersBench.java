@@ -1,0 +1,236 @@
+package dev.tralign.bench.evaluator;
+
+import dev.tralign.evaluator.generate.CompletionCodec;
+import dev.tralign.evaluator.judge.GoldRewardJudge;
+import dev.tralign.evaluator.service.CheckpointEvaluation;
+import dev.tralign.evaluator.service.CheckpointEvaluatorService;
+import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.avro.CheckpointEvent;
+import dev.tralign.schemas.avro.Judgment;
+import dev.tralign.stack.EmbeddedStack;
+import dev.tralign.stack.StackOptions;
+import dev.tralign.trainer.AlignmentTrainer;
+import dev.tralign.trainer.Policy;
+import dev.tralign.trainer.checkpoint.SavedCheckpoint;
+import dev.tralign.trainer.config.TrainingConfig;
+import dev.tralign.trainer.model.ModelConfig;
+import dev.tralign.trainer.tokenizer.AlphabetTokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * A checkpoint's wall time with 1, 2, 3... evaluator workers in one group (issue #18): from the CheckpointEvent to
+ * the last of its evaluation records readable (read_committed), each worker an evaluator service of its own (own SFT
+ * policy, own planner and worker threads, one consumer-group member) in this JVM, side by side on one embedded broker.
+ * Each checkpoint is a new file, so every worker that gets one of its shards loads and verifies it, as in production.
+ *
+ * <p>Options: --workers 1,2,3, --prompts P (96), --prompts-per-task T (8), --checkpoints K (3, timed each),
+ * --max-new-tokens N (32), --dim D (128), --layers L (4), --heads H (4).
+ */
+public final class EvaluatorWorkersBench {
+
+    private static final String ALPHABET = "abcdefghijklmnopqrstuvwx";
+    private static final Duration DEADLINE = Duration.ofMinutes(10);
+
+    private EvaluatorWorkersBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.out.println(run(args));
+    }
+
+    public static String run(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i], args[i + 1]);
+        }
+        int[] workerCounts = Arrays.stream(options.getOrDefault("--workers", "1,2,3").split(","))
+                .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+        int prompts = Integer.parseInt(options.getOrDefault("--prompts", "96"));
+        int perTask = Integer.parseInt(options.getOrDefault("--prompts-per-task", "8"));
+        int checkpoints = Integer.parseInt(options.getOrDefault("--checkpoints", "3"));
+        int maxNewTokens = Integer.parseInt(options.getOrDefault("--max-new-tokens", "32"));
+        int dim = Integer.parseInt(options.getOrDefault("--dim", "128"));
+        int layers = Integer.parseInt(options.getOrDefault("--layers", "4"));
+        int heads = Integer.parseInt(options.getOrDefault("--heads", "4"));
+        Path work = Files.createTempDirectory("tralign-bench-evaluator-workers");
+        AlphabetTokenizer tokenizer = new AlphabetTokenizer(ALPHABET);
+        ModelConfig shape = new ModelConfig(tokenizer.vocabSize(), dim, layers, heads, 8 + maxNewTokens + 1);
+        Path sft = work.resolve("sft.ckpt");
+        save(shape, 1, sft);
+        List<Path> files = new ArrayList<>();
+        List<String> digests = new ArrayList<>();
+        for (int k = 1; k <= checkpoints; k++) {
+            Path file = work.resolve("step-" + k + ".ckpt");
+            digests.add(save(shape, 100 + k, file).sha256());
+            files.add(file);
+        }
+        List<String> promptList = prompts(prompts);
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "evaluator workers: %d prompts in tasks of "
+                + "%d, %d new tokens, model %dx%d (%d heads), %d checkpoints timed per worker count, in one JVM on "
+                + "%d cores (OMP_NUM_THREADS=%s)%n", prompts, perTask, maxNewTokens, dim, layers, heads, checkpoints,
+                Runtime.getRuntime().availableProcessors(), System.getenv().getOrDefault("OMP_NUM_THREADS", "unset")));
+        try (EmbeddedStack stack = EmbeddedStack.start(StackOptions.defaults().withDataDir(work.resolve("stack"))
+                .withKafkaPort(0).withRegistryPort(0))) {
+            double first = Double.NaN;
+            for (int workers : workerCounts) {
+                double median = median(timeCheckpoints(stack, workers, sft, files, digests, promptList, tokenizer,
+                        perTask, maxNewTokens, out));
+                if (Double.isNaN(first)) {
+                    first = median;
+                }
+                out.append(String.format(Locale.ROOT, "  %d worker%s: median %.0f ms a checkpoint = %.2fx the "
+                        + "%d-worker time%n", workers, workers == 1 ? "" : "s", median, median / first,
+                        workerCounts[0]));
+            }
+        }
+        return out.toString();
+    }
+
+    private static double[] timeCheckpoints(EmbeddedStack stack, int workers, Path sftFile, List<Path> files,
+            List<String> digests, List<String> prompts, AlphabetTokenizer tokenizer, int perTask, int maxNewTokens,
+            StringBuilder out) throws Exception {
+        String group = "bench-w" + workers;
+        Map<String, Object> kafka = Map.of("bootstrap.servers", stack.bootstrapServers());
+        double[] millis = new double[files.size()];
+        List<Policy> sfts = new ArrayList<>();
+        List<CheckpointEvaluatorService> services = new ArrayList<>();
+        List<AtomicInteger> tasksDone = new ArrayList<>();
+        try (Topics topics = Topics.create(group + ".", Map.of("schema.registry.url", stack.registryUrl()))) {
+            stack.createTopics(topics);
+            for (int w = 0; w < workers; w++) {
+                Policy sft = Policy.load(sftFile);
+                sfts.add(sft);
+                AtomicInteger done = new AtomicInteger();
+                tasksDone.add(done);
+                services.add(new CheckpointEvaluatorService(kafka, topics, new CheckpointEvaluation(
+                        new CompletionCodec(tokenizer), sft, prompts, new GoldRewardJudge((prompt, completion) ->
+                        completion.chars().filter(c -> c == 'a').count()), maxNewTokens, 1), group, line -> { })
+                        .withSharding(perTask, CheckpointEvaluatorService.DEFAULT_TASK_PARTITIONS)
+                        .withProgress(line -> {
+                            if (line.startsWith("judged")) {
+                                done.incrementAndGet();
+                            }
+                        }).start());
+            }
+            awaitMembers(kafka, group + "-workers", workers);
+            try (KafkaProducer<String, CheckpointEvent> producer = new KafkaProducer<>(kafka,
+                    topics.checkpoints().keySerde().serializer(), topics.checkpoints().valueSerde().serializer());
+                    KafkaConsumer<String, Judgment> judgments = new KafkaConsumer<>(Map.of(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                            topics.judgments().keySerde().deserializer(),
+                            topics.judgments().valueSerde().deserializer())) {
+                TopicPartition partition = new TopicPartition(topics.judgments().name(), 0);
+                judgments.assign(List.of(partition));
+                judgments.seekToBeginning(List.of(partition));
+                for (int k = 0; k < files.size(); k++) {
+                    long step = k + 1;
+                    long sent = System.nanoTime();
+                    producer.send(new ProducerRecord<>(topics.checkpoints().name(), "bench", CheckpointEvent
+                            .newBuilder().setRunId("bench").setStep(step).setUri(files.get(k).toUri().toString())
+                            .setSha256(digests.get(k)).setConfigDigest("bench").setCreatedAt(Instant.now()).build()))
+                            .get();
+                    int seen = 0;
+                    long deadline = sent + DEADLINE.toNanos();
+                    while (seen < prompts.size()) {
+                        if (System.nanoTime() > deadline) {
+                            throw new IllegalStateException("benchmark timed out: " + seen + " of " + prompts.size()
+                                    + " evaluation records of step " + step + " with " + workers + " workers");
+                        }
+                        for (var record : judgments.poll(Duration.ofMillis(20))) {
+                            if (record.value() != null && record.value().getStep() == step) {
+                                seen++;
+                            }
+                        }
+                    }
+                    millis[k] = (System.nanoTime() - sent) / 1e6;
+                }
+            }
+            for (CheckpointEvaluatorService service : services) {
+                if (service.failure() != null) {
+                    throw new IllegalStateException("an evaluator failed", service.failure());
+                }
+            }
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %d worker%s: checkpoints", workers,
+                    workers == 1 ? "" : "s"));
+            for (double m : millis) {
+                line.append(String.format(Locale.ROOT, " %.0f", m));
+            }
+            line.append(" ms; tasks per worker");
+            tasksDone.forEach(t -> line.append(' ').append(t.get()));
+            out.append(line).append(System.lineSeparator());
+        } finally {
+            services.forEach(CheckpointEvaluatorService::close);
+            sfts.forEach(Policy::close);
+        }
+        return millis;
+    }
+
+    /** Waits until the workers' group has {@code members} members, each with partitions. */
+    private static void awaitMembers(Map<String, Object> kafka, String group, int members) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        try (Admin admin = Admin.create(kafka)) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group))
+                            .describedGroups().get(group).get(10, TimeUnit.SECONDS);
+                    if (description.members().size() == members && description.members().stream()
+                            .allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
+                        return;
+                    }
+                } catch (ExecutionException e) {
+                    // the group does not exist until its first member joins
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException(group + " did not reach " + members + " members with partitions");
+    }
+
+    private static SavedCheckpoint save(ModelConfig shape, long seed, Path file) {
+        try (AlignmentTrainer trainer = AlignmentTrainer.create(shape,
+                TrainingConfig.builder().lossType("sft").learningRate(1e-3).maxSteps(1).seed(seed).build())) {
+            return trainer.saveCheckpoint(file);
+        }
+    }
+
+    private static List<String> prompts(int count) {
+        SplittableRandom random = new SplittableRandom(5);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            StringBuilder p = new StringBuilder();
+            for (int j = 0; j < 6; j++) {
+                p.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+            }
+            out.add(p.toString());
+        }
+        return out;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.tralign.bench.evaluator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The workers benchmark runs end to end at a tiny size (its figures are not asserted: speed is not tested by time). */
+class EvaluatorWorkersBenchIT {
+
+    @Test
+    void everyTaskIsDoneOnceWhateverTheNumberOfWorkers() throws Exception {
+        String report = EvaluatorWorkersBench.run(new String[] {"--workers", "1,2", "--prompts", "8",
+            "--prompts-per-task", "2", "--checkpoints", "1", "--max-new-tokens", "4", "--dim", "16", "--layers", "1",
+            "--heads", "2"});
+        assertThat(report).contains("1 worker: median").contains("2 workers: median");
+        // 8 prompts in tasks of 2: 4 tasks, done once between the workers of each run.
+        for (String workers : new String[] {"1 worker", "2 workers"}) {
+            Matcher tasks = Pattern.compile(workers + ": checkpoints \\d+ ms; tasks per worker ([\\d ]+)")
+                    .matcher(report);
+            assertThat(tasks.find()).as(report).isTrue();
+            int sum = 0;
+            for (String n : tasks.group(1).trim().split(" ")) {
+                sum += Integer.parseInt(n);
+            }
+            assertThat(sum).as(report).isEqualTo(4);
+        }
+    }
+}
