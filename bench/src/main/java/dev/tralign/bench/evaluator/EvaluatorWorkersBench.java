@@ -42,6 +42,7 @@ import org.apache.kafka.common.TopicPartition;
  * the last of its evaluation records readable (read_committed), each worker an evaluator service of its own (own SFT
  * policy, own planner and worker threads, one consumer-group member) in this JVM, side by side on one embedded broker.
  * Each checkpoint is a new file, so every worker that gets one of its shards loads and verifies it, as in production.
+ * The first checkpoint of each worker count is a warm-up (JIT, first loads, group settling), reported but not timed.
  *
  * <p>Options: --workers 1,2,3, --prompts P (96), --prompts-per-task T (8), --checkpoints K (3, timed each),
  * --max-new-tokens N (32), --dim D (128), --layers L (4), --heads H (4).
@@ -79,7 +80,7 @@ public final class EvaluatorWorkersBench {
         save(shape, 1, sft);
         List<Path> files = new ArrayList<>();
         List<String> digests = new ArrayList<>();
-        for (int k = 1; k <= checkpoints; k++) {
+        for (int k = 0; k <= checkpoints; k++) {
             Path file = work.resolve("step-" + k + ".ckpt");
             digests.add(save(shape, 100 + k, file).sha256());
             files.add(file);
@@ -111,7 +112,8 @@ public final class EvaluatorWorkersBench {
             StringBuilder out) throws Exception {
         String group = "bench-w" + workers;
         Map<String, Object> kafka = Map.of("bootstrap.servers", stack.bootstrapServers());
-        double[] millis = new double[files.size()];
+        double[] millis = new double[files.size() - 1];
+        double warmUp = Double.NaN;
         List<Policy> sfts = new ArrayList<>();
         List<CheckpointEvaluatorService> services = new ArrayList<>();
         List<AtomicInteger> tasksDone = new ArrayList<>();
@@ -163,7 +165,12 @@ public final class EvaluatorWorkersBench {
                             }
                         }
                     }
-                    millis[k] = (System.nanoTime() - sent) / 1e6;
+                    double elapsed = (System.nanoTime() - sent) / 1e6;
+                    if (k == 0) {
+                        warmUp = elapsed;
+                    } else {
+                        millis[k - 1] = elapsed;
+                    }
                 }
             }
             for (CheckpointEvaluatorService service : services) {
@@ -171,8 +178,8 @@ public final class EvaluatorWorkersBench {
                     throw new IllegalStateException("an evaluator failed", service.failure());
                 }
             }
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %d worker%s: checkpoints", workers,
-                    workers == 1 ? "" : "s"));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %d worker%s: warm-up %.0f ms, "
+                    + "checkpoints", workers, workers == 1 ? "" : "s", warmUp));
             for (double m : millis) {
                 line.append(String.format(Locale.ROOT, " %.0f", m));
             }

@@ -15,16 +15,16 @@ class EvaluatorWorkersBenchIT {
             "--prompts-per-task", "2", "--checkpoints", "1", "--max-new-tokens", "4", "--dim", "16", "--layers", "1",
             "--heads", "2"});
         assertThat(report).contains("1 worker: median").contains("2 workers: median");
-        // 8 prompts in tasks of 2: 4 tasks, done once between the workers of each run.
+        // 8 prompts in tasks of 2: 4 tasks a checkpoint, a warm-up and one timed: 8 tasks between the workers.
         for (String workers : new String[] {"1 worker", "2 workers"}) {
-            Matcher tasks = Pattern.compile(workers + ": checkpoints \\d+ ms; tasks per worker ([\\d ]+)")
-                    .matcher(report);
+            Matcher tasks = Pattern.compile(workers
+                    + ": warm-up \\d+ ms, checkpoints \\d+ ms; tasks per worker ([\\d ]+)").matcher(report);
             assertThat(tasks.find()).as(report).isTrue();
             int sum = 0;
             for (String n : tasks.group(1).trim().split(" ")) {
                 sum += Integer.parseInt(n);
             }
-            assertThat(sum).as(report).isEqualTo(4);
+            assertThat(sum).as(report).isEqualTo(8);
         }
     }
 }
