@@ -5,7 +5,9 @@ import dev.tralign.evaluator.dashboard.DashboardServer;
 import dev.tralign.evaluator.dashboard.TopicFeed;
 import dev.tralign.evaluator.dashboard.TrainingStore;
 import dev.tralign.evaluator.dashboard.WinRateStore;
+import dev.tralign.evaluator.report.CheckpointGames;
 import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.avro.Judgment;
 import dev.tralign.schemas.avro.TrainMetrics;
 import dev.tralign.schemas.avro.WinRate;
 import java.nio.file.Path;
@@ -76,13 +78,17 @@ final class EvaluateCommand implements Runnable {
             TopicFeed<WinRate> feed = TopicFeed.start(consumer, topics.winRates(), store::put);
             TrainingStore training = new TrainingStore();
             TopicFeed<TrainMetrics> trainingFeed = TopicFeed.start(consumer, topics.trainMetrics(), training::put);
-            DashboardServer dashboard = DashboardServer.start(host, port, store, training,
-                    () -> feed.isRunning() && trainingFeed.isRunning());
+            // Every evaluation record, compactly, for the Bradley-Terry ranking (GET /api/bradley-terry).
+            CheckpointGames games = new CheckpointGames();
+            TopicFeed<Judgment> judgmentFeed = TopicFeed.start(consumer, topics.judgments(), games::add);
+            DashboardServer dashboard = DashboardServer.start(host, port, store, training, games,
+                    () -> feed.isRunning() && trainingFeed.isRunning() && judgmentFeed.isRunning());
             System.out.println("dashboard: http://" + host + ":" + dashboard.port() + "/  (API: /api/runs)");
             Waiting.untilInterrupted("evaluate serve", () -> {
                 dashboard.close();
                 feed.close();
                 trainingFeed.close();
+                judgmentFeed.close();
                 topics.close();
             });
             return 0;

@@ -1,6 +1,8 @@
 package dev.tralign.app.cli;
 
 import dev.tralign.evaluator.dashboard.WinRateSnapshot;
+import dev.tralign.evaluator.ranking.BradleyTerryRanking;
+import dev.tralign.evaluator.report.CheckpointGames;
 import dev.tralign.evaluator.report.ReportWriter;
 import dev.tralign.evaluator.report.RunSeries;
 import dev.tralign.schemas.Topics;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +20,8 @@ import picocli.CommandLine.Option;
 
 /** A self-contained HTML report and PNG charts of runs' win rates, plus a table on the console. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Write an HTML report and PNG charts (win rate vs step and vs KL) of runs from tralign.win-rates.")
+        description = "Write an HTML report and PNG charts (win rate vs step and vs KL, length-controlled win rate, "
+                + "Bradley-Terry scores) of runs from tralign.win-rates and tralign.judgments.")
 final class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--run", required = true, split = ",", description = "Run ids (repeatable or comma-separated).")
@@ -26,17 +30,42 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = ".tralign/report", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--bradley-terry", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Rank every checkpoint of the runs and the SFT baseline by Bradley-Terry scores with "
+                    + "bootstrap intervals, from tralign.judgments (default: on; --no-bradley-terry skips reading "
+                    + "the judgments).")
+    boolean bradleyTerry;
+
+    @Option(names = "--bt-rounds", defaultValue = "100",
+            description = "Bootstrap rounds of the Bradley-Terry intervals (default: ${DEFAULT-VALUE}, as Arena-Hard).")
+    int btRounds;
+
+    @Option(names = "--bt-seed", defaultValue = "42",
+            description = "Seed of the bootstrap, so a report is reproducible (default: ${DEFAULT-VALUE}).")
+    long btSeed;
+
     @Mixin
     ConnectionOptions connection;
 
     @Override
     public Integer call() throws Exception {
+        if (btRounds < 1) {
+            throw new IllegalArgumentException("--bt-rounds must be at least 1, got " + btRounds);
+        }
         connection.requireReachable();
         List<WinRate> all;
+        CheckpointGames games = new CheckpointGames();
         try (Topics topics = Topics.create(Topics.DEFAULT_PREFIX, connection.serdeSettings())) {
             // The connection's full client settings: security (SASL, TLS) reaches this consumer too.
             Map<String, Object> consumer = new HashMap<>(connection.kafkaSettings());
             all = WinRateSnapshot.readAll(consumer, topics.winRates(), Duration.ofSeconds(30));
+            if (bradleyTerry) {
+                WinRateSnapshot.readEach(consumer, topics.judgments(), Duration.ofSeconds(120), j -> {
+                    if (runs.contains(j.getRunId())) {
+                        games.add(j);
+                    }
+                });
+            }
         }
         List<WinRate> selected = all.stream().filter(w -> runs.contains(w.getRunId())).toList();
         List<String> missing = runs.stream().filter(r -> selected.stream().noneMatch(w -> w.getRunId().equals(r)))
@@ -46,8 +75,15 @@ final class ReportCommand implements Callable<Integer> {
                     + "tralign.win-rates; runs with win rates: "
                     + all.stream().map(WinRate::getRunId).distinct().toList());
         }
+        Optional<BradleyTerryRanking> ranking = bradleyTerry ? games.ranking(runs, btRounds, btSeed)
+                : Optional.empty();
+        int mismatches = games.baselineMismatches(runs);
+        if (mismatches > 0) {
+            System.err.println("warning: the runs' baseline outputs differ on " + mismatches + " prompt(s); a "
+                    + "Bradley-Terry ranking across runs assumes one shared SFT baseline");
+        }
         ReportWriter.Report report = ReportWriter.write(out, "tralign: win rate against the SFT policy",
-                RunSeries.fromWinRates(selected));
+                RunSeries.fromWinRates(selected), ranking);
         System.out.println(report.consoleTable());
         System.out.println("report: " + report.html().toAbsolutePath());
         return 0;

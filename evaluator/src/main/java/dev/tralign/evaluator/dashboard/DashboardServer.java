@@ -2,6 +2,7 @@ package dev.tralign.evaluator.dashboard;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.tralign.evaluator.report.CheckpointGames;
 import dev.tralign.evaluator.report.ReportWriter;
 import dev.tralign.evaluator.report.RunSeries;
 import dev.tralign.schemas.avro.WinRate;
@@ -25,9 +26,12 @@ import org.slf4j.LoggerFactory;
  * HTTP API and live dashboard over a {@link WinRateStore} (JDK HttpServer, no framework).
  *
  * <ul>
- *   <li>GET /api/runs: [{runId, checkpoints, latestStep, latestWinRate, latestKlToSft}]</li>
+ *   <li>GET /api/runs: [{runId, checkpoints, latestStep, latestWinRate, latestLengthControlledWinRate,
+ *       latestKlToSft}]</li>
  *   <li>GET /api/runs/{runId}/win-rates: the run's WinRate records by step (404 for an unknown run;
  *       the run id is URL-encoded, so '/' in an id is %2F)</li>
+ *   <li>GET /api/bradley-terry?run=R&amp;run=S&amp;rounds=100&amp;seed=42: Bradley-Terry scores of the runs'
+ *       checkpoints and the SFT baseline with 90% bootstrap intervals ({@link RankingJson}; every run by default)</li>
  *   <li>GET /api/training: every run's training metrics by step under TRL's names ({@link TrainingStore#json})</li>
  *   <li>GET /: the dashboard page, which polls the API every 2 s and draws SVG charts</li>
  *   <li>GET /report: the static HTML report ({@link ReportWriter}) of the current store</li>
@@ -44,16 +48,18 @@ public final class DashboardServer implements AutoCloseable {
     private final ExecutorService threads;
     private final WinRateStore store;
     private final TrainingStore training;
+    private final RankingJson ranking;
     private final byte[] page;
     private final DashboardMetrics metrics;
     private final BooleanSupplier healthy;
 
     private DashboardServer(HttpServer server, ExecutorService threads, WinRateStore store, TrainingStore training,
-            BooleanSupplier healthy) {
+            CheckpointGames games, BooleanSupplier healthy) {
         this.server = server;
         this.threads = threads;
         this.store = store;
         this.training = training;
+        this.ranking = new RankingJson(games);
         this.page = loadPage();
         this.metrics = new DashboardMetrics(store);
         this.healthy = healthy;
@@ -81,7 +87,17 @@ public final class DashboardServer implements AutoCloseable {
     /** The same, with a chart of training metrics from {@code training} (fed from tralign.train-metrics). */
     public static DashboardServer start(String host, int port, WinRateStore store, TrainingStore training,
             BooleanSupplier healthy) throws IOException {
+        return start(host, port, store, training, new CheckpointGames(), healthy);
+    }
+
+    /**
+     * The same, with Bradley-Terry scores of the checkpoints in {@code games} (fed from tralign.judgments) at
+     * GET /api/bradley-terry.
+     */
+    public static DashboardServer start(String host, int port, WinRateStore store, TrainingStore training,
+            CheckpointGames games, BooleanSupplier healthy) throws IOException {
         Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(games, "games");
         Objects.requireNonNull(training, "training");
         Objects.requireNonNull(healthy, "healthy");
         if (port < 0 || port > 65535) {
@@ -94,7 +110,7 @@ public final class DashboardServer implements AutoCloseable {
             return thread;
         });
         server.setExecutor(threads);
-        DashboardServer dashboard = new DashboardServer(server, threads, store, training, healthy);
+        DashboardServer dashboard = new DashboardServer(server, threads, store, training, games, healthy);
         server.createContext("/", dashboard::handle);
         server.start();
         LOG.info("dashboard on http://{}:{}/", host, server.getAddress().getPort());
@@ -130,6 +146,9 @@ public final class DashboardServer implements AutoCloseable {
             } else if (path.equals("/report")) {
                 send(exchange, 200, "text/html; charset=utf-8",
                         ReportWriter.html("tralign win rates", RunSeries.fromWinRates(store.all())));
+            } else if (path.equals("/api/bradley-terry")) {
+                RankingJson.Answer answer = ranking.answer(exchange.getRequestURI().getRawQuery());
+                send(exchange, answer.status(), "application/json", answer.body());
             } else if (path.equals("/api/training")) {
                 send(exchange, 200, "application/json", training.json());
             } else if (path.equals(RUNS) || path.equals(RUNS + "/")) {

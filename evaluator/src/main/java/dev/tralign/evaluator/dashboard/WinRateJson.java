@@ -32,6 +32,8 @@ public final class WinRateJson {
         number(json, "klToSft", w.getKlToSft());
         number(json, "klToSftPerToken", w.getKlToSftPerToken());
         number(json, "meanGoldScore", w.getMeanGoldScore());
+        number(json, "lengthControlledWinRate", w.getLengthControlledWinRate());
+        number(json, "lcStandardError", w.getLcStandardError());
         json.put("at", w.getAt() == null ? null : w.getAt().toString());
         return json;
     }
@@ -57,6 +59,7 @@ public final class WinRateJson {
             json.put("checkpoints", series.size());
             json.put("latestStep", latest.getStep());
             number(json, "latestWinRate", latest.getWinRate());
+            number(json, "latestLengthControlledWinRate", latest.getLengthControlledWinRate());
             number(json, "latestKlToSft", latest.getKlToSft());
         }
         return write(array);

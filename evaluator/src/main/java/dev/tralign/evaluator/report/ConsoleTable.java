@@ -6,7 +6,8 @@ import java.util.List;
 /** A plain-text table of every run's checkpoints, columns aligned, for the terminal. */
 public final class ConsoleTable {
 
-    private static final String[] HEADER = {"run", "step", "win rate %", "Wilson 95% %", "KL/seq", "n"};
+    private static final String[] HEADER = {"run", "step", "win rate %", "Wilson 95% %", "LC win rate %", "KL/seq",
+        "n"};
 
     private ConsoleTable() {
     }
@@ -19,7 +20,8 @@ public final class ConsoleTable {
             for (WinRatePoint p : run.points()) {
                 rows.add(new String[] {run.runId(), Long.toString(p.step()), Formats.number(p.winRate(), 1),
                     Formats.number(p.low(), 1) + " - " + Formats.number(p.high(), 1),
-                    Formats.number(p.klPerSequence(), 2), Long.toString(p.nTotal())});
+                    Formats.number(p.lengthControlled(), 1), Formats.number(p.klPerSequence(), 2),
+                    Long.toString(p.nTotal())});
             }
         }
         int[] widths = new int[HEADER.length];

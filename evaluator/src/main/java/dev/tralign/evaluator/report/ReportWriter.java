@@ -1,11 +1,13 @@
 package dev.tralign.evaluator.report;
 
+import dev.tralign.evaluator.ranking.BradleyTerryRanking;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Writes a run comparison: a self-contained HTML page (inline SVG charts of win rate against step with Wilson
@@ -35,24 +37,35 @@ public final class ReportWriter {
 
     /** Writes the report files into the directory (created if needed) and returns their paths and the table. */
     public static Report write(Path directory, String title, List<RunSeries> runs) throws IOException {
+        return write(directory, title, runs, Optional.empty());
+    }
+
+    /**
+     * The same, with a Bradley-Terry section (table and forest chart in the page, table on the console) when a
+     * ranking is given.
+     */
+    public static Report write(Path directory, String title, List<RunSeries> runs,
+            Optional<BradleyTerryRanking> ranking) throws IOException {
         Files.createDirectories(directory);
         Chart byStep = Chart.winRateVsStep(runs);
         Chart byKl = Chart.winRateVsKl(runs);
         Path html = directory.resolve("report.html");
         Path stepPng = directory.resolve("win-rate-by-step.png");
         Path klPng = directory.resolve("win-rate-by-kl.png");
-        Files.writeString(html, html(title, runs, byStep, byKl), StandardCharsets.UTF_8);
+        Files.writeString(html, html(title, runs, byStep, byKl, ranking), StandardCharsets.UTF_8);
         PngChartRenderer.write(byStep, WIDTH, HEIGHT, stepPng);
         PngChartRenderer.write(byKl, WIDTH, HEIGHT, klPng);
-        return new Report(html, stepPng, klPng, ConsoleTable.render(runs));
+        String table = ConsoleTable.render(runs) + ranking.map(r -> "\n" + RankingView.consoleTable(r)).orElse("");
+        return new Report(html, stepPng, klPng, table);
     }
 
     /** The HTML page alone. */
     public static String html(String title, List<RunSeries> runs) {
-        return html(title, runs, Chart.winRateVsStep(runs), Chart.winRateVsKl(runs));
+        return html(title, runs, Chart.winRateVsStep(runs), Chart.winRateVsKl(runs), Optional.empty());
     }
 
-    private static String html(String title, List<RunSeries> runs, Chart byStep, Chart byKl) {
+    private static String html(String title, List<RunSeries> runs, Chart byStep, Chart byKl,
+            Optional<BradleyTerryRanking> ranking) {
         StringBuilder page = new StringBuilder()
                 .append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
                 .append(Html.escape(title)).append("</title>\n<style>\n")
@@ -61,20 +74,23 @@ public final class ReportWriter {
                 .append("td:first-child,th:first-child{text-align:left}\n</style>\n</head>\n<body>\n<h1>")
                 .append(Html.escape(title)).append("</h1>\n<p>Win rate against the SFT baseline, AlpacaEval ")
                 .append("conventions (ties count half, missing judgments excluded); bands are Wilson 95% intervals of ")
-                .append("(W + T/2)/N. Runs: ").append(runs.size()).append(".</p>\n")
+                .append("(W + T/2)/N. LC is AlpacaEval's length-controlled win rate (length_controlled_minimal): ")
+                .append("the win rate predicted at equal output lengths. Runs: ").append(runs.size()).append(".</p>\n")
                 .append(SvgChartRenderer.render(byStep, WIDTH, HEIGHT))
                 .append(SvgChartRenderer.render(byKl, WIDTH, HEIGHT))
                 .append("<table>\n<tr><th>run</th><th>step</th><th>win rate %</th><th>Wilson 95% %</th>")
-                .append("<th>KL/seq (nats)</th><th>n</th></tr>\n");
+                .append("<th>LC win rate %</th><th>KL/seq (nats)</th><th>n</th></tr>\n");
         for (RunSeries run : runs) {
             for (WinRatePoint p : run.points()) {
                 page.append(String.format(Locale.ROOT,
-                        "<tr><td>%s</td><td>%d</td><td>%s</td><td>%s - %s</td><td>%s</td><td>%d</td></tr>%n",
+                        "<tr><td>%s</td><td>%d</td><td>%s</td><td>%s - %s</td><td>%s</td><td>%s</td><td>%d</td></tr>%n",
                         Html.escape(run.runId()), p.step(), Formats.number(p.winRate(), 1),
                         Formats.number(p.low(), 1), Formats.number(p.high(), 1),
-                        Formats.number(p.klPerSequence(), 2), p.nTotal()));
+                        Formats.number(p.lengthControlled(), 1), Formats.number(p.klPerSequence(), 2), p.nTotal()));
             }
         }
-        return page.append("</table>\n</body>\n</html>\n").toString();
+        page.append("</table>\n");
+        ranking.ifPresent(r -> page.append(RankingView.html(r)));
+        return page.append("</body>\n</html>\n").toString();
     }
 }

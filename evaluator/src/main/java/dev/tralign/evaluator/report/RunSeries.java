@@ -35,6 +35,6 @@ public record RunSeries(String runId, List<WinRatePoint> points) {
     /** The report's view of one WinRate record. */
     public static WinRatePoint point(WinRate w) {
         return new WinRatePoint(w.getStep(), w.getWinRate(), w.getWilsonLow(), w.getWilsonHigh(), w.getKlToSft(),
-                w.getNTotal());
+                w.getNTotal(), w.getLengthControlledWinRate());
     }
 }

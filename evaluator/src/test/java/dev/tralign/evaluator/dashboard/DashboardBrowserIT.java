@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tralign.schemas.avro.TrainMetrics;
+import dev.tralign.schemas.avro.WinRate;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -112,6 +113,51 @@ class DashboardBrowserIT {
                 // The other run never logged sft/ metrics: it has no point on this chart.
                 assertThat(page.evaluate("document.querySelector('#training polyline[data-run=\"" + OTHER_RUN
                         + "\"]').getAttribute('data-points')").asInt()).isZero();
+            }
+        }
+    }
+
+    /** The length-controlled win rate is a dashed line beside each run's win rate; the ranking is a forest chart. */
+    @Test
+    void drawsTheLengthControlledWinRateAndTheBradleyTerryRanking() throws Exception {
+        WinRateStore store = new WinRateStore();
+        for (long step : new long[] {100, 200}) {
+            WinRate w = TestWinRates.of(RUN, step, 60.0 + step / 20.0, 1.0);
+            w.setLengthControlledWinRate(50.0 + step / 50.0);
+            store.put(w);
+        }
+        store.put(TestWinRates.of(OTHER_RUN, 100, 45.0, 2.0)); // a record from before LC: no dashed points
+        dev.tralign.evaluator.report.CheckpointGames games = new dev.tralign.evaluator.report.CheckpointGames();
+        for (int p = 0; p < 30; p++) {
+            games.add(dev.tralign.schemas.avro.Judgment.newBuilder().setRunId(RUN).setStep(200)
+                    .setPromptId("p" + p).setJudge("gold").setCandidate("c" + p).setBaseline("b" + p)
+                    .setPreference(p % 3 == 0 ? 1.0 : 2.0).setCandidateScore(null).setBaselineScore(null)
+                    .setRatings(Map.of()).setAt(Instant.EPOCH).build());
+        }
+        try (DashboardServer server = DashboardServer.start("127.0.0.1", 0, store, new TrainingStore(), games,
+                () -> true)) {
+            String url = "http://127.0.0.1:" + server.port() + "/";
+            try (HeadlessChromium chromium = HeadlessChromium.start(url, 900, 1400);
+                    DevToolsSession page = DevToolsSession.attach(chromium.devToolsPort(), url)) {
+                String lc = "document.querySelector('#by-step polyline[data-series=\"lc\"][data-run=\"" + RUN + "\"]')";
+                await("LC line").atMost(PAGE_DEADLINE).pollInterval(Duration.ofMillis(100))
+                        .until(() -> page.evaluate(lc + " !== null").asBoolean());
+                assertThat(page.evaluate(lc + ".getAttribute('data-points')").asInt()).isEqualTo(2);
+                assertThat(page.evaluate(lc + ".getAttribute('stroke-dasharray')").asText()).isEqualTo("5 4");
+                assertThat(page.evaluate("document.querySelector('#by-step polyline[data-series=\"lc\"][data-run=\""
+                        + OTHER_RUN + "\"]').getAttribute('data-points')").asInt()).isZero();
+                assertThat(page.evaluate("document.querySelector('#runs tbody').textContent").asText())
+                        .contains("54.0"); // RUN's latest LC
+                String dots = "Array.from(document.querySelectorAll('#bt circle'))"
+                        + ".map(c => c.getAttribute('data-player'))";
+                await("Bradley-Terry chart").atMost(PAGE_DEADLINE).pollInterval(Duration.ofMillis(100))
+                        .until(() -> page.evaluate(dots + ".length").asInt() == 2);
+                assertThat(page.evaluate(dots + ".join(',')").asText()).isEqualTo(RUN + "@200,SFT baseline");
+                assertThat(page.evaluate("Number(document.querySelector('#bt circle').getAttribute('data-score'))")
+                        .asDouble()).isCloseTo(66.67, org.assertj.core.api.Assertions.within(0.01));
+                Path artifact = Path.of("target", "dashboard-lc-bt.png");
+                Files.createDirectories(artifact.getParent());
+                Files.write(artifact, page.screenshotPng());
             }
         }
     }

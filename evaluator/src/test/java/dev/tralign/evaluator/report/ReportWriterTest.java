@@ -45,6 +45,32 @@ class ReportWriterTest {
     }
 
     @Test
+    void showsTheLengthControlledWinRateAndTheBradleyTerrySection() throws IOException {
+        List<RunSeries> runs = List.of(new RunSeries("dpo", List.of(
+                new WinRatePoint(100, 70.0, 60.0, 78.0, 2.0, 100, 57.25),
+                new WinRatePoint(200, 75.0, 66.0, 82.0, 4.0, 100, null))));
+        List<dev.tralign.evaluator.ranking.Game> games = new java.util.ArrayList<>();
+        for (int p = 0; p < 100; p++) {
+            games.add(new dev.tralign.evaluator.ranking.Game("dpo@100", "SFT baseline", p < 70 ? 1 : 0, "p" + p));
+            games.add(new dev.tralign.evaluator.ranking.Game("dpo@200", "SFT baseline", p < 75 ? 1 : 0, "p" + p));
+        }
+        dev.tralign.evaluator.ranking.BradleyTerryRanking ranking =
+                dev.tralign.evaluator.ranking.BradleyTerryRanking.of(games, "SFT baseline", 50, 42);
+
+        ReportWriter.Report report = ReportWriter.write(dir.resolve("bt"), "LC and BT", runs,
+                java.util.Optional.of(ranking));
+
+        String html = Files.readString(report.html());
+        assertThat(html).contains("<th>LC win rate %</th>", "<td>57.3</td>", "Bradley-Terry scores",
+                "data-player=\"dpo@200\"", "50 bootstrap resamples of the 100 prompts (seed 42)");
+        assertThat(html.split("<svg", -1)).hasSize(4);
+        assertThat(report.consoleTable()).contains("LC win rate %", "57.3", "BT score %", "dpo@200", "75.0",
+                "SFT baseline");
+        // Best first: dpo@200 (75%) above dpo@100 (70%) above the baseline (50%).
+        assertThat(report.consoleTable().indexOf("dpo@200")).isLessThan(report.consoleTable().lastIndexOf("dpo@100"));
+    }
+
+    @Test
     void pngDrawsEachRunInItsColour() {
         BufferedImage image = PngChartRenderer.render(Chart.winRateVsStep(RUNS), 800, 420);
         // The first run's point at step 100 (x-axis 100..300) sits at the plot's left edge, y = 55%.

@@ -239,7 +239,8 @@ class WinRateTopologyTest {
         expected.add(rejudged);
         expected.add(missing);
         expected.sort(java.util.Comparator.comparing(Judgment::getPromptId));
-        LengthControlledWinRate lc = LengthControlledWinRate.of(expected.stream().map(Records::lengthJudgment).toList());
+        LengthControlledWinRate lc =
+                LengthControlledWinRate.of(expected.stream().map(Records::lengthJudgment).toList());
         assertThat(lc.nJudged()).isEqualTo(40);
         assertThat(winRate.getLengthControlledWinRate()).isCloseTo(lc.winRate(), within(1e-12));
         assertThat(winRate.getLengthControlledWinRate()).isLessThan(winRate.getWinRate());
