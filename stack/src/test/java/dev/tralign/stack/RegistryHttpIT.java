@@ -96,6 +96,42 @@ class RegistryHttpIT {
         assertThat(deserializer.deserialize(topic, GenericBytes.frame(newId, v2))).isEqualTo(pair());
     }
 
+    /**
+     * WinRate gained the length-controlled fields (#18): the registry accepts today's schema over the previous one
+     * under BACKWARD, and a record written with the previous schema decodes with no LC.
+     */
+    @Test
+    void theWinRateWithLengthControlEvolvesThePreviousSchema(EmbeddedStack stack) throws Exception {
+        RestSchemaRegistryClient client = new RestSchemaRegistryClient(stack.registryUrl());
+        String topic = "it.win-rates";
+        String subject = topic + "-value";
+        Schema previous = new Schema.Parser().parse(java.nio.file.Files.readString(
+                java.nio.file.Path.of("../schemas/src/test/resources/avro-history/WinRate-v1.avsc")));
+        int previousId = client.register(subject, previous);
+        GenericRecord old = new GenericData.Record(previous);
+        for (String field : new String[] {"nWins", "nWinsBase", "nDraws", "nTotal"}) {
+            old.put(field, 1L);
+        }
+        old.put("runId", "run");
+        old.put("step", 7L);
+        for (String field : new String[] {"winRate", "standardError", "discreteWinRate", "wilsonLow", "wilsonHigh"}) {
+            old.put(field, 50.0);
+        }
+        old.put("at", 0L);
+
+        assertThat(client.testCompatibility(subject, dev.tralign.schemas.avro.WinRate.getClassSchema())).isTrue();
+        int currentId = client.register(subject, dev.tralign.schemas.avro.WinRate.getClassSchema());
+        assertThat(currentId).isNotEqualTo(previousId);
+        assertThat(client.latest(subject).version()).isEqualTo(2);
+
+        dev.tralign.schemas.avro.WinRate read = new AvroDeserializer<>(client, dev.tralign.schemas.avro.WinRate.class)
+                .deserialize(topic, GenericBytes.frame(previousId, old));
+        assertThat(read.getStep()).isEqualTo(7L);
+        assertThat(read.getWinRate()).isEqualTo(50.0);
+        assertThat(read.getLengthControlledWinRate()).isNull();
+        assertThat(read.getLcStandardError()).isNull();
+    }
+
     @Test
     void unknownPathIsAJson404AndUnknownIdsAndSubjectsUseConfluentCodes(EmbeddedStack stack) throws Exception {
         HttpResponse<String> response = send("GET", stack.registryUrl() + "/no/such/path?x=1", null);
