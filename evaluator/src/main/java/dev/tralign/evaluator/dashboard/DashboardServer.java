@@ -144,8 +144,8 @@ public final class DashboardServer implements AutoCloseable {
                 send(exchange, ok ? 200 : 503, "application/json", "{\"status\":\"" + (ok ? "ok" : "down")
                         + "\",\"runs\":" + store.runIds().size() + "}");
             } else if (path.equals("/report")) {
-                send(exchange, 200, "text/html; charset=utf-8",
-                        ReportWriter.html("tralign win rates", RunSeries.fromWinRates(store.all())));
+                send(exchange, 200, "text/html; charset=utf-8", ReportWriter.html("tralign win rates",
+                        RunSeries.fromWinRates(store.all()), ranking.ranking()));
             } else if (path.equals("/api/bradley-terry")) {
                 RankingJson.Answer answer = ranking.answer(exchange.getRequestURI().getRawQuery());
                 send(exchange, answer.status(), "application/json", answer.body());

@@ -74,6 +74,11 @@ final class RankingJson {
         return new Answer(200, cachedBody);
     }
 
+    /** The default ranking (every run, default rounds and seed) for the static report. */
+    Optional<BradleyTerryRanking> ranking() {
+        return games.ranking(List.of(), BradleyTerryRanking.DEFAULT_ROUNDS, BradleyTerryRanking.DEFAULT_SEED);
+    }
+
     private String body(List<String> runs, int rounds, long seed) {
         ObjectNode json = MAPPER.createObjectNode();
         json.put("anchor", CheckpointGames.BASELINE);

@@ -61,7 +61,12 @@ public final class ReportWriter {
 
     /** The HTML page alone. */
     public static String html(String title, List<RunSeries> runs) {
-        return html(title, runs, Chart.winRateVsStep(runs), Chart.winRateVsKl(runs), Optional.empty());
+        return html(title, runs, Optional.empty());
+    }
+
+    /** The HTML page alone, with a Bradley-Terry section when a ranking is given. */
+    public static String html(String title, List<RunSeries> runs, Optional<BradleyTerryRanking> ranking) {
+        return html(title, runs, Chart.winRateVsStep(runs), Chart.winRateVsKl(runs), ranking);
     }
 
     private static String html(String title, List<RunSeries> runs, Chart byStep, Chart byKl,

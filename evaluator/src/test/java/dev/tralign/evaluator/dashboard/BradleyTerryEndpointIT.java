@@ -73,6 +73,14 @@ class BradleyTerryEndpointIT {
     }
 
     @Test
+    void theStaticReportHasTheRankingToo() throws Exception {
+        HttpResponse<String> report = get("/report");
+        assertThat(report.statusCode()).isEqualTo(200);
+        assertThat(report.body()).contains("Bradley-Terry scores", "data-player=\"tr-dpo@100\"",
+                "100 bootstrap resamples of the 40 prompts (seed 42)");
+    }
+
+    @Test
     void selectsRunsAndRejectsBadParameters() throws Exception {
         JsonNode one = mapper.readTree(get("/api/bradley-terry?run=tr-dpo&rounds=20&seed=7").body());
         assertThat(one.get("scores")).extracting(s -> s.get("player").asText())
