@@ -34,7 +34,7 @@ public final class ExperimentReport {
     public static String write(Path dir, String command, List<SeedRun> runs) throws IOException {
         Files.createDirectories(dir);
         StringBuilder csv = new StringBuilder("seed,method,step,win_rate,standard_error,wilson_low,wilson_high,"
-                + "kl_per_sequence,kl_per_token,mean_gold,mean_targets\n");
+                + "kl_per_sequence,kl_per_token,mean_gold,mean_targets,length_controlled_win_rate\n");
         List<RunSeries> series = new ArrayList<>();
         for (SeedRun run : runs) {
             for (ExperimentRunner.Curve curve : run.curves()) {
@@ -42,12 +42,13 @@ public final class ExperimentReport {
                 for (ExperimentRunner.Point p : curve.points()) {
                     var r = p.result();
                     var w = r.winRate();
-                    csv.append(String.format(Locale.ROOT, "%d,%s,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.5f,%.4f,%.4f%n",
+                    csv.append(String.format(Locale.ROOT, "%d,%s,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.5f,%.4f,%.4f,%.4f%n",
                             run.seed(), curve.method().name(), r.step(), w.winRate(), w.standardError(),
                             w.wilsonLow(), w.wilsonHigh(), r.klPerSequence(), r.klPerToken(), r.meanCandidateScore(),
-                            p.meanTargets()));
+                            p.meanTargets(), r.lengthControlledWinRate()));
                     points.add(new WinRatePoint(r.step(), w.winRate(), w.wilsonLow(), w.wilsonHigh(),
-                            r.klPerSequence(), w.nTotal()));
+                            r.klPerSequence(), w.nTotal(),
+                            Double.isFinite(r.lengthControlledWinRate()) ? r.lengthControlledWinRate() : null));
                 }
                 series.add(new RunSeries("seed" + run.seed() + "/" + curve.method().name(), points));
             }

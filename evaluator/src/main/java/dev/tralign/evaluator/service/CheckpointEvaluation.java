@@ -6,6 +6,9 @@ import dev.tralign.evaluator.judge.Judge;
 import dev.tralign.evaluator.judge.Verdict;
 import dev.tralign.evaluator.kl.KlAccumulator;
 import dev.tralign.evaluator.kl.SampleLogProbs;
+import dev.tralign.evaluator.winrate.LengthJudgment;
+import dev.tralign.evaluator.winrate.LengthJudgments;
+import dev.tralign.evaluator.winrate.Preferences;
 import dev.tralign.evaluator.winrate.WinRateAccumulator;
 import dev.tralign.evaluator.winrate.WinRateStats;
 import dev.tralign.trainer.Policy;
@@ -13,6 +16,7 @@ import dev.tralign.trainer.SamplingConfig;
 import dev.tralign.trainer.data.TokenizedExample;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * Judges a checkpoint's policy against the SFT baseline on a run's fixed eval prompts, and estimates its KL to the SFT policy from
@@ -160,7 +164,19 @@ public final class CheckpointEvaluation {
             examples.add(outcomes.get(i).completion());
         }
         return new Result(step, WinRateStats.of(judged), kl.perSequence().orElse(Double.NaN),
-                kl.perToken().orElse(Double.NaN), scoreSum / outcomes.size(), examples);
+                kl.perToken().orElse(Double.NaN), scoreSum / outcomes.size(), examples, lengthControlled(outcomes));
+    }
+
+    /** The length-controlled win rate of the outcomes, prompts in prompt-id order as the win-rate stream takes them. */
+    private static double lengthControlled(List<PromptOutcome> outcomes) {
+        LengthJudgments lengths = LengthJudgments.EMPTY;
+        for (PromptOutcome o : outcomes) {
+            OptionalDouble preference = o.verdict().isMissing() ? OptionalDouble.empty()
+                    : Preferences.normalise(o.verdict().preference(), o.completion(), o.baseline());
+            lengths = lengths.with(promptId(o.promptIndex()), LengthJudgment.of(o.completion(), o.baseline(),
+                    preference.isPresent() ? preference.getAsDouble() : Double.NaN));
+        }
+        return lengths.lengthControlled().winRate();
     }
 
     /** Mean judge score of the baseline's completions (NaN when the judge does not score). */
@@ -203,8 +219,12 @@ public final class CheckpointEvaluation {
         }
     }
 
-    /** One checkpoint's evaluation. */
+    /**
+     * One checkpoint's evaluation.
+     *
+     * @param lengthControlledWinRate AlpacaEval's length-controlled win rate in percent (NaN under 5 verdicts)
+     */
     public record Result(long step, WinRateStats winRate, double klPerSequence, double klPerToken,
-            double meanCandidateScore, List<String> examples) {
+            double meanCandidateScore, List<String> examples, double lengthControlledWinRate) {
     }
 }
