@@ -5,11 +5,14 @@ import dev.tralign.app.world.SyntheticWorld;
 import dev.tralign.app.world.WorldConfig;
 import dev.tralign.evaluator.dashboard.DashboardServer;
 import dev.tralign.evaluator.dashboard.TopicFeed;
+import dev.tralign.evaluator.dashboard.WinRateSnapshot;
 import dev.tralign.evaluator.dashboard.TrainingStore;
 import dev.tralign.evaluator.dashboard.WinRateStore;
 import dev.tralign.evaluator.judge.GoldRewardJudge;
 import dev.tralign.evaluator.judge.Judge;
 import dev.tralign.evaluator.online.OnPolicySampler;
+import dev.tralign.evaluator.report.CheckpointGames;
+import dev.tralign.evaluator.ranking.BradleyTerryRanking;
 import dev.tralign.evaluator.report.ReportWriter;
 import dev.tralign.evaluator.report.RunSeries;
 import dev.tralign.evaluator.service.CheckpointEvaluation;
@@ -21,6 +24,7 @@ import dev.tralign.evaluator.stream.EvaluatorTopology;
 import dev.tralign.ingest.http.HttpIngestConfig;
 import dev.tralign.ingest.http.IngestHttpServer;
 import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.avro.Judgment;
 import dev.tralign.schemas.avro.TrainMetrics;
 import dev.tralign.schemas.avro.WinRate;
 import dev.tralign.stack.EmbeddedStack;
@@ -96,6 +100,7 @@ public final class DemoRunner {
         WinRateStore store = new WinRateStore();
         TrainingStore training = new TrainingStore();
         AlertStore alerts = new AlertStore();
+        CheckpointGames liveGames = new CheckpointGames();
         try (Topics topics = Topics.create(registry);
                 AutoCloseable stackCloser = stack != null ? stack : () -> { }) {
             if (stack != null) {
@@ -105,8 +110,10 @@ public final class DemoRunner {
                     TopicFeed<WinRate> feed = TopicFeed.start(new HashMap<>(kafka), topics.winRates(), store::put);
                     TopicFeed<TrainMetrics> trainingFeed = TopicFeed.start(new HashMap<>(kafka), topics.trainMetrics(),
                             training::put);
+                    TopicFeed<Judgment> judgmentFeed = TopicFeed.start(new HashMap<>(kafka), topics.judgments(),
+                            liveGames::add);
                     DashboardServer dashboard = DashboardServer.start("127.0.0.1", settings.dashboardPort(), store,
-                            training, () -> true)) {
+                            training, liveGames, () -> true)) {
                 alerts.bindTo(dashboard.meters());
                 out.accept("  live dashboard: http://127.0.0.1:" + dashboard.port() + "/");
 
@@ -177,8 +184,13 @@ public final class DemoRunner {
                 for (String runId : runs.keySet()) {
                     store.series(runId).ifPresent(points -> series.addAll(RunSeries.fromWinRates(points)));
                 }
+                // The judgments once more, to their end: every checkpoint's records were committed before its WinRate.
+                CheckpointGames games = new CheckpointGames();
+                WinRateSnapshot.readEach(new HashMap<>(kafka), topics.judgments(), Duration.ofSeconds(60), games::add);
                 ReportWriter.Report report = ReportWriter.write(runDir.resolve("report"),
-                        "tralign demo: win rate against the SFT policy (gold judge)", series);
+                        "tralign demo: win rate against the SFT policy (gold judge)", series,
+                        games.ranking(runs.keySet(), BradleyTerryRanking.DEFAULT_ROUNDS,
+                                BradleyTerryRanking.DEFAULT_SEED));
                 DemoResult result = DemoResult.of(runs, referenceUpdates, store, report.html(), onlineRounds,
                         alerts.all());
                 out.accept(result.table());

@@ -26,12 +26,15 @@ class DemoIT {
             assertThat(row.last().getNTotal()).isEqualTo(16);
             assertThat(row.last().getWinRate()).isBetween(0.0, 100.0);
             assertThat(row.last().getKlToSft()).isNotNull();
+            assertThat(row.last().getLengthControlledWinRate()).as("LC of %s", row.method()).isBetween(0.0, 100.0);
         }
         // Classic DPO never moves its reference; hard TR with tau 5 copies it at steps 5, 10, 15 and 20.
         assertThat(result.rows().get(0).referenceUpdates()).isZero();
         assertThat(result.rows().get(1).referenceUpdates()).isEqualTo(4);
         assertThat(result.reportHtml()).exists();
-        assertThat(Files.readString(result.reportHtml())).contains(result.rows().get(1).runId());
+        assertThat(Files.readString(result.reportHtml())).contains(result.rows().get(1).runId())
+                .contains("<th>LC win rate %</th>", "Bradley-Terry scores",
+                        "data-player=\"" + result.rows().get(1).runId() + "@20\"", "of the 16 prompts (seed 42)");
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("300 pairs on tralign.preferences"));
         assertThat(String.join("\n", lines)).contains("[6/6] results").contains("guard alerts (tralign.alerts):");
     }
