@@ -93,6 +93,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void theCheckpointStoreKnowsNoOtherModule() {
+        check(noClasses().that().resideInAPackage("dev.tralign.store..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "dev.tralign.schemas..",
+                        "dev.tralign.trainer..", "dev.tralign.trainerservice..", "dev.tralign.evaluator..",
+                        "dev.tralign.ingest..", "dev.tralign.stack..", "dev.tralign.registry..", "dev.tralign.app..",
+                        "dev.tralign.bench..")
+                .because("the store moves and checks bytes; the trainer and the evaluator hand it files and URIs"));
+    }
+
+    @Test
     void modulesHaveNoCycles() {
         check(slices().matching("dev.tralign.(*)..").should().beFreeOfCycles());
     }

@@ -1,0 +1,75 @@
+package dev.tralign.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalCheckpointStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    @Test
+    void aFileAlreadyInPlaceIsItsOwnUriAndIsReadInPlace() throws Exception {
+        LocalCheckpointStore store = new LocalCheckpointStore(new StoreLocation.Local(dir));
+        byte[] bytes = "weights".getBytes();
+        Path file = Files.write(Files.createDirectories(dir.resolve("run-1")).resolve("step-1.ckpt"), bytes);
+
+        URI uri = store.put(file, "run-1/step-1.ckpt", sha256(bytes));
+        LocalCopy copy = LocalCopy.of(store, uri, sha256(bytes), dir.resolve("unused"), ReadLimits.none());
+
+        assertThat(uri).isEqualTo(file.toAbsolutePath().toUri());
+        assertThat(copy).isEqualTo(new LocalCopy(file.toAbsolutePath(), false));
+        assertThat(store.holds(uri)).isTrue();
+        assertThat(store.holds(dir.getParent().resolve("elsewhere.ckpt").toUri())).isFalse();
+    }
+
+    @Test
+    void aFileWrittenElsewhereIsCopiedInWithItsSidecarAndDeletedWithIt() throws Exception {
+        LocalCheckpointStore store = new LocalCheckpointStore(new StoreLocation.Local(dir.resolve("store")));
+        Path staged = Files.write(dir.resolve("step-2.ckpt"), new byte[] {1, 2, 3});
+        Files.writeString(dir.resolve("step-2.ckpt.sha256"), "abc  step-2.ckpt\n");
+
+        URI uri = store.put(staged, "run-1/step-2.ckpt", sha256(new byte[] {1, 2, 3}));
+        Path stored = Path.of(uri);
+        assertThat(stored).hasBinaryContent(new byte[] {1, 2, 3});
+        assertThat(stored.resolveSibling("step-2.ckpt.sha256")).exists();
+
+        store.delete(uri);
+        store.delete(uri);
+        assertThat(stored).doesNotExist();
+        assertThat(stored.resolveSibling("step-2.ckpt.sha256")).doesNotExist();
+        assertThatThrownBy(() -> store.open(uri)).isInstanceOf(NoSuchFileException.class);
+        assertThatThrownBy(() -> store.put(staged, "../escape.ckpt", "x")).hasMessageContaining("leaves");
+    }
+
+    @Test
+    void readsAreBoundedAndChecked() throws Exception {
+        byte[] bytes = new byte[2 * 1024 * 1024];
+        Path file = Files.write(dir.resolve("x.ckpt"), bytes);
+        URI uri = file.toUri();
+        CheckpointOpener opener = LocalCheckpointStore::openFile;
+
+        assertThatThrownBy(() -> LocalCopy.of(opener, uri, sha256(new byte[1]), dir, ReadLimits.none()))
+                .isInstanceOf(ChecksumMismatchException.class);
+        assertThatThrownBy(() -> LocalCopy.of(opener, uri, sha256(bytes), dir,
+                new ReadLimits(1024, Duration.ofMinutes(1), () -> false))).hasMessageContaining("over the limit");
+        assertThatThrownBy(() -> LocalCopy.of(opener, uri, sha256(bytes), dir,
+                new ReadLimits(1 << 30, Duration.ofMinutes(1), () -> true))).hasMessageContaining("cancelled");
+        assertThatThrownBy(() -> LocalCheckpointStore.openFile(URI.create("file:///dev/zero")))
+                .hasMessageContaining("not a regular file");
+    }
+}
