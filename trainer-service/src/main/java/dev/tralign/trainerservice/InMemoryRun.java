@@ -2,6 +2,8 @@ package dev.tralign.trainerservice;
 
 import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.serde.AvroDeserializer;
+import dev.tralign.store.CheckpointStore;
+import dev.tralign.store.CheckpointStores;
 import dev.tralign.trainer.AlignmentTrainer;
 import dev.tralign.trainer.StepResult;
 import dev.tralign.trainerservice.config.RunConfig;
@@ -47,12 +49,16 @@ public final class InMemoryRun {
         try (Topics topics = Topics.create(config.topicPrefix(), config.serdeSettings());
                 AlignmentTrainer trainer = NewTrainers.create(config, tokenizer, planned);
                 ListRecordSource source = new ListRecordSource(mixed(config, records), config.epochs());
-                InMemoryRunOutput output = new InMemoryRunOutput()) {
+                InMemoryRunOutput output = new InMemoryRunOutput();
+                CheckpointStore store = CheckpointStores.open(config.checkpointStore(), config.checkpointS3())) {
             AvroDeserializer<SpecificRecord> values = new AvroDeserializer<>(topics.registryClient(), null);
             values.configure(config.serdeSettings(), false);
             ExampleDecoder decoder = new ExampleDecoder(values, ExampleEncoders.of(config, tokenizer), config.lossType(),
                     config.ktoSplitPairs(), config.onlineJudgedRun());
-            TrainingLoop loop = new TrainingLoop(config, trainer, source, decoder, output, java.util.Map.of(),
+            // No Kafka, so no win rates: retention's "best" and "not judged yet" rules see none.
+            CheckpointKeeper keeper = new CheckpointKeeper(config.runId(), store, config.checkpointUploadTimeout(),
+                    config.checkpointRetention(), java.util.Map::of, List.of());
+            TrainingLoop loop = new TrainingLoop(config, trainer, source, decoder, output, keeper, java.util.Map.of(),
                     planned, 0,
                     config.inputDedupe() ? new RecordDedupe(new SeenIds(), 0, 0) : null);
             loop.addListener(listener);

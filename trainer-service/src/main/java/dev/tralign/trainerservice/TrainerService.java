@@ -6,7 +6,11 @@ import dev.tralign.schemas.avro.TopicPartitionOffset;
 import dev.tralign.schemas.serde.AvroDeserializer;
 import dev.tralign.trainer.AlignmentTrainer;
 import dev.tralign.trainer.StepResult;
-import dev.tralign.trainer.checkpoint.CheckpointFile;
+import dev.tralign.store.CheckpointStore;
+import dev.tralign.store.CheckpointStores;
+import dev.tralign.store.ChecksumMismatchException;
+import dev.tralign.store.LocalCopy;
+import dev.tralign.store.ReadLimits;
 import dev.tralign.trainerservice.config.RunConfig;
 import dev.tralign.trainerservice.config.RunConfigException;
 import dev.tralign.trainerservice.source.KafkaRecordSource;
@@ -17,6 +21,8 @@ import dev.tralign.trainerservice.source.RecordSource;
 import dev.tralign.trainerservice.source.ReplaySchedule;
 import dev.tralign.trainerservice.source.SeenIds;
 import dev.tralign.trainer.tokenizer.TextTokenizer;
+import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -130,7 +136,8 @@ public final class TrainerService implements AutoCloseable {
         try (Topics topics = Topics.create(config.topicPrefix(), config.serdeSettings());
                 Admin admin = Admin.create(properties(kafka));
                 KafkaProducer<byte[], byte[]> producer = newProducer(kafka);
-                KafkaConsumer<byte[], byte[]> consumer = newConsumer(kafka)) {
+                KafkaConsumer<byte[], byte[]> consumer = newConsumer(kafka);
+                CheckpointStore store = CheckpointStores.open(config.checkpointStore(), config.checkpointS3())) {
             ClusterAdmin cluster = new ClusterAdmin(admin, kafka.get("bootstrap.servers"));
             cluster.awaitReachable(config.runId(), () -> stopRequested);
             cluster.ensureTopic(topics.trainerLedger().name());
@@ -146,7 +153,7 @@ public final class TrainerService implements AutoCloseable {
                 if (last.get().getFinal$() && "completed".equals(last.get().getMetadata().get("end"))) {
                     LOG.info("run {} already completed at step {}: nothing to do", config.runId(),
                             last.get().getStep());
-                    return new RunSummary(config.runId(), last.get().getStep(), TrainingLoop.fileOf(last.get()),
+                    return new RunSummary(config.runId(), last.get().getStep(), localCopy(store, last.get()),
                             last.get().getSha256(), List.of(), 0, true, last.get().getStep());
                 }
             }
@@ -157,10 +164,13 @@ public final class TrainerService implements AutoCloseable {
             // Before the source assigns the consumer: the dedupe's keys are read with it first.
             RecordDedupe dedupe = config.inputDedupe() && replaySteps == null
                     ? dedupe(consumer, range != null ? range.start() : streamStart, last) : null;
-            try (AlignmentTrainer trainer = last.isPresent() ? resume(last.get()) : create(planned);
+            try (AlignmentTrainer trainer = last.isPresent() ? resume(store, last.get()) : create(planned);
                     RecordSource source = source(range != null ? range.start() : streamStart, consumer, range, last);
-                    RunOutput output = new KafkaRunOutput(producer, consumer, new RunEvents(topics, config.runId()))) {
-                TrainingLoop loop = new TrainingLoop(config, trainer, source, decoder(topics), output,
+                    RunOutput output = new KafkaRunOutput(producer, consumer, new RunEvents(topics, config.runId()));
+                    CommittedWinRates winRates = new CommittedWinRates(kafka, topics.winRates(), config.runId())) {
+                CheckpointKeeper keeper = new CheckpointKeeper(config.runId(), store, config.checkpointUploadTimeout(),
+                        config.checkpointRetention(), winRates::read, history);
+                TrainingLoop loop = new TrainingLoop(config, trainer, source, decoder(topics), output, keeper,
                         InputStart.runMetadata(range, streamStart),
                         planned, last.map(CheckpointEvent::getReferenceVersion).orElse(0L), dedupe);
                 listeners.forEach(loop::addListener);
@@ -174,16 +184,33 @@ public final class TrainerService implements AutoCloseable {
         return NewTrainers.create(config, tokenizer, plannedSteps);
     }
 
-    private AlignmentTrainer resume(CheckpointEvent event) {
-        Path file = TrainingLoop.fileOf(event);
-        String actual = CheckpointFile.sha256(file);
-        if (!actual.equals(event.getSha256())) {
-            throw new IllegalStateException("checkpoint " + file + " has sha256 " + actual + " but run "
-                    + config.runId() + " committed " + event.getSha256() + " for step " + event.getStep()
-                    + ": the file was changed or replaced; restore it or start a new run.id");
-        }
-        LOG.info("run {}: resuming from step {} ({})", config.runId(), event.getStep(), file);
+    private AlignmentTrainer resume(CheckpointStore store, CheckpointEvent event) {
+        Path file = localCopy(store, event);
+        LOG.info("run {}: resuming from step {} ({})", config.runId(), event.getStep(), event.getUri());
         return AlignmentTrainer.resume(file);
+    }
+
+    /**
+     * The committed checkpoint as a verified local file: in place for a local store, downloaded into the staging
+     * directory from S3 (reused when the file there already has the committed sha256). A missing or changed
+     * checkpoint cannot be resumed from: that ends the start with what to do.
+     */
+    private Path localCopy(CheckpointStore store, CheckpointEvent event) {
+        try {
+            return LocalCopy.of(CheckpointKeeper.opener(store), URI.create(event.getUri()), event.getSha256(),
+                    config.checkpointDir().getParent(), ReadLimits.none()).path();
+        } catch (ChecksumMismatchException e) {
+            throw new IllegalStateException("run " + config.runId() + " cannot resume from step " + event.getStep()
+                    + ": " + e.getMessage() + "; the file was changed or replaced: restore it or start a new run.id",
+                    e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalStateException("run " + config.runId() + " cannot resume from step " + event.getStep()
+                    + ": its checkpoint " + event.getUri() + " is missing from the store; restore it or start a new "
+                    + "run.id", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("run " + config.runId() + " cannot read its checkpoint of step "
+                    + event.getStep() + " (" + e.getMessage() + "): check checkpoint.store and checkpoint.s3.*", e);
+        }
     }
 
     private void checkSameConfig(CheckpointEvent last) {

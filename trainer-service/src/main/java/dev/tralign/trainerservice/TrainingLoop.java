@@ -13,7 +13,6 @@ import dev.tralign.trainerservice.config.RunConfigDef;
 import dev.tralign.trainerservice.source.OffsetRange;
 import dev.tralign.trainerservice.source.RecordSource;
 import dev.tralign.trainer.step.MicroBatchResult;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The training loop, independent of where records come from ({@link RecordSource}) and where events go
  * ({@link RunOutput}): assemble a step's micro-batches, train them, note the step in the ledger, and every
- * checkpoint.every_steps write the checkpoint file and commit it with every pending event and the input positions.
+ * checkpoint.every_steps write the checkpoint file, put it into the checkpoint store ({@link CheckpointKeeper}) and
+ * commit it with every pending event and the input positions.
  * Drive it from one thread.
  */
 public final class TrainingLoop {
@@ -44,6 +44,7 @@ public final class TrainingLoop {
     private final RecordSource source;
     private final GroupAssembler assembler;
     private final RunOutput output;
+    private final CheckpointKeeper keeper;
     /** Facts of the run that every checkpoint event repeats (its offset range, or where a stream started). */
     private final Map<String, String> runMetadata;
     private final long plannedSteps;
@@ -59,12 +60,13 @@ public final class TrainingLoop {
     private final RecordDedupe dedupe;
 
     TrainingLoop(RunConfig config, AlignmentTrainer trainer, RecordSource source, ExampleDecoder decoder,
-            RunOutput output, Map<String, String> runMetadata, long plannedSteps, long referenceVersion,
-            RecordDedupe dedupe) {
+            RunOutput output, CheckpointKeeper keeper, Map<String, String> runMetadata, long plannedSteps,
+            long referenceVersion, RecordDedupe dedupe) {
         this.config = config;
         this.trainer = trainer;
         this.source = source;
         this.output = output;
+        this.keeper = keeper;
         this.runMetadata = Map.copyOf(runMetadata);
         this.plannedSteps = plannedSteps;
         this.referenceVersion = referenceVersion;
@@ -198,6 +200,8 @@ public final class TrainingLoop {
     private SavedCheckpoint checkpoint(boolean last, String reason) {
         long step = trainer.step();
         SavedCheckpoint saved = trainer.saveCheckpoint(config.checkpointDir().resolve("step-" + step + ".ckpt"));
+        // In the store before the transaction that names it: a reader never meets an event without its object.
+        java.net.URI uri = keeper.store(saved);
         String policyDigest;
         try (Policy policy = trainer.policy()) {
             policyDigest = policy.digest();
@@ -223,7 +227,7 @@ public final class TrainingLoop {
         sorted.putAll(positions);
         sorted.forEach((tp, o) -> offsets.add(new TopicPartitionOffset(tp.topic(), tp.partition(), o)));
         CheckpointEvent event = CheckpointEvent.newBuilder()
-                .setRunId(config.runId()).setStep(step).setUri(saved.path().toAbsolutePath().toUri().toString())
+                .setRunId(config.runId()).setStep(step).setUri(uri.toString())
                 .setSha256(saved.sha256()).setConfigDigest(config.digest()).setConsumedOffsets(offsets)
                 .setReferenceVersion(referenceVersion).setFinal$(last).setCreatedAt(Instant.now())
                 .setMetadata(metadata).build();
@@ -232,12 +236,14 @@ public final class TrainingLoop {
         pending.clear();
         committed.add(event);
         LOG.info("run {}: checkpoint step {} ({}) committed: {} sha256 {}", config.runId(), step, reason,
-                saved.path(), saved.sha256());
+                uri, saved.sha256());
+        keeper.committed(event, saved.path());
         return saved;
     }
 
-    /** The checkpoint file of an event. */
-    static Path fileOf(CheckpointEvent event) {
-        return Path.of(java.net.URI.create(event.getUri()));
+
+    /** The checkpoint file of an event of a local store (a {@code file:} URI). */
+    static java.nio.file.Path fileOf(CheckpointEvent event) {
+        return java.nio.file.Path.of(java.net.URI.create(event.getUri()));
     }
 }

@@ -17,6 +17,7 @@ import dev.tralign.evaluator.dashboard.AlertStore;
 import dev.tralign.evaluator.guard.GuardConfig;
 import dev.tralign.evaluator.stream.EvaluatorTopology;
 import dev.tralign.schemas.Topics;
+import dev.tralign.store.CheckpointStore;
 import dev.tralign.trainer.Policy;
 import dev.tralign.metrics.MetricsHttpServer;
 import dev.tralign.trainer.model.hf.ChatExampleEncoder;
@@ -68,6 +69,11 @@ final class EvaluateRunCommand implements Callable<Integer> {
             + "TRALIGN_JUDGE_API_KEY_FILE). Never printed.")
     String judgeApiKey;
 
+    // A secret, as --judge-api-key: the key of checkpoint_store's S3 account (s3_access_key_id names it).
+    @Option(names = "--s3-secret-access-key", description = "S3 secret key of --checkpoint-store (better: env "
+            + "TRALIGN_S3_SECRET_ACCESS_KEY or TRALIGN_S3_SECRET_ACCESS_KEY_FILE). Never printed.")
+    String s3SecretAccessKey;
+
     @Option(names = "--win-rates", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Also run the win-rate and guard topology in this process (default: ${DEFAULT-VALUE}); "
                     + "--no-win-rates makes a worker that only plans and judges.")
@@ -79,6 +85,7 @@ final class EvaluateRunCommand implements Callable<Integer> {
 
     @Mixin
     MetricsOptions metricsOptions;
+
 
     @Mixin
     ConnectionOptions connection;
@@ -129,7 +136,12 @@ final class EvaluateRunCommand implements Callable<Integer> {
                         settings.duration(EvaluatorKeys.HASH_TIMEOUT))
                 .withSharding(promptsPerTask, settings.integer(EvaluatorKeys.TASK_PARTITIONS))
                 .withSessionTimeout(settings.duration(EvaluatorKeys.SESSION_TIMEOUT))
-                .withProgress(line -> System.err.println("evaluate: " + line)).start();
+                .withProgress(line -> System.err.println("evaluate: " + line));
+        CheckpointStore store = EvaluatorKeys.checkpointStore(settings, s3SecretAccessKey);
+        if (store != null) {
+            service.withCheckpointStore(store, Path.of(settings.string(EvaluatorKeys.DOWNLOAD_DIR)));
+        }
+        service.start();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         KafkaStreams streams = winRates ? startWinRates(topics, guard, new AlertStore().bindTo(registry), group, stateDir) : null;
         registry.gauge("tralign_evaluator_checkpoints_judged", service, s -> s.evaluated());

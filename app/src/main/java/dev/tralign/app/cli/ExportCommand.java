@@ -2,8 +2,14 @@ package dev.tralign.app.cli;
 
 import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.avro.CheckpointEvent;
+import dev.tralign.store.CheckpointOpener;
+import dev.tralign.store.CheckpointStore;
+import dev.tralign.store.LocalCheckpointStore;
+import dev.tralign.store.LocalCopy;
+import dev.tralign.store.ReadLimits;
 import dev.tralign.trainer.HfExport;
 import dev.tralign.trainerservice.RunHistory;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,6 +71,9 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Mixin
+    CheckpointStoreOptions checkpointStore;
+
     @Spec
     CommandSpec spec;
 
@@ -106,7 +115,31 @@ final class ExportCommand implements Callable<Integer> {
                         new IllegalArgumentException("run " + source.runId + " has no checkpoint at step " + step
                                 + "; its checkpoints are at steps "
                                 + events.stream().map(CheckpointEvent::getStep).distinct().toList()));
-        return Path.of(URI.create(chosen.getUri()));
+        return verifiedCopy(chosen);
+    }
+
+    /**
+     * The event's checkpoint as a local file whose sha256 matches the event: in place for file: URIs, downloaded
+     * into --download-dir from the --checkpoint-store for s3:// ones.
+     */
+    private Path verifiedCopy(CheckpointEvent event) {
+        URI uri = URI.create(event.getUri());
+        try (CheckpointStore store = checkpointStore.openOrNull()) {
+            CheckpointOpener opener = u -> {
+                if (store != null && store.holds(u)) {
+                    return store.open(u);
+                }
+                if ("file".equalsIgnoreCase(u.getScheme())) {
+                    return LocalCheckpointStore.openFile(u);
+                }
+                throw new IOException(u + " is not in the checkpoint store given: pass --checkpoint-store "
+                        + "s3://bucket/prefix (and --s3-* settings) of the run's trainer");
+            };
+            return LocalCopy.of(opener, uri, event.getSha256(), checkpointStore.downloadDir, ReadLimits.none()).path();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("checkpoint of run " + event.getRunId() + " at step " + event.getStep()
+                    + " cannot be read: " + e.getMessage(), e);
+        }
     }
 
     private static String json(String s) {

@@ -3,6 +3,8 @@ package dev.tralign.evaluator.service;
 import dev.tralign.evaluator.stream.Keys;
 import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.avro.EvaluationTask;
+import dev.tralign.store.CheckpointStore;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>A checkpoint event the service cannot use is skipped and reported, never retried and never fatal: an event
- * that is not Avro, a URI that is not {@code file:}, a file that is missing, not a regular file, over the size cap,
+ * that is not Avro, a URI outside the checkpoint store it reads ({@code file:} by default, or the S3 store of
+ * {@link #withCheckpointStore}), a file or object that is missing or unreachable, not a regular file, over the size cap,
  * not hashed within the time limit ({@link CheckpointSource}), whose sha256 does not match, or that does not load as
  * a policy. Each goes to the listener, the log, {@link #skipped()} and tralign.dlq (a DeadLetter with the event's
  * origin and the reason; one per shard, since each shard's worker finds it), and the offset is committed past it,
@@ -60,6 +63,10 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
     private final Thread worker;
     private volatile CheckpointSource source = new CheckpointSource(CheckpointSource.DEFAULT_MAX_BYTES,
             CheckpointSource.DEFAULT_HASH_TIMEOUT, () -> !running.get());
+    private long maxBytes = CheckpointSource.DEFAULT_MAX_BYTES;
+    private Duration hashTimeout = CheckpointSource.DEFAULT_HASH_TIMEOUT;
+    private CheckpointStore store;
+    private Path downloads;
     private volatile Throwable failure;
     private volatile PublishedAs publishedAs = PublishedAs.own();
     private volatile Consumer<String> progressLines = line -> { };
@@ -95,7 +102,21 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
      * Bounds on reading checkpoint files (defaults: 16 GiB, 5 minutes to hash). Call before {@link #start}.
      */
     public CheckpointEvaluatorService withFileLimits(long maxBytes, Duration hashTimeout) {
-        this.source = new CheckpointSource(maxBytes, hashTimeout, () -> !running.get());
+        this.maxBytes = maxBytes;
+        this.hashTimeout = hashTimeout;
+        this.source = new CheckpointSource(store, downloads, maxBytes, hashTimeout, () -> !running.get());
+        return this;
+    }
+
+    /**
+     * Reads checkpoints from {@code store} (an S3 store's objects are downloaded into {@code downloads}, one at a
+     * time); the service closes the store. Without it only {@code file:} checkpoints are read. Call before
+     * {@link #start}.
+     */
+    public CheckpointEvaluatorService withCheckpointStore(CheckpointStore store, Path downloads) {
+        this.store = store;
+        this.downloads = downloads;
+        this.source = new CheckpointSource(store, downloads, maxBytes, hashTimeout, () -> !running.get());
         return this;
     }
 
@@ -244,5 +265,6 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        source.close();
     }
 }

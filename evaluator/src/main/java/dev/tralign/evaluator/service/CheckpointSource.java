@@ -1,28 +1,34 @@
 package dev.tralign.evaluator.service;
 
 import dev.tralign.schemas.avro.CheckpointEvent;
+import dev.tralign.store.Blob;
+import dev.tralign.store.CheckpointStore;
+import dev.tralign.store.LocalCheckpointStore;
+import dev.tralign.store.LocalCopy;
+import dev.tralign.store.ReadLimits;
+import dev.tralign.store.StoreLocation;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.Locale;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Finds and checks the file a checkpoint event points to, within bounds: only {@code file:} URIs, only regular files
- * (not /dev/zero, not a pipe), at most {@code maxBytes}, hashed within {@code hashTimeout} and stopping as soon as
- * the service closes. Anything else is {@link Unreadable} with a reason, so the follower skips the event instead of
- * dying on it or hashing forever.
+ * Finds and checks the checkpoint an event points to, within bounds: a {@code file:} URI (a disk shared with the
+ * trainer; only regular files, not /dev/zero, not a pipe) or, when the evaluator was given an S3 checkpoint store,
+ * an {@code s3://} object inside that store, downloaded into a local directory. At most {@code maxBytes}, read and
+ * hashed within {@code hashTimeout}, stopping as soon as the service closes; the sha256 must match the event's.
+ * Anything else is {@link Unreadable} with a reason, so the follower skips the event instead of dying on it or
+ * reading forever. A download is kept until the next checkpoint is verified (or {@link #close}), so the disk holds
+ * one checkpoint at a time.
  */
-final class CheckpointSource {
+final class CheckpointSource implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointSource.class);
     /** Default size cap: far above any checkpoint the built-in models write. */
     static final long DEFAULT_MAX_BYTES = 16L * 1024 * 1024 * 1024;
     /** Default hashing time limit. */
@@ -38,83 +44,108 @@ final class CheckpointSource {
     private final long maxBytes;
     private final Duration hashTimeout;
     private final BooleanSupplier cancelled;
+    /** Null: file: URIs only, anywhere (the evaluator shares a disk with the trainer). */
+    private final CheckpointStore store;
+    private final Path downloads;
+    private Path lastDownload;
 
+    /** Reads {@code file:} checkpoints only. */
     CheckpointSource(long maxBytes, Duration hashTimeout, BooleanSupplier cancelled) {
+        this(null, null, maxBytes, hashTimeout, cancelled);
+    }
+
+    /**
+     * Reads checkpoints of {@code store} (an S3 store: objects under its prefix, downloaded into {@code downloads},
+     * and {@code file:} URIs anywhere; a directory: only files under it).
+     */
+    CheckpointSource(CheckpointStore store, Path downloads, long maxBytes, Duration hashTimeout,
+            BooleanSupplier cancelled) {
+        this.store = store;
+        this.downloads = downloads;
         this.maxBytes = maxBytes;
         this.hashTimeout = hashTimeout;
         this.cancelled = cancelled;
     }
 
-    /** The checkpoint's file, once its sha256 matched the event's. */
+    /** The checkpoint as a local file, once its sha256 matched the event's. */
     Path verify(CheckpointEvent event) throws Unreadable {
-        Path file = file(event.getUri());
-        String actual = sha256(file);
-        if (!actual.equals(event.getSha256())) {
-            throw new Unreadable("sha256 of " + file + " is " + actual + ", the event says " + event.getSha256()
-                    + " (the file is truncated, replaced or still being written)");
+        URI uri = uri(event.getUri());
+        release();
+        try {
+            LocalCopy copy = LocalCopy.of(this::open, uri, event.getSha256(), downloads,
+                    new ReadLimits(maxBytes, hashTimeout, cancelled));
+            if (copy.downloaded()) {
+                lastDownload = copy.path();
+            }
+            return copy.path();
+        } catch (NoSuchFileException e) {
+            throw new Unreadable(describe(uri) + " is missing");
+        } catch (IOException e) {
+            throw new Unreadable(e.getMessage());
         }
-        return file;
     }
 
-    private Path file(String uri) throws Unreadable {
+    private Blob open(URI uri) throws IOException {
+        boolean file = "file".equalsIgnoreCase(uri.getScheme());
+        Blob blob;
+        if (store != null && store.holds(uri)) {
+            blob = store.open(uri);
+        } else if (file && (store == null || store.location() instanceof StoreLocation.S3)) {
+            blob = LocalCheckpointStore.openFile(uri);
+        } else {
+            throw new IOException("the URI '" + uri + "' is outside the checkpoint store the evaluator reads ("
+                    + (store == null ? "file: checkpoints on a disk it shares with the trainer; an s3:// checkpoint "
+                            + "needs --checkpoint-store s3://bucket/prefix" : store.location()) + ")");
+        }
+        if (blob.size() > maxBytes) {
+            blob.close();
+            throw new IOException(describe(uri) + " is " + blob.size() + " bytes, over the evaluator's limit of "
+                    + maxBytes);
+        }
+        return blob;
+    }
+
+    private URI uri(String text) throws Unreadable {
         URI parsed;
         try {
-            parsed = URI.create(uri);
+            parsed = URI.create(text);
         } catch (IllegalArgumentException e) {
-            throw new Unreadable("'" + uri + "' is not a URI");
+            throw new Unreadable("'" + text + "' is not a URI");
         }
-        if (!"file".equalsIgnoreCase(parsed.getScheme())) {
-            throw new Unreadable("the URI scheme of '" + uri + "' is not supported; the evaluator reads file: "
-                    + "checkpoints on a disk it shares with the trainer");
+        String scheme = parsed.getScheme();
+        if (!"file".equalsIgnoreCase(scheme) && !"s3".equalsIgnoreCase(scheme)) {
+            throw new Unreadable("the URI scheme of '" + text + "' is not supported; the evaluator reads file: "
+                    + "checkpoints on a disk it shares with the trainer and s3:// objects of its checkpoint store");
         }
-        Path file;
-        try {
-            file = Path.of(parsed);
-        } catch (IllegalArgumentException e) {
-            throw new Unreadable("'" + uri + "' does not name a local file (" + e.getMessage() + ")");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new Unreadable(file + " is " + (Files.exists(file) ? "not a regular file" : "missing"));
-        }
-        try {
-            long size = Files.size(file);
-            if (size > maxBytes) {
-                throw new Unreadable(file + " is " + size + " bytes, over the evaluator's limit of " + maxBytes);
-            }
-        } catch (IOException e) {
-            throw new Unreadable("cannot read " + file + " (" + e.getMessage() + ")");
-        }
-        return file;
+        return parsed;
     }
 
-    private String sha256(Path file) throws Unreadable {
-        MessageDigest digest;
+    private static String describe(URI uri) {
         try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
-        long deadline = System.nanoTime() + hashTimeout.toNanos();
-        long total = 0;
-        ByteBuffer buffer = ByteBuffer.allocate(1024 * 1024);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (channel.read(buffer.clear()) >= 0) {
-                total += buffer.position();
-                if (total > maxBytes) {
-                    throw new Unreadable(file + " grew past the evaluator's limit of " + maxBytes + " bytes");
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new Unreadable(String.format(Locale.ROOT, "hashing %s took longer than %d s (%d bytes "
-                            + "read)", file, hashTimeout.toSeconds(), total));
-                }
-                if (cancelled.getAsBoolean()) {
-                    throw new Unreadable("the evaluator is closing");
-                }
-                digest.update(buffer.flip());
-            }
+            return "file".equalsIgnoreCase(uri.getScheme()) ? LocalCheckpointStore.fileOf(uri).toString()
+                    : uri.toString();
         } catch (IOException e) {
-            throw new Unreadable("cannot read " + file + " (" + e.getMessage() + ")");
+            return uri.toString();
         }
-        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Deletes the previous download: the evaluator is done with it once it moved on. */
+    private void release() {
+        if (lastDownload != null) {
+            try {
+                Files.deleteIfExists(lastDownload);
+            } catch (IOException e) {
+                LOG.warn("could not delete the downloaded checkpoint {}: {}", lastDownload, e.getMessage());
+            }
+            lastDownload = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        release();
+        if (store != null) {
+            store.close();
+        }
     }
 }

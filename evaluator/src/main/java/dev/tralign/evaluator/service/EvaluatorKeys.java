@@ -7,7 +7,15 @@ import static dev.tralign.config.ConfigKey.Validator.positiveDuration;
 
 import dev.tralign.config.ConfigKey;
 import dev.tralign.config.ConfigType;
+import dev.tralign.config.ConfigException;
 import dev.tralign.config.KeyTable;
+import dev.tralign.config.Settings;
+import dev.tralign.store.CheckpointStore;
+import dev.tralign.store.CheckpointStores;
+import dev.tralign.store.S3Options;
+import dev.tralign.store.StoreLocation;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The evaluator service's settings as documented keys ({@link KeyTable}): the CLI offers them as options of
@@ -28,6 +36,12 @@ public final class EvaluatorKeys {
     public static final String SESSION_TIMEOUT = "session_timeout";
     public static final String MAX_CHECKPOINT_BYTES = "max_checkpoint_bytes";
     public static final String HASH_TIMEOUT = "hash_timeout";
+    public static final String CHECKPOINT_STORE = "checkpoint_store";
+    public static final String S3_ENDPOINT = "s3_endpoint";
+    public static final String S3_REGION = "s3_region";
+    public static final String S3_PATH_STYLE = "s3_path_style";
+    public static final String S3_ACCESS_KEY_ID = "s3_access_key_id";
+    public static final String DOWNLOAD_DIR = "download_dir";
 
     public static final KeyTable TABLE = KeyTable.builder("evaluate run")
             .key(SFT, ConfigType.STRING, ConfigKey.REQUIRED, nonEmpty(),
@@ -59,7 +73,54 @@ public final class EvaluatorKeys {
                     "Largest checkpoint file read; a larger one is skipped and reported.")
             .key(HASH_TIMEOUT, ConfigType.DURATION, CheckpointSource.DEFAULT_HASH_TIMEOUT, positiveDuration(),
                     "Longest time to hash a checkpoint file; a slower one is skipped and reported.")
+            .key(CHECKPOINT_STORE, ConfigType.STRING, "", (key, v) -> {
+                if (!v.toString().isEmpty()) {
+                    try {
+                        StoreLocation.parse(key, v.toString());
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(e.getMessage());
+                    }
+                }
+            }, "The trainer's checkpoint.store. s3://bucket/prefix: checkpoint objects under it are downloaded "
+                    + "and checked (file: checkpoints are still read anywhere); a directory: only checkpoint files "
+                    + "under it are read. Default: file: checkpoints anywhere (a disk shared with the trainer).")
+            .key(S3_ENDPOINT, ConfigType.STRING, "", any(),
+                    "S3-compatible endpoint of checkpoint_store, e.g. http://minio:9000 (default: AWS).")
+            .key(S3_REGION, ConfigType.STRING, S3Options.DEFAULT_REGION, nonEmpty(), "S3 region of checkpoint_store.")
+            .key(S3_PATH_STYLE, ConfigType.BOOLEAN, false, any(),
+                    "Path-style bucket addressing (MinIO and most S3-compatible servers need it).")
+            .key(S3_ACCESS_KEY_ID, ConfigType.STRING, "", any(),
+                    "S3 access key id, with --s3-secret-access-key (default: the AWS SDK's chain, e.g. "
+                            + "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).")
+            .key(DOWNLOAD_DIR, ConfigType.STRING, ".tralign/checkpoint-downloads", nonEmpty(),
+                    "Where checkpoints from S3 are downloaded, one at a time.")
             .build();
+
+    /**
+     * The store of checkpoint_store with the s3_* settings and {@code secretAccessKey} (a secret, not a key), or
+     * null when checkpoint_store is not set.
+     *
+     * @throws ConfigException naming the setting and the fix (e.g. a key id without its secret)
+     */
+    public static CheckpointStore checkpointStore(Settings settings, String secretAccessKey) {
+        String store = settings.string(CHECKPOINT_STORE);
+        if (store.isEmpty()) {
+            return null;
+        }
+        Map<String, String> s3 = new LinkedHashMap<>();
+        s3.put(S3Options.ENDPOINT, settings.string(S3_ENDPOINT));
+        s3.put(S3Options.REGION, settings.string(S3_REGION));
+        s3.put(S3Options.PATH_STYLE, Boolean.toString(settings.bool(S3_PATH_STYLE)));
+        s3.put(S3Options.ACCESS_KEY_ID, settings.string(S3_ACCESS_KEY_ID));
+        s3.put(S3Options.SECRET_ACCESS_KEY, secretAccessKey == null ? "" : secretAccessKey);
+        S3Options options;
+        try {
+            options = S3Options.parse(s3, "s3_");
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage().replace("s3_secret_access_key", "--s3-secret-access-key"));
+        }
+        return CheckpointStores.open(StoreLocation.parse(CHECKPOINT_STORE, store), options);
+    }
 
     private EvaluatorKeys() {
     }

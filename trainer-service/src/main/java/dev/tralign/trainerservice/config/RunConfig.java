@@ -5,6 +5,9 @@ import static dev.tralign.trainerservice.config.RunConfigDef.*;
 import dev.tralign.config.ConfigException;
 import dev.tralign.config.ConfigKey;
 import dev.tralign.config.Suggestions;
+import dev.tralign.store.RetentionPolicy;
+import dev.tralign.store.S3Options;
+import dev.tralign.store.StoreLocation;
 import dev.tralign.trainer.config.LossSemantics;
 import dev.tralign.trainer.config.LossType;
 import dev.tralign.trainer.config.LoraConfig;
@@ -53,12 +56,16 @@ public final class RunConfig {
     private final Map<String, Object> values;
     private final Map<String, String> kafka;
     private final Map<String, String> registry;
+    /** checkpoint.s3.* settings, prefix removed. */
+    private final Map<String, String> s3;
     private final String digest;
 
-    private RunConfig(Map<String, Object> values, Map<String, String> kafka, Map<String, String> registry) {
+    private RunConfig(Map<String, Object> values, Map<String, String> kafka, Map<String, String> registry,
+            Map<String, String> s3) {
         this.values = values;
         this.kafka = kafka;
         this.registry = registry;
+        this.s3 = s3;
         this.digest = computeDigest(values);
         if (((String) values.get(RUN_ID)).isEmpty()) {
             values.put(RUN_ID, "run-" + digest.substring(0, 12));
@@ -93,6 +100,7 @@ public final class RunConfig {
         Map<String, Object> values = new LinkedHashMap<>();
         Map<String, String> kafka = new TreeMap<>();
         Map<String, String> registry = new TreeMap<>();
+        Map<String, String> s3 = new TreeMap<>();
         for (Map.Entry<String, String> e : new TreeMap<>(settings).entrySet()) {
             String key = e.getKey().trim();
             String text = e.getValue() == null ? "" : e.getValue().trim();
@@ -108,6 +116,10 @@ public final class RunConfig {
             }
             if (key.startsWith(REGISTRY_PREFIX)) {
                 registry.put(key.substring(REGISTRY_PREFIX.length()), text);
+                continue;
+            }
+            if (key.startsWith(CHECKPOINT_S3_PREFIX)) {
+                s3.put(key.substring(CHECKPOINT_S3_PREFIX.length()), text);
                 continue;
             }
             ConfigKey def = RunConfigDef.keys().get(key);
@@ -133,13 +145,18 @@ public final class RunConfig {
                 }
             }
         }
+        try {
+            S3Options.parse(s3, CHECKPOINT_S3_PREFIX);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
         if (problems.isEmpty()) {
             CrossChecks.check(values, settings.keySet(), problems);
         }
         if (!problems.isEmpty()) {
             throw new RunConfigException("invalid run config:\n  - " + String.join("\n  - ", problems));
         }
-        return new RunConfig(values, Map.copyOf(kafka), Map.copyOf(registry));
+        return new RunConfig(values, Map.copyOf(kafka), Map.copyOf(registry), Map.copyOf(s3));
     }
 
     /** The run's name. */
@@ -260,9 +277,38 @@ public final class RunConfig {
         return integer(CHECKPOINT_EVERY_STEPS);
     }
 
-    /** {@code <checkpoint.dir>/<run.id>}. */
+    /**
+     * Where the trainer writes each checkpoint file before it is stored: {@code <store directory>/<run.id>} for a
+     * local checkpoint.store (the file is the stored checkpoint), {@code <checkpoint.dir>/<run.id>} for S3 (the local
+     * staging and download directory).
+     */
     public Path checkpointDir() {
-        return Path.of(string(CHECKPOINT_DIR)).resolve(runId());
+        StoreLocation store = checkpointStore();
+        Path base = store instanceof StoreLocation.Local local ? local.directory() : Path.of(string(CHECKPOINT_DIR));
+        return base.resolve(runId());
+    }
+
+    /** checkpoint.store, parsed; checkpoint.dir when it is not set. */
+    public StoreLocation checkpointStore() {
+        String store = string(CHECKPOINT_STORE);
+        return store.isEmpty() ? new StoreLocation.Local(Path.of(string(CHECKPOINT_DIR)))
+                : StoreLocation.parse(CHECKPOINT_STORE, store);
+    }
+
+    /** The checkpoint.s3.* settings (validated at load). */
+    public S3Options checkpointS3() {
+        return S3Options.parse(s3, CHECKPOINT_S3_PREFIX);
+    }
+
+    /** checkpoint.upload_timeout_ms. */
+    public java.time.Duration checkpointUploadTimeout() {
+        return java.time.Duration.ofMillis((Long) values.get(CHECKPOINT_UPLOAD_TIMEOUT_MS));
+    }
+
+    /** The checkpoint.keep_* rules. */
+    public RetentionPolicy checkpointRetention() {
+        return new RetentionPolicy(integer(CHECKPOINT_KEEP_LAST), integer(CHECKPOINT_KEEP_EVERY),
+                integer(CHECKPOINT_KEEP_BEST), (Boolean) values.get(CHECKPOINT_KEEP_UNJUDGED));
     }
 
     public int metricsEverySteps() {
@@ -435,6 +481,7 @@ public final class RunConfig {
         Map<String, String> settings = new LinkedHashMap<>(definedSettings());
         kafka.forEach((k, v) -> settings.put(KAFKA_PREFIX + k, v));
         registry.forEach((k, v) -> settings.put(REGISTRY_PREFIX + k, v));
+        s3.forEach((k, v) -> settings.put(CHECKPOINT_S3_PREFIX + k, v));
         settings.putAll(overrides);
         return of(settings);
     }
@@ -446,6 +493,7 @@ public final class RunConfig {
         definedSettings().forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
         kafka.forEach((k, v) -> sb.append(KAFKA_PREFIX).append(k).append('=').append(mask(k, v)).append('\n'));
         registry.forEach((k, v) -> sb.append(REGISTRY_PREFIX).append(k).append('=').append(mask(k, v)).append('\n'));
+        s3.forEach((k, v) -> sb.append(CHECKPOINT_S3_PREFIX).append(k).append('=').append(mask(k, v)).append('\n'));
         return sb.toString();
     }
 

@@ -61,6 +61,12 @@ public final class RunConfigDef {
     public static final String MAX_STEPS = "max_steps";
     public static final String CHECKPOINT_EVERY_STEPS = "checkpoint.every_steps";
     public static final String CHECKPOINT_DIR = "checkpoint.dir";
+    public static final String CHECKPOINT_STORE = "checkpoint.store";
+    public static final String CHECKPOINT_UPLOAD_TIMEOUT_MS = "checkpoint.upload_timeout_ms";
+    public static final String CHECKPOINT_KEEP_LAST = "checkpoint.keep_last";
+    public static final String CHECKPOINT_KEEP_EVERY = "checkpoint.keep_every";
+    public static final String CHECKPOINT_KEEP_BEST = "checkpoint.keep_best";
+    public static final String CHECKPOINT_KEEP_UNJUDGED = "checkpoint.keep_unjudged";
     public static final String METRICS_EVERY_STEPS = "metrics.every_steps";
     public static final String METRICS_SFT_EVERY_STEPS = "metrics.sft_every_steps";
     public static final String LOG_EVERY_STEPS = "log.every_steps";
@@ -93,10 +99,16 @@ public final class RunConfigDef {
     public static final String KAFKA_PREFIX = "kafka.";
     /** Schema-registry client settings pass through under this prefix (e.g. registry.basic.auth.user.info). */
     public static final String REGISTRY_PREFIX = "registry.";
+    /**
+     * S3 client settings of checkpoint.store pass through under this prefix (endpoint, region, path_style,
+     * access_key_id, secret_access_key): kept out of checkpoint events and the digest, secrets masked.
+     */
+    public static final String CHECKPOINT_S3_PREFIX = "checkpoint.s3.";
 
     /** Keys whose values change where a run talks, not what it computes; left out of the config digest. */
     public static final List<String> PLACEMENT_KEYS = List.of(RUN_ID, BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,
-            CHECKPOINT_DIR, METRICS_EVERY_STEPS, LOG_EVERY_STEPS);
+            CHECKPOINT_DIR, METRICS_EVERY_STEPS, LOG_EVERY_STEPS, CHECKPOINT_STORE, CHECKPOINT_UPLOAD_TIMEOUT_MS,
+            CHECKPOINT_KEEP_LAST, CHECKPOINT_KEEP_EVERY, CHECKPOINT_KEEP_BEST, CHECKPOINT_KEEP_UNJUDGED);
 
     /**
      * Keys added after runs already existed, with the value that does what runs did before the key: at that value a
@@ -220,7 +232,27 @@ public final class RunConfigDef {
         put(k, CHECKPOINT_EVERY_STEPS, ConfigType.INT, 100, atLeast(1),
                 "Checkpoint (file + one Kafka transaction) every N optimizer steps, and at the end.");
         put(k, CHECKPOINT_DIR, ConfigType.STRING, "checkpoints", nonEmpty(),
-                "Checkpoint files go to <checkpoint.dir>/<run.id>/step-<n>.ckpt.");
+                "Checkpoint files go to <checkpoint.dir>/<run.id>/step-<n>.ckpt. With an S3 checkpoint.store this is "
+                        + "the local staging and download directory (the latest checkpoint stays there).");
+        put(k, CHECKPOINT_STORE, ConfigType.STRING, "", checkpointStore(),
+                "Where checkpoints are kept: a directory (default: checkpoint.dir) or s3://bucket/prefix (AWS S3, "
+                        + "MinIO, any S3-compatible store; objects <prefix>/<run.id>/step-<n>.ckpt). S3 client settings: "
+                        + "checkpoint.s3.endpoint (e.g. http://minio:9000), checkpoint.s3.region, "
+                        + "checkpoint.s3.path_style=true for MinIO, checkpoint.s3.access_key_id and "
+                        + "checkpoint.s3.secret_access_key (else the AWS SDK's default chain, e.g. AWS_ACCESS_KEY_ID).");
+        put(k, CHECKPOINT_UPLOAD_TIMEOUT_MS, ConfigType.LONG, 300_000L, atLeast(0),
+                "S3 store: how long a checkpoint upload is retried (growing pauses) before the run stops without "
+                        + "publishing that checkpoint; it resumes from the last committed one when restarted.");
+        put(k, CHECKPOINT_KEEP_LAST, ConfigType.INT, 0, atLeast(0),
+                "Retention: keep the last N committed checkpoints and delete older ones not kept by the other "
+                        + "checkpoint.keep_* rules; 0 = keep every checkpoint (no retention).");
+        put(k, CHECKPOINT_KEEP_EVERY, ConfigType.INT, 0, atLeast(0),
+                "Retention: also keep every checkpoint whose step is a multiple of K; 0 = none.");
+        put(k, CHECKPOINT_KEEP_BEST, ConfigType.INT, 1, atLeast(0),
+                "Retention: also keep the N checkpoints with the highest win rate on <prefix>win-rates.");
+        put(k, CHECKPOINT_KEEP_UNJUDGED, ConfigType.BOOLEAN, true, any(),
+                "Retention: keep checkpoints that have no win rate yet (the evaluator has not read them); set false "
+                        + "when no evaluator runs.");
         put(k, METRICS_EVERY_STEPS, ConfigType.INT, 1, atLeast(1), "Publish TrainMetrics every N optimizer steps.");
         put(k, METRICS_SFT_EVERY_STEPS, ConfigType.INT, 0, atLeast(0),
                 "Every N optimizer steps (0 = never) pair losses also report their implicit rewards against the frozen "
@@ -294,6 +326,18 @@ public final class RunConfigDef {
     private static void put(Map<String, ConfigKey> keys, String name, ConfigType type, Object defaultValue,
             ConfigKey.Validator validator, String doc) {
         keys.put(name, new ConfigKey(name, type, defaultValue, validator, doc));
+    }
+
+    private static ConfigKey.Validator checkpointStore() {
+        return (key, v) -> {
+            if (!v.toString().isEmpty()) {
+                try {
+                    dev.tralign.store.StoreLocation.parse(key, v.toString());
+                } catch (IllegalArgumentException e) {
+                    throw new RunConfigException(e.getMessage());
+                }
+            }
+        };
     }
 
     private static ConfigKey.Validator lossTypes() {

@@ -172,6 +172,31 @@ class RunConfigTest {
     }
 
     @Test
+    void anS3CheckpointStoreTakesItsClientSettingsUnderCheckpointS3AndHidesTheSecret() {
+        RunConfig local = with("checkpoint.dir", "/data/ckpt");
+        RunConfig s3 = with("checkpoint.dir", "/data/ckpt", "checkpoint.store", "s3://tralign/runs",
+                "checkpoint.s3.endpoint", "http://minio:9000", "checkpoint.s3.path_style", "true",
+                "checkpoint.s3.access_key_id", "tralign", "checkpoint.s3.secret_access_key", "s3cr3t-value");
+
+        assertThat(local.checkpointStore()).isEqualTo(new dev.tralign.store.StoreLocation.Local(Path.of("/data/ckpt")));
+        assertThat(s3.checkpointStore()).isEqualTo(new dev.tralign.store.StoreLocation.S3("tralign", "runs"));
+        assertThat(s3.checkpointDir()).isEqualTo(Path.of("/data/ckpt").resolve(s3.runId()));
+        assertThat(with("checkpoint.store", "/mnt/shared").checkpointDir().getParent()).isEqualTo(Path.of("/mnt/shared"));
+        assertThat(s3.checkpointS3().endpoint()).hasToString("http://minio:9000");
+        assertThat(s3.checkpointS3().pathStyle()).isTrue();
+        assertThat(s3.toString()).contains("checkpoint.s3.endpoint=http://minio:9000").doesNotContain("s3cr3t-value");
+        assertThat(s3.definedSettings()).doesNotContainKey("checkpoint.s3.secret_access_key");
+        assertThat(s3.definedSettings().values()).doesNotContain("s3cr3t-value");
+        assertThat(s3.digest()).isEqualTo(local.digest());
+        assertThat(s3.with(Map.of("run.id", "other")).checkpointS3()).isEqualTo(s3.checkpointS3());
+        assertThatThrownBy(() -> with("checkpoint.store", "s3://Bad_Bucket"))
+                .hasMessageContaining("checkpoint.store").hasMessageContaining("bucket");
+        assertThatThrownBy(() -> with("checkpoint.s3.endpiont", "x", "checkpoint.s3.access_key_id", "a"))
+                .hasMessageContaining("unknown key checkpoint.s3.endpiont")
+                .hasMessageContaining("checkpoint.s3.secret_access_key");
+    }
+
+    @Test
     void everyKeyIsDocumented() {
         assertThat(RunConfigDef.keys().values()).allSatisfy(k -> assertThat(k.doc()).isNotBlank());
         assertThat(RunConfigDef.keys().keySet()).containsAll(List.of("loss_type", "beta", "label_smoothing",

@@ -1,0 +1,145 @@
+package dev.tralign.trainerservice;
+
+import dev.tralign.schemas.avro.CheckpointEvent;
+import dev.tralign.store.CheckpointOpener;
+import dev.tralign.store.CheckpointStore;
+import dev.tralign.store.LocalCheckpointStore;
+import dev.tralign.store.RetentionPolicy;
+import dev.tralign.store.StoreLocation;
+import dev.tralign.store.UploadRetry;
+import dev.tralign.trainer.checkpoint.SavedCheckpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A run's side of the checkpoint store: puts each checkpoint file into {@code checkpoint.store} (S3 uploads retried
+ * within checkpoint.upload_timeout_ms) before its transaction, and after the commit applies the retention rules
+ * (checkpoint.keep_*) to the run's committed checkpoints. With an S3 store only the latest checkpoint's file stays in
+ * the local staging directory.
+ *
+ * <p>A crash after an upload and before its transaction commits leaves an object no event names: harmless (readers
+ * only follow committed events), replaced when the resumed run checkpoints that step again, and otherwise left for
+ * the operator (docs/operations.md, "Checkpoint storage").
+ */
+final class CheckpointKeeper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointKeeper.class);
+
+    private final String runId;
+    private final CheckpointStore store;
+    private final UploadRetry upload;
+    private final RetentionPolicy retention;
+    /** Win rates of the run's steps; only called when retention is on. */
+    private final Supplier<Map<Long, Double>> winRates;
+    /** Committed checkpoints of the run this store holds, by step. */
+    private final TreeMap<Long, URI> committed = new TreeMap<>();
+    private Path lastStaged;
+
+    CheckpointKeeper(String runId, CheckpointStore store, Duration uploadTimeout, RetentionPolicy retention,
+            Supplier<Map<Long, Double>> winRates, List<CheckpointEvent> history) {
+        this.runId = runId;
+        this.store = store;
+        this.upload = new UploadRetry(store, uploadTimeout);
+        this.retention = retention;
+        this.winRates = winRates;
+        history.forEach(this::remember);
+    }
+
+    /**
+     * Puts the checkpoint file into the store and returns the URI its event carries.
+     *
+     * @throws CheckpointNotStoredException when the store did not take it within the upload timeout
+     */
+    URI store(SavedCheckpoint saved) {
+        String key = runId + "/" + saved.path().getFileName();
+        try {
+            return upload.put(saved.path(), key, saved.sha256());
+        } catch (IOException e) {
+            throw new CheckpointNotStoredException("run " + runId + ": checkpoint step " + saved.step()
+                    + " could not be stored, so it is not published and the run stops here; restart it to resume "
+                    + "from its last committed checkpoint once " + store.location() + " is reachable ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    /** After the checkpoint's transaction committed: drop the previous staging file (S3), then apply retention. */
+    void committed(CheckpointEvent event, Path stagedFile) {
+        if (store.location() instanceof StoreLocation.S3) {
+            if (lastStaged != null && !lastStaged.equals(stagedFile)) {
+                deleteQuietly(lastStaged);
+            }
+            lastStaged = stagedFile;
+        }
+        remember(event);
+        if (retention.enabled()) {
+            applyRetention();
+        }
+    }
+
+    private void remember(CheckpointEvent event) {
+        URI uri = URI.create(event.getUri());
+        if (store.holds(uri)) {
+            committed.put(event.getStep(), uri);
+        }
+    }
+
+    private void applyRetention() {
+        Set<Long> delete = retention.toDelete(committed.keySet(), winRates.get());
+        for (long step : delete) {
+            URI uri = committed.get(step);
+            try {
+                store.delete(uri);
+                committed.remove(step);
+                LOG.info("run {}: retention deleted checkpoint step {} ({})", runId, step, uri);
+            } catch (IOException | RuntimeException e) {
+                // Retention is housekeeping: the next checkpoint tries again.
+                LOG.warn("run {}: retention could not delete checkpoint step {} ({}): {}", runId, step, uri,
+                        e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Opens a committed checkpoint's URI: through the store when it holds it, else a {@code file:} URI directly (a run
+     * that moved to another store keeps resuming from its older local checkpoints).
+     */
+    static CheckpointOpener opener(CheckpointStore store) {
+        return uri -> {
+            if (store.holds(uri)) {
+                return store.open(uri);
+            }
+            if ("file".equalsIgnoreCase(uri.getScheme())) {
+                return LocalCheckpointStore.openFile(uri);
+            }
+            throw new IOException(uri + " is not in checkpoint.store " + store.location() + ": set checkpoint.store "
+                    + "(and checkpoint.s3.*) to where the run's checkpoints are");
+        };
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".sha256"));
+        } catch (IOException e) {
+            LOG.debug("could not delete staging file {}: {}", file, e.getMessage());
+        }
+    }
+
+    /** The checkpoint could not be put into the store: the run stops without publishing it. */
+    static final class CheckpointNotStoredException extends UncheckedIOException {
+        CheckpointNotStoredException(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+}
