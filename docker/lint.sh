@@ -22,7 +22,7 @@ yamllint -s -d '{extends: default, rules: {line-length: disable, document-start:
 # The compose model: every file alone where it stands alone, and each override on top of the main file. A secret
 # file that the operator creates at deploy time is stood in by a temporary one.
 secret_stubs=()
-for secret in ingest_token judge_api_key; do
+for secret in ingest_token judge_api_key s3_access_key_id s3_secret_access_key; do
   if [ ! -f "secrets/$secret" ]; then
     mkdir -p secrets
     printf 'lint-placeholder\n' > "secrets/$secret"

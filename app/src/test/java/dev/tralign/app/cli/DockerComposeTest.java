@@ -47,8 +47,10 @@ class DockerComposeTest {
                 assertThat(env).as(name + " sets TRALIGN_BOOTSTRAP").containsKey("TRALIGN_BOOTSTRAP");
                 new EnvironmentDefaults(env).check(command);
                 env.keySet().stream().filter(k -> k.startsWith("TRALIGN_RUN_")).forEach(k -> {
-                    String key = EnvironmentDefaults.decodeKey(k.substring("TRALIGN_RUN_".length()));
-                    assertThat(RunConfigDef.keys()).as(name + ": " + k).containsKey(key);
+                    String key = runKey(k);
+                    if (!key.startsWith(RunConfigDef.CHECKPOINT_S3_PREFIX)) {
+                        assertThat(RunConfigDef.keys()).as(name + ": " + k).containsKey(key);
+                    }
                 });
                 checked.add(name);
             });
@@ -64,13 +66,33 @@ class DockerComposeTest {
         Map<String, String> settings = new LinkedHashMap<>();
         environment(trainer).forEach((k, v) -> {
             if (k.startsWith("TRALIGN_RUN_")) {
-                settings.put(EnvironmentDefaults.decodeKey(k.substring("TRALIGN_RUN_".length())), v);
+                // A _FILE variable names a Docker secret, absent here: any value stands in for its content.
+                settings.put(runKey(k), k.endsWith("_FILE") ? "from-secret-file" : v);
             }
         });
         RunConfig run = RunConfig.load(DOCKER.resolve("config/run.properties"), settings);
         assertThat(run.checkpointDir().toString()).isEqualTo("/var/lib/tralign/checkpoints/tr-dpo-streaming");
         assertThat(run.streaming()).isTrue();
         assertThat(stringList(trainer.get("volumes"))).anyMatch(v -> v.startsWith("checkpoints:/var/lib/tralign"));
+        // Trainer and judge meet in the same bucket through the same endpoint, with the same secrets.
+        Map<String, Object> judge = services("compose.yaml").get("judge");
+        Map<String, String> judgeEnv = environment(judge);
+        assertThat(run.checkpointStore()).hasToString(judgeEnv.get("TRALIGN_CHECKPOINT_STORE"))
+                .isInstanceOf(dev.tralign.store.StoreLocation.S3.class);
+        assertThat(run.checkpointS3().endpoint()).hasToString(judgeEnv.get("TRALIGN_S3_ENDPOINT"));
+        assertThat(run.checkpointS3().pathStyle()).isTrue();
+        assertThat(run.checkpointS3().explicitCredentials()).isTrue();
+        assertThat(stringList(judge.get("secrets"))).containsAll(stringList(trainer.get("secrets")));
+        assertThat(String.valueOf(services("compose.yaml").get("minio-init").get("command")))
+                .contains("mc mb --ignore-existing store/" + ((dev.tralign.store.StoreLocation.S3) run.checkpointStore())
+                        .bucket());
+    }
+
+    /** TRALIGN_RUN_CHECKPOINT_S3_ACCESS__KEY__ID_FILE -> checkpoint.s3.access_key_id. */
+    private static String runKey(String variable) {
+        String plain = variable.endsWith("_FILE") ? variable.substring(0, variable.length() - "_FILE".length())
+                : variable;
+        return EnvironmentDefaults.decodeKey(plain.substring("TRALIGN_RUN_".length()));
     }
 
     @Test
@@ -105,8 +127,9 @@ class DockerComposeTest {
     void everyLongRunningServiceHasAHealthCheckAndTheGpuTrainerReservesAGpu() throws IOException {
         Map<String, Map<String, Object>> services = services("compose.yaml");
         // ingest-normalise is a Kafka Streams app without an HTTP port: it exits on a fatal error and restarts.
+        // One-shot jobs (restart "no", e.g. minio-init creating the bucket) run to completion instead.
         services.forEach((name, service) -> {
-            if (!name.equals("ingest-normalise")) {
+            if (!name.equals("ingest-normalise") && !"no".equals(service.get("restart"))) {
                 assertThat(service).as(name).containsKey("healthcheck");
             }
         });
@@ -117,6 +140,8 @@ class DockerComposeTest {
         assertThat(String.valueOf(services.get("evaluator").get("healthcheck"))).contains("/healthz");
         assertThat(String.valueOf(services.get("schema-registry").get("healthcheck"))).contains("/subjects");
         assertThat(String.valueOf(services.get("kafka-1").get("healthcheck"))).contains("kafka-broker-api-versions");
+        assertThat(String.valueOf(services.get("minio").get("image"))).startsWith("minio/minio:");
+        assertThat(String.valueOf(services.get("minio").get("healthcheck"))).contains("ready");
     }
 
     @Test
