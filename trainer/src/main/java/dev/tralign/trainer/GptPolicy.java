@@ -147,12 +147,15 @@ final class GptPolicy implements Policy {
     }
 
     @Override
-    public int[][] sample(List<int[]> prompts, SamplingConfig cfg, long seed) {
+    public int[][] sample(List<int[]> prompts, SamplingConfig cfg, long seed, int firstRow) {
         TokenIds.requirePrompts(prompts, model.config().vocabSize());
+        if (firstRow < 0) {
+            throw new IllegalArgumentException("firstRow must be >= 0, got " + firstRow);
+        }
         int[][] out = new int[prompts.size()][];
         for (int start = 0; start < prompts.size(); start += MAX_ROWS_PER_FORWARD) {
             int end = Math.min(prompts.size(), start + MAX_ROWS_PER_FORWARD);
-            int[][] chunk = sampleChunk(prompts.subList(start, end), start, cfg, seed);
+            int[][] chunk = sampleChunk(prompts.subList(start, end), firstRow + start, cfg, seed);
             System.arraycopy(chunk, 0, out, start, chunk.length);
         }
         return out;

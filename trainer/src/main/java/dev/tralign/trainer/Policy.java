@@ -58,7 +58,16 @@ public interface Policy extends AutoCloseable {
      * depends only on its tokens, the weights, {@code cfg} and {@code seed} (each row has its own generator).
      * The EOS token, when produced, ends the row and is included.
      */
-    int[][] sample(List<int[]> prompts, SamplingConfig cfg, long seed);
+    default int[][] sample(List<int[]> prompts, SamplingConfig cfg, long seed) {
+        return sample(prompts, cfg, seed, 0);
+    }
+
+    /**
+     * The same for rows {@code firstRow, firstRow + 1, ...} of a larger batch: prompt i draws from the generator of
+     * row {@code firstRow + i}, so a batch sampled in parts (e.g. an evaluation split into shards) draws the same
+     * random numbers as the whole.
+     */
+    int[][] sample(List<int[]> prompts, SamplingConfig cfg, long seed, int firstRow);
 
     /** SHA-256 of the weights. */
     String digest();

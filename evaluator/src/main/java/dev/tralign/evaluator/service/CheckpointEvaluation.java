@@ -79,9 +79,10 @@ public final class CheckpointEvaluation {
     }
 
     /**
-     * The same for the eval prompts [from, to) only: one shard of a checkpoint's evaluation. The shard is sampled as
-     * one batch with the checkpoint's seed, so a given split of the prompts gives the same outcomes whichever worker
-     * runs each shard.
+     * The same for the eval prompts [from, to) only: one shard of a checkpoint's evaluation. Prompt i draws from the
+     * same generator as in the whole set (row i of the checkpoint's seed), so a shard samples what the whole set
+     * would, up to the numerics of the batch it is computed in; a given split gives the same outcomes whichever
+     * worker runs each shard.
      */
     public List<PromptOutcome> outcomes(Policy policy, long step, int from, int to) {
         if (from < 0 || to > prompts.size() || from >= to) {
@@ -90,7 +91,7 @@ public final class CheckpointEvaluation {
         }
         long started = System.nanoTime();
         List<String> shard = prompts.subList(from, to);
-        int[][] generated = policy.sample(promptTokens(shard), sampling, seed + 7919L * step);
+        int[][] generated = policy.sample(promptTokens(shard), sampling, seed + 7919L * step, from);
         List<TokenizedExample> scored = new ArrayList<>(shard.size());
         for (int i = 0; i < shard.size(); i++) {
             scored.add(new TokenizedExample(promptId(from + i), codec.prompt(shard.get(i)), generated[i]));

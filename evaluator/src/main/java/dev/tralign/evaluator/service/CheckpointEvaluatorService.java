@@ -123,8 +123,9 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
     /**
      * Splits each checkpoint into tasks of at most {@code promptsPerShard} prompts (default: all prompts, one task)
      * on a task topic of {@code partitions} partitions (created when missing; default
-     * {@value #DEFAULT_TASK_PARTITIONS}). A shard is sampled as one batch, so outcomes depend on the split: every
-     * process of a group must use the same. Call before {@link #start}.
+     * {@value #DEFAULT_TASK_PARTITIONS}). Each prompt draws from its own generator whatever the split, but a shard
+     * is scored as one batch (log-probs equal to float32 rounding across splits): every process of a group uses the
+     * same. Call before {@link #start}.
      */
     public CheckpointEvaluatorService withSharding(int promptsPerShard, int partitions) {
         if (promptsPerShard < 1) {

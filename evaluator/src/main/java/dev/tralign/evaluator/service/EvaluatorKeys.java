@@ -60,8 +60,9 @@ public final class EvaluatorKeys {
                     "Consumer group of the checkpoint follower and Streams application id.")
             .key(PROMPTS_PER_TASK, ConfigType.INT, 16, atLeast(1),
                     "Eval prompts per evaluation task: a checkpoint's prompts are split into tasks of this many, "
-                            + "which the evaluators of --group share. Outcomes depend on the split (a task is "
-                            + "sampled as one batch): keep it the same across the group and across runs compared.")
+                            + "which the evaluators of --group share. Each prompt is sampled from its own generator "
+                            + "whatever the split; a task's log-probs are computed in its own batch (equal across "
+                            + "splits to float32 rounding). Keep it the same across the group.")
             .key(TASK_PARTITIONS, ConfigType.INT, CheckpointEvaluatorService.DEFAULT_TASK_PARTITIONS, atLeast(1),
                     "Partitions of the task topic when this process creates it: the most evaluators that can share "
                             + "one checkpoint.")

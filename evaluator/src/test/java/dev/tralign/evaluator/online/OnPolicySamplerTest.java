@@ -35,7 +35,7 @@ class OnPolicySamplerTest {
         final List<Long> seeds = new ArrayList<>();
 
         @Override
-        public int[][] sample(List<int[]> prompts, SamplingConfig cfg, long seed) {
+        public int[][] sample(List<int[]> prompts, SamplingConfig cfg, long seed, int firstRow) {
             seeds.add(seed);
             int[][] out = new int[prompts.size()][];
             for (int i = 0; i < prompts.size(); i++) {
