@@ -66,9 +66,17 @@ public record Chart(String title, String xLabel, String yLabel, Axis x, Axis y, 
      * @param ys y values
      * @param lows band lower ends, empty for no band
      * @param highs band upper ends, empty for no band
+     * @param dashed a companion line drawn dashed in the same colour over the same xs (the length-controlled win
+     *     rate), NaN where a point has none; empty for none
      */
     public record Series(String name, String color, List<Double> xs, List<Double> ys, List<Double> lows,
-            List<Double> highs) {
+            List<Double> highs, List<Double> dashed) {
+
+        /** A series without a dashed companion. */
+        public Series(String name, String color, List<Double> xs, List<Double> ys, List<Double> lows,
+                List<Double> highs) {
+            this(name, color, xs, ys, lows, highs, List.of());
+        }
 
         /** True when the series has a band. */
         public boolean hasBand() {
@@ -87,6 +95,7 @@ public record Chart(String title, String xLabel, String yLabel, Axis x, Axis y, 
             List<Double> ys = new ArrayList<>();
             List<Double> lows = new ArrayList<>();
             List<Double> highs = new ArrayList<>();
+            List<Double> lengthControlled = new ArrayList<>();
             for (WinRatePoint p : run.points()) {
                 if (!Double.isFinite(p.winRate())) {
                     continue;
@@ -95,13 +104,17 @@ public record Chart(String title, String xLabel, String yLabel, Axis x, Axis y, 
                 ys.add(p.winRate());
                 lows.add(p.low());
                 highs.add(p.high());
+                lengthControlled.add(p.lengthControlled() == null ? Double.NaN : p.lengthControlled());
                 minStep = Math.min(minStep, p.step());
                 maxStep = Math.max(maxStep, p.step());
             }
-            series.add(new Series(run.runId(), color(i), xs, ys, lows, highs));
+            boolean anyLc = lengthControlled.stream().anyMatch(Double::isFinite);
+            series.add(new Series(run.runId(), color(i), xs, ys, lows, highs, anyLc ? lengthControlled : List.of()));
         }
         Axis x = Double.isFinite(minStep) ? Axis.covering(minStep, maxStep) : Axis.covering(0, 1);
-        return new Chart("Win rate against the SFT baseline by step", "optimizer step", "win rate (%)", x,
+        boolean anyDashed = series.stream().anyMatch(s -> !s.dashed().isEmpty());
+        String title = "Win rate against the SFT baseline by step" + (anyDashed ? " (dashed: length-controlled)" : "");
+        return new Chart(title, "optimizer step", "win rate (%)", x,
                 new Axis(0, 100, List.of(0.0, 25.0, 50.0, 75.0, 100.0)), series);
     }
 

@@ -111,6 +111,23 @@ public final class PngChartRenderer {
         for (int i = 0; i < s.xs().size(); i++) {
             g.fill(new Ellipse2D.Double(l.px(s.xs().get(i)) - 3, l.py(s.ys().get(i)) - 3, 6, 6));
         }
+        if (!s.dashed().isEmpty()) {
+            g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f},
+                    0f));
+            Double previousX = null;
+            double previousY = 0;
+            for (int i = 0; i < s.xs().size(); i++) {
+                double y = s.dashed().get(i);
+                if (!Double.isFinite(y)) {
+                    continue;
+                }
+                if (previousX != null) {
+                    g.draw(new Line2D.Double(l.px(previousX), l.py(previousY), l.px(s.xs().get(i)), l.py(y)));
+                }
+                previousX = s.xs().get(i);
+                previousY = y;
+            }
+        }
         double x = l.legendX(index);
         g.setStroke(new BasicStroke(3f));
         g.draw(new Line2D.Double(x, Layout.LEGEND_Y - 4, x + 18, Layout.LEGEND_Y - 4));

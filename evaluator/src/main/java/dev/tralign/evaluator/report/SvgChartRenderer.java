@@ -76,6 +76,17 @@ public final class SvgChartRenderer {
             svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n",
                     l.px(s.xs().get(i)), l.py(s.ys().get(i)), s.color()));
         }
+        if (!s.dashed().isEmpty()) {
+            StringBuilder dashed = new StringBuilder();
+            for (int i = 0; i < s.xs().size(); i++) {
+                if (Double.isFinite(s.dashed().get(i))) {
+                    dashed.append(point(l.px(s.xs().get(i)), l.py(s.dashed().get(i))));
+                }
+            }
+            svg.append(String.format(Locale.ROOT, "<polyline class=\"lc\" points=\"%s\" fill=\"none\" "
+                    + "stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>%n", dashed.toString().trim(),
+                    s.color()));
+        }
         double x = l.legendX(index);
         svg.append(line(x, Layout.LEGEND_Y - 4, x + 18, Layout.LEGEND_Y - 4, s.color()).replace("stroke-width=\"1\"",
                 "stroke-width=\"3\""));

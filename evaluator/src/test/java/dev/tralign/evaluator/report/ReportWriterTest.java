@@ -48,7 +48,8 @@ class ReportWriterTest {
     void showsTheLengthControlledWinRateAndTheBradleyTerrySection() throws IOException {
         List<RunSeries> runs = List.of(new RunSeries("dpo", List.of(
                 new WinRatePoint(100, 70.0, 60.0, 78.0, 2.0, 100, 57.25),
-                new WinRatePoint(200, 75.0, 66.0, 82.0, 4.0, 100, null))));
+                new WinRatePoint(200, 75.0, 66.0, 82.0, 4.0, 100, null),
+                new WinRatePoint(300, 74.0, 65.0, 81.0, 5.0, 100, 61.0))));
         List<dev.tralign.evaluator.ranking.Game> games = new java.util.ArrayList<>();
         for (int p = 0; p < 100; p++) {
             games.add(new dev.tralign.evaluator.ranking.Game("dpo@100", "SFT baseline", p < 70 ? 1 : 0, "p" + p));
@@ -64,6 +65,24 @@ class ReportWriterTest {
         assertThat(html).contains("<th>LC win rate %</th>", "<td>57.3</td>", "Bradley-Terry scores",
                 "data-player=\"dpo@200\"", "50 bootstrap resamples of the 100 prompts (seed 42)");
         assertThat(html.split("<svg", -1)).hasSize(4);
+        // The step chart draws the LC as a dashed companion line through the points that have one.
+        assertThat(html).contains("(dashed: length-controlled)").containsOnlyOnce("<polyline class=\"lc\"");
+        // The PNG draws it too: along the dashed segment from (100, 57.25) to (300, 61.0), dashes in the colour.
+        BufferedImage png = ImageIO.read(report.winRateByStepPng().toFile());
+        Layout layout = new Layout(ReportWriter.WIDTH, ReportWriter.HEIGHT, Chart.winRateVsStep(runs));
+        int colour = Integer.parseInt(Chart.color(0).substring(1), 16);
+        int onLine = 0;
+        for (int step = 110; step <= 290; step += 2) {
+            double y = 57.25 + (61.0 - 57.25) * (step - 100) / 200.0;
+            int px = (int) Math.round(layout.px(step));
+            int py = (int) Math.round(layout.py(y));
+            boolean hit = false;
+            for (int dy = -1; dy <= 1; dy++) {
+                hit |= near(png.getRGB(px, py + dy), colour); // antialiased: the colour, or close to it
+            }
+            onLine += hit ? 1 : 0;
+        }
+        assertThat(onLine).as("samples on the dashed LC line (91 taken, dashes cover about 60%)").isBetween(35, 85);
         assertThat(report.consoleTable()).contains("LC win rate %", "57.3", "BT score %", "dpo@200", "75.0",
                 "SFT baseline");
         // Best first: dpo@200 (75%) above dpo@100 (70%) above the baseline (50%).
@@ -79,6 +98,13 @@ class ReportWriterTest {
         int rgb = image.getRGB((int) Math.round(layout.px(100)), (int) Math.round(layout.py(55.0))) & 0xffffff;
         assertThat(rgb).isEqualTo(Integer.parseInt(Chart.color(0).substring(1), 16));
         assertThat(darkPixels(image, 0, 8, 800, 26)).as("the title is drawn, in a visible colour").isPositive();
+    }
+
+    private static boolean near(int rgb, int target) {
+        int dr = Math.abs(((rgb >> 16) & 0xff) - ((target >> 16) & 0xff));
+        int dg = Math.abs(((rgb >> 8) & 0xff) - ((target >> 8) & 0xff));
+        int db = Math.abs((rgb & 0xff) - (target & 0xff));
+        return dr + dg + db < 90;
     }
 
     private static int darkPixels(BufferedImage image, int x0, int y0, int x1, int y1) {
