@@ -43,7 +43,8 @@ class AlpacaBradleyTerryTest {
         assertThat(ranking.scores()).extracting(BradleyTerryRanking.Score::player)
                 .containsExactly("zephyr-7b-beta@0", CheckpointGames.BASELINE, "alpaca-7b@0");
         // Published rows (leaderboard_subset.csv): win rate and standard error.
-        Map<String, double[]> published = Map.of("zephyr-7b-beta@0", new double[] {90.5977584059776, 1.0287080531312012},
+        Map<String, double[]> published = Map.of(
+                "zephyr-7b-beta@0", new double[] {90.5977584059776, 1.0287080531312012},
                 "alpaca-7b@0", new double[] {26.459627329192543, 1.535711469748});
         for (BradleyTerryRanking.Score s : ranking.scores()) {
             double[] row = published.get(s.player());
@@ -52,7 +53,8 @@ class AlpacaBradleyTerryTest {
             }
             assertThat(s.winProbability()).as(s.player()).isCloseTo(row[0], within(0.01));
             double width = s.high() - s.low();
-            assertThat(width).as(s.player() + " 90% width").isCloseTo(2 * 1.645 * row[1], within(0.3 * 2 * 1.645 * row[1]));
+            double expectedWidth = 2 * 1.645 * row[1];
+            assertThat(width).as(s.player() + " 90% width").isCloseTo(expectedWidth, within(0.3 * expectedWidth));
             assertThat(s.low()).isLessThan(s.winProbability());
             assertThat(s.high()).isGreaterThan(s.winProbability());
         }
