@@ -10,8 +10,9 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * Where checkpoint readers (evaluate run, export) find checkpoints: the trainer's {@code checkpoint.store} and its
- * {@code checkpoint.s3.*} settings as options (or TRALIGN_* variables), and the local directory downloads go to.
+ * Where {@code tralign export} finds checkpoints: the trainer's {@code checkpoint.store} and its
+ * {@code checkpoint.s3.*} settings as options (or TRALIGN_* variables), and the local directory downloads go to; the
+ * same names as {@code evaluate run}'s keys (EvaluatorKeys).
  */
 final class CheckpointStoreOptions {
 
@@ -27,8 +28,8 @@ final class CheckpointStoreOptions {
     @Option(names = "--s3-region", description = "S3 region (default: " + S3Options.DEFAULT_REGION + ").")
     String region;
 
-    @Option(names = "--s3-path-style", description = "Path-style bucket addressing (MinIO and most S3-compatible "
-            + "servers need it).")
+    @Option(names = "--s3-path-style", arity = "0..1", description = "Path-style bucket addressing (MinIO and most "
+            + "S3-compatible servers need it): --s3-path-style or --s3-path-style=true.")
     boolean pathStyle;
 
     @Option(names = "--s3-access-key-id", description = "S3 access key id (default: the AWS SDK's chain, e.g. "
