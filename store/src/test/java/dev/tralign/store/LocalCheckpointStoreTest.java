@@ -72,4 +72,21 @@ class LocalCheckpointStoreTest {
         assertThatThrownBy(() -> LocalCheckpointStore.openFile(URI.create("file:///dev/zero")))
                 .hasMessageContaining("not a regular file");
     }
+
+    @Test
+    void resumeAndExportOpenTheStoresObjectsAndFileUrisOnly() throws Exception {
+        LocalCheckpointStore store = new LocalCheckpointStore(new StoreLocation.Local(dir.resolve("store")));
+        URI inStore = store.put(Files.write(dir.resolve("a.ckpt"), new byte[] {7}), "run/a.ckpt", "x");
+        URI elsewhere = Files.write(dir.resolve("old.ckpt"), new byte[] {8, 9}).toUri();
+        StoreOrFileOpener opener = new StoreOrFileOpener(store, "checkpoint.store");
+
+        try (Blob a = opener.open(inStore); Blob old = opener.open(elsewhere)) {
+            assertThat(a.stream().readAllBytes()).containsExactly(7);
+            assertThat(old.size()).isEqualTo(2);
+        }
+        assertThatThrownBy(() -> opener.open(URI.create("s3://bucket/run/a.ckpt")))
+                .hasMessageContaining("set checkpoint.store");
+        assertThatThrownBy(() -> new StoreOrFileOpener(null, "--checkpoint-store")
+                .open(URI.create("s3://bucket/run/a.ckpt"))).hasMessageContaining("(none given)");
+    }
 }

@@ -1,9 +1,7 @@
 package dev.tralign.trainerservice;
 
 import dev.tralign.schemas.avro.CheckpointEvent;
-import dev.tralign.store.CheckpointOpener;
 import dev.tralign.store.CheckpointStore;
-import dev.tralign.store.LocalCheckpointStore;
 import dev.tralign.store.RetentionPolicy;
 import dev.tralign.store.StoreLocation;
 import dev.tralign.store.UploadRetry;
@@ -108,23 +106,6 @@ final class CheckpointKeeper {
                         e.getMessage());
             }
         }
-    }
-
-    /**
-     * Opens a committed checkpoint's URI: through the store when it holds it, else a {@code file:} URI directly (a run
-     * that moved to another store keeps resuming from its older local checkpoints).
-     */
-    static CheckpointOpener opener(CheckpointStore store) {
-        return uri -> {
-            if (store.holds(uri)) {
-                return store.open(uri);
-            }
-            if ("file".equalsIgnoreCase(uri.getScheme())) {
-                return LocalCheckpointStore.openFile(uri);
-            }
-            throw new IOException(uri + " is not in checkpoint.store " + store.location() + ": set checkpoint.store "
-                    + "(and checkpoint.s3.*) to where the run's checkpoints are");
-        };
     }
 
     private static void deleteQuietly(Path file) {

@@ -11,6 +11,7 @@ import dev.tralign.store.CheckpointStores;
 import dev.tralign.store.ChecksumMismatchException;
 import dev.tralign.store.LocalCopy;
 import dev.tralign.store.ReadLimits;
+import dev.tralign.store.StoreOrFileOpener;
 import dev.tralign.trainerservice.config.RunConfig;
 import dev.tralign.trainerservice.config.RunConfigException;
 import dev.tralign.trainerservice.source.KafkaRecordSource;
@@ -197,7 +198,7 @@ public final class TrainerService implements AutoCloseable {
      */
     private Path localCopy(CheckpointStore store, CheckpointEvent event) {
         try {
-            return LocalCopy.of(CheckpointKeeper.opener(store), URI.create(event.getUri()), event.getSha256(),
+            return LocalCopy.of(new StoreOrFileOpener(store, "checkpoint.store (and checkpoint.s3.*)"), URI.create(event.getUri()), event.getSha256(),
                     config.checkpointDir().getParent(), ReadLimits.none()).path();
         } catch (ChecksumMismatchException e) {
             throw new IllegalStateException("run " + config.runId() + " cannot resume from step " + event.getStep()

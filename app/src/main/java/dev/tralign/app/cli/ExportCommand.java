@@ -4,9 +4,9 @@ import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.avro.CheckpointEvent;
 import dev.tralign.store.CheckpointOpener;
 import dev.tralign.store.CheckpointStore;
-import dev.tralign.store.LocalCheckpointStore;
 import dev.tralign.store.LocalCopy;
 import dev.tralign.store.ReadLimits;
+import dev.tralign.store.StoreOrFileOpener;
 import dev.tralign.trainer.HfExport;
 import dev.tralign.trainerservice.RunHistory;
 import java.io.IOException;
@@ -125,16 +125,7 @@ final class ExportCommand implements Callable<Integer> {
     private Path verifiedCopy(CheckpointEvent event) {
         URI uri = URI.create(event.getUri());
         try (CheckpointStore store = checkpointStore.openOrNull()) {
-            CheckpointOpener opener = u -> {
-                if (store != null && store.holds(u)) {
-                    return store.open(u);
-                }
-                if ("file".equalsIgnoreCase(u.getScheme())) {
-                    return LocalCheckpointStore.openFile(u);
-                }
-                throw new IOException(u + " is not in the checkpoint store given: pass --checkpoint-store "
-                        + "s3://bucket/prefix (and --s3-* settings) of the run's trainer");
-            };
+            CheckpointOpener opener = new StoreOrFileOpener(store, "--checkpoint-store (and --s3-*)");
             return LocalCopy.of(opener, uri, event.getSha256(), checkpointStore.downloadDir, ReadLimits.none()).path();
         } catch (IOException e) {
             throw new IllegalArgumentException("checkpoint of run " + event.getRunId() + " at step " + event.getStep()
