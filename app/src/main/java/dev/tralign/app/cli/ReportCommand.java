@@ -86,6 +86,7 @@ final class ReportCommand implements Callable<Integer> {
                 RunSeries.fromWinRates(selected), ranking);
         System.out.println(report.consoleTable());
         System.out.println("report: " + report.html().toAbsolutePath());
+        report.bradleyTerryPng().ifPresent(png -> System.out.println("ranking chart: " + png.toAbsolutePath()));
         return 0;
     }
 }

@@ -11,12 +11,13 @@ import java.util.Locale;
  */
 public final class RankingView {
 
-    private static final int WIDTH = 800;
-    private static final int ROW = 22;
-    private static final int LEFT = 220;
-    private static final int RIGHT = 30;
-    private static final int TOP = 40;
-    private static final int BOTTOM = 40;
+    /** Geometry shared with {@link RankingPng}: width, row height, plot margins. */
+    static final int WIDTH = 800;
+    static final int ROW = 22;
+    static final int LEFT = 220;
+    static final int RIGHT = 30;
+    static final int TOP = 40;
+    static final int BOTTOM = 40;
 
     private RankingView() {
     }
@@ -72,10 +73,20 @@ public final class RankingView {
                 ranking.groups(), ranking.seed());
     }
 
+    /** Height of the forest chart of a ranking. */
+    static int height(BradleyTerryRanking ranking) {
+        return TOP + BOTTOM + ROW * ranking.scores().size();
+    }
+
+    /** The chart's title. */
+    static String title(BradleyTerryRanking ranking) {
+        return "Bradley-Terry score against the " + ranking.anchor() + " (90% bootstrap intervals)";
+    }
+
     /** Forest chart: x = score 0-100, one row per player. */
     static String svg(BradleyTerryRanking ranking) {
         List<BradleyTerryRanking.Score> scores = ranking.scores();
-        int height = TOP + BOTTOM + ROW * scores.size();
+        int height = height(ranking);
         double plot = WIDTH - LEFT - RIGHT;
         StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
@@ -83,8 +94,7 @@ public final class RankingView {
                         + "font-size=\"12\">%n<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n",
                 WIDTH, height, WIDTH, height, WIDTH, height));
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" text-anchor=\"middle\" font-weight=\"bold\">"
-                + "Bradley-Terry score against the %s (90%% bootstrap intervals)</text>%n", WIDTH / 2,
-                Html.escape(ranking.anchor())));
+                + "%s</text>%n", WIDTH / 2, Html.escape(title(ranking))));
         for (int tick = 0; tick <= 100; tick += 25) {
             double x = LEFT + plot * tick / 100.0;
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\"/>%n"

@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * Writes a run comparison: a self-contained HTML page (inline SVG charts of win rate against step with Wilson
  * bands, and win rate against KL to SFT, plus the table), the same two charts as PNG, and returns the console
- * table. Files: report.html, win-rate-by-step.png, win-rate-by-kl.png.
+ * table. Files: report.html, win-rate-by-step.png, win-rate-by-kl.png, and bradley-terry.png with a ranking.
  */
 public final class ReportWriter {
 
@@ -28,8 +28,10 @@ public final class ReportWriter {
      * @param winRateByStepPng PNG of win rate against step
      * @param winRateByKlPng PNG of win rate against KL to SFT
      * @param consoleTable the plain-text table
+     * @param bradleyTerryPng PNG of the Bradley-Terry ranking, when the report has one
      */
-    public record Report(Path html, Path winRateByStepPng, Path winRateByKlPng, String consoleTable) {
+    public record Report(Path html, Path winRateByStepPng, Path winRateByKlPng, String consoleTable,
+            Optional<Path> bradleyTerryPng) {
     }
 
     private ReportWriter() {
@@ -56,7 +58,12 @@ public final class ReportWriter {
         PngChartRenderer.write(byStep, WIDTH, HEIGHT, stepPng);
         PngChartRenderer.write(byKl, WIDTH, HEIGHT, klPng);
         String table = ConsoleTable.render(runs) + ranking.map(r -> "\n" + RankingView.consoleTable(r)).orElse("");
-        return new Report(html, stepPng, klPng, table);
+        Optional<Path> rankingPng = Optional.empty();
+        if (ranking.isPresent()) {
+            rankingPng = Optional.of(directory.resolve("bradley-terry.png"));
+            RankingPng.write(ranking.get(), rankingPng.get());
+        }
+        return new Report(html, stepPng, klPng, table, rankingPng);
     }
 
     /** The HTML page alone. */

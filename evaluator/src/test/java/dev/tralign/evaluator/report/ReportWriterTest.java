@@ -83,6 +83,13 @@ class ReportWriterTest {
             onLine += hit ? 1 : 0;
         }
         assertThat(onLine).as("samples on the dashed LC line (91 taken, dashes cover about 60%)").isBetween(35, 85);
+        BufferedImage rankingPng = ImageIO.read(report.bradleyTerryPng().orElseThrow().toFile());
+        assertThat(rankingPng.getWidth()).isEqualTo(800);
+        // Row 0 is dpo@200: its dot at x = 75% of the plot, in the first series colour.
+        int rowY = 40 + 22 / 2;
+        int dotX = (int) Math.round(220 + (800 - 220 - 30) * ranking.scores().get(0).winProbability() / 100);
+        assertThat(rankingPng.getRGB(dotX, rowY) & 0xffffff).isEqualTo(Integer.parseInt(Chart.color(0).substring(1), 16));
+        assertThat(ReportWriter.write(dir.resolve("no-bt"), "t", runs).bradleyTerryPng()).isEmpty();
         assertThat(report.consoleTable()).contains("LC win rate %", "57.3", "BT score %", "dpo@200", "75.0",
                 "SFT baseline");
         // Best first: dpo@200 (75%) above dpo@100 (70%) above the baseline (50%).
