@@ -16,18 +16,23 @@ import java.util.TreeSet;
 /**
  * GET /api/bradley-terry: the Bradley-Terry ranking of the checkpoints in {@link CheckpointGames} as JSON.
  * Query: {@code run} (repeatable; every run when absent), {@code rounds} (1-1000, default 100), {@code seed}
- * (default 42). The answer is computed again only when the games or the query changed (the page polls every 2 s).
+ * (default 42). The answer is computed again only when the query changed, or when the games changed and the last
+ * answer is older than {@link #REFRESH}: the page polls every 2 s, and while judgments stream in a ranking of many
+ * checkpoints (100 refits of everything) should not run on every poll.
  */
 final class RankingJson {
 
     /** Most bootstrap rounds a request may ask for: the fit runs on the HTTP thread. */
     static final int MAX_ROUNDS = 1000;
+    /** Least time between two computations of the same query while the games change. */
+    static final java.time.Duration REFRESH = java.time.Duration.ofSeconds(10);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final CheckpointGames games;
     private long cachedVersion = -1;
     private String cachedQuery;
     private String cachedBody;
+    private long cachedAtNanos;
 
     RankingJson(CheckpointGames games) {
         this.games = games;
@@ -66,10 +71,12 @@ final class RankingJson {
         }
         String query = new TreeSet<>(runs) + "|" + rounds + "|" + seed;
         long version = games.version();
-        if (version != cachedVersion || !query.equals(cachedQuery)) {
+        boolean stale = version != cachedVersion && System.nanoTime() - cachedAtNanos >= REFRESH.toNanos();
+        if (!query.equals(cachedQuery) || stale) {
             cachedBody = body(runs, rounds, seed);
             cachedVersion = version;
             cachedQuery = query;
+            cachedAtNanos = System.nanoTime();
         }
         return new Answer(200, cachedBody);
     }
