@@ -17,10 +17,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The latest win rate of each judged step of one run, read from {@code <prefix>win-rates} (read_committed, no
+ * The latest win rate of each fully judged step of one run, read from {@code <prefix>win-rates} (read_committed, no
  * consumer group: the trainer only looks) for checkpoint retention's "best" and "not judged yet" rules. One
  * consumer kept open for the run, so each read only polls what arrived since the last; a topic that does not exist
  * yet (no evaluator ever ran) reads as no win rates.
+ *
+ * <p>A WinRate record is updated as a checkpoint's judgments arrive, shard by shard from several evaluator workers, so
+ * its first record does not mean every worker has read the checkpoint. A step counts as judged once its record
+ * covers as many prompts ({@code nTotal}) as the run's most-judged step: every checkpoint of a run is judged on the
+ * same fixed prompt set, so a step below that count still has workers that may need its checkpoint.
  */
 final class CommittedWinRates implements AutoCloseable {
 
@@ -32,7 +37,7 @@ final class CommittedWinRates implements AutoCloseable {
     private final Topic<String, WinRate> topic;
     private final String runId;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Map<Long, Double> latest = new HashMap<>();
+    private final Map<Long, WinRate> latest = new HashMap<>();
     private boolean assigned;
 
     CommittedWinRates(Map<String, Object> kafkaSettings, Topic<String, WinRate> topic, String runId) {
@@ -46,11 +51,11 @@ final class CommittedWinRates implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    /** Step -> win rate (percent) of every step of the run judged so far. */
+    /** Step -> win rate (percent) of every step of the run judged on all its prompts so far. */
     Map<Long, Double> read() {
         try {
             if (!assigned && !assign()) {
-                return Map.copyOf(latest);
+                return complete();
             }
             Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
             long deadline = System.nanoTime() + DEADLINE.toNanos();
@@ -63,7 +68,18 @@ final class CommittedWinRates implements AutoCloseable {
             LOG.warn("run {}: could not read {} for checkpoint retention (keeping every checkpoint this time): {}",
                     runId, topic.name(), e.getMessage());
         }
-        return Map.copyOf(latest);
+        return complete();
+    }
+
+    private Map<Long, Double> complete() {
+        long prompts = latest.values().stream().mapToLong(WinRate::getNTotal).max().orElse(0);
+        Map<Long, Double> out = new HashMap<>();
+        latest.forEach((step, rate) -> {
+            if (rate.getNTotal() == prompts) {
+                out.put(step, rate.getWinRate());
+            }
+        });
+        return out;
     }
 
     private boolean assign() {
@@ -85,7 +101,7 @@ final class CommittedWinRates implements AutoCloseable {
         try {
             WinRate rate = topic.valueSerde().deserializer().deserialize(topic.name(), r.value());
             if (runId.equals(rate.getRunId())) {
-                latest.put(rate.getStep(), rate.getWinRate());
+                latest.put(rate.getStep(), rate);
             }
         } catch (RuntimeException e) {
             // Not a WinRate: the evaluator's topology dead-letters such input; retention just ignores it.

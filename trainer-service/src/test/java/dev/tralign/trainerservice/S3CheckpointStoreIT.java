@@ -174,13 +174,14 @@ class S3CheckpointStoreIT {
         String prefix = "s3c.";
         Topics topics = PreferenceData.topics(stack, prefix, 1);
         PreferenceData.write(stack, topics, PreferenceData.pairs(36, 7), 1, List.of());
-        // The evaluator judged step 2 best; steps 1, 3, 5 worse.
+        // The evaluator judged step 2 best of the fully judged steps (4 prompts); step 6 looks better but only 2 of
+        // its prompts are judged so far (other workers may still need its checkpoint): it does not count.
         try (KafkaProducer<String, WinRate> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", stack.bootstrapServers(), "acks", "all"),
                 topics.winRates().keySerde().serializer(), topics.winRates().valueSerde().serializer())) {
-            for (long[] stepRate : new long[][] {{1, 40}, {2, 80}, {3, 50}, {5, 60}}) {
-                producer.send(new ProducerRecord<>(topics.winRates().name(), "s3-keep|" + stepRate[0],
-                        winRate("s3-keep", stepRate[0], stepRate[1]))).get();
+            for (long[] stepRateJudged : new long[][] {{1, 40, 4}, {2, 80, 4}, {3, 50, 4}, {5, 60, 4}, {6, 99, 2}}) {
+                producer.send(new ProducerRecord<>(topics.winRates().name(), "s3-keep|" + stepRateJudged[0],
+                        winRate("s3-keep", stepRateJudged[0], stepRateJudged[1], stepRateJudged[2]))).get();
             }
         }
         Map<String, String> settings = settings(stack, prefix, "s3-keep");
@@ -211,9 +212,9 @@ class S3CheckpointStoreIT {
         topics.close();
     }
 
-    private static WinRate winRate(String runId, long step, double rate) {
+    private static WinRate winRate(String runId, long step, double rate, long judged) {
         return WinRate.newBuilder().setRunId(runId).setStep(step).setNWins(1).setNWinsBase(0).setNDraws(0)
-                .setNTotal(1).setWinRate(rate).setStandardError(0).setDiscreteWinRate(rate).setWilsonLow(0)
+                .setNTotal(judged).setWinRate(rate).setStandardError(0).setDiscreteWinRate(rate).setWilsonLow(0)
                 .setWilsonHigh(1).setAt(Instant.now()).build();
     }
 }
