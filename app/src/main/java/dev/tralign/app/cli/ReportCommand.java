@@ -47,6 +47,9 @@ final class ReportCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         if (btRounds < 1) {
@@ -78,15 +81,17 @@ final class ReportCommand implements Callable<Integer> {
         Optional<BradleyTerryRanking> ranking = bradleyTerry ? games.ranking(runs, btRounds, btSeed)
                 : Optional.empty();
         int mismatches = games.baselineMismatches(runs);
+        java.io.PrintWriter console = spec.commandLine().getOut();
         if (mismatches > 0) {
-            System.err.println("warning: the runs' baseline outputs differ on " + mismatches + " prompt(s); a "
-                    + "Bradley-Terry ranking across runs assumes one shared SFT baseline");
+            spec.commandLine().getErr().println("warning: the runs' baseline outputs differ on " + mismatches
+                    + " prompt(s); a Bradley-Terry ranking across runs assumes one shared SFT baseline");
         }
         ReportWriter.Report report = ReportWriter.write(out, "tralign: win rate against the SFT policy",
                 RunSeries.fromWinRates(selected), ranking);
-        System.out.println(report.consoleTable());
-        System.out.println("report: " + report.html().toAbsolutePath());
-        report.bradleyTerryPng().ifPresent(png -> System.out.println("ranking chart: " + png.toAbsolutePath()));
+        console.println(report.consoleTable());
+        console.println("report: " + report.html().toAbsolutePath());
+        report.bradleyTerryPng().ifPresent(png -> console.println("ranking chart: " + png.toAbsolutePath()));
+        console.flush();
         return 0;
     }
 }
