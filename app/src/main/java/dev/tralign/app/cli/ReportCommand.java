@@ -58,16 +58,24 @@ final class ReportCommand implements Callable<Integer> {
         connection.requireReachable();
         List<WinRate> all;
         CheckpointGames games = new CheckpointGames();
+        boolean ranked = bradleyTerry;
         try (Topics topics = Topics.create(Topics.DEFAULT_PREFIX, connection.serdeSettings())) {
             // The connection's full client settings: security (SASL, TLS) reaches this consumer too.
             Map<String, Object> consumer = new HashMap<>(connection.kafkaSettings());
             all = WinRateSnapshot.readAll(consumer, topics.winRates(), Duration.ofSeconds(30));
             if (bradleyTerry) {
-                WinRateSnapshot.readEach(consumer, topics.judgments(), Duration.ofSeconds(120), j -> {
-                    if (runs.contains(j.getRunId())) {
-                        games.add(j);
-                    }
-                });
+                try {
+                    WinRateSnapshot.readEach(consumer, topics.judgments(), Duration.ofSeconds(120), j -> {
+                        if (runs.contains(j.getRunId())) {
+                            games.add(j);
+                        }
+                    });
+                } catch (IllegalStateException unreadable) {
+                    // The win rates are the report; the ranking is an addition that must not cost the rest.
+                    spec.commandLine().getErr().println("warning: no Bradley-Terry ranking: " + unreadable.getMessage()
+                            + " (--no-bradley-terry skips it)");
+                    ranked = false;
+                }
             }
         }
         List<WinRate> selected = all.stream().filter(w -> runs.contains(w.getRunId())).toList();
@@ -78,7 +86,7 @@ final class ReportCommand implements Callable<Integer> {
                     + "tralign.win-rates; runs with win rates: "
                     + all.stream().map(WinRate::getRunId).distinct().toList());
         }
-        Optional<BradleyTerryRanking> ranking = bradleyTerry ? games.ranking(runs, btRounds, btSeed)
+        Optional<BradleyTerryRanking> ranking = ranked ? games.ranking(runs, btRounds, btSeed)
                 : Optional.empty();
         int mismatches = games.baselineMismatches(runs);
         java.io.PrintWriter console = spec.commandLine().getOut();
