@@ -86,16 +86,25 @@ public final class Replay {
                     + "in its checkpoints, so it cannot be replayed");
         }
         RunConfig config = RunConfig.of(replaySettings(meta, connection, replayRunId));
+        // A run its guard stopped ends where it ended: the replay repeats the recorded stop, it does not ask the
+        // alerts topic (whose verdicts about the replay could land at other steps).
+        String stopReason = last.getStopReason();
         RunSummary summary;
         if (streaming) {
             List<ReplaySchedule.Step> steps = ledgerSteps(ledger, prefix, runId, last.getStep());
             try (TrainerService service = TrainerService.replayingLedger(config, steps)) {
+                if (stopReason != null) {
+                    service.stoppingAt(last.getStep(), stopReason);
+                }
                 summary = service.run();
             }
         } else {
             OffsetRange range = new OffsetRange(OffsetRange.parse(meta.get("range.start")),
                     OffsetRange.parse(meta.get("range.end")));
             try (TrainerService service = new TrainerService(config, range)) {
+                if (stopReason != null) {
+                    service.stoppingAt(last.getStep(), stopReason);
+                }
                 summary = service.run();
             }
         }

@@ -73,6 +73,8 @@ public final class TrainerService implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean stopRequested;
     private volatile boolean training;
+    /** Set for a replay of a run its guard stopped: the recorded stop, instead of watching the alerts topic. */
+    private GuardSignal recordedStop;
 
     /** A run over the offsets present when it starts (bounded) or everything that arrives (streaming). */
     public TrainerService(RunConfig config) {
@@ -105,6 +107,15 @@ public final class TrainerService implements AutoCloseable {
      */
     public static TrainerService replayingLedger(RunConfig config, List<ReplaySchedule.Step> steps) {
         return new TrainerService(config, null, steps);
+    }
+
+    /**
+     * Ends the run at its checkpoint of {@code step} with {@code reason}, as the replayed run's guard did, instead
+     * of watching the alerts topic. Call before {@link #run()}.
+     */
+    public TrainerService stoppingAt(long step, String reason) {
+        this.recordedStop = GuardSignal.at(step, reason);
+        return this;
     }
 
     /** Called on the training thread after every micro-batch. */
@@ -151,9 +162,11 @@ public final class TrainerService implements AutoCloseable {
             checkCommittedOffsets(consumer, inputs, last);
             if (last.isPresent()) {
                 checkSameConfig(last.get());
-                if (last.get().getFinal$() && "completed".equals(last.get().getMetadata().get("end"))) {
-                    LOG.info("run {} already completed at step {}: nothing to do", config.runId(),
-                            last.get().getStep());
+                String end = last.get().getMetadata().get("end");
+                if (last.get().getFinal$() && ("completed".equals(end) || TrainingLoop.GUARD_STOP.equals(end))) {
+                    LOG.info("run {} already {} at step {}: nothing to do", config.runId(),
+                            "completed".equals(end) ? "completed" : "stopped by its guard policy ("
+                                    + last.get().getStopReason() + ")", last.get().getStep());
                     return new RunSummary(config.runId(), last.get().getStep(), localCopy(store, last.get()),
                             last.get().getSha256(), List.of(), 0, true, last.get().getStep());
                 }
@@ -168,16 +181,46 @@ public final class TrainerService implements AutoCloseable {
             try (AlignmentTrainer trainer = last.isPresent() ? resume(store, last.get()) : create(planned);
                     RecordSource source = source(range != null ? range.start() : streamStart, consumer, range, last);
                     RunOutput output = new KafkaRunOutput(producer, consumer, new RunEvents(topics, config.runId()));
-                    CommittedWinRates winRates = new CommittedWinRates(kafka, topics.winRates(), config.runId())) {
+                    CommittedWinRates winRates = new CommittedWinRates(kafka, topics.winRates(), config.runId());
+                    GuardSignal.Watch guard = guard(kafka, topics)) {
                 CheckpointKeeper keeper = new CheckpointKeeper(config.runId(), store, config.checkpointUploadTimeout(),
                         config.checkpointRetention(), winRates::read, history);
                 TrainingLoop loop = new TrainingLoop(config, trainer, source, decoder(topics), output, keeper,
                         InputStart.runMetadata(range, streamStart),
                         planned, last.map(CheckpointEvent::getReferenceVersion).orElse(0L), dedupe);
                 listeners.forEach(loop::addListener);
+                loop.guardedBy(guard);
                 training = true;
                 return loop.run(() -> stopRequested, last.map(CheckpointEvent::getStep).orElse(0L));
             }
+        }
+    }
+
+    /**
+     * The run's guard: the recorded stop of a replay, the alerts topic when a policy says stop, else nothing (a run
+     * with only warn policies never reads tralign.alerts).
+     */
+    private GuardSignal.Watch guard(Map<String, Object> kafka, Topics topics) {
+        if (recordedStop != null) {
+            return new NoGuard(recordedStop);
+        }
+        if (config.guardStopKinds().isEmpty()) {
+            return new NoGuard(GuardSignal.NONE);
+        }
+        LOG.info("run {}: guard policy stop on {} (watching {})", config.runId(), config.guardStopKinds(),
+                topics.alerts().name());
+        return new AlertWatch(kafka, topics.alerts(), config.runId(), config.guardStopKinds());
+    }
+
+    /** A guard with nothing to close. */
+    private record NoGuard(GuardSignal signal) implements GuardSignal.Watch {
+        @Override
+        public Optional<String> stopReason(long step) {
+            return signal.stopReason(step);
+        }
+
+        @Override
+        public void close() {
         }
     }
 

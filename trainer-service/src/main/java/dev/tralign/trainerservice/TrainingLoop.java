@@ -38,6 +38,8 @@ public final class TrainingLoop {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
     /** Checkpoint metadata: records skipped so far because their key was already trained in their epoch. */
     static final String DUPLICATES_KEY = "duplicates.skipped";
+    /** Checkpoint metadata "end" of a run its guard policy stopped; such a run is over, like a completed one. */
+    static final String GUARD_STOP = "guard-stop";
 
     private final RunConfig config;
     private final AlignmentTrainer trainer;
@@ -58,6 +60,7 @@ public final class TrainingLoop {
     private long deadLetters;
     /** Null when input.dedupe is off. */
     private final RecordDedupe dedupe;
+    private GuardSignal guard = GuardSignal.NONE;
 
     TrainingLoop(RunConfig config, AlignmentTrainer trainer, RecordSource source, ExampleDecoder decoder,
             RunOutput output, CheckpointKeeper keeper, Map<String, String> runMetadata, long plannedSteps,
@@ -85,10 +88,16 @@ public final class TrainingLoop {
         listeners.add(listener);
     }
 
+    /** Where the run's guard policy comes from (default: none, the run never stops for an alert). */
+    void guardedBy(GuardSignal signal) {
+        this.guard = signal;
+    }
+
     /** Trains until the data ends, max_steps is reached or {@code stop} turns true; always ends with a checkpoint. */
     RunSummary run(BooleanSupplier stop, long resumedFromStep) {
         ProgressLog progress = new ProgressLog(config.runId(), plannedSteps, config.logEverySteps(), resumedFromStep);
         boolean completed = false;
+        String stopReason = null;
         while (!stop.getAsBoolean()) {
             if (config.maxSteps() > 0 && trainer.step() >= config.maxSteps()) {
                 completed = true;
@@ -110,10 +119,16 @@ public final class TrainingLoop {
             trainStep(group, progress);
             consume(group);
             if (trainer.step() % config.checkpointEverySteps() == 0) {
-                checkpoint(false, "periodic");
+                // The guard is asked at checkpoints only, so a stop always lands on a checkpoint step.
+                stopReason = guard.stopReason(trainer.step()).orElse(null);
+                if (stopReason != null) {
+                    break;
+                }
+                checkpoint(false, "periodic", null);
             }
         }
-        SavedCheckpoint last = checkpoint(true, completed ? "completed" : "stopped");
+        SavedCheckpoint last = stopReason != null ? checkpoint(true, GUARD_STOP, stopReason)
+                : checkpoint(true, completed ? "completed" : "stopped", null);
         return new RunSummary(config.runId(), trainer.step(), last.path(), last.sha256(), List.copyOf(committed),
                 deadLetters, completed, resumedFromStep);
     }
@@ -197,7 +212,7 @@ public final class TrainingLoop {
         return loss / results.size();
     }
 
-    private SavedCheckpoint checkpoint(boolean last, String reason) {
+    private SavedCheckpoint checkpoint(boolean last, String reason, String stopReason) {
         long step = trainer.step();
         SavedCheckpoint saved = trainer.saveCheckpoint(config.checkpointDir().resolve("step-" + step + ".ckpt"));
         // In the store before the transaction that names it: a reader never meets an event without its object.
@@ -229,7 +244,8 @@ public final class TrainingLoop {
         CheckpointEvent event = CheckpointEvent.newBuilder()
                 .setRunId(config.runId()).setStep(step).setUri(uri.toString())
                 .setSha256(saved.sha256()).setConfigDigest(config.digest()).setConsumedOffsets(offsets)
-                .setReferenceVersion(referenceVersion).setFinal$(last).setCreatedAt(Instant.now())
+                .setReferenceVersion(referenceVersion).setFinal$(last).setStopReason(stopReason)
+                .setCreatedAt(Instant.now())
                 .setMetadata(metadata).build();
         pending.add(new RunEvent.Checkpointed(event));
         output.commit(List.copyOf(pending), positions);

@@ -334,6 +334,21 @@ public final class RunConfig {
         return (Boolean) values.get(INPUT_DEDUPE);
     }
 
+    /**
+     * The alert kinds (tralign.alerts' AlertKind names, e.g. KL_BUDGET) whose guard policy is stop; empty when every
+     * policy is warn, and then the run never reads the alerts topic.
+     */
+    public java.util.Set<String> guardStopKinds() {
+        java.util.Set<String> kinds = new java.util.TreeSet<>();
+        for (String key : RunConfigDef.GUARD_POLICIES) {
+            if ("stop".equals(string(key))) {
+                kinds.add(key.substring("guard.".length(), key.length() - ".policy".length())
+                        .toUpperCase(java.util.Locale.ROOT));
+            }
+        }
+        return kinds;
+    }
+
     public boolean ktoSplitPairs() {
         return (Boolean) values.get(KTO_SPLIT_PAIRS);
     }

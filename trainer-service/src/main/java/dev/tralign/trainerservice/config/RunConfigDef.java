@@ -95,6 +95,15 @@ public final class RunConfigDef {
     public static final List<String> LORA_KEYS = List.of(LORA_R, LORA_ALPHA, LORA_DROPOUT, LORA_TARGET_MODULES,
             USE_RSLORA, LORA_REFERENCE_MIX);
 
+    /**
+     * Per-run guard policies, one key per failure signature the evaluator's guard reports on tralign.alerts (the
+     * key is guard.&lt;kind in lower case&gt;.policy): warn = the alert is only reported; stop = the run ends cleanly
+     * at its next checkpoint, which records the alert as its stopReason.
+     */
+    public static final List<String> GUARD_POLICIES = List.of("guard.kl_budget.policy",
+            "guard.kl_oscillation.policy", "guard.reference_update_drop.policy", "guard.loss_divergence.policy",
+            "guard.grad_norm_divergence.policy");
+
     /** Kafka client settings pass through under this prefix (e.g. kafka.security.protocol). */
     public static final String KAFKA_PREFIX = "kafka.";
     /** Schema-registry client settings pass through under this prefix (e.g. registry.basic.auth.user.info). */
@@ -122,7 +131,9 @@ public final class RunConfigDef {
             Map.entry(MODEL_NAME_OR_PATH, ""), Map.entry(METRICS_SFT_EVERY_STEPS, 0), Map.entry(USE_PEFT, false),
             Map.entry(LORA_R, 16), Map.entry(LORA_ALPHA, 32.0), Map.entry(LORA_DROPOUT, 0.0),
             Map.entry(LORA_TARGET_MODULES, List.of()), Map.entry(USE_RSLORA, false),
-            Map.entry(LORA_REFERENCE_MIX, "exact"));
+            Map.entry(LORA_REFERENCE_MIX, "exact"), Map.entry(GUARD_POLICIES.get(0), "warn"),
+            Map.entry(GUARD_POLICIES.get(1), "warn"), Map.entry(GUARD_POLICIES.get(2), "warn"),
+            Map.entry(GUARD_POLICIES.get(3), "warn"), Map.entry(GUARD_POLICIES.get(4), "warn"));
 
     /** The loss types a run accepts (TRL's DPOTrainer and KTOTrainer names and tralign's older meanings). */
     public static final List<String> LOSS_TYPES = java.util.Arrays.stream(dev.tralign.trainer.config.LossType.values())
@@ -260,6 +271,18 @@ public final class RunConfigDef {
                         + "updates. With sync_ref_model it keeps one more frozen copy of the weights (in checkpoints "
                         + "too) and runs one more forward without gradients on those steps.");
         put(k, LOG_EVERY_STEPS, ConfigType.INT, 10, atLeast(1), "Log a progress line every N optimizer steps.");
+        put(k, GUARD_POLICIES.get(0), ConfigType.STRING, "warn", oneOf("warn", "stop"),
+                "What a KL_BUDGET alert (KL to SFT over the evaluator's guard.kl_budget) on tralign.alerts does to "
+                        + "this run: warn (reported only) or stop (the run ends at its next checkpoint, whose event "
+                        + "carries the alert as stopReason; docs/guard-rails.md).");
+        put(k, GUARD_POLICIES.get(1), ConfigType.STRING, "warn", oneOf("warn", "stop"),
+                "The same for KL_OSCILLATION (the KL trend changing direction too often).");
+        put(k, GUARD_POLICIES.get(2), ConfigType.STRING, "warn", oneOf("warn", "stop"),
+                "The same for REFERENCE_UPDATE_DROP (win rate significantly lower after a reference update).");
+        put(k, GUARD_POLICIES.get(3), ConfigType.STRING, "warn", oneOf("warn", "stop"),
+                "The same for LOSS_DIVERGENCE (training loss non-finite or rising away from its best).");
+        put(k, GUARD_POLICIES.get(4), ConfigType.STRING, "warn", oneOf("warn", "stop"),
+                "The same for GRAD_NORM_DIVERGENCE (gradient norm non-finite or many times its lowest).");
         put(k, MODEL_INIT, ConfigType.STRING, REQUIRED, modelInit(),
                 "sft:<checkpoint path> (policy and reference start from an SFT checkpoint), pretrained (from the "
                 + "Hugging Face folder model_name_or_path) or fresh (the built-in GPT, randomly initialised).");
