@@ -7,6 +7,7 @@ import dev.tralign.schemas.avro.DeadLetter;
 import dev.tralign.schemas.avro.EvaluationTask;
 import dev.tralign.schemas.avro.Generation;
 import dev.tralign.schemas.avro.Judgment;
+import dev.tralign.schemas.avro.ModelPromotion;
 import dev.tralign.schemas.avro.PreferencePair;
 import dev.tralign.schemas.avro.ReferenceUpdateEvent;
 import dev.tralign.schemas.avro.StepLedger;
@@ -49,6 +50,7 @@ public final class Topics implements AutoCloseable {
     private final Topic<String, WinRate> winRates;
     private final Topic<String, StepLedger> trainerLedger;
     private final Topic<String, Alert> alerts;
+    private final Topic<String, ModelPromotion> promotions;
 
     private Topics(String prefix, SchemaRegistryClient client, boolean ownsClient, Map<String, ?> serdeConfig) {
         if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
@@ -72,6 +74,7 @@ public final class Topics implements AutoCloseable {
         this.winRates = avro("win-rates", WinRate.class, serdeConfig);
         this.trainerLedger = avro("trainer-ledger", StepLedger.class, serdeConfig);
         this.alerts = avro("alerts", Alert.class, serdeConfig);
+        this.promotions = avro("promotions", ModelPromotion.class, serdeConfig);
     }
 
     /**
@@ -192,10 +195,15 @@ public final class Topics implements AutoCloseable {
         return alerts;
     }
 
+    /** Champion changes per run family, keyed by family. */
+    public Topic<String, ModelPromotion> promotions() {
+        return promotions;
+    }
+
     /** Every topic, in pipeline order. */
     public List<Topic<?, ?>> all() {
         return List.of(raw, preferences, preferencesOnline, feedback, dlq, checkpoints, referenceUpdates,
-                trainMetrics, generations, judgments, winRates, alerts);
+                trainMetrics, generations, judgments, winRates, alerts, promotions);
     }
 
     /** Every topic name, in pipeline order. */

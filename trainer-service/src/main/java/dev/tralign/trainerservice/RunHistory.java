@@ -33,10 +33,15 @@ public final class RunHistory {
     /** Every committed checkpoint event of {@code runId}, oldest first. */
     public static List<CheckpointEvent> checkpoints(Map<String, Object> kafkaSettings,
             Topic<String, CheckpointEvent> topic, String runId) {
-        List<CheckpointEvent> out = new ArrayList<>();
+        return keyed(kafkaSettings, topic, runId);
+    }
+
+    /** Every committed record of {@code topic} under {@code key}, oldest first (e.g. a family's promotions). */
+    public static <V> List<V> keyed(Map<String, Object> kafkaSettings, Topic<String, V> topic, String key) {
+        List<V> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : readAll(kafkaSettings, topic.name())) {
-            String key = topic.keySerde().deserializer().deserialize(topic.name(), r.key());
-            if (runId.equals(key)) {
+            String k = topic.keySerde().deserializer().deserialize(topic.name(), r.key());
+            if (key.equals(k)) {
                 out.add(topic.valueSerde().deserializer().deserialize(topic.name(), r.value()));
             }
         }

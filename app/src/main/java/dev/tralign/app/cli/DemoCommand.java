@@ -97,12 +97,17 @@ final class DemoCommand implements Callable<Integer> {
             description = "KL to SFT (nats/sequence) over which the guard alerts (default: ${DEFAULT-VALUE}).")
     double klBudget;
 
+    @Option(names = "--stop-at-budget", split = ",",
+            description = "Methods whose runs stop at their next checkpoint once over the KL budget "
+                    + "(guard.kl_budget.policy=stop); the others are only warned (default: none).")
+    List<String> stopAtBudget = List.of();
+
     @Override
     public Integer call() throws Exception {
         DemoSettings settings = new DemoSettings(workDir, bootstrap, registry, seed, methods, pairs, steps, batch,
                 checkpointEvery, evalPrompts, beta, learningRate, softTau, hardTau, dashboardPort, sftSteps,
                 online ? new DemoSettings.Online(onlineMethod, onlinePromptFraction, onlineMix) : null,
-                new DemoSettings.Guard(klBudget, List.of()));
+                new DemoSettings.Guard(klBudget, stopAtBudget));
         new DemoRunner(settings, line -> {
             System.out.println(line);
             System.out.flush();

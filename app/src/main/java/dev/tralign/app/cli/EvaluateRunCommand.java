@@ -14,6 +14,7 @@ import dev.tralign.evaluator.service.CheckpointEvaluatorService;
 import dev.tralign.evaluator.service.EvaluatorKeys;
 import dev.tralign.evaluator.generate.CompletionCodec;
 import dev.tralign.evaluator.dashboard.AlertStore;
+import dev.tralign.evaluator.guard.ChampionConfig;
 import dev.tralign.evaluator.guard.GuardConfig;
 import dev.tralign.evaluator.stream.EvaluatorTopology;
 import dev.tralign.schemas.Topics;
@@ -82,6 +83,14 @@ final class EvaluateRunCommand implements Callable<Integer> {
     @Option(names = "--guard", split = ",", description = "Guard thresholds as key=value (docs/guard-rails.md), "
             + "e.g. guard.kl_budget=20,guard.kl_oscillation.amplitude=1.5; guard.eval_prompts is the prompt count.")
     List<String> guardSettings = new ArrayList<>();
+
+    @Option(names = "--champion-level", defaultValue = "0.05", description = "Significance level of the McNemar "
+            + "test a checkpoint must pass to replace its family's champion (default: ${DEFAULT-VALUE}).")
+    double championLevel;
+
+    @Option(names = "--family-pattern", description = "Regular expression whose first group names a run's family "
+            + "(e.g. '(.*)-seed[0-9]+'); default: every run is its own family.")
+    String familyPattern;
 
     @Mixin
     MetricsOptions metricsOptions;
@@ -171,7 +180,10 @@ final class EvaluateRunCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The win-rate and guard topology of this process, alerts to the store, the metrics and stderr. */
+    /**
+     * The win-rate, guard and champion topology of this process, alerts to the store, the metrics and stderr,
+     * promotions to stderr.
+     */
     private KafkaStreams startWinRates(Topics topics, GuardConfig guard, AlertStore alerts, String group,
             Path stateDir) {
         Properties properties = new Properties();
@@ -179,11 +191,17 @@ final class EvaluateRunCommand implements Callable<Integer> {
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, group + "-win-rates");
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        KafkaStreams streams = new KafkaStreams(EvaluatorTopology.of(topics, guard, alert -> {
+        ChampionConfig champion = ChampionConfig.of(guard).withLevel(championLevel);
+        if (familyPattern != null) {
+            champion = champion.withFamilies(familyPattern);
+        }
+        KafkaStreams streams = new KafkaStreams(EvaluatorTopology.of(topics, guard, champion, alert -> {
             alerts.add(alert);
             System.err.println("evaluate: ALERT " + alert.getRunId() + " step " + alert.getStep() + " "
                     + alert.getKind() + ": " + alert.getMessage());
-        }), properties);
+        }, promotion -> System.err.println("evaluate: CHAMPION of " + promotion.getFamily() + ": "
+                + promotion.getRunId() + " step " + promotion.getStep() + " " + promotion.getEvidence())),
+                properties);
         streams.start();
         return streams;
     }

@@ -2,17 +2,22 @@ package dev.tralign.app.cli;
 
 import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.avro.CheckpointEvent;
+import dev.tralign.schemas.avro.ModelPromotion;
 import dev.tralign.store.CheckpointOpener;
 import dev.tralign.store.CheckpointStore;
 import dev.tralign.store.LocalCopy;
 import dev.tralign.store.ReadLimits;
 import dev.tralign.store.StoreOrFileOpener;
+import dev.tralign.trainer.checkpoint.CheckpointFile;
 import dev.tralign.trainer.HfExport;
 import dev.tralign.trainerservice.RunHistory;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -26,7 +31,9 @@ import picocli.CommandLine.Spec;
         description = {"Export a checkpoint of a run that trained a Hugging Face model (model_name_or_path) as a "
                 + "Hugging Face folder: config.json, generation_config.json, model.safetensors and the tokenizer "
                 + "files, loadable by transformers and by tralign.",
-            "The policy by default; --reference exports the moving reference of that step (TR runs keep it)."})
+            "The policy by default; --reference exports the moving reference of that step (TR runs keep it).",
+            "--champion FAMILY exports the family's current champion (tralign.promotions): a Hugging Face folder "
+                + "for a Hugging Face run, else a copy of tralign's checkpoint file."})
 final class ExportCommand implements Callable<Integer> {
 
     /** Which checkpoint: one of a run's committed checkpoints, or a file. */
@@ -36,6 +43,10 @@ final class ExportCommand implements Callable<Integer> {
 
         @Option(names = "--checkpoint", paramLabel = "FILE", description = "A checkpoint file instead of a run.")
         Path checkpoint;
+
+        @Option(names = "--champion", paramLabel = "FAMILY",
+                description = "The current champion of a run family, as the evaluator last promoted it.")
+        String champion;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -78,11 +89,21 @@ final class ExportCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
-        Path file = source.checkpoint != null ? source.checkpoint : committedCheckpoint();
-        exportLora(file);
-        spec.commandLine().getOut().println("{\"exported\":\"" + json(out.toAbsolutePath().toString()) + "\",\"checkpoint\":\""
-                + json(file.toString()) + "\",\"weights\":\"" + (reference ? "reference" : "policy") + "\"}");
+    public Integer call() throws IOException {
+        Path file = source.checkpoint != null ? source.checkpoint
+                : source.champion != null ? championCheckpoint() : committedCheckpoint();
+        Path exported = out;
+        String format = "huggingface";
+        if (source.champion != null && CheckpointFile.read(file, Set.of()).header().huggingFace() == null) {
+            // A built-in GPT or TorchScript run: the champion is handed over as tralign's own checkpoint.
+            exported = copyCheckpoint(file);
+            format = "tralign-checkpoint";
+        } else {
+            exportLora(file);
+        }
+        spec.commandLine().getOut().println("{\"exported\":\"" + json(exported.toAbsolutePath().toString())
+                + "\",\"checkpoint\":\"" + json(file.toString()) + "\",\"weights\":\""
+                + (reference ? "reference" : "policy") + "\",\"format\":\"" + format + "\"}");
         spec.commandLine().getOut().flush();
         return 0;
     }
@@ -97,6 +118,48 @@ final class ExportCommand implements Callable<Integer> {
                     + "all weights: export it without --merged");
         }
         HfExport.toFolder(file, reference, out);
+    }
+
+    /** The file of the family's latest promotion on tralign.promotions, its sha256 checked (local or downloaded). */
+    private Path championCheckpoint() {
+        connection.requireReachable();
+        List<ModelPromotion> promotions;
+        try (Topics topics = Topics.create(topicPrefix, connection.serdeSettings())) {
+            promotions = RunHistory.keyed(connection.kafkaSettings(), topics.promotions(), source.champion);
+        }
+        if (promotions.isEmpty()) {
+            throw new IllegalArgumentException("family " + source.champion + " has no champion on " + topicPrefix
+                    + "promotions: no checkpoint has beaten the SFT baseline significantly yet, or check --champion "
+                    + "(a run id unless the evaluator maps families), --topic-prefix and --bootstrap");
+        }
+        ModelPromotion champion = promotions.get(promotions.size() - 1);
+        if (champion.getCheckpointUri() == null) {
+            throw new IllegalArgumentException("the champion of " + source.champion + " (run " + champion.getRunId()
+                    + " step " + champion.getStep() + ") names no checkpoint file (the evaluator did not see its "
+                    + "checkpoint event): export it with --run " + champion.getRunId() + " --step "
+                    + champion.getStep());
+        }
+        // Same store rules and sha256 check as --run (the promotion repeats the checkpoint event's sha256).
+        return verifiedCopy(champion.getCheckpointUri(), champion.getSha256(), champion.getRunId(),
+                champion.getStep());
+    }
+
+    private Path copyCheckpoint(Path file) throws IOException {
+        if (Files.exists(out)) {
+            boolean empty = Files.isDirectory(out);
+            if (empty) {
+                try (java.util.stream.Stream<Path> entries = Files.list(out)) {
+                    empty = entries.findAny().isEmpty();
+                }
+            }
+            if (!empty) {
+                throw new IllegalArgumentException(out + " is not empty: export into a new or empty folder");
+            }
+        }
+        Files.createDirectories(out);
+        Path target = out.resolve(file.getFileName());
+        Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
+        return target;
     }
 
     /** The file of the run's checkpoint at --step (or its last), as its committed event names it. */
@@ -115,20 +178,20 @@ final class ExportCommand implements Callable<Integer> {
                         new IllegalArgumentException("run " + source.runId + " has no checkpoint at step " + step
                                 + "; its checkpoints are at steps "
                                 + events.stream().map(CheckpointEvent::getStep).distinct().toList()));
-        return verifiedCopy(chosen);
+        return verifiedCopy(chosen.getUri(), chosen.getSha256(), chosen.getRunId(), chosen.getStep());
     }
 
     /**
      * The event's checkpoint as a local file whose sha256 matches the event: in place for file: URIs, downloaded
      * into --download-dir from the --checkpoint-store for s3:// ones.
      */
-    private Path verifiedCopy(CheckpointEvent event) {
-        URI uri = URI.create(event.getUri());
+    private Path verifiedCopy(String location, String sha256, String runId, long checkpointStep) {
+        URI uri = URI.create(location);
         try (CheckpointStore store = checkpointStore.openOrNull()) {
             CheckpointOpener opener = new StoreOrFileOpener(store, "--checkpoint-store (and --s3-*)");
-            return LocalCopy.of(opener, uri, event.getSha256(), checkpointStore.downloadDir, ReadLimits.none()).path();
+            return LocalCopy.of(opener, uri, sha256, checkpointStore.downloadDir, ReadLimits.none()).path();
         } catch (IOException e) {
-            throw new IllegalArgumentException("checkpoint of run " + event.getRunId() + " at step " + event.getStep()
+            throw new IllegalArgumentException("checkpoint of run " + runId + " at step " + checkpointStep
                     + " cannot be read: " + e.getMessage(), e);
         }
     }

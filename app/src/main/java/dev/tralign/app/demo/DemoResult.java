@@ -2,6 +2,7 @@ package dev.tralign.app.demo;
 
 import dev.tralign.evaluator.dashboard.WinRateStore;
 import dev.tralign.schemas.avro.Alert;
+import dev.tralign.schemas.avro.ModelPromotion;
 import dev.tralign.schemas.avro.WinRate;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +13,7 @@ import java.util.Optional;
 
 /** The demo's final table: per method, the best and the final checkpoint's win rate against SFT, with KL. */
 public record DemoResult(List<Row> rows, Path reportHtml, List<OnlineRounds.RoundReport> onlineRounds,
-        Optional<OnlineComparison> onlineComparison, List<Alert> alerts) {
+        Optional<OnlineComparison> onlineComparison, List<Alert> alerts, List<ModelPromotion> promotions) {
 
     /**
      * One method's summary.
@@ -29,7 +30,8 @@ public record DemoResult(List<Row> rows, Path reportHtml, List<OnlineRounds.Roun
     static final String ROUNDS_SUFFIX = "+rounds";
 
     static DemoResult of(Map<String, Method> runs, Map<String, Long> referenceUpdates, WinRateStore store,
-            Path reportHtml, List<OnlineRounds.RoundReport> onlineRounds, List<Alert> alerts) {
+            Path reportHtml, List<OnlineRounds.RoundReport> onlineRounds, List<Alert> alerts,
+            List<ModelPromotion> promotions) {
         List<Row> rows = new ArrayList<>();
         runs.forEach((runId, method) -> store.series(runId).filter(s -> !s.isEmpty()).ifPresent(series -> {
             WinRate best = series.stream().max(Comparator.comparingDouble(WinRate::getWinRate)).orElseThrow();
@@ -51,7 +53,9 @@ public record DemoResult(List<Row> rows, Path reportHtml, List<OnlineRounds.Roun
             }
         }
         List<Alert> ofRuns = alerts.stream().filter(a -> runs.containsKey(a.getRunId())).toList();
-        return new DemoResult(List.copyOf(rows), reportHtml, List.copyOf(onlineRounds), comparison, ofRuns);
+        List<ModelPromotion> ofFamilies = promotions.stream().filter(p -> runs.containsKey(p.getRunId())).toList();
+        return new DemoResult(List.copyOf(rows), reportHtml, List.copyOf(onlineRounds), comparison, ofRuns,
+                ofFamilies);
     }
 
     /** A plain-text table for the console. */
@@ -68,9 +72,34 @@ public record DemoResult(List<Row> rows, Path reportHtml, List<OnlineRounds.Roun
         return sb.toString();
     }
 
-    /** The guard's alerts per method, after the table (one line per alert; "none" for a quiet run). */
+    /** The champion of a run's family: its last promotion, if any checkpoint beat the SFT baseline. */
+    public Optional<ModelPromotion> champion(String runId) {
+        ModelPromotion last = null;
+        for (ModelPromotion p : promotions) {
+            if (p.getRunId().equals(runId)) {
+                last = p;
+            }
+        }
+        return Optional.ofNullable(last);
+    }
+
+    /**
+     * The guard's verdicts per method, after the table: its champion (tralign.promotions) and one line per alert
+     * (tralign.alerts), "none" for a quiet run.
+     */
     public String guardLines() {
-        StringBuilder sb = new StringBuilder("guard alerts (tralign.alerts):");
+        StringBuilder sb = new StringBuilder("champion per method (tralign.promotions; McNemar vs the previous "
+                + "champion, inside the KL budget):");
+        for (Row row : rows) {
+            sb.append(String.format("%n  %-18s %s", row.method(), champion(row.runId()).map(p -> String.format(
+                    "step %5d  win %5.1f%%  KL %5.1f  (%d promotions, last p=%.3g)", p.getStep(),
+                    p.getEvidence().getOrDefault("win_rate", Double.NaN),
+                    p.getEvidence().getOrDefault("kl_to_sft", Double.NaN),
+                    promotions.stream().filter(q -> q.getRunId().equals(row.runId())).count(),
+                    p.getEvidence().getOrDefault("p_value", Double.NaN))).orElse("none (no checkpoint beat SFT "
+                    + "significantly)")));
+        }
+        sb.append(String.format("%nguard alerts (tralign.alerts):"));
         for (Row row : rows) {
             List<Alert> of = alerts.stream().filter(a -> a.getRunId().equals(row.runId())).toList();
             if (of.isEmpty()) {

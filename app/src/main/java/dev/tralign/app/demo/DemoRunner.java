@@ -19,6 +19,7 @@ import dev.tralign.evaluator.service.CheckpointEvaluation;
 import dev.tralign.evaluator.service.CheckpointEvaluatorService;
 import dev.tralign.evaluator.generate.CompletionCodec;
 import dev.tralign.evaluator.dashboard.AlertStore;
+import dev.tralign.evaluator.guard.ChampionConfig;
 import dev.tralign.evaluator.guard.GuardConfig;
 import dev.tralign.evaluator.stream.EvaluatorTopology;
 import dev.tralign.ingest.http.HttpIngestConfig;
@@ -26,6 +27,8 @@ import dev.tralign.ingest.http.IngestHttpServer;
 import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.avro.Judgment;
 import dev.tralign.schemas.avro.TrainMetrics;
+import dev.tralign.schemas.avro.CheckpointEvent;
+import dev.tralign.schemas.avro.ModelPromotion;
 import dev.tralign.schemas.avro.WinRate;
 import dev.tralign.stack.EmbeddedStack;
 import dev.tralign.stack.StackOptions;
@@ -101,12 +104,14 @@ public final class DemoRunner {
         TrainingStore training = new TrainingStore();
         AlertStore alerts = new AlertStore();
         CheckpointGames liveGames = new CheckpointGames();
+        List<ModelPromotion> promotions = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (Topics topics = Topics.create(registry);
                 AutoCloseable stackCloser = stack != null ? stack : () -> { }) {
             if (stack != null) {
                 stack.createTopics(topics);
             }
-            try (KafkaStreams winRates = startEvaluatorStreams(topics, bootstrap, runDir, alerts);
+            try (KafkaStreams winRates = startEvaluatorStreams(topics, bootstrap, runDir, alerts,
+                    promotions);
                     TopicFeed<WinRate> feed = TopicFeed.start(new HashMap<>(kafka), topics.winRates(), store::put);
                     TopicFeed<TrainMetrics> trainingFeed = TopicFeed.start(new HashMap<>(kafka), topics.trainMetrics(),
                             training::put);
@@ -151,8 +156,12 @@ public final class DemoRunner {
                             RunSummary summary = runTrainer(trainerConfig(method, runId, sft, tokens, bootstrap,
                                     registry, runDir).build(), null, runId, 0, store);
                             if (!summary.checkpoints().isEmpty()) {
-                                referenceUpdates.put(runId, summary.checkpoints()
-                                        .get(summary.checkpoints().size() - 1).getReferenceVersion());
+                                CheckpointEvent last = summary.checkpoints().get(summary.checkpoints().size() - 1);
+                                referenceUpdates.put(runId, last.getReferenceVersion());
+                                if (last.getStopReason() != null) {
+                                    out.accept("  " + runId + " stopped by its guard at step " + last.getStep()
+                                            + ": " + last.getStopReason());
+                                }
                             }
                             expectedCheckpoints += (int) summary.checkpoints().stream()
                                     .mapToLong(event -> event.getStep()).distinct().count();
@@ -192,7 +201,7 @@ public final class DemoRunner {
                         games.ranking(runs.keySet(), BradleyTerryRanking.DEFAULT_ROUNDS,
                                 BradleyTerryRanking.DEFAULT_SEED));
                 DemoResult result = DemoResult.of(runs, referenceUpdates, store, report.html(), onlineRounds,
-                        alerts.all());
+                        alerts.all(), promotions);
                 out.accept(result.table());
                 out.accept(result.guardLines());
                 result.onlineComparison().ifPresent(c -> out.accept(c.text()));
@@ -257,6 +266,9 @@ public final class DemoRunner {
         }
         if (method.unpaired()) {
             config.ktoSplitPairs(true);
+        }
+        if (settings.guard().stopMethods().contains(method.name())) {
+            config.stopOn("KL_BUDGET");
         }
         return config.learningRate(settings.learningRate())
                 .warmupSteps(WARMUP_STEPS)
@@ -342,8 +354,12 @@ public final class DemoRunner {
         }
     }
 
-    /** The evaluator's Streams application: win rates, and the guard reading them (alerts also go to {@code alerts}). */
-    private KafkaStreams startEvaluatorStreams(Topics topics, String bootstrap, Path runDir, AlertStore alerts) {
+    /**
+     * The evaluator's Streams application: win rates, and the guard and champions reading them (alerts and
+     * promotions also go to {@code alerts} and {@code promotions}).
+     */
+    private KafkaStreams startEvaluatorStreams(Topics topics, String bootstrap, Path runDir, AlertStore alerts,
+            List<ModelPromotion> promotions) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "tralign-demo-win-rates-" + runDir.getFileName());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -352,7 +368,8 @@ public final class DemoRunner {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         GuardConfig guard = GuardConfig.defaults(settings.evalPrompts()).withKlBudget(settings.guard().klBudget());
-        KafkaStreams streams = new KafkaStreams(EvaluatorTopology.of(topics, guard, alerts::add), props);
+        KafkaStreams streams = new KafkaStreams(EvaluatorTopology.of(topics, guard, ChampionConfig.of(guard),
+                alerts::add, promotions::add), props);
         streams.start();
         return streams;
     }

@@ -71,12 +71,13 @@ public final class RunGuard {
      * A checkpoint whose evaluation is complete: KL budget and oscillation are checked, and if reference updates
      * happened since the previous checkpoint the paired drop test is queued (run now if the judgments are in).
      */
-    public List<Finding> onCheckpoint(long step, double klToSft, GuardConfig config, Preferences preferences) {
+    public List<Finding> onCheckpoint(long step, double klToSft, double winRate, GuardConfig config,
+            Preferences preferences) {
         List<Finding> found = new ArrayList<>();
         if (step <= lastCheckpoint) {
             return found;
         }
-        klBudget(step, klToSft, config).ifPresent(found::add);
+        klBudget(step, klToSft, winRate, config).ifPresent(found::add);
         recentKl.addLast(new double[] {step, klToSft});
         while (recentKl.size() > config.oscillationWindow()) {
             recentKl.removeFirst();
@@ -191,7 +192,7 @@ public final class RunGuard {
                 Map.of("value", value));
     }
 
-    private java.util.Optional<Finding> klBudget(long step, double kl, GuardConfig config) {
+    private java.util.Optional<Finding> klBudget(long step, double kl, double winRate, GuardConfig config) {
         boolean over = kl > config.klBudget();
         boolean crossed = over && !overBudget;
         overBudget = over;
@@ -200,7 +201,7 @@ public final class RunGuard {
         }
         return java.util.Optional.of(new Finding(AlertKind.KL_BUDGET, AlertSeverity.CRITICAL, step, String.format(
                 "KL to SFT %.2f nats is over the budget %.2f at step %d", kl, config.klBudget(), step),
-                Map.of("kl_to_sft", kl, "budget", config.klBudget())));
+                Map.of("kl_to_sft", kl, "budget", config.klBudget(), "win_rate", winRate)));
     }
 
     /**

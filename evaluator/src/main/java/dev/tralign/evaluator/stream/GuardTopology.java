@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.function.Consumer;
-import org.apache.kafka.common.serialization.Serde;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -72,33 +72,53 @@ public final class GuardTopology {
     public static void build(StreamsBuilder builder, Topic<String, WinRate> winRates, Topic<String, Judgment> judgments,
             Topic<String, ReferenceUpdateEvent> updates, Topic<String, TrainMetrics> metrics,
             Topic<String, Alert> alerts, GuardConfig config, Consumer<Alert> onAlert) {
-        Serde<GuardInput> inputSerde = GuardInput.serde(winRates, judgments, updates, metrics);
-        KStream<String, GuardInput> merged = source(builder, winRates, "win-rates").mapValues(GuardInput::of,
-                        Named.as("guard-wrap-win-rates"))
-                .merge(source(builder, judgments, "judgments").mapValues(GuardInput::of,
-                        Named.as("guard-wrap-judgments")), Named.as("guard-merge-judgments"))
-                .merge(source(builder, updates, "reference-updates").mapValues(GuardInput::of,
-                        Named.as("guard-wrap-reference-updates")), Named.as("guard-merge-reference-updates"))
-                .merge(source(builder, metrics, "train-metrics").mapValues(GuardInput::of,
-                        Named.as("guard-wrap-train-metrics")), Named.as("guard-merge-train-metrics"));
+        List<Topic<String, ? extends SpecificRecord>> sources = List.of(winRates, judgments, updates, metrics);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUN_STATE),
                 Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PREFERENCES),
                 Serdes.String(), Serdes.Double()));
-        merged.map((key, in) -> KeyValue.pair(in.runId(), in), Named.as("guard-key-by-run"))
-                .repartition(Repartitioned.with(Serdes.String(), inputSerde).withName("guard-by-run"))
+        merged(builder, sources, "guard", GuardTopology::runId)
                 .process(() -> new Guard(config, onAlert), Named.as("guard"), RUN_STATE, PREFERENCES)
                 .to(alerts.name(), Produced.with(alerts.keySerde(), alerts.valueSerde()));
     }
 
-    private static <V> KStream<String, V> source(StreamsBuilder builder, Topic<String, V> topic, String name) {
-        return builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde())
-                        .withName("guard-read-" + name))
-                .filter((key, value) -> value != null, Named.as("guard-non-null-" + name));
+    /**
+     * The sources merged into one stream of envelopes keyed by {@code key}, repartitioned so one task sees every
+     * record of a key in one order. Null values are dropped.
+     */
+    static KStream<String, Envelope> merged(StreamsBuilder builder,
+            List<Topic<String, ? extends SpecificRecord>> sources, String name,
+            java.util.function.Function<SpecificRecord, String> key) {
+        KStream<String, Envelope> merged = null;
+        for (int i = 0; i < sources.size(); i++) {
+            Topic<String, ? extends SpecificRecord> topic = sources.get(i);
+            int source = i;
+            KStream<String, Envelope> one = builder.stream(topic.name(),
+                            Consumed.with(topic.keySerde(), topic.valueSerde()).withName(name + "-read-" + topic.name()))
+                    .filter((k, value) -> value != null, Named.as(name + "-non-null-" + topic.name()))
+                    .mapValues(value -> new Envelope(source, value), Named.as(name + "-wrap-" + topic.name()));
+            merged = merged == null ? one : merged.merge(one, Named.as(name + "-merge-" + topic.name()));
+        }
+        return merged.map((k, envelope) -> KeyValue.pair(key.apply(envelope.value()), envelope),
+                        Named.as(name + "-key"))
+                .repartition(Repartitioned.with(Serdes.String(), Envelope.serde(sources)).withName(name + "-by-key"));
+    }
+
+    private static String runId(SpecificRecord value) {
+        if (value instanceof WinRate w) {
+            return w.getRunId();
+        }
+        if (value instanceof Judgment j) {
+            return j.getRunId();
+        }
+        if (value instanceof ReferenceUpdateEvent u) {
+            return u.getRunId();
+        }
+        return ((TrainMetrics) value).getRunId();
     }
 
     /** Feeds each run's {@link RunGuard} and publishes what it finds. */
-    private static final class Guard implements Processor<String, GuardInput, String, Alert> {
+    private static final class Guard implements Processor<String, Envelope, String, Alert> {
         private final GuardConfig config;
         private final Consumer<Alert> onAlert;
         private ProcessorContext<String, Alert> context;
@@ -118,25 +138,23 @@ public final class GuardTopology {
         }
 
         @Override
-        public void process(Record<String, GuardInput> record) {
-            GuardInput in = record.value();
-            if (in == null) {
+        public void process(Record<String, Envelope> record) {
+            if (record.value() == null) {
                 return;
             }
-            String runId = in.runId();
+            SpecificRecord in = record.value().value();
+            String runId = runId(in);
             byte[] stored = runs.get(runId);
             RunGuard guard = stored == null ? new RunGuard() : RunGuard.decode(stored);
             RunGuard.Preferences lookup = step -> preferencesOf(runId, step);
             List<Finding> found;
-            if (in.winRate() != null) {
-                WinRate w = in.winRate();
+            if (in instanceof WinRate w) {
                 if (w.getNTotal() < config.evalPrompts() || w.getKlSamples() < config.evalPrompts()
                         || w.getKlToSft() == null || w.getStep() <= guard.lastCheckpoint()) {
                     return;
                 }
-                found = guard.onCheckpoint(w.getStep(), w.getKlToSft(), config, lookup);
-            } else if (in.judgment() != null) {
-                Judgment j = in.judgment();
+                found = guard.onCheckpoint(w.getStep(), w.getKlToSft(), w.getWinRate(), config, lookup);
+            } else if (in instanceof Judgment j) {
                 String key = Keys.of(j.getRunId(), j.getStep(), j.getPromptId());
                 OptionalDouble preference = Records.preference(j);
                 if (preference.isPresent()) {
@@ -145,11 +163,11 @@ public final class GuardTopology {
                     preferences.delete(key);
                 }
                 found = guard.onJudgment(j.getStep(), config, lookup);
-            } else if (in.referenceUpdate() != null) {
-                guard.onReferenceUpdate(in.referenceUpdate().getStep(), in.referenceUpdate().getAlpha());
+            } else if (in instanceof ReferenceUpdateEvent u) {
+                guard.onReferenceUpdate(u.getStep(), u.getAlpha());
                 found = List.of();
             } else {
-                TrainMetrics m = in.metrics();
+                TrainMetrics m = (TrainMetrics) in;
                 found = guard.onTrainMetrics(m.getStep(), m.getLoss(), m.getGradNorm(), config);
             }
             runs.put(runId, guard.encode());

@@ -140,7 +140,8 @@ class GuardTopologyTest {
         assertThat(alert.getStep()).isEqualTo(20);
         assertThat(alert.getKind()).isEqualTo(AlertKind.KL_BUDGET);
         assertThat(alert.getSeverity()).isEqualTo(AlertSeverity.CRITICAL);
-        assertThat(alert.getEvidence()).containsEntry("kl_to_sft", 12.0).containsEntry("budget", 10.0);
+        assertThat(alert.getEvidence()).containsEntry("kl_to_sft", 12.0).containsEntry("budget", 10.0)
+                .containsEntry("win_rate", 50.0);
         assertThat(alert.getAt()).isEqualTo(T0.plusMillis(4));
         assertThat(counted).containsExactly(alert);
     }

@@ -135,6 +135,14 @@ public final class RunConfigBuilder {
         return put(SEED, seed);
     }
 
+    /** Guard policy stop for these alert kinds (e.g. KL_BUDGET: guard.kl_budget.policy=stop); others stay warn. */
+    public RunConfigBuilder stopOn(String... alertKinds) {
+        for (String kind : alertKinds) {
+            put("guard." + kind.toLowerCase(java.util.Locale.ROOT) + ".policy", "stop");
+        }
+        return this;
+    }
+
     /** Validates the settings as a config file would be; throws {@link RunConfigException} naming the key. */
     public RunConfig build() {
         return RunConfig.of(settings);
