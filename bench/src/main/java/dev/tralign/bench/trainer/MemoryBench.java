@@ -1,6 +1,7 @@
 package dev.tralign.bench.trainer;
 
 import dev.tralign.trainer.AlignmentTrainer;
+import dev.tralign.trainer.config.LoraConfig;
 import dev.tralign.trainer.config.LossType;
 import dev.tralign.trainer.SamplingConfig;
 import dev.tralign.trainer.data.TokenizedPair;
@@ -19,7 +20,8 @@ import java.util.List;
  * <p>With {@code --arch gpt2|llama|qwen2|mistral|gpt_neox} it measures instead the peak memory of float32 AdamW
  * training with a moving reference (soft update every step) of a randomly initialised Hugging Face decoder, by
  * default GPT-2 small (124M parameters: vocab 50257, hidden 768, 12 layers, 12 heads, 1024 positions, tied head)
- * on 2 pairs of 256 tokens: {@link #runHf}.
+ * on 2 pairs of 256 tokens: {@link #runHf}; with {@code --lora-r R} the same run trains LoRA adapters (lora_alpha
+ * 2R, {@code --lora-targets}, default all-linear; {@code --lora-mix exact|factors}) over the frozen base.
  */
 public final class MemoryBench {
 
@@ -80,10 +82,11 @@ public final class MemoryBench {
             }
             String name = args[i].substring(2);
             if (!List.of("arch", "vocab", "embed", "layers", "heads", "kv-heads", "intermediate", "max-positions",
-                    "tie", "seq", "pairs", "steps", "shards", "parallel-reference").contains(name)) {
+                    "tie", "seq", "pairs", "steps", "shards", "parallel-reference", "lora-r", "lora-targets",
+                    "lora-mix").contains(name)) {
                 throw new IllegalArgumentException("unknown flag --" + name + "; known: --arch --vocab --embed "
                         + "--layers --heads --kv-heads --intermediate --max-positions --tie --seq --pairs --steps "
-                        + "--shards --parallel-reference");
+                        + "--shards --parallel-reference --lora-r --lora-targets --lora-mix");
             }
             f.put(name, args[++i]);
         }
@@ -107,10 +110,14 @@ public final class MemoryBench {
             builder.microBatchShards(Integer.parseInt(f.get("shards")));
         }
         TrainingConfig config = builder.build();
+        int loraR = Integer.parseInt(f.getOrDefault("lora-r", "0"));
+        LoraConfig lora = loraR == 0 ? null : new LoraConfig(loraR, 2.0 * loraR, 0,
+                List.of(f.getOrDefault("lora-targets", LoraConfig.ALL_LINEAR).split(",")), false,
+                LoraConfig.ReferenceMix.valueOf(f.getOrDefault("lora-mix", "exact").toUpperCase(java.util.Locale.ROOT)));
         List<TokenizedPair> batch = TrainerBench.randomBatch(vocab, seq, pairs);
         long baseKb = rssKb();
         java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
-        try (AlignmentTrainer trainer = HfBenchModel.trainer(spec, seq, config)) {
+        try (AlignmentTrainer trainer = HfBenchModel.trainer(spec, seq, config, lora)) {
             long loadPeakKb = statusKb("VmHWM:");
             long loadedBeforeGcKb = rssKb();
             HfBenchModel.settle();
@@ -133,6 +140,9 @@ public final class MemoryBench {
             out.put("seq", seq);
             out.put("pairs", pairs);
             out.put("steps", steps);
+            out.put("lora", lora == null ? "off (full fine-tuning)" : "r " + lora.r() + ", "
+                    + String.join(",", lora.targetModules()) + ", " + lora.referenceMix().name().toLowerCase(
+                            java.util.Locale.ROOT));
             out.put("micro_batch_shards", trainer.config().microBatchShards());
             out.put("parallel_reference", trainer.config().parallelReference());
             out.put("rss_mb_jvm_started", mb(baseKb));
@@ -146,6 +156,9 @@ public final class MemoryBench {
             out.put("rss_mb_end", mb(endKb));
             out.put("java_heap_mb_committed_end", Math.round(rt.totalMemory() / 1048576.0));
             out.put("ms_per_step", java.util.Arrays.stream(stepMs).boxed().toList());
+            long t0 = System.nanoTime();
+            trainer.trustRegion().mix();
+            out.put("ms_soft_update", (System.nanoTime() - t0) / 1_000_000);
             out.put("bytes_per_param_peak", Math.round(peakKb * 1024.0 / params * 10) / 10.0);
             out.put("bytes_per_param_peak_minus_jvm_start", Math.round((peakKb - baseKb) * 1024.0 / params * 10)
                     / 10.0);
