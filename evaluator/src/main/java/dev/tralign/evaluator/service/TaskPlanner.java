@@ -153,6 +153,27 @@ final class TaskPlanner implements Runnable {
         }
     }
 
+    /**
+     * The topic's partition count. Right after it was created a broker may not know it yet (its metadata arrives
+     * asynchronously), so UnknownTopicOrPartition is retried for up to 30 s.
+     */
+    private static int describedPartitions(Admin admin, String name)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name)
+                        .partitions().size();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
     /** Creates the task topic with the configured partitions when missing; returns the partitions it has. */
     private int ensureTaskTopic() {
         String name = topics.evaluationTasks(settings.group()).name();
@@ -166,8 +187,7 @@ final class TaskPlanner implements Runnable {
                             + Skip.firstLine(e.getCause()), e.getCause());
                 }
             }
-            int partitions = admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(name).partitions().size();
+            int partitions = describedPartitions(admin, name);
             if (partitions < settings.taskPartitions()) {
                 LOG.warn("{} has {} partitions, fewer than the {} asked for: at most {} workers share a checkpoint "
                         + "(add partitions with kafka-topics --alter)", name, partitions, settings.taskPartitions(),
