@@ -13,6 +13,7 @@ import dev.tralign.evaluator.judge.Judge;
 import dev.tralign.evaluator.online.OnPolicySampler;
 import dev.tralign.evaluator.report.CheckpointGames;
 import dev.tralign.evaluator.ranking.BradleyTerryRanking;
+import dev.tralign.evaluator.report.GuardSection;
 import dev.tralign.evaluator.report.ReportWriter;
 import dev.tralign.evaluator.report.RunSeries;
 import dev.tralign.evaluator.service.CheckpointEvaluation;
@@ -46,6 +47,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -199,7 +201,8 @@ public final class DemoRunner {
                 ReportWriter.Report report = ReportWriter.write(runDir.resolve("report"),
                         "tralign demo: win rate against the SFT policy (gold judge)", series,
                         games.ranking(runs.keySet(), BradleyTerryRanking.DEFAULT_ROUNDS,
-                                BradleyTerryRanking.DEFAULT_SEED));
+                                BradleyTerryRanking.DEFAULT_SEED),
+                        Optional.of(new GuardSection(alerts.all(), promotions)));
                 DemoResult result = DemoResult.of(runs, referenceUpdates, store, report.html(), onlineRounds,
                         alerts.all(), promotions);
                 out.accept(result.table());

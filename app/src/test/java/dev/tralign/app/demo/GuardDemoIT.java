@@ -73,6 +73,8 @@ class GuardDemoIT {
         assertThat(result.promotions()).allSatisfy(p -> assertThat(p.getStep()).isLessThan(crossed));
         assertThat(budget.getEvidence().get("win_rate")).isLessThan(champion.getEvidence().get("win_rate"));
         assertThat(String.join("\n", lines)).contains("champion per method").contains("guard alerts");
+        assertThat(Files.readString(result.reportHtml())).contains("<h2>Guard rails</h2>")
+                .contains("<td>" + dpo.runId() + "</td><td>" + crossed + "</td><td>KL_BUDGET</td>");
 
         // ./tralign export --champion: a built-in GPT run, so the champion comes out as tralign's checkpoint file.
         Path out = work.resolve("champion");

@@ -48,13 +48,19 @@ public final class ReportWriter {
      */
     public static Report write(Path directory, String title, List<RunSeries> runs,
             Optional<BradleyTerryRanking> ranking) throws IOException {
+        return write(directory, title, runs, ranking, Optional.empty());
+    }
+
+    /** The same, with the guard's champions and alerts ({@link GuardSection}) after the charts when given. */
+    public static Report write(Path directory, String title, List<RunSeries> runs,
+            Optional<BradleyTerryRanking> ranking, Optional<GuardSection> guard) throws IOException {
         Files.createDirectories(directory);
         Chart byStep = Chart.winRateVsStep(runs);
         Chart byKl = Chart.winRateVsKl(runs);
         Path html = directory.resolve("report.html");
         Path stepPng = directory.resolve("win-rate-by-step.png");
         Path klPng = directory.resolve("win-rate-by-kl.png");
-        Files.writeString(html, html(title, runs, byStep, byKl, ranking), StandardCharsets.UTF_8);
+        Files.writeString(html, html(title, runs, byStep, byKl, ranking, guard), StandardCharsets.UTF_8);
         PngChartRenderer.write(byStep, WIDTH, HEIGHT, stepPng);
         PngChartRenderer.write(byKl, WIDTH, HEIGHT, klPng);
         String table = ConsoleTable.render(runs) + ranking.map(r -> "\n" + RankingView.consoleTable(r)).orElse("");
@@ -73,11 +79,11 @@ public final class ReportWriter {
 
     /** The HTML page alone, with a Bradley-Terry section when a ranking is given. */
     public static String html(String title, List<RunSeries> runs, Optional<BradleyTerryRanking> ranking) {
-        return html(title, runs, Chart.winRateVsStep(runs), Chart.winRateVsKl(runs), ranking);
+        return html(title, runs, Chart.winRateVsStep(runs), Chart.winRateVsKl(runs), ranking, Optional.empty());
     }
 
     private static String html(String title, List<RunSeries> runs, Chart byStep, Chart byKl,
-            Optional<BradleyTerryRanking> ranking) {
+            Optional<BradleyTerryRanking> ranking, Optional<GuardSection> guard) {
         StringBuilder page = new StringBuilder()
                 .append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
                 .append(Html.escape(title)).append("</title>\n<style>\n")
@@ -103,6 +109,7 @@ public final class ReportWriter {
         }
         page.append("</table>\n");
         ranking.ifPresent(r -> page.append(RankingView.html(r)));
+        guard.ifPresent(g -> page.append(g.html()));
         return page.append("</body>\n</html>\n").toString();
     }
 }

@@ -1,0 +1,54 @@
+package dev.tralign.evaluator.report;
+
+import dev.tralign.schemas.avro.Alert;
+import dev.tralign.schemas.avro.ModelPromotion;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The guard's verdicts in a report (docs/guard-rails.md): each run family's champion changes
+ * (tralign.promotions) and each alert (tralign.alerts), as two HTML tables after the charts.
+ *
+ * @param alerts the alerts, in arrival order
+ * @param promotions the promotions, in arrival order (the last of a family is its champion)
+ */
+public record GuardSection(List<Alert> alerts, List<ModelPromotion> promotions) {
+
+    public GuardSection {
+        alerts = List.copyOf(alerts);
+        promotions = List.copyOf(promotions);
+    }
+
+    /** The section's HTML. */
+    public String html() {
+        StringBuilder page = new StringBuilder("<h2>Guard rails</h2>\n<p>Champions: a checkpoint replaces its "
+                + "family's champion (at first the SFT policy) when it beats it on the same prompts by a one-sided "
+                + "McNemar test, inside the KL budget. Alerts: failure signatures seen live in the run's topics.</p>\n")
+                .append("<table>\n<tr><th>family</th><th>champion run</th><th>step</th><th>win rate %</th>")
+                .append("<th>KL/seq (nats)</th><th>better / worse prompts</th><th>p</th><th>replaced</th></tr>\n");
+        for (ModelPromotion p : promotions) {
+            page.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%d</td><td>%s</td><td>%s</td>"
+                    + "<td>%.0f / %.0f</td><td>%s</td><td>%s</td></tr>%n", Html.escape(p.getFamily()),
+                    Html.escape(p.getRunId()), p.getStep(), Formats.number(evidence(p, "win_rate"), 1),
+                    Formats.number(evidence(p, "kl_to_sft"), 2), evidence(p, "better"), evidence(p, "worse"),
+                    String.format(Locale.ROOT, "%.3g", evidence(p, "p_value")),
+                    p.getPreviousRunId() == null ? "SFT" : Html.escape(p.getPreviousRunId() + " @ "
+                            + p.getPreviousStep())));
+        }
+        page.append("</table>\n<table>\n<tr><th>run</th><th>step</th><th>alert</th><th>severity</th>")
+                .append("<th>what was seen</th></tr>\n");
+        for (Alert a : alerts) {
+            page.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%s</td><td>%s</td>"
+                    + "<td style=\"text-align:left\">%s</td></tr>%n", Html.escape(a.getRunId()), a.getStep(),
+                    a.getKind(), a.getSeverity(), Html.escape(a.getMessage())));
+        }
+        if (alerts.isEmpty()) {
+            page.append("<tr><td>none</td><td></td><td></td><td></td><td></td></tr>\n");
+        }
+        return page.append("</table>\n").toString();
+    }
+
+    private static double evidence(ModelPromotion p, String key) {
+        return p.getEvidence().getOrDefault(key, Double.NaN);
+    }
+}
