@@ -22,6 +22,9 @@ public interface CheckpointStore extends CheckpointOpener, AutoCloseable {
      */
     URI put(Path file, String key, String sha256) throws IOException;
 
+    /** Whether the object is there (a missing one is false; an unreachable store an {@link IOException}). */
+    boolean exists(URI uri) throws IOException;
+
     /** Removes the object; a missing one is not an error (retention may run twice over the same checkpoint). */
     void delete(URI uri) throws IOException;
 

@@ -78,6 +78,11 @@ public final class LocalCheckpointStore implements CheckpointStore {
     }
 
     @Override
+    public boolean exists(URI uri) throws IOException {
+        return Files.isRegularFile(fileOf(uri));
+    }
+
+    @Override
     public void delete(URI uri) throws IOException {
         if (!holds(uri)) {
             throw new IllegalArgumentException(uri + " is not inside " + root + ": not deleted");

@@ -133,6 +133,24 @@ public final class S3CheckpointStore implements CheckpointStore {
     }
 
     @Override
+    public boolean exists(URI uri) throws IOException {
+        String key = keyOf(uri);
+        try {
+            client.headObject(b -> b.bucket(location.bucket()).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw new IOException("cannot look up " + uri + ": " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new IOException("cannot look up " + uri + " (is the store reachable?): " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void delete(URI uri) throws IOException {
         String key = keyOf(uri);
         try {

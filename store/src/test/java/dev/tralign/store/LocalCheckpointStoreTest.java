@@ -48,8 +48,10 @@ class LocalCheckpointStoreTest {
         assertThat(stored).hasBinaryContent(new byte[] {1, 2, 3});
         assertThat(stored.resolveSibling("step-2.ckpt.sha256")).exists();
 
+        assertThat(store.exists(uri)).isTrue();
         store.delete(uri);
         store.delete(uri);
+        assertThat(store.exists(uri)).isFalse();
         assertThat(stored).doesNotExist();
         assertThat(stored.resolveSibling("step-2.ckpt.sha256")).doesNotExist();
         assertThatThrownBy(() -> store.open(uri)).isInstanceOf(NoSuchFileException.class);

@@ -116,8 +116,10 @@ class S3CheckpointStoreIT {
         try (S3CheckpointStore store = store("missing")) {
             Path file = file("step-40.ckpt", 1000, 5);
             URI uri = store.put(file, "run-a/step-40.ckpt", sha256(file));
+            assertThat(store.exists(uri)).isTrue();
             store.delete(uri);
             store.delete(uri);
+            assertThat(store.exists(uri)).isFalse();
 
             assertThatThrownBy(() -> store.open(uri)).isInstanceOf(NoSuchFileException.class);
             assertThatThrownBy(() -> store.open(URI.create("s3://" + BUCKET + "/elsewhere/x.ckpt")))
@@ -188,6 +190,11 @@ class S3CheckpointStoreIT {
         @Override
         public Blob open(URI uri) throws IOException {
             return store.open(uri);
+        }
+
+        @Override
+        public boolean exists(URI uri) throws IOException {
+            return store.exists(uri);
         }
 
         @Override

@@ -43,6 +43,8 @@ final class CheckpointKeeper {
     /** Committed checkpoints of the run this store holds, by step. */
     private final TreeMap<Long, URI> committed = new TreeMap<>();
     private Path lastStaged;
+    /** Whether committed checkpoints of earlier processes were checked for having been deleted already. */
+    private boolean historyChecked;
 
     CheckpointKeeper(String runId, CheckpointStore store, Duration uploadTimeout, RetentionPolicy retention,
             Supplier<Map<Long, Double>> winRates, List<CheckpointEvent> history) {
@@ -93,6 +95,12 @@ final class CheckpointKeeper {
     }
 
     private void applyRetention() {
+        if (!historyChecked) {
+            dropDeletedHistory();
+            if (!historyChecked) {
+                return;
+            }
+        }
         Set<Long> delete = retention.toDelete(committed.keySet(), winRates.get());
         for (long step : delete) {
             URI uri = committed.get(step);
@@ -105,6 +113,24 @@ final class CheckpointKeeper {
                 LOG.warn("run {}: retention could not delete checkpoint step {} ({}): {}", runId, step, uri,
                         e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Forgets committed checkpoints an earlier process of the run already deleted, once per process: otherwise a
+     * deleted step could take a "best" place retention then cannot keep, and a kept one would go instead.
+     */
+    private void dropDeletedHistory() {
+        try {
+            for (Map.Entry<Long, URI> e : List.copyOf(committed.entrySet())) {
+                if (!store.exists(e.getValue())) {
+                    committed.remove(e.getKey());
+                }
+            }
+            historyChecked = true;
+        } catch (IOException e) {
+            LOG.warn("run {}: could not check which checkpoints retention already deleted (trying again at the "
+                    + "next checkpoint): {}", runId, e.getMessage());
         }
     }
 

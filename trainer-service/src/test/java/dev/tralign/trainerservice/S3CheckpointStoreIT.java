@@ -212,6 +212,54 @@ class S3CheckpointStoreIT {
         topics.close();
     }
 
+    @Test
+    void aRestartedRunForgetsCheckpointsRetentionAlreadyDeleted(EmbeddedStack stack) throws Exception {
+        String prefix = "s3d.";
+        Topics topics = PreferenceData.topics(stack, prefix, 1);
+        PreferenceData.write(stack, topics, PreferenceData.pairs(36, 8), 1, List.of());
+        publish(stack, topics, winRate("s3-again", 1, 50, 4), winRate("s3-again", 3, 70, 4));
+        Map<String, String> settings = settings(stack, prefix, "s3-again");
+        settings.put("checkpoint.every_steps", "1");
+        settings.put("checkpoint.keep_last", "1");
+        settings.put("checkpoint.keep_best", "1");
+        settings.put("checkpoint.keep_unjudged", "false");
+        RunConfig config = RunConfig.of(settings);
+        try (TrainerService service = new TrainerService(config)) {
+            service.addProgressListener(r -> {
+                if (r.step() >= 4) {
+                    service.stop();
+                }
+            });
+            assertThat(service.run().steps()).isEqualTo(4);
+        }
+        // Step 2 was deleted at step 3 (not last, not best then); now it is judged best. The resumed run must keep the
+        // best checkpoint that still exists (3), not a place for the one that is gone.
+        publish(stack, topics, winRate("s3-again", 2, 90, 4));
+
+        try (TrainerService service = new TrainerService(config)) {
+            assertThat(service.run().steps()).isEqualTo(9);
+        }
+
+        try (S3CheckpointStore store = store(config)) {
+            for (long step = 1; step <= 9; step++) {
+                URI uri = URI.create("s3://" + BUCKET + "/runs/s3-again/step-" + step + ".ckpt");
+                assertThat(store.exists(uri)).as("step " + step).isEqualTo(step == 3 || step == 9);
+            }
+        }
+        topics.close();
+    }
+
+    private static void publish(EmbeddedStack stack, Topics topics, WinRate... rates) throws Exception {
+        try (KafkaProducer<String, WinRate> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", stack.bootstrapServers(), "acks", "all"),
+                topics.winRates().keySerde().serializer(), topics.winRates().valueSerde().serializer())) {
+            for (WinRate rate : rates) {
+                producer.send(new ProducerRecord<>(topics.winRates().name(), rate.getRunId() + "|" + rate.getStep(),
+                        rate)).get();
+            }
+        }
+    }
+
     private static WinRate winRate(String runId, long step, double rate, long judged) {
         return WinRate.newBuilder().setRunId(runId).setStep(step).setNWins(1).setNWinsBase(0).setNDraws(0)
                 .setNTotal(judged).setWinRate(rate).setStandardError(0).setDiscreteWinRate(rate).setWilsonLow(0)
