@@ -189,6 +189,7 @@ final class EvaluateRunCommand implements Callable<Integer> {
         Properties properties = new Properties();
         properties.putAll(connection.kafkaSettings());
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, group + "-win-rates");
+        EvaluatorTopology.robust(properties);
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         ChampionConfig champion = ChampionConfig.of(guard).withLevel(championLevel);

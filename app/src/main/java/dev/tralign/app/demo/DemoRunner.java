@@ -370,6 +370,7 @@ public final class DemoRunner {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        EvaluatorTopology.robust(props);
         GuardConfig guard = GuardConfig.defaults(settings.evalPrompts()).withKlBudget(settings.guard().klBudget());
         KafkaStreams streams = new KafkaStreams(EvaluatorTopology.of(topics, guard, ChampionConfig.of(guard),
                 alerts::add, promotions::add), props);

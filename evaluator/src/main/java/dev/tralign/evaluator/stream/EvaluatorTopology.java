@@ -5,8 +5,11 @@ import dev.tralign.evaluator.guard.GuardConfig;
 import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.avro.Alert;
 import dev.tralign.schemas.avro.ModelPromotion;
+import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.Topology;
 
 /**
@@ -16,6 +19,17 @@ import org.apache.kafka.streams.Topology;
 public final class EvaluatorTopology {
 
     private EvaluatorTopology() {
+    }
+
+    /**
+     * Settings every run of this application needs beside the caller's (application id, brokers, state dir): a
+     * record on an input topic that does not decode (not Avro, an unknown schema) is logged and skipped instead of
+     * stopping win rates, guard and champions for every run. Returns {@code props}.
+     */
+    public static Properties robust(Properties props) {
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class);
+        return props;
     }
 
     /** Win rates, guard and champions over the standard topics; the consumers see each alert and promotion. */

@@ -53,6 +53,7 @@ class GuardTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("d" + drivers.size()).toString());
         props.put("processing.exception.handler.global.enabled", true);
+        EvaluatorTopology.robust(props);
         TopologyTestDriver driver = new TopologyTestDriver(GuardTopology.topology(topics, config, counted::add),
                 props);
         drivers.add(driver);
@@ -291,6 +292,18 @@ class GuardTopologyTest {
         assertThat(out.get(0).getEvidence().get("grad_norm_lowest")).isCloseTo(2.0, within(1e-9));
         trainMetrics("r", 61, 0.5, Double.POSITIVE_INFINITY);
         assertThat(read()).isEmpty();
+    }
+
+    @Test
+    void anUndecodableRecordIsSkippedAndTheGuardGoesOn() {
+        start(GuardConfig.defaults(PROMPTS).withKlBudget(10));
+        TestInputTopic<byte[], byte[]> raw = drivers.get(0).createInputTopic(topics.trainMetrics().name(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+        raw.pipeInput("r".getBytes(), "not avro".getBytes(), tick());
+        checkpoint("r", 10, 12.0);
+
+        assertThat(read()).extracting(Alert::getKind).containsExactly(AlertKind.KL_BUDGET);
     }
 
     @Test
