@@ -114,6 +114,7 @@ public final class EvaluatorWorkersBench {
         Map<String, Object> kafka = Map.of("bootstrap.servers", stack.bootstrapServers());
         double[] millis = new double[files.size() - 1];
         double warmUp = Double.NaN;
+        double coresUsed = Double.NaN;
         List<Policy> sfts = new ArrayList<>();
         List<CheckpointEvaluatorService> services = new ArrayList<>();
         List<AtomicInteger> tasksDone = new ArrayList<>();
@@ -145,7 +146,13 @@ public final class EvaluatorWorkersBench {
                 TopicPartition partition = new TopicPartition(topics.judgments().name(), 0);
                 judgments.assign(List.of(partition));
                 judgments.seekToBeginning(List.of(partition));
+                long cpuAtStart = 0;
+                long timedStart = 0;
                 for (int k = 0; k < files.size(); k++) {
+                    if (k == 1) {
+                        cpuAtStart = processCpuNanos();
+                        timedStart = System.nanoTime();
+                    }
                     long step = k + 1;
                     long sent = System.nanoTime();
                     producer.send(new ProducerRecord<>(topics.checkpoints().name(), "bench", CheckpointEvent
@@ -159,6 +166,7 @@ public final class EvaluatorWorkersBench {
                             throw new IllegalStateException("benchmark timed out: " + seen + " of " + prompts.size()
                                     + " evaluation records of step " + step + " with " + workers + " workers");
                         }
+                        requireRunning(services);
                         for (var record : judgments.poll(Duration.ofMillis(20))) {
                             if (record.value() != null && record.value().getStep() == step) {
                                 seen++;
@@ -166,6 +174,9 @@ public final class EvaluatorWorkersBench {
                         }
                     }
                     double elapsed = (System.nanoTime() - sent) / 1e6;
+                    if (k == files.size() - 1 && k > 0) {
+                        coresUsed = (processCpuNanos() - cpuAtStart) / (double) (System.nanoTime() - timedStart);
+                    }
                     if (k == 0) {
                         warmUp = elapsed;
                     } else {
@@ -173,17 +184,14 @@ public final class EvaluatorWorkersBench {
                     }
                 }
             }
-            for (CheckpointEvaluatorService service : services) {
-                if (service.failure() != null) {
-                    throw new IllegalStateException("an evaluator failed", service.failure());
-                }
-            }
+            requireRunning(services);
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %d worker%s: warm-up %.0f ms, "
                     + "checkpoints", workers, workers == 1 ? "" : "s", warmUp));
             for (double m : millis) {
                 line.append(String.format(Locale.ROOT, " %.0f", m));
             }
-            line.append(" ms; tasks per worker");
+            line.append(String.format(Locale.ROOT, " ms (this JVM used %.2f cores meanwhile); tasks per worker",
+                    coresUsed));
             tasksDone.forEach(t -> line.append(' ').append(t.get()));
             out.append(line).append(System.lineSeparator());
         } finally {
@@ -191,6 +199,14 @@ public final class EvaluatorWorkersBench {
             sfts.forEach(Policy::close);
         }
         return millis;
+    }
+
+    private static void requireRunning(List<CheckpointEvaluatorService> services) {
+        for (CheckpointEvaluatorService service : services) {
+            if (service.failure() != null) {
+                throw new IllegalStateException("an evaluator failed", service.failure());
+            }
+        }
     }
 
     /** Waits until the workers' group has {@code members} members, each with partitions. */
@@ -212,6 +228,12 @@ public final class EvaluatorWorkersBench {
             }
         }
         throw new IllegalStateException(group + " did not reach " + members + " members with partitions");
+    }
+
+    /** CPU time of this JVM so far: how much of the machine the workers actually got (it may be shared). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static SavedCheckpoint save(ModelConfig shape, long seed, Path file) {

@@ -17,8 +17,8 @@ class EvaluatorWorkersBenchIT {
         assertThat(report).contains("2 workers: median");
         // 8 prompts in tasks of 2: 4 tasks a checkpoint, a warm-up and one timed: 8 tasks, each done once by one of
         // the two workers.
-        Matcher tasks = Pattern.compile("2 workers: warm-up \\d+ ms, checkpoints \\d+ ms; tasks per worker (\\d+) "
-                + "(\\d+)").matcher(report);
+        Matcher tasks = Pattern.compile("2 workers: warm-up \\d+ ms, checkpoints \\d+ ms \\(this JVM used [\\d.]+ "
+                + "cores meanwhile\\); tasks per worker (\\d+) (\\d+)").matcher(report);
         assertThat(tasks.find()).as(report).isTrue();
         assertThat(Integer.parseInt(tasks.group(1)) + Integer.parseInt(tasks.group(2))).as(report).isEqualTo(8);
     }

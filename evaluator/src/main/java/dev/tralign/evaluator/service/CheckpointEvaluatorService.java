@@ -251,7 +251,8 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
         } catch (org.apache.kafka.common.errors.InterruptException
                 | org.apache.kafka.common.errors.WakeupException e) {
             // closing
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too (a class missing from the deployment): a dead part must show in failure() and /healthz.
             failure = e;
             LOG.error("checkpoint evaluator stopped", e);
         }
