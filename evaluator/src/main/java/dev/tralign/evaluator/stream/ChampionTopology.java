@@ -8,22 +8,17 @@ import dev.tralign.schemas.avro.Judgment;
 import dev.tralign.schemas.avro.ModelPromotion;
 import dev.tralign.schemas.avro.WinRate;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
@@ -58,8 +53,7 @@ public final class ChampionTopology {
             ChampionConfig config, Consumer<ModelPromotion> onPromotion) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHAMPIONS),
                 Serdes.String(), Serdes.ByteArray()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PREFERENCES),
-                Serdes.String(), Serdes.Double()));
+        builder.addStateStore(PreferenceStore.builder(PREFERENCES));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHECKPOINTS),
                 Serdes.String(), Serdes.String()));
         GuardTopology.merged(builder, List.of(winRates, judgments, checkpoints), "champion",
@@ -85,7 +79,7 @@ public final class ChampionTopology {
         private final Consumer<ModelPromotion> onPromotion;
         private ProcessorContext<String, ModelPromotion> context;
         private KeyValueStore<String, byte[]> races;
-        private KeyValueStore<String, Double> preferences;
+        private PreferenceStore preferences;
         private KeyValueStore<String, String> files;
 
         Champions(ChampionConfig config, Consumer<ModelPromotion> onPromotion) {
@@ -97,7 +91,7 @@ public final class ChampionTopology {
         public void init(ProcessorContext<String, ModelPromotion> context) {
             this.context = context;
             this.races = context.getStateStore(CHAMPIONS);
-            this.preferences = context.getStateStore(PREFERENCES);
+            this.preferences = new PreferenceStore(context.getStateStore(PREFERENCES));
             this.files = context.getStateStore(CHECKPOINTS);
         }
 
@@ -122,17 +116,11 @@ public final class ChampionTopology {
                     return;
                 }
                 promoted = race.onCheckpoint(w.getRunId(), w.getStep(), w.getKlToSft(), w.getWinRate(), config,
-                        this::preferencesOf);
+                        preferences::of);
             } else {
                 Judgment j = (Judgment) in;
-                String key = Keys.of(j.getRunId(), j.getStep(), j.getPromptId());
-                OptionalDouble preference = Records.preference(j);
-                if (preference.isPresent()) {
-                    preferences.put(key, preference.getAsDouble());
-                } else {
-                    preferences.delete(key);
-                }
-                promoted = race.onJudgment(j.getRunId(), j.getStep(), config, this::preferencesOf);
+                preferences.record(j);
+                promoted = race.onJudgment(j.getRunId(), j.getStep(), config, preferences::of);
             }
             races.put(family, race.encode());
             for (ChampionRace.Promotion p : promoted) {
@@ -147,18 +135,6 @@ public final class ChampionTopology {
                 onPromotion.accept(promotion);
                 context.forward(new Record<>(family, promotion, record.timestamp()));
             }
-        }
-
-        private Map<String, Double> preferencesOf(String runId, long step) {
-            Map<String, Double> out = new HashMap<>();
-            String prefix = Keys.of(runId, step) + "/";
-            try (KeyValueIterator<String, Double> it = preferences.prefixScan(prefix, Serdes.String().serializer())) {
-                while (it.hasNext()) {
-                    KeyValue<String, Double> entry = it.next();
-                    out.put(Keys.parts(entry.key).get(2), entry.value);
-                }
-            }
-            return out;
         }
     }
 }

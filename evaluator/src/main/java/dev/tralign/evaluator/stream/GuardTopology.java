@@ -11,10 +11,7 @@ import dev.tralign.schemas.avro.ReferenceUpdateEvent;
 import dev.tralign.schemas.avro.TrainMetrics;
 import dev.tralign.schemas.avro.WinRate;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -29,7 +26,6 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
@@ -75,8 +71,7 @@ public final class GuardTopology {
         List<Topic<String, ? extends SpecificRecord>> sources = List.of(winRates, judgments, updates, metrics);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUN_STATE),
                 Serdes.String(), Serdes.ByteArray()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PREFERENCES),
-                Serdes.String(), Serdes.Double()));
+        builder.addStateStore(PreferenceStore.builder(PREFERENCES));
         merged(builder, sources, "guard", GuardTopology::runId)
                 .process(() -> new Guard(config, onAlert), Named.as("guard"), RUN_STATE, PREFERENCES)
                 .to(alerts.name(), Produced.with(alerts.keySerde(), alerts.valueSerde()));
@@ -123,7 +118,7 @@ public final class GuardTopology {
         private final Consumer<Alert> onAlert;
         private ProcessorContext<String, Alert> context;
         private KeyValueStore<String, byte[]> runs;
-        private KeyValueStore<String, Double> preferences;
+        private PreferenceStore preferences;
 
         Guard(GuardConfig config, Consumer<Alert> onAlert) {
             this.config = config;
@@ -134,7 +129,7 @@ public final class GuardTopology {
         public void init(ProcessorContext<String, Alert> context) {
             this.context = context;
             this.runs = context.getStateStore(RUN_STATE);
-            this.preferences = context.getStateStore(PREFERENCES);
+            this.preferences = new PreferenceStore(context.getStateStore(PREFERENCES));
         }
 
         @Override
@@ -146,7 +141,7 @@ public final class GuardTopology {
             String runId = runId(in);
             byte[] stored = runs.get(runId);
             RunGuard guard = stored == null ? new RunGuard() : RunGuard.decode(stored);
-            RunGuard.Preferences lookup = step -> preferencesOf(runId, step);
+            RunGuard.Preferences lookup = step -> preferences.of(runId, step);
             List<Finding> found;
             if (in instanceof WinRate w) {
                 if (w.getNTotal() < config.evalPrompts() || w.getKlSamples() < config.evalPrompts()
@@ -155,13 +150,7 @@ public final class GuardTopology {
                 }
                 found = guard.onCheckpoint(w.getStep(), w.getKlToSft(), w.getWinRate(), config, lookup);
             } else if (in instanceof Judgment j) {
-                String key = Keys.of(j.getRunId(), j.getStep(), j.getPromptId());
-                OptionalDouble preference = Records.preference(j);
-                if (preference.isPresent()) {
-                    preferences.put(key, preference.getAsDouble());
-                } else {
-                    preferences.delete(key);
-                }
+                preferences.record(j);
                 found = guard.onJudgment(j.getStep(), config, lookup);
             } else if (in instanceof ReferenceUpdateEvent u) {
                 guard.onReferenceUpdate(u.getStep(), u.getAlpha());
@@ -178,18 +167,6 @@ public final class GuardTopology {
                 onAlert.accept(alert);
                 context.forward(new Record<>(runId, alert, record.timestamp()));
             }
-        }
-
-        private Map<String, Double> preferencesOf(String runId, long step) {
-            Map<String, Double> out = new HashMap<>();
-            String prefix = Keys.of(runId, step) + "/";
-            try (KeyValueIterator<String, Double> it = preferences.prefixScan(prefix, Serdes.String().serializer())) {
-                while (it.hasNext()) {
-                    KeyValue<String, Double> entry = it.next();
-                    out.put(Keys.parts(entry.key).get(2), entry.value);
-                }
-            }
-            return out;
         }
     }
 }

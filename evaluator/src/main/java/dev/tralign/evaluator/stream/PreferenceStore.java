@@ -1,0 +1,54 @@
+package dev.tralign.evaluator.stream;
+
+import dev.tralign.schemas.avro.Judgment;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The latest normalised preference per (run, step, prompt), keyed runId/step/promptId so one checkpoint's verdicts
+ * are a prefix scan: what the guard's paired drop test and the champion's McNemar test compare.
+ */
+final class PreferenceStore {
+
+    private final KeyValueStore<String, Double> store;
+
+    PreferenceStore(KeyValueStore<String, Double> store) {
+        this.store = store;
+    }
+
+    /** The persistent store behind it, named {@code name}. */
+    static StoreBuilder<KeyValueStore<String, Double>> builder(String name) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.Double());
+    }
+
+    /** Records a judgment's preference; a missing judgment (excluded by AlpacaEval's rules) removes the prompt. */
+    void record(Judgment judgment) {
+        String key = Keys.of(judgment.getRunId(), judgment.getStep(), judgment.getPromptId());
+        OptionalDouble preference = Records.preference(judgment);
+        if (preference.isPresent()) {
+            store.put(key, preference.getAsDouble());
+        } else {
+            store.delete(key);
+        }
+    }
+
+    /** The preferences of one checkpoint, by prompt id. */
+    Map<String, Double> of(String runId, long step) {
+        Map<String, Double> out = new HashMap<>();
+        String prefix = Keys.of(runId, step) + "/";
+        try (KeyValueIterator<String, Double> it = store.prefixScan(prefix, Serdes.String().serializer())) {
+            while (it.hasNext()) {
+                KeyValue<String, Double> entry = it.next();
+                out.put(Keys.parts(entry.key).get(2), entry.value);
+            }
+        }
+        return out;
+    }
+}
