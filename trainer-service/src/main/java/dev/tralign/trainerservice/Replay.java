@@ -38,6 +38,10 @@ public final class Replay {
         });
         // Runs recorded before the key existed trained their pair micro-batches unsplit.
         settings.putIfAbsent(RunConfigDef.MICRO_BATCH_SHARDS, "1");
+        // The replay's checkpoints only need their digests: kept in checkpoint.dir, not in the original run's store
+        // (whose S3 settings are not recorded) and never pruned, unless the connection names a store.
+        settings.put(RunConfigDef.CHECKPOINT_STORE, "");
+        settings.put(RunConfigDef.CHECKPOINT_KEEP_LAST, "0");
         settings.putAll(connection);
         settings.put(RunConfigDef.RUN_ID, replayRunId);
         return settings;

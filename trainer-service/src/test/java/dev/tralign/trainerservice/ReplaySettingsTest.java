@@ -20,6 +20,18 @@ class ReplaySettingsTest {
     }
 
     @Test
+    void aReplayOfAnS3RunKeepsItsCheckpointsLocally() {
+        Map<String, String> recorded = Map.of("config.model.init", "fresh", "config.checkpoint.store",
+                "s3://tralign/runs", "config.checkpoint.keep_last", "2");
+        RunConfig replay = RunConfig.of(Replay.replaySettings(recorded, Map.of("checkpoint.dir", "/tmp/r"), "s3-b"));
+        assertThat(replay.checkpointStore()).isEqualTo(new dev.tralign.store.StoreLocation.Local(
+                java.nio.file.Path.of("/tmp/r")));
+        assertThat(replay.checkpointRetention().enabled()).isFalse();
+        assertThat(RunConfig.of(Replay.replaySettings(recorded, Map.of("checkpoint.store", "s3://other/x"), "s3-c"))
+                .checkpointStore()).hasToString("s3://other/x");
+    }
+
+    @Test
     void aRunRecordedBeforeMicroBatchShardsExistedReplaysUnsplit() {
         Map<String, String> recorded = Map.of("config.beta", "0.2", "config.model.init", "fresh");
         Map<String, String> settings = Replay.replaySettings(recorded, Map.of(), "old-b");
