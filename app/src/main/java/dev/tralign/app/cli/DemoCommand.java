@@ -97,6 +97,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "KL to SFT (nats/sequence) over which the guard alerts (default: ${DEFAULT-VALUE}).")
     double klBudget;
 
+    @Option(names = "--online-from-champion", description = "With --online: each round samples from the series' "
+            + "champion (tralign.promotions, as judged when the round starts) instead of the latest policy.")
+    boolean onlineFromChampion;
+
     @Option(names = "--stop-at-budget", split = ",",
             description = "Methods whose runs stop at their next checkpoint once over the KL budget "
                     + "(guard.kl_budget.policy=stop); the others are only warned (default: none).")
@@ -106,7 +110,8 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DemoSettings settings = new DemoSettings(workDir, bootstrap, registry, seed, methods, pairs, steps, batch,
                 checkpointEvery, evalPrompts, beta, learningRate, softTau, hardTau, dashboardPort, sftSteps,
-                online ? new DemoSettings.Online(onlineMethod, onlinePromptFraction, onlineMix) : null,
+                online ? new DemoSettings.Online(onlineMethod, onlinePromptFraction, onlineMix, onlineFromChampion)
+                        : null,
                 new DemoSettings.Guard(klBudget, stopAtBudget));
         new DemoRunner(settings, line -> {
             System.out.println(line);

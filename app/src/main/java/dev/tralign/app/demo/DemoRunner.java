@@ -178,7 +178,7 @@ public final class DemoRunner {
                             String series = runPrefix + base.name() + (control ? "-rounds" : "-online");
                             runs.put(series, method);
                             List<OnlineRounds.RoundReport> rounds = trainOnline(base, series, sft, world, tokens,
-                                    offlinePairs, topics, kafka, bootstrap, registry, runDir, store);
+                                    offlinePairs, topics, kafka, bootstrap, registry, runDir, store, promotions);
                             onlineRounds.addAll(rounds);
                             referenceUpdates.put(series, rounds.stream().mapToLong(r -> r.summary().checkpoints()
                                     .isEmpty() ? 0 : r.summary().checkpoints().get(r.summary().checkpoints().size()
@@ -223,7 +223,8 @@ public final class DemoRunner {
      */
     private List<OnlineRounds.RoundReport> trainOnline(Method method, String series, Path sft, SyntheticWorld world,
             WorldTokens tokens, List<SimulatedAnnotators.LabelledPair> offlinePairs, Topics topics,
-            Map<String, Object> kafka, String bootstrap, String registry, Path runDir, WinRateStore store) {
+            Map<String, Object> kafka, String bootstrap, String registry, Path runDir, WinRateStore store,
+            List<ModelPromotion> promotions) {
         DemoSettings.Online online = settings.online();
         List<String> trainingPrompts = offlinePairs.stream().map(SimulatedAnnotators.LabelledPair::prompt).distinct()
                 .toList();
@@ -240,6 +241,13 @@ public final class DemoRunner {
                 tokens.maxNewTokens(), settings.seed() + 99, online.promptFraction());
         try (OnlineRounds rounds = new OnlineRounds(kafka, topics, sampler, series, runDir.resolve("online-streams"),
                 out)) {
+            if (online.fromChampion()) {
+                // The series' champion as the evaluator has judged it when a round starts (its family is the
+                // series id, under which the evaluator publishes the rounds' checkpoints).
+                rounds.samplingFrom(new SamplingSource(() -> promotions.stream()
+                        .filter(p -> p.getFamily().equals(series)).reduce((a, b) -> b)
+                        .map(p -> java.util.OptionalLong.of(p.getStep())).orElse(java.util.OptionalLong.empty())));
+            }
             return rounds.run(sft, settings.steps(), (roundRunId, init, range, maxSteps, baseStep) -> {
                 RunConfig config = trainerConfig(method, roundRunId, init, tokens, bootstrap, registry, runDir)
                         .inputTopics(List.of(topics.preferences().name(), topics.preferencesOnline().name()),

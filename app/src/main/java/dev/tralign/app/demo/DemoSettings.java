@@ -74,12 +74,19 @@ public record DemoSettings(Path workDir, String bootstrap, String registryUrl, l
      *                       same rounds with no on-policy sampling at all, the control that tells the online pairs'
      *                       effect from the rounds' own (each round restarts the optimizer and the reference)
      * @param mix            share of offline pairs in the records of a round (input.mix = mix, 1 - mix)
+     * @param fromChampion   each round samples from the series' champion (tralign.promotions, as judged when the
+     *                       round starts) instead of the latest policy, when there is one
      */
-    public record Online(String method, double promptFraction, double mix) {
+    public record Online(String method, double promptFraction, double mix, boolean fromChampion) {
 
         /** The demo's default: TR-DPO soft, every training prompt per round, 70% offline / 30% online. */
         public static Online defaults() {
             return new Online("tr-dpo-soft", 1.0, 0.7);
+        }
+
+        /** Rounds that sample from the latest policy. */
+        public Online(String method, double promptFraction, double mix) {
+            this(method, promptFraction, mix, false);
         }
 
         public Online {

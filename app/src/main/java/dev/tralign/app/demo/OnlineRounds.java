@@ -75,6 +75,7 @@ final class OnlineRounds implements AutoCloseable {
     private final KafkaProducer<String, Generation> generations;
     private final KafkaProducer<String, Judgment> judgments;
     private final KafkaConsumer<byte[], byte[]> reader;
+    private SamplingSource samplingSource = SamplingSource.latest();
 
     /** {@code sampler} null: the control, the same rounds without on-policy pairs. */
     OnlineRounds(Map<String, Object> kafka, Topics topics, OnPolicySampler sampler, String series, Path stateDir,
@@ -111,6 +112,12 @@ final class OnlineRounds implements AutoCloseable {
         streams.start();
     }
 
+    /** Where rounds sample from (default: the latest policy). Call before {@link #run}. */
+    OnlineRounds samplingFrom(SamplingSource source) {
+        this.samplingSource = source;
+        return this;
+    }
+
     /** The series' online run id, whose judgments become pairs. */
     String onlineRunId() {
         return OnPolicySampler.onlineRunId(series);
@@ -144,7 +151,12 @@ final class OnlineRounds implements AutoCloseable {
                 out.accept(String.format("  round %d (step %d): control, no on-policy sampling", round, base));
             } else {
                 try {
-                    expected = sampleAndPublish(init, base);
+                    SamplingSource.Choice from = samplingSource.choose(init, base);
+                    if (from.champion()) {
+                        out.accept(String.format("  round %d (step %d): sampling from the champion at step %d",
+                                round, base, from.step()));
+                    }
+                    expected = sampleAndPublish(from.checkpoint(), base);
                 } catch (RuntimeException e) {
                     judgeFailed = true;
                     out.accept(String.format("  round %d (step %d): no on-policy pairs: %s; this round trains "
@@ -170,6 +182,9 @@ final class OnlineRounds implements AutoCloseable {
                         + "the offline topic " + offlineTopic + " is empty?");
             }
             reports.add(new RoundReport(roundRunId, base, (int) pairs, judgeFailed, summary));
+            for (var event : summary.checkpoints()) {
+                samplingSource.checkpointed(base + event.getStep(), Path.of(java.net.URI.create(event.getUri())));
+            }
             base += summary.steps();
             init = summary.lastCheckpoint();
             onlineFrom = onlineTo;
