@@ -61,7 +61,8 @@ final class EvaluateRunCommand implements Callable<Integer> {
     static final class Keys implements IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec spec) {
-            return KeyOptions.addTo(KeyOptions.addTo(spec, EvaluatorKeys.TABLE), JudgeKeys.TABLE);
+            return KeyOptions.addTo(KeyOptions.addTo(KeyOptions.addTo(spec, EvaluatorKeys.TABLE),
+                    EvaluatorKeys.STORE), JudgeKeys.TABLE);
         }
     }
 
@@ -105,7 +106,7 @@ final class EvaluateRunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (KeyOptions.listKeysAsked(spec)) {
-            return KeyOptions.printListing(spec, EvaluatorKeys.TABLE, JudgeKeys.TABLE);
+            return KeyOptions.printListing(spec, EvaluatorKeys.TABLE, EvaluatorKeys.STORE, JudgeKeys.TABLE);
         }
         Settings settings = KeyOptions.read(spec, EvaluatorKeys.TABLE);
         Settings judging = KeyOptions.read(spec, JudgeKeys.TABLE);
@@ -146,9 +147,10 @@ final class EvaluateRunCommand implements Callable<Integer> {
                 .withSharding(promptsPerTask, settings.integer(EvaluatorKeys.TASK_PARTITIONS))
                 .withSessionTimeout(settings.duration(EvaluatorKeys.SESSION_TIMEOUT))
                 .withProgress(line -> System.err.println("evaluate: " + line));
-        CheckpointStore store = EvaluatorKeys.checkpointStore(settings, s3SecretAccessKey);
+        Settings storeSettings = KeyOptions.read(spec, EvaluatorKeys.STORE);
+        CheckpointStore store = EvaluatorKeys.checkpointStore(storeSettings, s3SecretAccessKey);
         if (store != null) {
-            service.withCheckpointStore(store, Path.of(settings.string(EvaluatorKeys.DOWNLOAD_DIR)));
+            service.withCheckpointStore(store, Path.of(storeSettings.string(EvaluatorKeys.DOWNLOAD_DIR)));
         }
         service.start();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -1,5 +1,7 @@
 package dev.tralign.app.cli;
 
+import dev.tralign.config.Settings;
+import dev.tralign.evaluator.service.EvaluatorKeys;
 import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.avro.CheckpointEvent;
 import dev.tralign.schemas.avro.ModelPromotion;
@@ -21,13 +23,14 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Writes a checkpoint of a Hugging Face run back out as a Hugging Face model folder. */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(name = "export", mixinStandardHelpOptions = true, modelTransformer = ExportCommand.Keys.class,
         description = {"Export a checkpoint of a run that trained a Hugging Face model (model_name_or_path) as a "
                 + "Hugging Face folder: config.json, generation_config.json, model.safetensors and the tokenizer "
                 + "files, loadable by transformers and by tralign.",
@@ -35,6 +38,14 @@ import picocli.CommandLine.Spec;
             "--champion FAMILY exports the family's current champion (tralign.promotions): a Hugging Face folder "
                 + "for a Hugging Face run, else a copy of tralign's checkpoint file."})
 final class ExportCommand implements Callable<Integer> {
+
+    /** Where checkpoints named by events are read from: the same keys as evaluate run's ({@link EvaluatorKeys}). */
+    static final class Keys implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            return KeyOptions.addTo(spec, EvaluatorKeys.STORE);
+        }
+    }
 
     /** Which checkpoint: one of a run's committed checkpoints, or a file. */
     static final class Source {
@@ -82,14 +93,23 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Mixin
-    CheckpointStoreOptions checkpointStore;
+    // A secret, as for evaluate run: the key of --checkpoint-store's S3 account (--s3-access-key-id names it).
+    @Option(names = "--s3-secret-access-key", description = "S3 secret key of --checkpoint-store (better: env "
+            + "TRALIGN_S3_SECRET_ACCESS_KEY or TRALIGN_S3_SECRET_ACCESS_KEY_FILE). Never printed.")
+    String s3SecretAccessKey;
 
     @Spec
     CommandSpec spec;
 
+    /** The checkpoint store's settings, read at the start of {@link #call}. */
+    private Settings storeSettings;
+
     @Override
     public Integer call() throws IOException {
+        if (KeyOptions.listKeysAsked(spec)) {
+            return KeyOptions.printListing(spec, EvaluatorKeys.STORE);
+        }
+        storeSettings = KeyOptions.read(spec, EvaluatorKeys.STORE);
         Path file = source.checkpoint != null ? source.checkpoint
                 : source.champion != null ? championCheckpoint() : committedCheckpoint();
         Path exported = out;
@@ -187,9 +207,10 @@ final class ExportCommand implements Callable<Integer> {
      */
     private Path verifiedCopy(String location, String sha256, String runId, long checkpointStep) {
         URI uri = URI.create(location);
-        try (CheckpointStore store = checkpointStore.openOrNull()) {
+        try (CheckpointStore store = EvaluatorKeys.checkpointStore(storeSettings, s3SecretAccessKey)) {
             CheckpointOpener opener = new StoreOrFileOpener(store, "--checkpoint-store (and --s3-*)");
-            return LocalCopy.of(opener, uri, sha256, checkpointStore.downloadDir, ReadLimits.none()).path();
+            return LocalCopy.of(opener, uri, sha256, Path.of(storeSettings.string(EvaluatorKeys.DOWNLOAD_DIR)),
+                    ReadLimits.none()).path();
         } catch (IOException e) {
             throw new IllegalArgumentException("checkpoint of run " + runId + " at step " + checkpointStep
                     + " cannot be read: " + e.getMessage(), e);

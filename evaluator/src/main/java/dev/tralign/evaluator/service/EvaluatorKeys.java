@@ -74,6 +74,13 @@ public final class EvaluatorKeys {
                     "Largest checkpoint file read; a larger one is skipped and reported.")
             .key(HASH_TIMEOUT, ConfigType.DURATION, CheckpointSource.DEFAULT_HASH_TIMEOUT, positiveDuration(),
                     "Longest time to hash a checkpoint file; a slower one is skipped and reported.")
+            .build();
+
+    /**
+     * Where checkpoints are read from: the trainer's checkpoint.store and its S3 account, for every command that
+     * reads checkpoints named by events (evaluate run, export). The secret key is no key: --s3-secret-access-key.
+     */
+    public static final KeyTable STORE = KeyTable.builder("checkpoint store")
             .key(CHECKPOINT_STORE, ConfigType.STRING, "", (key, v) -> {
                 if (!v.toString().isEmpty()) {
                     try {
@@ -98,7 +105,7 @@ public final class EvaluatorKeys {
             .build();
 
     /**
-     * The store of checkpoint_store with the s3_* settings and {@code secretAccessKey} (a secret, not a key), or
+     * The store of checkpoint_store with the s3_* settings ({@link #STORE}) and {@code secretAccessKey} (a secret, not a key), or
      * null when checkpoint_store is not set.
      *
      * @throws ConfigException naming the setting and the fix (e.g. a key id without its secret)

@@ -15,12 +15,11 @@ import org.junit.jupiter.api.Test;
 class EvaluatorStoreKeysTest {
 
     private static Settings settings(String... kv) {
-        Map<String, String> given = new LinkedHashMap<>(Map.of("sft", "sft.ckpt", "prompts", "p.txt",
-                "tokenizer", "bytes"));
+        Map<String, String> given = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             given.put(kv[i], kv[i + 1]);
         }
-        return EvaluatorKeys.TABLE.parse(given);
+        return EvaluatorKeys.STORE.parse(given);
     }
 
     @Test
