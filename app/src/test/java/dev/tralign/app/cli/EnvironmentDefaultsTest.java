@@ -49,6 +49,19 @@ class EnvironmentDefaultsTest {
     }
 
     @Test
+    void anEvaluatorWorkerTurnsTheWinRateTopologyOffFromItsVariable() {
+        // compose's judge-worker sets TRALIGN_WIN_RATES=false: a negatable flag must read "false" as off.
+        Map<String, String> required = Map.of("TRALIGN_SFT", "sft.ckpt", "TRALIGN_PROMPTS", "prompts.txt",
+                "TRALIGN_TOKENIZER", "bytes");
+        Map<String, String> worker = new java.util.HashMap<>(required);
+        worker.put("TRALIGN_WIN_RATES", "false");
+        assertThat(((EvaluateRunCommand) leaf(cli(worker), "evaluate", "run")).winRates).isFalse();
+        assertThat(((EvaluateRunCommand) leaf(cli(required), "evaluate", "run")).winRates).isTrue();
+        assertThat(((EvaluateRunCommand) leaf(cli(required), "evaluate", "run", "--no-win-rates")).winRates)
+                .isFalse();
+    }
+
+    @Test
     void keyedVariablesDecodeLikeConfluentImagesAndMergeUnderTheCommandLine() {
         Map<String, String> env = Map.of("TRALIGN_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
                 "TRALIGN_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
