@@ -122,6 +122,7 @@ public final class DemoRunner {
                     DashboardServer dashboard = DashboardServer.start("127.0.0.1", settings.dashboardPort(), store,
                             training, liveGames, () -> true)) {
                 alerts.bindTo(dashboard.meters());
+                dashboard.showingGuard(alerts);
                 out.accept("  live dashboard: http://127.0.0.1:" + dashboard.port() + "/");
 
                 stage(2, "simulated annotators send " + settings.pairs() + " preference pairs through ingest (HTTP)");
@@ -381,7 +382,10 @@ public final class DemoRunner {
         EvaluatorTopology.robust(props);
         GuardConfig guard = GuardConfig.defaults(settings.evalPrompts()).withKlBudget(settings.guard().klBudget());
         KafkaStreams streams = new KafkaStreams(EvaluatorTopology.of(topics, guard, ChampionConfig.of(guard),
-                alerts::add, promotions::add), props);
+                alerts::add, promotion -> {
+                    promotions.add(promotion);
+                    alerts.promoted(promotion);
+                }), props);
         streams.start();
         return streams;
     }

@@ -1,7 +1,11 @@
 package dev.tralign.evaluator.dashboard;
 
 import dev.tralign.schemas.avro.Alert;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tralign.schemas.avro.AlertKind;
+import dev.tralign.schemas.avro.ModelPromotion;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -13,15 +17,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The alerts seen so far, one per (run, step, kind): a task re-processing its input after a restart produces the
- * same alert again, and it counts once. Safe for concurrent writers and readers. Feeds the dashboard's markers and
- * the Prometheus counter {@code tralign_guard_alerts_total{kind=...}} ({@link #bindTo}).
+ * The guard's verdicts seen so far: alerts, one per (run, step, kind) (a task re-processing its input after a
+ * restart produces the same alert again, and it counts once), and champion promotions. Safe for concurrent writers
+ * and readers. Feeds the dashboard's markers ({@link #json}, GET /api/guard) and the Prometheus counter
+ * {@code tralign_guard_alerts_total{kind=...}} ({@link #bindTo}).
  */
 public final class AlertStore {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private final List<Alert> alerts = new ArrayList<>();
     private final Map<AlertKind, AtomicLong> counts = new EnumMap<>(AlertKind.class);
+    private final List<ModelPromotion> promotions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public AlertStore() {
         for (AlertKind kind : AlertKind.values()) {
@@ -38,6 +46,39 @@ public final class AlertStore {
             alerts.add(alert);
         }
         counts.get(alert.getKind()).incrementAndGet();
+    }
+
+    /** Records a champion promotion. */
+    public void promoted(ModelPromotion promotion) {
+        promotions.add(promotion);
+    }
+
+    /** Every promotion in arrival order (a family's last is its champion). */
+    public List<ModelPromotion> promotions() {
+        return List.copyOf(promotions);
+    }
+
+    /**
+     * {"alerts": [{runId, step, kind, severity, message}], "champions": [{family, runId, step}]}: every alert and
+     * each family's current champion, for the dashboard's markers.
+     */
+    public String json() {
+        ObjectNode root = MAPPER.createObjectNode();
+        ArrayNode alertNodes = root.putArray("alerts");
+        for (Alert a : all()) {
+            alertNodes.addObject().put("runId", a.getRunId()).put("step", a.getStep()).put("kind", a.getKind().name())
+                    .put("severity", a.getSeverity().name()).put("message", a.getMessage());
+        }
+        Map<String, ModelPromotion> champions = new java.util.TreeMap<>();
+        promotions.forEach(p -> champions.put(p.getFamily(), p));
+        ArrayNode championNodes = root.putArray("champions");
+        champions.values().forEach(p -> championNodes.addObject().put("family", p.getFamily())
+                .put("runId", p.getRunId()).put("step", p.getStep()));
+        try {
+            return MAPPER.writeValueAsString(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the guard's JSON", e);
+        }
     }
 
     /** Every alert in arrival order. */

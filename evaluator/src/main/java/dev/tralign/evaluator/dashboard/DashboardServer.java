@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  *       the run id is URL-encoded, so '/' in an id is %2F)</li>
  *   <li>GET /api/bradley-terry?run=R&amp;run=S&amp;rounds=100&amp;seed=42: Bradley-Terry scores of the runs'
  *       checkpoints and the SFT baseline with 90% bootstrap intervals ({@link RankingJson}; every run by default)</li>
+ *   <li>GET /api/guard: the guard's alerts and each family's champion ({@link AlertStore#json}), empty lists
+ *       unless {@link #showingGuard} was called</li>
  *   <li>GET /api/training: every run's training metrics by step under TRL's names ({@link TrainingStore#json})</li>
  *   <li>GET /: the dashboard page, which polls the API every 2 s and draws SVG charts</li>
  *   <li>GET /report: the static HTML report ({@link ReportWriter}) of the current store</li>
@@ -52,6 +54,7 @@ public final class DashboardServer implements AutoCloseable {
     private final byte[] page;
     private final DashboardMetrics metrics;
     private final BooleanSupplier healthy;
+    private volatile AlertStore guard = new AlertStore();
 
     private DashboardServer(HttpServer server, ExecutorService threads, WinRateStore store, TrainingStore training,
             CheckpointGames games, BooleanSupplier healthy) {
@@ -117,6 +120,12 @@ public final class DashboardServer implements AutoCloseable {
         return dashboard;
     }
 
+    /** Shows the guard's alerts and champions as chart markers (GET /api/guard); none until called. */
+    public DashboardServer showingGuard(AlertStore verdicts) {
+        this.guard = Objects.requireNonNull(verdicts, "verdicts");
+        return this;
+    }
+
     /** The registry /metrics serves, where other components register their meters. */
     public io.micrometer.core.instrument.MeterRegistry meters() {
         return metrics.registry();
@@ -149,6 +158,8 @@ public final class DashboardServer implements AutoCloseable {
             } else if (path.equals("/api/bradley-terry")) {
                 RankingJson.Answer answer = ranking.answer(exchange.getRequestURI().getRawQuery());
                 send(exchange, answer.status(), "application/json", answer.body());
+            } else if (path.equals("/api/guard")) {
+                send(exchange, 200, "application/json", guard.json());
             } else if (path.equals("/api/training")) {
                 send(exchange, 200, "application/json", training.json());
             } else if (path.equals(RUNS) || path.equals(RUNS + "/")) {
