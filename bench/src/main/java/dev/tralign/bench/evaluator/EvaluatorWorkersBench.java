@@ -74,6 +74,18 @@ public final class EvaluatorWorkersBench {
         int layers = Integer.parseInt(options.getOrDefault("--layers", "4"));
         int heads = Integer.parseInt(options.getOrDefault("--heads", "4"));
         Path work = Files.createTempDirectory("tralign-bench-evaluator-workers");
+        try {
+            return run(work, workerCounts, prompts, perTask, checkpoints, maxNewTokens, dim, layers, heads);
+        } finally {
+            // The broker's logs and one checkpoint file per timed checkpoint: nothing worth keeping.
+            try (java.util.stream.Stream<Path> paths = Files.walk(work)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    private static String run(Path work, int[] workerCounts, int prompts, int perTask, int checkpoints,
+            int maxNewTokens, int dim, int layers, int heads) throws Exception {
         AlphabetTokenizer tokenizer = new AlphabetTokenizer(ALPHABET);
         ModelConfig shape = new ModelConfig(tokenizer.vocabSize(), dim, layers, heads, 8 + maxNewTokens + 1);
         Path sft = work.resolve("sft.ckpt");
