@@ -148,7 +148,10 @@ public final class GuardTopology {
                         || w.getKlToSft() == null || w.getStep() <= guard.lastCheckpoint()) {
                     return;
                 }
+                long previous = guard.lastCheckpoint();
                 found = guard.onCheckpoint(w.getStep(), w.getKlToSft(), w.getWinRate(), config, lookup);
+                // The next drop test compares this checkpoint with a later one: older verdicts are done with.
+                preferences.forgetBefore(runId, previous);
             } else if (in instanceof Judgment j) {
                 preferences.record(j);
                 found = guard.onJudgment(j.getStep(), config, lookup);

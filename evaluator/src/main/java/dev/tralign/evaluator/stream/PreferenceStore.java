@@ -1,7 +1,9 @@
 package dev.tralign.evaluator.stream;
 
 import dev.tralign.schemas.avro.Judgment;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import org.apache.kafka.common.serialization.Serdes;
@@ -37,6 +39,21 @@ final class PreferenceStore {
         } else {
             store.delete(key);
         }
+    }
+
+    /** Forgets a run's preferences of checkpoints before {@code step} (what no later test will compare again). */
+    void forgetBefore(String runId, long step) {
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, Double> it = store.prefixScan(Keys.of(runId) + "/",
+                Serdes.String().serializer())) {
+            while (it.hasNext()) {
+                String key = it.next().key;
+                if (Long.parseLong(Keys.parts(key).get(1)) < step) {
+                    old.add(key);
+                }
+            }
+        }
+        old.forEach(store::delete);
     }
 
     /** The preferences of one checkpoint, by prompt id. */

@@ -239,6 +239,23 @@ class GuardTopologyTest {
     }
 
     @Test
+    void verdictsOfCheckpointsNoTestWillCompareAgainAreForgotten() {
+        start(GuardConfig.defaults(PROMPTS));
+        for (long step = 10; step <= 40; step += 10) {
+            judgeAll("r", step, 2, 2, 2, 2, 2, 2, 2, 2);
+            checkpoint("r", step, 3.0);
+        }
+        judgeAll("other", 10, 1, 1, 1, 1, 1, 1, 1, 1);
+
+        java.util.Set<String> steps = new java.util.TreeSet<>();
+        try (var it = drivers.get(0).<String, Double>getKeyValueStore(GuardTopology.PREFERENCES).all()) {
+            it.forEachRemaining(kv -> steps.add(Keys.parts(kv.key).get(0) + "@" + Keys.parts(kv.key).get(1)));
+        }
+        // Step 30 is the last checkpoint's predecessor (a drop test may still need it), 40 the last.
+        assertThat(steps).containsExactly("other@10", "r@30", "r@40");
+    }
+
+    @Test
     void withoutAReferenceUpdateBetweenCheckpointsThereIsNoDropTest() {
         start(GuardConfig.defaults(PROMPTS));
         judgeAll("dpo", 10, 2, 2, 2, 2, 2, 2, 2, 2);
