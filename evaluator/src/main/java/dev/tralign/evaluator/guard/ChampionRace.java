@@ -39,12 +39,18 @@ public final class ChampionRace {
     private record Challenger(String runId, long step, double kl, double winRate) {
     }
 
+    /** A checkpoint no later test will compare again: it lost its challenge, was over budget, or was dethroned. */
+    public record Retired(String runId, long step) {
+    }
+
     /** Null while the SFT baseline is champion. */
     private String championRun;
     private long championStep;
     private double championWinRate = 50.0;
     private final List<Challenger> waiting = new ArrayList<>();
     private final Map<String, Long> lastStep = new TreeMap<>();
+    /** Filled by the last call, emptied by {@link #drainRetired}; not part of the stored state. */
+    private final List<Retired> retired = new ArrayList<>();
 
     /** The champion's run, empty while the SFT baseline holds. */
     public java.util.Optional<String> championRun() {
@@ -63,6 +69,7 @@ public final class ChampionRace {
         }
         lastStep.put(runId, step);
         if (!(klToSft <= config.klBudget())) {
+            retired.add(new Retired(runId, step));
             return List.of();
         }
         waiting.add(new Challenger(runId, step, klToSft, winRate));
@@ -91,7 +98,11 @@ public final class ChampionRace {
             McNemar test = championRun == null ? McNemar.againstTies(mine)
                     : McNemar.of(mine, preferences.of(championRun, championStep));
             if (!test.significant(config.level())) {
+                retired.add(new Retired(c.runId(), c.step()));
                 continue;
+            }
+            if (championRun != null) {
+                retired.add(new Retired(championRun, championStep));
             }
             Map<String, Double> evidence = new LinkedHashMap<>();
             evidence.put("prompts", (double) test.prompts());
@@ -112,6 +123,13 @@ public final class ChampionRace {
             championWinRate = c.winRate();
         }
         return promoted;
+    }
+
+    /** The checkpoints retired since the last call (their verdicts and file can be forgotten). */
+    public List<Retired> drainRetired() {
+        List<Retired> out = List.copyOf(retired);
+        retired.clear();
+        return out;
     }
 
     /** The state as bytes (a version byte, then the fields); not a public format. */

@@ -123,6 +123,11 @@ public final class ChampionTopology {
                 promoted = race.onJudgment(j.getRunId(), j.getStep(), config, preferences::of);
             }
             races.put(family, race.encode());
+            for (ChampionRace.Retired r : race.drainRetired()) {
+                // Verdicts and file of a checkpoint no later challenge compares: keep the stores small.
+                preferences.forget(r.runId(), r.step());
+                files.delete(Keys.of(r.runId(), r.step()));
+            }
             for (ChampionRace.Promotion p : promoted) {
                 String file = files.get(Keys.of(p.runId(), p.step()));
                 int newline = file == null ? -1 : file.indexOf('\n');

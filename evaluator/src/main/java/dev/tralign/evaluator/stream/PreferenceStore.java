@@ -41,6 +41,16 @@ final class PreferenceStore {
         }
     }
 
+    /** Forgets the preferences of one checkpoint. */
+    void forget(String runId, long step) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, Double> it = store.prefixScan(Keys.of(runId, step) + "/",
+                Serdes.String().serializer())) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        keys.forEach(store::delete);
+    }
+
     /** Forgets a run's preferences of checkpoints before {@code step} (what no later test will compare again). */
     void forgetBefore(String runId, long step) {
         List<String> old = new ArrayList<>();

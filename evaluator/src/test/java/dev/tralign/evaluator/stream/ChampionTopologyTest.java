@@ -104,6 +104,12 @@ class ChampionTopologyTest {
         assertThat(p.getEvidence().get("p_value")).isCloseTo(21700.0 / 1048576, within(1e-12));
         assertThat(p.getEvidence().get("kl_to_sft")).isCloseTo(2.0, within(1e-12));
         assertThat(seen).containsExactly(p);
+        // Only the champion's verdicts stay: the losers' and the over-budget checkpoint's are forgotten.
+        java.util.Set<String> kept = new java.util.TreeSet<>();
+        try (var it = driver.<String, Double>getKeyValueStore(ChampionTopology.PREFERENCES).all()) {
+            it.forEachRemaining(kv -> kept.add(Keys.parts(kv.key).get(1)));
+        }
+        assertThat(kept).containsExactly("10");
     }
 
     @Test
