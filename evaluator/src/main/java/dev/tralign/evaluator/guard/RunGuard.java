@@ -157,7 +157,10 @@ public final class RunGuard {
                         lossAverage - lossLowest, lossLowest, config.lossRise()), Map.of("loss_average",
                         lossAverage, "loss_lowest", lossLowest, "rise", config.lossRise(), "loss", loss)));
             }
-            lossDiverged = rising;
+            // One alert per episode: an average hovering at the threshold does not alert on every crossing; the
+            // episode ends when it is back halfway to its lowest.
+            boolean recovered = lossAverage <= lossLowest + config.lossRise() / 2;
+            lossDiverged = lossDiverged ? !recovered : rising;
             if (metricRecords > config.divergenceWarmup()) {
                 lossLowest = Math.min(lossLowest, lossAverage);
             }
@@ -179,7 +182,8 @@ public final class RunGuard {
                         gradAverage, "grad_norm_lowest", gradLowest, "factor", config.gradNormFactor(),
                         "grad_norm", gradNorm)));
             }
-            gradDiverged = rising;
+            boolean recovered = gradAverage <= gradLowest * (1 + (config.gradNormFactor() - 1) / 2);
+            gradDiverged = gradDiverged ? !recovered : rising;
             if (metricRecords > config.divergenceWarmup()) {
                 gradLowest = Math.min(gradLowest, gradAverage);
             }

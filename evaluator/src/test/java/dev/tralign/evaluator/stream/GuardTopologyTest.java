@@ -311,6 +311,35 @@ class GuardTopologyTest {
         assertThat(read()).isEmpty();
     }
 
+    /** An average hovering at the threshold is one episode; it ends when the average is back halfway down. */
+    @Test
+    void aGradientNormHoveringAtTheThresholdAlertsOncePerEpisode() {
+        start(GuardConfig.defaults(PROMPTS));
+        int step = 0;
+        while (step < 30) {
+            trainMetrics("r", ++step, 0.5, 1.0);
+        }
+        for (int i = 0; i < 40; i++) {
+            trainMetrics("r", ++step, 0.5, 11.0);   // the average climbs past 10x and settles near 11x
+        }
+        for (int i = 0; i < 40; i++) {
+            trainMetrics("r", ++step, 0.5, 9.0);    // back under 10x, but not halfway down to 1x
+        }
+        for (int i = 0; i < 40; i++) {
+            trainMetrics("r", ++step, 0.5, 11.0);   // over 10x again: the same episode
+        }
+        assertThat(read()).hasSize(1);
+        for (int i = 0; i < 40; i++) {
+            trainMetrics("r", ++step, 0.5, 1.0);    // recovered: below 5.5x
+        }
+        for (int i = 0; i < 40; i++) {
+            trainMetrics("r", ++step, 0.5, 20.0);   // a new episode
+        }
+        List<Alert> second = read();
+        assertThat(second).hasSize(1);
+        assertThat(second.get(0).getKind()).isEqualTo(AlertKind.GRAD_NORM_DIVERGENCE);
+    }
+
     @Test
     void anUndecodableRecordIsSkippedAndTheGuardGoesOn() {
         start(GuardConfig.defaults(PROMPTS).withKlBudget(10));
