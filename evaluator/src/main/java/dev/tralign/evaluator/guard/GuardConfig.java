@@ -1,8 +1,13 @@
 package dev.tralign.evaluator.guard;
 
+import static dev.tralign.config.ConfigKey.Validator.any;
+
+import dev.tralign.config.ConfigKey;
+import dev.tralign.config.ConfigType;
+import dev.tralign.config.KeyTable;
+import dev.tralign.config.Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Thresholds of the failure signatures, validated at start. Keys (for {@link #of}) and defaults:
@@ -39,10 +44,6 @@ public record GuardConfig(int evalPrompts, double klBudget, int oscillationWindo
     public static final String DIVERGENCE_SPAN = "guard.divergence.span";
     public static final String DIVERGENCE_WARMUP = "guard.divergence.warmup_steps";
 
-    private static final Set<String> KEYS = Set.of(EVAL_PROMPTS, KL_BUDGET, OSCILLATION_WINDOW,
-            OSCILLATION_AMPLITUDE, OSCILLATION_SIGN_CHANGES, DROP_MIN_POINTS, LOSS_RISE, GRAD_NORM_FACTOR,
-            DIVERGENCE_SPAN, DIVERGENCE_WARMUP);
-
     public GuardConfig {
         require(evalPrompts >= 1, EVAL_PROMPTS, evalPrompts, "at least 1 (the size of the eval prompt set)");
         require(klBudget > 0, KL_BUDGET, klBudget, "a positive number of nats per sequence (or leave it unset)");
@@ -77,54 +78,53 @@ public record GuardConfig(int evalPrompts, double klBudget, int oscillationWindo
         return klBudget != Double.POSITIVE_INFINITY;
     }
 
+    /**
+     * The guard's keys ({@link KeyTable}, the machinery of every tralign setting): types, defaults and docs. Ranges
+     * and the rule between the window and the sign changes are the record's.
+     */
+    public static final KeyTable TABLE = table();
+
+    private static KeyTable table() {
+        GuardConfig d = defaults(1);
+        return KeyTable.builder("guard")
+                .key(EVAL_PROMPTS, ConfigType.INT, ConfigKey.REQUIRED, any(),
+                        "Size of the eval prompt set: a checkpoint is checked once its win rate counts this many "
+                                + "judgments.")
+                .key(KL_BUDGET, ConfigType.DOUBLE, d.klBudget(), any(),
+                        "KL to SFT, nats per sequence, above which KL_BUDGET fires (Infinity = no budget).")
+                .key(OSCILLATION_WINDOW, ConfigType.INT, d.oscillationWindow(), any(),
+                        "Checkpoints in the KL-oscillation window (at least 3).")
+                .key(OSCILLATION_AMPLITUDE, ConfigType.DOUBLE, d.oscillationAmplitude(), any(),
+                        "Smallest KL move, in nats, that counts as a sign change.")
+                .key(OSCILLATION_SIGN_CHANGES, ConfigType.INT, d.oscillationSignChanges(), any(),
+                        "Sign changes of the KL trend within the window that make an oscillation (1 to window - 2).")
+                .key(DROP_MIN_POINTS, ConfigType.DOUBLE, d.dropMinPoints(), any(),
+                        "Smallest mean win-rate drop, in points, after a reference update that alerts (with a 95% "
+                                + "paired interval below zero).")
+                .key(LOSS_RISE, ConfigType.DOUBLE, d.lossRise(), any(),
+                        "Rise of the training loss's average over its lowest, in nats, that alerts.")
+                .key(GRAD_NORM_FACTOR, ConfigType.DOUBLE, d.gradNormFactor(), any(),
+                        "Factor of the gradient norm's average over its lowest that alerts (above 1).")
+                .key(DIVERGENCE_SPAN, ConfigType.INT, d.divergenceSpan(), any(),
+                        "Span, in steps, of the loss and gradient-norm moving averages.")
+                .key(DIVERGENCE_WARMUP, ConfigType.INT, d.divergenceWarmup(), any(),
+                        "Steps before loss and gradient-norm divergence are watched.")
+                .build();
+    }
+
     /** A config from {@code guard.*} settings (others are ignored); unknown guard keys are refused. */
     public static GuardConfig of(Map<String, String> settings) {
         Map<String, String> guard = new LinkedHashMap<>();
         settings.forEach((k, v) -> {
             if (k.startsWith("guard.")) {
-                if (!KEYS.contains(k)) {
-                    throw new IllegalArgumentException("unknown guard setting '" + k + "': the guard reads "
-                            + new java.util.TreeSet<>(KEYS));
-                }
-                guard.put(k, v.trim());
+                guard.put(k, v);
             }
         });
-        if (!guard.containsKey(EVAL_PROMPTS)) {
-            throw new IllegalArgumentException(EVAL_PROMPTS + " is required: set it to the number of eval prompts "
-                    + "judged per checkpoint");
-        }
-        GuardConfig d = defaults(integer(guard, EVAL_PROMPTS, 0));
-        return new GuardConfig(d.evalPrompts(), number(guard, KL_BUDGET, d.klBudget()),
-                integer(guard, OSCILLATION_WINDOW, d.oscillationWindow()),
-                number(guard, OSCILLATION_AMPLITUDE, d.oscillationAmplitude()),
-                integer(guard, OSCILLATION_SIGN_CHANGES, d.oscillationSignChanges()),
-                number(guard, DROP_MIN_POINTS, d.dropMinPoints()), number(guard, LOSS_RISE, d.lossRise()),
-                number(guard, GRAD_NORM_FACTOR, d.gradNormFactor()), integer(guard, DIVERGENCE_SPAN,
-                        d.divergenceSpan()), integer(guard, DIVERGENCE_WARMUP, d.divergenceWarmup()));
-    }
-
-    private static double number(Map<String, String> settings, String key, double fallback) {
-        String value = settings.get(key);
-        if (value == null || value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + "=" + value + " is not a number");
-        }
-    }
-
-    private static int integer(Map<String, String> settings, String key, int fallback) {
-        String value = settings.get(key);
-        if (value == null || value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + "=" + value + " is not a whole number");
-        }
+        Settings s = TABLE.parse(guard);
+        return new GuardConfig(s.integer(EVAL_PROMPTS), s.decimal(KL_BUDGET), s.integer(OSCILLATION_WINDOW),
+                s.decimal(OSCILLATION_AMPLITUDE), s.integer(OSCILLATION_SIGN_CHANGES), s.decimal(DROP_MIN_POINTS),
+                s.decimal(LOSS_RISE), s.decimal(GRAD_NORM_FACTOR), s.integer(DIVERGENCE_SPAN),
+                s.integer(DIVERGENCE_WARMUP));
     }
 
     private static void require(boolean ok, String key, Object value, String expected) {
