@@ -42,7 +42,8 @@ final class BenchCommand implements Runnable {
                     + "--pairs --threads --device cpu|gpu --steps (default 30) --warmup (default 20: the JIT's first "
                     + "steps are not timed) --beta --alpha --parallel-reference --backward-threads --shards 1|2 "
                     + "(default 2); --path torchscript --model FILE.pt trains a TorchScript export of the "
-                    + "same model instead (bench/scripts/export_llama_torchscript.py).")
+                    + "same model instead (bench/scripts/export_llama_torchscript.py); --lora-r R (--lora-targets, "
+                    + "--lora-mix exact|factors) trains LoRA adapters over the frozen decoder.")
     static final class Trainer implements Callable<Integer> {
         @Unmatched
         List<String> args = new ArrayList<>();

@@ -66,6 +66,26 @@ final class HfBenchModel {
         return vocab * e + layers * block + e + e * vocab;
     }
 
+    /**
+     * The LoRA settings of the flags {@code --lora-r R} (0 or absent: full fine-tuning, null), {@code --lora-targets}
+     * (default all-linear) and {@code --lora-mix exact|factors} (default exact); lora_alpha is 2R.
+     */
+    static LoraConfig lora(java.util.Map<String, String> flags) {
+        int r = Integer.parseInt(flags.getOrDefault("lora-r", "0"));
+        if (r == 0) {
+            return null;
+        }
+        return new LoraConfig(r, 2.0 * r, 0, List.of(flags.getOrDefault("lora-targets", LoraConfig.ALL_LINEAR)
+                .split(",")), false, LoraConfig.ReferenceMix.valueOf(flags.getOrDefault("lora-mix", "exact")
+                .toUpperCase(java.util.Locale.ROOT)));
+    }
+
+    /** How a report names the run's LoRA settings. */
+    static String describe(LoraConfig lora) {
+        return lora == null ? "off (full fine-tuning)" : "r " + lora.r() + ", " + String.join(",",
+                lora.targetModules()) + ", " + lora.referenceMix().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Writes spec + seeded weights to a temporary folder, loads it as a trainer, deletes the folder. */
     static AlignmentTrainer trainer(DecoderSpec spec, int maxSeqLen, TrainingConfig config) {
         return trainer(spec, maxSeqLen, config, null);

@@ -110,10 +110,7 @@ public final class MemoryBench {
             builder.microBatchShards(Integer.parseInt(f.get("shards")));
         }
         TrainingConfig config = builder.build();
-        int loraR = Integer.parseInt(f.getOrDefault("lora-r", "0"));
-        LoraConfig lora = loraR == 0 ? null : new LoraConfig(loraR, 2.0 * loraR, 0,
-                List.of(f.getOrDefault("lora-targets", LoraConfig.ALL_LINEAR).split(",")), false,
-                LoraConfig.ReferenceMix.valueOf(f.getOrDefault("lora-mix", "exact").toUpperCase(java.util.Locale.ROOT)));
+        LoraConfig lora = HfBenchModel.lora(f);
         List<TokenizedPair> batch = TrainerBench.randomBatch(vocab, seq, pairs);
         long baseKb = rssKb();
         java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
@@ -140,9 +137,7 @@ public final class MemoryBench {
             out.put("seq", seq);
             out.put("pairs", pairs);
             out.put("steps", steps);
-            out.put("lora", lora == null ? "off (full fine-tuning)" : "r " + lora.r() + ", "
-                    + String.join(",", lora.targetModules()) + ", " + lora.referenceMix().name().toLowerCase(
-                            java.util.Locale.ROOT));
+            out.put("lora", HfBenchModel.describe(lora));
             out.put("micro_batch_shards", trainer.config().microBatchShards());
             out.put("parallel_reference", trainer.config().parallelReference());
             out.put("rss_mb_jvm_started", mb(baseKb));

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.tralign.trainer.AlignmentTrainer;
 import dev.tralign.trainer.config.LossType;
 import dev.tralign.trainer.data.TokenizedPair;
+import dev.tralign.trainer.config.LoraConfig;
 import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.model.Autograd;
 import dev.tralign.trainer.model.ModelConfig;
@@ -149,9 +150,20 @@ public final class TrainerBench {
                 out.put("peer_params", HfBenchModel.peerLlamaParameterCount(f.vocab(), f.embed(), f.layers(),
                         f.heads(), spec.kvHeads(), spec.intermediate()));
             }
-            try (AlignmentTrainer trainer = HfBenchModel.trainer(spec, f.seq(), config)) {
+            LoraConfig lora = HfBenchModel.lora(flags);
+            out.put("lora", HfBenchModel.describe(lora));
+            try (AlignmentTrainer trainer = HfBenchModel.trainer(spec, f.seq(), config, lora)) {
                 effectiveShards = trainer.config().microBatchShards();
                 stepMs = timeSteps(trainer, batch, f.warmup(), f.steps());
+                if (lora != null) {
+                    // The adapters' own update (factors: A and B; exact: scaling B A into the full deltas).
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < f.steps(); i++) {
+                        trainer.trustRegion().mix();
+                    }
+                    double loraUpdateMs = (System.nanoTime() - t0) / 1e6 / f.steps();
+                    return report(out, f, effectiveShards, params, stepMs, loraUpdateMs);
+                }
             }
             layout = dev.tralign.trainer.model.hf.DecoderLayout.of(spec);
         }
@@ -270,10 +282,11 @@ public final class TrainerBench {
             }
             if (!List.of("vocab", "embed", "layers", "heads", "seq", "pairs", "threads", "steps", "warmup", "beta",
                     "alpha", "parallel-reference", "backward-threads", "shards", "arch", "kv-heads", "intermediate",
-                    "tie", "path", "model", "device").contains(name)) {
+                    "tie", "path", "model", "device", "lora-r", "lora-targets", "lora-mix").contains(name)) {
                 throw new IllegalArgumentException("unknown flag --" + name + "; known: --vocab --embed --layers "
                         + "--heads --seq --pairs --threads --steps --warmup --beta --alpha --parallel-reference "
-                        + "--backward-threads --shards --arch --kv-heads --intermediate --tie --path --model --device");
+                        + "--backward-threads --shards --arch --kv-heads --intermediate --tie --path --model --device "
+                        + "--lora-r --lora-targets --lora-mix");
             }
             flags.put(name, value);
         }

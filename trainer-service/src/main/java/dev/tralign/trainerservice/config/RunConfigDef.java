@@ -340,8 +340,8 @@ public final class RunConfigDef {
         put(k, LORA_REFERENCE_MIX, ConfigType.STRING, "exact", oneOf("exact", "factors"),
                 "use_peft with a soft trust-region update (ref_model_mixup_alpha < 1): exact keeps the reference's "
                 + "weight delta in full per target module, delta_ref <- alpha (lora_alpha/r) B A + (1 - alpha) "
-                + "delta_ref (the true TR mix; costs rows x in floats per target module, for all-linear as many as "
-                + "the base's block weights); factors mixes A and B separately like the policy's adapters (cheap, "
+                + "delta_ref (the true TR mix; costs 2 x rows x in floats per target module, the delta and the merged "
+                + "weight the reference forward reads: for all-linear twice the base's block weights); factors mixes A and B separately like the policy's adapters (cheap, "
                 + "but B A is bilinear, so not the mix of the deltas). A hard update (alpha 1) is exact either way.");
         return Collections.unmodifiableMap(k);
     }

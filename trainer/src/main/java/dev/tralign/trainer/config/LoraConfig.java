@@ -34,8 +34,9 @@ public record LoraConfig(int r, double alpha, double dropout, List<String> targe
         FACTORS,
         /**
          * Keep the reference's weight delta in full per target module: {@code delta_ref <- alpha * scaling * B A +
-         * (1 - alpha) * delta_ref}, the exact trust-region update; costs out x in floats per target (for
-         * all-linear, as many as the base's block weights).
+         * (1 - alpha) * delta_ref}, the exact trust-region update; costs 2 x out x in floats per target: the
+         * delta, and the merged weight W + delta_ref the reference forward reads (for all-linear, twice the base's
+         * block weights).
          */
         EXACT
     }

@@ -12,8 +12,7 @@ import java.util.List;
 
 /**
  * A frozen base read through adapters: every adapted linear layer computes {@code x W^T + b} from the base plus,
- * per adapted module, {@code scaling * (x A^T) B^T} (factors) or {@code x delta^T} (a reference kept in full) on
- * its rows. The low-rank path never builds an [out, in] matrix, so gradients reach only A and B and no
+ * per adapted module, {@code scaling * (x A^T) B^T} on its rows. The low-rank path never builds an [out, in] matrix, so gradients reach only A and B and no
  * weight-sized array enters the autograd graph.
  */
 final class AdaptedWeights implements DecoderWeights {
@@ -21,13 +20,11 @@ final class AdaptedWeights implements DecoderWeights {
     private final ParameterSet base;
     private final ParameterSet adapters;
     private final LoraTargets targets;
-    private final boolean deltas;
 
     AdaptedWeights(ParameterSet base, ParameterSet adapters, LoraTargets targets) {
         this.base = base;
         this.adapters = adapters;
         this.targets = targets;
-        this.deltas = !adapters.specs().isEmpty() && adapters.specs().get(0).name().endsWith(".delta");
     }
 
     @Override
@@ -69,9 +66,6 @@ final class AdaptedWeights implements DecoderWeights {
 
     /** The module's own term [.., rows]. */
     private NDArray term(NDArray x, LinearModule m) {
-        if (deltas) {
-            return Linear.linear(x, adapters.get(LoraTargets.delta(m))).singletonOrThrow();
-        }
         NDArray low = Linear.linear(x, adapters.get(LoraTargets.a(m))).singletonOrThrow();
         return Linear.linear(Scalars.times(low, targets.config().scaling()), adapters.get(LoraTargets.b(m)))
                 .singletonOrThrow();

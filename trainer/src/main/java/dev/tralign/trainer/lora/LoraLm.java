@@ -16,6 +16,7 @@ import dev.tralign.trainer.model.ParameterSpec;
 import dev.tralign.trainer.model.RowScores;
 import dev.tralign.trainer.model.SharedPromptPairs;
 import dev.tralign.trainer.model.hf.DecoderSpec;
+import dev.tralign.trainer.model.hf.DecoderWeights;
 import dev.tralign.trainer.model.hf.HfDecoder;
 import dev.tralign.trainer.model.hf.HfModelFolder;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ public final class LoraLm implements CausalLm, SharedPromptPairs, IncrementalDec
     private final ParameterSet base;
     private final String baseSha256;
     private final LoraTargets targets;
+    private final MergedReference mergedReference;
 
     /** Takes ownership of {@code decoder} and {@code base}. */
     public LoraLm(HfDecoder decoder, ParameterSet base, LoraConfig config) {
@@ -39,6 +41,7 @@ public final class LoraLm implements CausalLm, SharedPromptPairs, IncrementalDec
         this.base = base;
         this.targets = LoraTargets.select(decoder.spec(), config);
         this.baseSha256 = base.sha256();
+        this.mergedReference = new MergedReference(base, targets);
     }
 
     /**
@@ -86,8 +89,10 @@ public final class LoraLm implements CausalLm, SharedPromptPairs, IncrementalDec
         return targets.referenceLayout();
     }
 
-    private AdaptedWeights through(ParameterSet adapters) {
-        return new AdaptedWeights(base, adapters, targets);
+    /** Adapters are read as factors; an exact reference's deltas through their merged weights. */
+    private DecoderWeights through(ParameterSet adapters) {
+        boolean deltas = !adapters.specs().isEmpty() && adapters.specs().get(0).name().endsWith(".delta");
+        return deltas ? mergedReference.of(adapters) : new AdaptedWeights(base, adapters, targets);
     }
 
     @Override
@@ -148,6 +153,7 @@ public final class LoraLm implements CausalLm, SharedPromptPairs, IncrementalDec
 
     @Override
     public void close() {
+        mergedReference.close();
         base.close();
         decoder.close();
     }
