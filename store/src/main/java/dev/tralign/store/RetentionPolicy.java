@@ -10,7 +10,8 @@ import java.util.TreeSet;
 /**
  * Which of a run's committed checkpoints to keep ({@code checkpoint.keep_*}): the last {@code keepLast}, every step
  * that is a multiple of {@code keepEvery}, the {@code keepBest} with the highest win rate, those not judged yet when
- * {@code keepUnjudged} (the evaluator still has to read them), and always the latest (resume needs it; a checkpoint
+ * {@code keepUnjudged} (the evaluator still has to read them), the current champions (promoted checkpoints that
+ * {@code export --champion} and the online loop may still read), and always the latest (resume needs it; a checkpoint
  * holds its own reference weights, so no older one is needed for the reference). {@code keepLast} 0 turns retention
  * off: everything is kept. A pure function of its inputs.
  */
@@ -36,12 +37,18 @@ public record RetentionPolicy(int keepLast, int keepEvery, int keepBest, boolean
      * step. Ties in win rate keep the later step.
      */
     public Set<Long> toDelete(Set<Long> steps, Map<Long, Double> winRates) {
+        return toDelete(steps, winRates, Set.of());
+    }
+
+    /** The same, never deleting {@code champions} (steps that are their family's current champion). */
+    public Set<Long> toDelete(Set<Long> steps, Map<Long, Double> winRates, Set<Long> champions) {
         Set<Long> delete = new TreeSet<>();
         if (!enabled() || steps.isEmpty()) {
             return delete;
         }
         List<Long> ordered = new ArrayList<>(new TreeSet<>(steps));
         Set<Long> keep = new TreeSet<>(ordered.subList(Math.max(0, ordered.size() - keepLast), ordered.size()));
+        keep.addAll(champions);
         keep.add(ordered.get(ordered.size() - 1));
         for (long step : ordered) {
             if (keepEvery > 0 && step % keepEvery == 0) {

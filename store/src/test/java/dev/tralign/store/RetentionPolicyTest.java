@@ -28,6 +28,15 @@ class RetentionPolicyTest {
     }
 
     @Test
+    void aChampionIsKeptWhateverItsRank() {
+        Map<Long, Double> rates = Map.of(10L, 40.0, 20L, 71.0, 30L, 55.0, 40L, 60.0, 50L, 52.0, 60L, 58.0, 70L, 61.0);
+
+        // last 1: 70; best 1: 20; the champion 30 (promoted on the same prompts, whatever its raw rate now).
+        assertThat(new RetentionPolicy(1, 0, 1, false).toDelete(STEPS, rates, Set.of(30L)))
+                .containsExactly(10L, 40L, 50L, 60L);
+    }
+
+    @Test
     void unjudgedCheckpointsWaitForTheEvaluatorUnlessToldOtherwise() {
         Map<Long, Double> rates = Map.of(10L, 40.0, 20L, 30.0);
 

@@ -38,8 +38,8 @@ final class CheckpointKeeper {
     private final CheckpointStore store;
     private final UploadRetry upload;
     private final RetentionPolicy retention;
-    /** Win rates of the run's steps; only called when retention is on. */
-    private final Supplier<Map<Long, Double>> winRates;
+    /** Win rates and champions of the run's steps; only called when retention is on. */
+    private final Supplier<RetentionFacts.Facts> facts;
     /** Committed checkpoints of the run this store holds, by step. */
     private final TreeMap<Long, URI> committed = new TreeMap<>();
     private Path lastStaged;
@@ -47,12 +47,12 @@ final class CheckpointKeeper {
     private boolean historyChecked;
 
     CheckpointKeeper(String runId, CheckpointStore store, Duration uploadTimeout, RetentionPolicy retention,
-            Supplier<Map<Long, Double>> winRates, List<CheckpointEvent> history) {
+            Supplier<RetentionFacts.Facts> facts, List<CheckpointEvent> history) {
         this.runId = runId;
         this.store = store;
         this.upload = new UploadRetry(store, uploadTimeout);
         this.retention = retention;
-        this.winRates = winRates;
+        this.facts = facts;
         history.forEach(this::remember);
     }
 
@@ -101,7 +101,8 @@ final class CheckpointKeeper {
                 return;
             }
         }
-        Set<Long> delete = retention.toDelete(committed.keySet(), winRates.get());
+        RetentionFacts.Facts known = facts.get();
+        Set<Long> delete = retention.toDelete(committed.keySet(), known.judged(), known.champions());
         for (long step : delete) {
             URI uri = committed.get(step);
             try {

@@ -55,9 +55,10 @@ public final class InMemoryRun {
             values.configure(config.serdeSettings(), false);
             ExampleDecoder decoder = new ExampleDecoder(values, ExampleEncoders.of(config, tokenizer), config.lossType(),
                     config.ktoSplitPairs(), config.onlineJudgedRun());
-            // No Kafka, so no win rates: retention's "best" and "not judged yet" rules see none.
+            // No Kafka, so no win rates or champions: retention's "best", "not judged yet" and champion rules see none.
             CheckpointKeeper keeper = new CheckpointKeeper(config.runId(), store, config.checkpointUploadTimeout(),
-                    config.checkpointRetention(), java.util.Map::of, List.of());
+                    config.checkpointRetention(), () -> new RetentionFacts.Facts(java.util.Map.of(), java.util.Set.of()),
+                    List.of());
             TrainingLoop loop = new TrainingLoop(config, trainer, source, decoder, output, keeper, java.util.Map.of(),
                     planned, 0,
                     config.inputDedupe() ? new RecordDedupe(new SeenIds(), 0, 0) : null);

@@ -181,10 +181,11 @@ public final class TrainerService implements AutoCloseable {
             try (AlignmentTrainer trainer = last.isPresent() ? resume(store, last.get()) : create(planned);
                     RecordSource source = source(range != null ? range.start() : streamStart, consumer, range, last);
                     RunOutput output = new KafkaRunOutput(producer, consumer, new RunEvents(topics, config.runId()));
-                    CommittedWinRates winRates = new CommittedWinRates(kafka, topics.winRates(), config.runId());
+                    RetentionFacts retentionFacts = new RetentionFacts(kafka, topics.winRates(), topics.promotions(),
+                            config.runId());
                     GuardSignal.Watch guard = guard(kafka, topics)) {
                 CheckpointKeeper keeper = new CheckpointKeeper(config.runId(), store, config.checkpointUploadTimeout(),
-                        config.checkpointRetention(), winRates::read, history);
+                        config.checkpointRetention(), retentionFacts::read, history);
                 TrainingLoop loop = new TrainingLoop(config, trainer, source, decoder(topics), output, keeper,
                         InputStart.runMetadata(range, streamStart),
                         planned, last.map(CheckpointEvent::getReferenceVersion).orElse(0L), dedupe);
