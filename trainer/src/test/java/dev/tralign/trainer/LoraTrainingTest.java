@@ -254,6 +254,28 @@ class LoraTrainingTest {
         }
     }
 
+    /** A run started from a LoRA checkpoint's policy (model.init=sft:...) starts with reference == policy. */
+    @ParameterizedTest
+    @EnumSource(ReferenceMix.class)
+    void aRunFromTrainedAdaptersStartsWithTheReferenceEqualToThePolicy(ReferenceMix mix, @TempDir Path dir) {
+        Path checkpoint = dir.resolve("sft.ckpt");
+        List<TokenizedPair> batch = pairs(10, 4);
+        try (AlignmentTrainer t = AlignmentTrainer.fromHuggingFace(hfTiny("qwen2"), 16, trDpo(0.6),
+                lora(mix, "q_proj", "v_proj", "up_proj"))) {
+            t.stepPairs(batch);
+            t.stepPairs(batch);
+            t.saveCheckpoint(checkpoint);
+        }
+        try (AlignmentTrainer t = AlignmentTrainer.fromPolicyCheckpoint(checkpoint, trDpo(0.6))) {
+            double[] policy = t.policy().completionLogProbs(chosenOf(batch));
+            double[] reference = t.referencePolicy().completionLogProbs(chosenOf(batch));
+            for (int i = 0; i < policy.length; i++) {
+                assertThat(reference[i]).isCloseTo(policy[i], Offset.offset(1e-4));
+            }
+            assertThat(t.stepPairs(batch).loss()).isCloseTo(Math.log(2), Offset.offset(1e-4));
+        }
+    }
+
     @Test
     void aBaseWhoseWeightsChangedIsRefused(@TempDir Path dir) {
         Path folder = dir.resolve("base");

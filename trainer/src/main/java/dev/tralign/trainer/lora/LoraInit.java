@@ -1,6 +1,8 @@
 package dev.tralign.trainer.lora;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDScope;
+import dev.tralign.trainer.model.Autograd;
 import dev.tralign.trainer.model.ParameterSet;
 import dev.tralign.trainer.model.ParameterSpec;
 import dev.tralign.trainer.model.SplitMix64;
@@ -39,11 +41,22 @@ public final class LoraInit {
     }
 
     /**
-     * The reference a run starts with: a copy of the policy's adapters, or (exact mixing) zero deltas, which is the
-     * same model since the policy's B starts at zero.
+     * The reference a run starts with, the same model as the policy: a copy of the policy's adapters, or (exact
+     * mixing) their deltas scaling B A (zero for fresh adapters; not zero when a run starts from trained adapters,
+     * e.g. an SFT checkpoint's).
      */
     public static ParameterSet reference(LoraTargets targets, ParameterSet policyAdapters) {
-        return targets.referenceLayout().equals(targets.adapterLayout()) ? policyAdapters.copy()
-                : ParameterSet.zeros(targets.deltaLayout(), policyAdapters.device());
+        if (targets.referenceLayout().equals(targets.adapterLayout())) {
+            return policyAdapters.copy();
+        }
+        ParameterSet deltas = ParameterSet.zeros(targets.deltaLayout(), policyAdapters.device());
+        Autograd.withGrad(false, () -> {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                new ExactDeltaMix(policyAdapters, deltas, targets).apply(1.0);
+            }
+            return null;
+        });
+        return deltas;
     }
 }
