@@ -33,7 +33,12 @@ import picocli.CommandLine;
 class GuardDemoIT {
 
     private static final double BUDGET = 15.0;
-    private static final int MAX_STEPS = 300;
+    /**
+     * Far past the crossing (about step 220): the trainer never waits for the evaluator, and on a fast quiet machine
+     * it ran all of 300 steps before the alert landed. The run stops at its first checkpoint after the alert, so
+     * this bound only costs time when the evaluator falls far behind.
+     */
+    private static final int MAX_STEPS = 1200;
 
     @Test
     void aDpoRunOverItsKlBudgetIsStoppedAndItsEarlyChampionKept(EmbeddedStack stack) throws Exception {
