@@ -92,7 +92,7 @@ public record DemoResult(List<Row> rows, Path reportHtml, List<OnlineRounds.Roun
                 + "champion, inside the KL budget):");
         for (Row row : rows) {
             sb.append(String.format("%n  %-18s %s", row.method(), champion(row.runId()).map(p -> String.format(
-                    "step %5d  win %5.1f%%  KL %5.1f  (%d promotions, last p=%.3g)", p.getStep(),
+                    "step %5d  win %5.1f%%  KL %5.1f  (%d promotion(s), last p=%.3g)", p.getStep(),
                     p.getEvidence().getOrDefault("win_rate", Double.NaN),
                     p.getEvidence().getOrDefault("kl_to_sft", Double.NaN),
                     promotions.stream().filter(q -> q.getRunId().equals(row.runId())).count(),
