@@ -80,11 +80,12 @@ final class FeedbackStep implements ObjectiveStep {
             KtoOutput out = loss.compute(new FeedbackLogProbs(policyLogProbs, stepManager.create(other[0]),
                     other[2] == null ? null : stepManager.create(other[2]),
                     other[1] == null ? null : stepManager.create(other[1]), stepManager.create(desirable)));
-            metrics.putAll(StepMetrics.feedback(out.rewards().toFloatArray(), policyLogProbs.toFloatArray(),
+            float[] policyOnHost = policyLogProbs.toFloatArray();
+            metrics.putAll(StepMetrics.feedback(out.rewards().toFloatArray(), policyOnHost,
                     policy.logitSums().toFloatArray(), matched.completionLengths(), desirable, out.kl().getFloat()));
             if (sft != null) {
                 float[][] underSft = StepEngine.await(sft);
-                metrics.putAll(StepMetrics.feedbackAgainstSft(engine.config().beta(), policyLogProbs.toFloatArray(),
+                metrics.putAll(StepMetrics.feedbackAgainstSft(engine.config().beta(), policyOnHost,
                         underSft[0], desirable, other[2], underSft[1]));
             }
             return out.losses().mean();

@@ -69,13 +69,15 @@ final class PairStep implements ObjectiveStep {
             Scored policy = forward.scored(engine.policy(), stepManager);
             NDArray policyLogProbs = policy.logProbs();
             NDArray referenceArray = stepManager.create(StepEngine.await(referenceLogProbs));
+            float[] lengths = toFloats(forward.completionLengths());
             LossOutput out = policy.weighted(loss.compute(pairLogProbs(policyLogProbs, referenceArray,
-                    stepManager.create(toFloats(forward.completionLengths())))));
+                    stepManager.create(lengths))));
+            // One copy to the JVM for every metric that reads the policy's log-probs.
+            float[] policyOnHost = policyLogProbs.toFloatArray();
             metrics.putAll(StepMetrics.pairs(out.chosenRewards().toFloatArray(), out.rejectedRewards().toFloatArray(),
-                    policyLogProbs.toFloatArray(), policy.logitSums().toFloatArray(),
-                    toFloats(forward.completionLengths())));
+                    policyOnHost, policy.logitSums().toFloatArray(), lengths));
             if (sftLogProbs != null) {
-                metrics.putAll(StepMetrics.againstSft(engine.config().beta(), policyLogProbs.toFloatArray(),
+                metrics.putAll(StepMetrics.againstSft(engine.config().beta(), policyOnHost,
                         StepEngine.await(sftLogProbs)));
             }
             return out.losses().mean();
