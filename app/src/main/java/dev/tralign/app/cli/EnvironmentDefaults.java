@@ -155,8 +155,12 @@ public final class EnvironmentDefaults implements IDefaultValueProvider {
 
     /** {@code --state-dir} -> {@code TRALIGN_STATE_DIR}. */
     static String variableOf(OptionSpec option) {
-        String name = option.longestName().replaceFirst("^-+", "");
-        return PREFIX + name.toUpperCase(Locale.ROOT).replace('-', '_');
+        return variableOf(option.longestName());
+    }
+
+    /** The same rule for an option's name. */
+    static String variableOf(String optionName) {
+        return PREFIX + optionName.replaceFirst("^-+", "").toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     /** Confluent's rule, reversed: {@code SECURITY_PROTOCOL} -> security.protocol, {@code LOSS__TYPE} -> loss_type. */

@@ -94,7 +94,7 @@ final class KeyOptions {
             for (ConfigKey key : table.keys().values()) {
                 String option = optionName(key.name());
                 sb.append(String.format(Locale.ROOT, "  %-22s %-30s %-8s %s%n", option,
-                        EnvironmentDefaults.variableOf(OptionSpec.builder(option).build()),
+                        EnvironmentDefaults.variableOf(option),
                         key.type().name().toLowerCase(Locale.ROOT),
                         key.defaultValue() == ConfigKey.REQUIRED ? "(required)" : KeyTable.defaultText(key)));
                 sb.append("      ").append(key.doc()).append('\n');
