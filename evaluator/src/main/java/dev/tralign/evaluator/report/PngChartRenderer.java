@@ -2,10 +2,7 @@ package dev.tralign.evaluator.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
@@ -13,7 +10,6 @@ import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 
 /** Draws a {@link Chart} into a PNG with java.awt on an off-screen image (works headless, no display). */
 public final class PngChartRenderer {
@@ -25,16 +21,8 @@ public final class PngChartRenderer {
     public static BufferedImage render(Chart chart, int width, int height) {
         Layout layout = new Layout(width, height, chart);
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
+        Graphics2D g = PngCanvas.titled(image, chart.title(), Layout.TITLE_Y);
         try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            g.setColor(Color.DARK_GRAY);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-            centred(g, chart.title(), width / 2.0, Layout.TITLE_Y);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
             axes(g, layout, chart);
             // All bands first, so no run's band veils another run's line.
             for (Chart.Series s : chart.series()) {
@@ -51,9 +39,7 @@ public final class PngChartRenderer {
 
     /** Renders and writes a PNG file. */
     public static void write(Chart chart, int width, int height, Path file) throws IOException {
-        if (!ImageIO.write(render(chart, width, height), "png", file.toFile())) {
-            throw new IOException("no PNG writer available in this JDK (javax.imageio)");
-        }
+        PngCanvas.write(render(chart, width, height), file);
     }
 
     private static void axes(Graphics2D g, Layout l, Chart chart) {
@@ -71,15 +57,15 @@ public final class PngChartRenderer {
             g.setColor(new Color(0xeeeeee));
             g.draw(new Line2D.Double(x, l.plotTop(), x, l.plotBottom()));
             g.setColor(Color.DARK_GRAY);
-            centred(g, Formats.tick(t), x, l.plotBottom() + 16);
+            PngCanvas.centred(g, Formats.tick(t), x, l.plotBottom() + 16);
         }
         g.setColor(new Color(0x333333));
         g.draw(new Line2D.Double(l.plotLeft(), l.plotBottom(), l.plotRight(), l.plotBottom()));
         g.draw(new Line2D.Double(l.plotLeft(), l.plotTop(), l.plotLeft(), l.plotBottom()));
-        centred(g, chart.xLabel(), (l.plotLeft() + l.plotRight()) / 2, l.height() - 12);
+        PngCanvas.centred(g, chart.xLabel(), (l.plotLeft() + l.plotRight()) / 2, l.height() - 12);
         AffineTransform saved = g.getTransform();
         g.rotate(-Math.PI / 2, 16, (l.plotTop() + l.plotBottom()) / 2);
-        centred(g, chart.yLabel(), 16, (l.plotTop() + l.plotBottom()) / 2);
+        PngCanvas.centred(g, chart.yLabel(), 16, (l.plotTop() + l.plotBottom()) / 2);
         g.setTransform(saved);
     }
 
@@ -133,10 +119,5 @@ public final class PngChartRenderer {
         g.draw(new Line2D.Double(x, Layout.LEGEND_Y - 4, x + 18, Layout.LEGEND_Y - 4));
         g.setColor(Color.DARK_GRAY);
         g.drawString(s.name(), (float) (x + 22), Layout.LEGEND_Y);
-    }
-
-    private static void centred(Graphics2D g, String text, double x, double y) {
-        FontMetrics metrics = g.getFontMetrics();
-        g.drawString(text, (float) (x - metrics.stringWidth(text) / 2.0), (float) y);
     }
 }

@@ -3,16 +3,13 @@ package dev.tralign.evaluator.report;
 import dev.tralign.evaluator.ranking.BradleyTerryRanking;
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 
 /** The forest chart of {@link RankingView} as a PNG (java.awt off-screen, works headless), same geometry. */
 public final class RankingPng {
@@ -26,25 +23,17 @@ public final class RankingPng {
         int height = RankingView.height(ranking);
         double plot = width - RankingView.LEFT - RankingView.RIGHT;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
+        Graphics2D g = PngCanvas.titled(image, RankingView.title(ranking), 20);
         try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            g.setColor(Color.DARK_GRAY);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-            draw(g, RankingView.title(ranking), width / 2.0, 20, true);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
             g.setStroke(new BasicStroke(1f));
             for (int tick = 0; tick <= 100; tick += 25) {
                 double x = RankingView.LEFT + plot * tick / 100.0;
                 g.setColor(tick == 50 ? new Color(0x999999) : new Color(0xdddddd));
                 g.draw(new Line2D.Double(x, RankingView.TOP - 8, x, height - RankingView.BOTTOM + 4));
                 g.setColor(Color.DARK_GRAY);
-                draw(g, Integer.toString(tick), x, height - RankingView.BOTTOM + 18, true);
+                PngCanvas.centred(g, Integer.toString(tick), x, height - RankingView.BOTTOM + 18);
             }
-            draw(g, "score (%)", RankingView.LEFT + plot / 2, height - 8, true);
+            PngCanvas.centred(g, "score (%)", RankingView.LEFT + plot / 2, height - 8);
             for (int i = 0; i < ranking.scores().size(); i++) {
                 BradleyTerryRanking.Score s = ranking.scores().get(i);
                 double y = RankingView.TOP + RankingView.ROW * i + RankingView.ROW / 2.0;
@@ -70,13 +59,6 @@ public final class RankingPng {
 
     /** Renders and writes a PNG file. */
     public static void write(BradleyTerryRanking ranking, Path file) throws IOException {
-        if (!ImageIO.write(render(ranking), "png", file.toFile())) {
-            throw new IOException("no PNG writer available in this JDK (javax.imageio)");
-        }
-    }
-
-    private static void draw(Graphics2D g, String text, double x, double y, boolean centred) {
-        double left = centred ? x - g.getFontMetrics().stringWidth(text) / 2.0 : x;
-        g.drawString(text, (float) left, (float) y);
+        PngCanvas.write(render(ranking), file);
     }
 }
