@@ -22,14 +22,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -115,7 +112,7 @@ class CheckpointFollowerHostileEventsIT {
                         return offset != null && offset.offset() == 5;
                     });
                 }
-                List<DeadLetter> letters = deadLetters(topics);
+                List<DeadLetter> letters = UnreadableCheckpointLetters.atLeast(stack, topics, 4);
                 assertThat(letters).filteredOn(d -> d.getErrorClass().equals("UNREADABLE_CHECKPOINT")).hasSize(4)
                         .extracting(DeadLetter::getSourceOffset).containsExactlyInAnyOrder(0L, 1L, 2L, 3L);
             } finally {
@@ -129,21 +126,5 @@ class CheckpointFollowerHostileEventsIT {
     private static CheckpointEvent event(long step, String uri, String sha256) {
         return CheckpointEvent.newBuilder().setRunId("run-h").setStep(step).setUri(uri).setSha256(sha256)
                 .setConfigDigest("c").setCreatedAt(Instant.now()).build();
-    }
-
-    private List<DeadLetter> deadLetters(Topics topics) {
-        List<DeadLetter> out = new ArrayList<>();
-        try (KafkaConsumer<String, DeadLetter> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
-                topics.dlq().keySerde().deserializer(), topics.dlq().valueSerde().deserializer())) {
-            TopicPartition partition = new TopicPartition(topics.dlq().name(), 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
-                return out.stream().filter(d -> d.getErrorClass().equals("UNREADABLE_CHECKPOINT")).count() >= 4;
-            });
-        }
-        return out;
     }
 }

@@ -25,16 +25,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,7 +120,7 @@ class S3CheckpointFollowerIT {
                     assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
                             .containsExactly("step-5.ckpt");
                 }
-                assertThat(deadLetters(topics)).extracting(DeadLetter::getReason)
+                assertThat(UnreadableCheckpointLetters.atLeast(stack, topics, 4)).extracting(DeadLetter::getReason)
                         .anySatisfy(r -> assertThat(r).contains("run-s@2"))
                         .anySatisfy(r -> assertThat(r).contains("run-s@3"))
                         .anySatisfy(r -> assertThat(r).contains("run-s@6"))
@@ -138,21 +134,5 @@ class S3CheckpointFollowerIT {
     private static CheckpointEvent event(long step, URI uri, String sha256) {
         return CheckpointEvent.newBuilder().setRunId("run-s").setStep(step).setUri(uri.toString()).setSha256(sha256)
                 .setConfigDigest("c").setCreatedAt(Instant.now()).build();
-    }
-
-    private List<DeadLetter> deadLetters(Topics topics) {
-        List<DeadLetter> out = new ArrayList<>();
-        try (KafkaConsumer<String, DeadLetter> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
-                topics.dlq().keySerde().deserializer(), topics.dlq().valueSerde().deserializer())) {
-            TopicPartition partition = new TopicPartition(topics.dlq().name(), 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
-                return out.stream().filter(d -> d.getErrorClass().equals("UNREADABLE_CHECKPOINT")).count() >= 4;
-            });
-        }
-        return out;
     }
 }
