@@ -24,8 +24,11 @@ import java.util.Map;
  * fired stays quiet until its condition clears (one alert per crossing, not one per checkpoint).
  *
  * <p>Checkpoints must arrive in step order (the evaluator judges them in the order the trainer wrote them); one at or
- * below the last seen step is ignored. Reference updates at or below the last checkpoint are ignored too: they
- * are committed with the checkpoint that follows them, before it can be evaluated.
+ * below the last seen step is ignored. A reference update at optimizer step u (made after step u's optimizer step,
+ * TRL's SyncRefModelCallback order) changes only the training after u, so it separates the checkpoints before and
+ * after u, not the checkpoint at u itself: a checkpoint at step u holds the policy the update copied. Updates below
+ * the last checkpoint are ignored: they are committed with the checkpoint that follows them, before it can be
+ * evaluated.
  */
 public final class RunGuard {
 
@@ -62,7 +65,7 @@ public final class RunGuard {
 
     /** A reference update at optimizer step {@code step} mixing in the policy with weight {@code alpha}. */
     public void onReferenceUpdate(long step, double alpha) {
-        if (step > lastCheckpoint) {
+        if (step >= lastCheckpoint) {
             updatesAfterLast.add(new double[] {step, alpha});
         }
     }
@@ -87,7 +90,8 @@ public final class RunGuard {
         double alpha = Double.NaN;
         for (Iterator<double[]> it = updatesAfterLast.iterator(); it.hasNext();) {
             double[] update = it.next();
-            if (update[0] <= step) {
+            // An update at this very step has not changed this checkpoint's policy yet: it belongs to the next.
+            if (update[0] < step) {
                 updates++;
                 alpha = update[1];
                 it.remove();

@@ -256,6 +256,27 @@ class GuardTopologyTest {
     }
 
     @Test
+    void anUpdateAtACheckpointsOwnStepSeparatesItFromTheNextCheckpointNotThePrevious() {
+        start(GuardConfig.defaults(PROMPTS));
+        judgeAll("hard", 10, 2, 2, 2, 2, 2, 2, 2, 2);
+        checkpoint("hard", 10, 3.0);
+        // The policy of step 20 is trained before the update at step 20 copies it: the drop from 10 to 20 is the
+        // training's, not the update's.
+        referenceUpdate("hard", 20, 1.0);
+        judgeAll("hard", 20, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5);
+        checkpoint("hard", 20, 3.5);
+        assertThat(read()).isEmpty();
+
+        judgeAll("hard", 30, 1, 1, 1, 1, 1, 1, 1, 1);
+        checkpoint("hard", 30, 4.0);
+
+        List<Alert> out = read();
+        assertThat(out).extracting(Alert::getKind).containsExactly(AlertKind.REFERENCE_UPDATE_DROP);
+        assertThat(out.get(0).getEvidence()).containsEntry("before_step", 20.0).containsEntry("after_step", 30.0)
+                .containsEntry("reference_updates", 1.0);
+    }
+
+    @Test
     void withoutAReferenceUpdateBetweenCheckpointsThereIsNoDropTest() {
         start(GuardConfig.defaults(PROMPTS));
         judgeAll("dpo", 10, 2, 2, 2, 2, 2, 2, 2, 2);
