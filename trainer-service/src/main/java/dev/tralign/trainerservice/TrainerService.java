@@ -75,6 +75,8 @@ public final class TrainerService implements AutoCloseable {
     private volatile boolean training;
     /** Set for a replay of a run its guard stopped: the recorded stop, instead of watching the alerts topic. */
     private GuardSignal recordedStop;
+    /** The reference task (metrics.heldout_sft.*), read at construction so a bad file fails at once; or null. */
+    private final HeldoutSft heldout;
 
     /** A run over the offsets present when it starts (bounded) or everything that arrives (streaming). */
     public TrainerService(RunConfig config) {
@@ -99,6 +101,15 @@ public final class TrainerService implements AutoCloseable {
         this.fixedRange = range;
         this.replaySteps = replaySteps == null ? null : List.copyOf(replaySteps);
         this.tokenizer = config.newTokenizer();
+        try {
+            this.heldout = HeldoutSft.load(config, ExampleEncoders.of(config, tokenizer));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        if (heldout != null) {
+            LOG.info("run {}: read {} held-out SFT examples from {}", config.runId(), heldout.size(), heldout.file());
+        }
     }
 
     /**
@@ -191,6 +202,9 @@ public final class TrainerService implements AutoCloseable {
                         planned, last.map(CheckpointEvent::getReferenceVersion).orElse(0L), dedupe);
                 listeners.forEach(loop::addListener);
                 loop.guardedBy(guard);
+                if (heldout != null) {
+                    loop.scoringHeldout(heldout);
+                }
                 training = true;
                 return loop.run(() -> stopRequested, last.map(CheckpointEvent::getStep).orElse(0L));
             }

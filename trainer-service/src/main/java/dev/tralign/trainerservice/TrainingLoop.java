@@ -61,6 +61,11 @@ public final class TrainingLoop {
     /** Null when input.dedupe is off. */
     private final RecordDedupe dedupe;
     private GuardSignal guard = GuardSignal.NONE;
+    /** The reference task scored every metrics.heldout_sft.every_steps, or null. */
+    private HeldoutSft heldout;
+    /** Held-out scores waiting for the next published metrics record (the starting model's). */
+    private final Map<String, Double> heldoutPending = new LinkedHashMap<>();
+    private boolean heldoutLogged;
 
     TrainingLoop(RunConfig config, AlignmentTrainer trainer, RecordSource source, ExampleDecoder decoder,
             RunOutput output, CheckpointKeeper keeper, Map<String, String> runMetadata, long plannedSteps,
@@ -93,11 +98,24 @@ public final class TrainingLoop {
         this.guard = signal;
     }
 
+    /**
+     * Scores the policy on a held-out SFT set (eval/sft_nll) on its due steps, and the starting model once when the
+     * run starts at step 0. Its ids must fit the model's vocabulary (checked here, before training).
+     */
+    void scoringHeldout(HeldoutSft set) {
+        set.requireVocabulary(trainer.modelConfig().vocabSize());
+        this.heldout = set;
+    }
+
     /** Trains until the data ends, max_steps is reached or {@code stop} turns true; always ends with a checkpoint. */
     RunSummary run(BooleanSupplier stop, long resumedFromStep) {
         ProgressLog progress = new ProgressLog(config.runId(), plannedSteps, config.logEverySteps(), resumedFromStep);
         boolean completed = false;
         String stopReason = null;
+        if (heldout != null && trainer.step() == 0) {
+            // The SFT model's own value: the guard's baseline before any update moved the policy.
+            heldoutPending.put(HeldoutSft.START, scoreHeldout().nllPerToken());
+        }
         while (!stop.getAsBoolean()) {
             if (config.maxSteps() > 0 && trainer.step() >= config.maxSteps()) {
                 completed = true;
@@ -199,9 +217,30 @@ public final class TrainingLoop {
             // The step's own values, not means over its micro-batches (only the last one carries grad_norm).
             means.put("grad_norm", step.gradNorm());
             means.put("learning_rate", step.learningRate());
+            means.putAll(heldoutPending);
+            heldoutPending.clear();
+            // A multiple of metrics.every_steps (CrossChecks): every score is published. After the step's timing,
+            // so tokens/s is the training's own.
+            if (heldout != null && heldout.due(step.step())) {
+                means.putAll(HeldoutSft.metrics(scoreHeldout()));
+            }
             pending.add(new RunEvent.MetricsRecorded(step.step(), meanLoss(results), step.learningRate(),
                     step.gradNorm(), tokens / seconds, means, Instant.now()));
         }
+    }
+
+    private HeldoutSft.Score scoreHeldout() {
+        long started = System.nanoTime();
+        HeldoutSft.Score score = heldout.score(trainer);
+        if (!heldoutLogged) {
+            heldoutLogged = true;
+            LOG.info("run {}: reference task {}: {} examples, {} of {} completion tokens scored (the rest cut at "
+                    + "model.max_seq_len), every {} steps; at step {} {} nats/token in {} ms", config.runId(),
+                    heldout.file(), heldout.size(), score.tokens(), heldout.completionTokens(),
+                    heldout.everySteps(), trainer.step(), String.format("%.4f", score.nllPerToken()),
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+        return score;
     }
 
     private static double meanLoss(List<MicroBatchResult> results) {

@@ -43,6 +43,13 @@ class TrainerMetricsIT {
         Map<String, String> settings = new java.util.LinkedHashMap<>(
                 PreferenceData.settings(stack, prefix, "metrics-a", dir));
         settings.put("metrics.sft_every_steps", "3");
+        // The reference task: pairs' chosen completions of other draws, as prompt/completion lines, every 3 steps.
+        Path heldout = dir.resolve("heldout.jsonl");
+        Files.write(heldout, PreferenceData.pairs(10, 77).stream()
+                .map(p -> "{\"prompt\": \"" + p.getPrompt() + "\", \"completion\": \"" + p.getChosen() + "\"}")
+                .toList());
+        settings.put("metrics.heldout_sft.file", heldout.toString());
+        settings.put("metrics.heldout_sft.every_steps", "3");
         RunConfig run = RunConfig.of(settings);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AtomicBoolean running = new AtomicBoolean(true);
@@ -65,6 +72,15 @@ class TrainerMetricsIT {
             // Every 3rd step only: the run's reference moves, so these come from a frozen copy of the SFT weights.
             assertThat(events.get(4).getMetrics()).doesNotContainKey("sft/rewards/margins");
             assertThat(events.get(2).getMetrics()).containsKey("sft/rewards/margins");
+            // eval/sft_nll on steps 3 and 6 (the weights after the step), the starting model's in the first record.
+            assertThat(events.get(0).getMetrics()).containsKey("eval/sft_nll_start").doesNotContainKey("eval/sft_nll");
+            assertThat(events.get(1).getMetrics()).doesNotContainKeys("eval/sft_nll", "eval/sft_nll_start");
+            for (int i : new int[] {2, 5}) {
+                assertThat(events.get(i).getMetrics().get("eval/sft_nll")).as("step %d", i + 1).isBetween(0.5, 5.0);
+                assertThat(events.get(i).getMetrics().get("eval/sft_nll_tokens")).isGreaterThanOrEqualTo(10.0 * 4);
+            }
+            assertThat(events.get(5).getMetrics().get("eval/sft_nll"))
+                    .isNotEqualTo(events.get(2).getMetrics().get("eval/sft_nll"));
             String base = "http://127.0.0.1:" + server.port();
 
             HttpResponse<String> scraped = get(base + "/metrics");

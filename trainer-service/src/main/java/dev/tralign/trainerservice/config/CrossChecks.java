@@ -113,6 +113,7 @@ final class CrossChecks {
             }
         }
         checkPeft(v, given, pretrained, problems);
+        checkHeldoutSft(v, problems);
         int embed = (Integer) v.get(MODEL_EMBED);
         int heads = (Integer) v.get(MODEL_HEADS);
         if (fresh && embed % heads != 0) {
@@ -123,6 +124,24 @@ final class CrossChecks {
         if (maxSteps > 0 && (Integer) v.get(WARMUP_STEPS) > maxSteps) {
             problems.add(WARMUP_STEPS + "=" + v.get(WARMUP_STEPS) + " exceeds max_steps=" + maxSteps
                     + ": lower warmup_steps");
+        }
+    }
+
+    /** The held-out SFT set is scored on published steps only, and needs both its file and its period. */
+    private static void checkHeldoutSft(Map<String, Object> v, List<String> problems) {
+        String file = (String) v.get(METRICS_HELDOUT_SFT_FILE);
+        int every = (Integer) v.get(METRICS_HELDOUT_SFT_EVERY_STEPS);
+        int published = (Integer) v.get(METRICS_EVERY_STEPS);
+        if (every > 0 && file.isEmpty()) {
+            problems.add(METRICS_HELDOUT_SFT_EVERY_STEPS + "=" + every + " needs " + METRICS_HELDOUT_SFT_FILE
+                    + ": give the held-out SFT JSONL file, or set " + METRICS_HELDOUT_SFT_EVERY_STEPS + "=0");
+        } else if (every == 0 && !file.isEmpty()) {
+            problems.add(METRICS_HELDOUT_SFT_FILE + "=" + file + " is never scored with "
+                    + METRICS_HELDOUT_SFT_EVERY_STEPS + "=0: set it to N > 0 (score every N steps), or remove the file");
+        } else if (every > 0 && every % published != 0) {
+            problems.add(METRICS_HELDOUT_SFT_EVERY_STEPS + "=" + every + " is not a multiple of "
+                    + METRICS_EVERY_STEPS + "=" + published + ", so some scores would not be published: use a "
+                    + "multiple, e.g. " + (Math.max(1, every / published) * published));
         }
     }
 

@@ -315,6 +315,22 @@ public final class RunConfig {
         return integer(METRICS_EVERY_STEPS);
     }
 
+    /** The held-out SFT set (metrics.heldout_sft.file), or null when the reference task is not scored. */
+    public Path heldoutSftFile() {
+        String file = string(METRICS_HELDOUT_SFT_FILE);
+        return file.isEmpty() || heldoutSftEverySteps() == 0 ? null : Path.of(file);
+    }
+
+    /** metrics.heldout_sft.every_steps (0 = never). */
+    public int heldoutSftEverySteps() {
+        return integer(METRICS_HELDOUT_SFT_EVERY_STEPS);
+    }
+
+    /** metrics.heldout_sft.max_examples. */
+    public int heldoutSftMaxExamples() {
+        return integer(METRICS_HELDOUT_SFT_MAX_EXAMPLES);
+    }
+
     public int logEverySteps() {
         return integer(LOG_EVERY_STEPS);
     }

@@ -104,6 +104,15 @@ public final class RunConfigBuilder {
         return put(METRICS_SFT_EVERY_STEPS, steps);
     }
 
+    /**
+     * The reference task: score the held-out SFT JSONL {@code file} every {@code steps} optimizer steps
+     * (eval/sft_nll); 0 = never.
+     */
+    public RunConfigBuilder heldoutSft(Path file, int steps) {
+        return put(METRICS_HELDOUT_SFT_FILE, file.toAbsolutePath().toString())
+                .put(METRICS_HELDOUT_SFT_EVERY_STEPS, steps);
+    }
+
     public RunConfigBuilder logEverySteps(int steps) {
         return put(LOG_EVERY_STEPS, steps);
     }

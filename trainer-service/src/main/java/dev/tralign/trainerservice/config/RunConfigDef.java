@@ -69,6 +69,9 @@ public final class RunConfigDef {
     public static final String CHECKPOINT_KEEP_UNJUDGED = "checkpoint.keep_unjudged";
     public static final String METRICS_EVERY_STEPS = "metrics.every_steps";
     public static final String METRICS_SFT_EVERY_STEPS = "metrics.sft_every_steps";
+    public static final String METRICS_HELDOUT_SFT_FILE = "metrics.heldout_sft.file";
+    public static final String METRICS_HELDOUT_SFT_EVERY_STEPS = "metrics.heldout_sft.every_steps";
+    public static final String METRICS_HELDOUT_SFT_MAX_EXAMPLES = "metrics.heldout_sft.max_examples";
     public static final String LOG_EVERY_STEPS = "log.every_steps";
     public static final String MODEL_INIT = "model.init";
     public static final String MODEL_NAME_OR_PATH = "model_name_or_path";
@@ -102,7 +105,7 @@ public final class RunConfigDef {
      */
     public static final List<String> GUARD_POLICIES = List.of("guard.kl_budget.policy",
             "guard.kl_oscillation.policy", "guard.reference_update_drop.policy", "guard.loss_divergence.policy",
-            "guard.grad_norm_divergence.policy");
+            "guard.grad_norm_divergence.policy", "guard.reference_task_degraded.policy");
 
     /** Kafka client settings pass through under this prefix (e.g. kafka.security.protocol). */
     public static final String KAFKA_PREFIX = "kafka.";
@@ -133,7 +136,9 @@ public final class RunConfigDef {
             Map.entry(LORA_TARGET_MODULES, List.of()), Map.entry(USE_RSLORA, false),
             Map.entry(LORA_REFERENCE_MIX, "exact"), Map.entry(GUARD_POLICIES.get(0), "warn"),
             Map.entry(GUARD_POLICIES.get(1), "warn"), Map.entry(GUARD_POLICIES.get(2), "warn"),
-            Map.entry(GUARD_POLICIES.get(3), "warn"), Map.entry(GUARD_POLICIES.get(4), "warn"));
+            Map.entry(GUARD_POLICIES.get(3), "warn"), Map.entry(GUARD_POLICIES.get(4), "warn"),
+            Map.entry(GUARD_POLICIES.get(5), "warn"), Map.entry(METRICS_HELDOUT_SFT_FILE, ""),
+            Map.entry(METRICS_HELDOUT_SFT_EVERY_STEPS, 0), Map.entry(METRICS_HELDOUT_SFT_MAX_EXAMPLES, 1000));
 
     /** The loss types a run accepts (TRL's DPOTrainer and KTOTrainer names and tralign's older meanings). */
     public static final List<String> LOSS_TYPES = java.util.Arrays.stream(dev.tralign.trainer.config.LossType.values())
@@ -270,6 +275,22 @@ public final class RunConfigDef {
                         + "SFT model, sft/rewards/chosen, /rejected, /margins, /accuracies: comparable across reference "
                         + "updates. With sync_ref_model it keeps one more frozen copy of the weights (in checkpoints "
                         + "too) and runs one more forward without gradients on those steps.");
+        put(k, METRICS_HELDOUT_SFT_FILE, ConfigType.STRING, "", any(),
+                "The reference task: a held-out SFT set, JSONL (optionally .gz), one {\"prompt\": ..., "
+                        + "\"completion\": ...} object per line (a preference-pair line {\"prompt\", \"chosen\", "
+                        + "\"rejected\"} counts as its chosen completion). Every metrics.heldout_sft.every_steps "
+                        + "optimizer steps the policy is scored on it without gradients: eval/sft_nll (mean NLL per "
+                        + "completion token, nats) and eval/sft_nll_tokens in that step's TrainMetrics, and "
+                        + "eval/sft_nll_start (the starting model's) in the first. The evaluator's guard raises "
+                        + "REFERENCE_TASK_DEGRADED when it rises. Read and tokenized at start; keep it apart from the "
+                        + "training and eval data.");
+        put(k, METRICS_HELDOUT_SFT_EVERY_STEPS, ConfigType.INT, 0, atLeast(0),
+                "Score metrics.heldout_sft.file every N optimizer steps (0 = never, the default); a multiple of "
+                        + "metrics.every_steps, so every score is published. Costs one forward without gradients "
+                        + "over the set (64 rows per forward) on those steps.");
+        put(k, METRICS_HELDOUT_SFT_MAX_EXAMPLES, ConfigType.INT, 1000, atLeast(1),
+                "Largest metrics.heldout_sft.file accepted, in records: a bigger file is refused at start (bounds "
+                        + "the scoring cost; score a sample of the set instead).");
         put(k, LOG_EVERY_STEPS, ConfigType.INT, 10, atLeast(1), "Log a progress line every N optimizer steps.");
         put(k, GUARD_POLICIES.get(0), ConfigType.STRING, "warn", oneOf("warn", "stop"),
                 "What a KL_BUDGET alert (KL to SFT over the evaluator's guard.kl_budget) on tralign.alerts does to "
@@ -283,6 +304,9 @@ public final class RunConfigDef {
                 "The same for LOSS_DIVERGENCE (training loss non-finite or rising away from its best).");
         put(k, GUARD_POLICIES.get(4), ConfigType.STRING, "warn", oneOf("warn", "stop"),
                 "The same for GRAD_NORM_DIVERGENCE (gradient norm non-finite or many times its lowest).");
+        put(k, GUARD_POLICIES.get(5), ConfigType.STRING, "warn", oneOf("warn", "stop"),
+                "The same for REFERENCE_TASK_DEGRADED (the held-out SFT NLL, eval/sft_nll from "
+                        + "metrics.heldout_sft.file, rising above its lowest).");
         put(k, MODEL_INIT, ConfigType.STRING, REQUIRED, modelInit(),
                 "sft:<checkpoint path> (policy and reference start from an SFT checkpoint), pretrained (from the "
                 + "Hugging Face folder model_name_or_path) or fresh (the built-in GPT, randomly initialised).");

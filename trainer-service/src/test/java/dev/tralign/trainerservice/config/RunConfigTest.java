@@ -356,4 +356,31 @@ class RunConfigTest {
                 .trainingConfig(10).trustRegion())
                 .isEqualTo(new dev.tralign.trainer.reference.TrustRegion(true, 1.0, 3));
     }
+
+    @Test
+    void theHeldoutSftSetNeedsFileAndPeriodOnPublishedStepsAndIsOutOfTheDigestWhenOff() {
+        assertThat(with().heldoutSftFile()).isNull();
+        assertThat(with("metrics.heldout_sft.file", "", "metrics.heldout_sft.every_steps", "0",
+                "metrics.heldout_sft.max_examples", "1000", "guard.reference_task_degraded.policy", "warn").digest())
+                .isEqualTo(with().digest());
+        RunConfig on = with("metrics.heldout_sft.file", "/data/heldout.jsonl", "metrics.heldout_sft.every_steps", "10",
+                "metrics.every_steps", "5");
+        assertThat(on.heldoutSftFile()).isEqualTo(java.nio.file.Path.of("/data/heldout.jsonl"));
+        assertThat(on.heldoutSftEverySteps()).isEqualTo(10);
+        assertThat(on.digest()).isNotEqualTo(with().digest());
+        assertThatThrownBy(() -> with("metrics.heldout_sft.every_steps", "10"))
+                .hasMessageContaining("metrics.heldout_sft.every_steps=10 needs metrics.heldout_sft.file");
+        assertThatThrownBy(() -> with("metrics.heldout_sft.file", "x.jsonl"))
+                .hasMessageContaining("is never scored with metrics.heldout_sft.every_steps=0");
+        assertThatThrownBy(() -> with("metrics.heldout_sft.file", "x.jsonl", "metrics.heldout_sft.every_steps", "7",
+                "metrics.every_steps", "5"))
+                .hasMessageContaining("metrics.heldout_sft.every_steps=7 is not a multiple of metrics.every_steps=5");
+    }
+
+    @Test
+    void theReferenceTaskPolicyStopsOnItsAlertKind() {
+        assertThat(with("guard.reference_task_degraded.policy", "stop").guardStopKinds())
+                .containsExactly("REFERENCE_TASK_DEGRADED");
+        assertThat(dev.tralign.schemas.avro.AlertKind.valueOf("REFERENCE_TASK_DEGRADED")).isNotNull();
+    }
 }
