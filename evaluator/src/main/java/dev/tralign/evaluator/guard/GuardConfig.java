@@ -27,11 +27,15 @@ import java.util.Map;
  *       exponential moving average (span steps) exceeds its lowest value by the rise, GRAD_NORM_DIVERGENCE when
  *       the gradient norm's average exceeds its lowest value times the factor; either fires at once on a
  *       non-finite value.
+ *   <li>{@value #REFERENCE_TASK_RISE} (0.1 nats per token): REFERENCE_TASK_DEGRADED fires when the policy's NLL on
+ *       the trainer's held-out SFT set (eval/sft_nll) exceeds its lowest value so far, the starting model's
+ *       included, by this much (0.1 nats/token is a perplexity 10.5% higher; the set is fixed and scored without
+ *       sampling, so the number has no noise to allow for).
  * </ul>
  */
 public record GuardConfig(int evalPrompts, double klBudget, int oscillationWindow, double oscillationAmplitude,
         int oscillationSignChanges, double dropMinPoints, double lossRise, double gradNormFactor, int divergenceSpan,
-        int divergenceWarmup) {
+        int divergenceWarmup, double referenceTaskRise) {
 
     public static final String EVAL_PROMPTS = "guard.eval_prompts";
     public static final String KL_BUDGET = "guard.kl_budget";
@@ -43,6 +47,7 @@ public record GuardConfig(int evalPrompts, double klBudget, int oscillationWindo
     public static final String GRAD_NORM_FACTOR = "guard.grad_norm.factor";
     public static final String DIVERGENCE_SPAN = "guard.divergence.span";
     public static final String DIVERGENCE_WARMUP = "guard.divergence.warmup_steps";
+    public static final String REFERENCE_TASK_RISE = "guard.reference_task.rise";
 
     public GuardConfig {
         require(evalPrompts >= 1, EVAL_PROMPTS, evalPrompts, "at least 1 (the size of the eval prompt set)");
@@ -60,17 +65,19 @@ public record GuardConfig(int evalPrompts, double klBudget, int oscillationWindo
                 "a factor above 1");
         require(divergenceSpan >= 1, DIVERGENCE_SPAN, divergenceSpan, "at least 1 step");
         require(divergenceWarmup >= 0, DIVERGENCE_WARMUP, divergenceWarmup, "0 or more steps");
+        require(referenceTaskRise > 0 && Double.isFinite(referenceTaskRise), REFERENCE_TASK_RISE, referenceTaskRise,
+                "a positive number of nats per token");
     }
 
     /** The defaults for an eval set of {@code evalPrompts} prompts, with no KL budget. */
     public static GuardConfig defaults(int evalPrompts) {
-        return new GuardConfig(evalPrompts, Double.POSITIVE_INFINITY, 6, 1.0, 3, 0.0, 1.0, 10.0, 10, 20);
+        return new GuardConfig(evalPrompts, Double.POSITIVE_INFINITY, 6, 1.0, 3, 0.0, 1.0, 10.0, 10, 20, 0.1);
     }
 
     /** The same thresholds with a KL budget (nats per sequence). */
     public GuardConfig withKlBudget(double budget) {
         return new GuardConfig(evalPrompts, budget, oscillationWindow, oscillationAmplitude, oscillationSignChanges,
-                dropMinPoints, lossRise, gradNormFactor, divergenceSpan, divergenceWarmup);
+                dropMinPoints, lossRise, gradNormFactor, divergenceSpan, divergenceWarmup, referenceTaskRise);
     }
 
     /** True when a KL budget is set. */
@@ -109,6 +116,9 @@ public record GuardConfig(int evalPrompts, double klBudget, int oscillationWindo
                         "Span, in steps, of the loss and gradient-norm moving averages.")
                 .key(DIVERGENCE_WARMUP, ConfigType.INT, d.divergenceWarmup(), any(),
                         "Steps before loss and gradient-norm divergence are watched.")
+                .key(REFERENCE_TASK_RISE, ConfigType.DOUBLE, d.referenceTaskRise(), any(),
+                        "Rise of the held-out SFT NLL (eval/sft_nll, nats per token) over its lowest that alerts "
+                                + "REFERENCE_TASK_DEGRADED.")
                 .build();
     }
 
@@ -124,7 +134,7 @@ public record GuardConfig(int evalPrompts, double klBudget, int oscillationWindo
         return new GuardConfig(s.integer(EVAL_PROMPTS), s.decimal(KL_BUDGET), s.integer(OSCILLATION_WINDOW),
                 s.decimal(OSCILLATION_AMPLITUDE), s.integer(OSCILLATION_SIGN_CHANGES), s.decimal(DROP_MIN_POINTS),
                 s.decimal(LOSS_RISE), s.decimal(GRAD_NORM_FACTOR), s.integer(DIVERGENCE_SPAN),
-                s.integer(DIVERGENCE_WARMUP));
+                s.integer(DIVERGENCE_WARMUP), s.decimal(REFERENCE_TASK_RISE));
     }
 
     private static void require(boolean ok, String key, Object value, String expected) {

@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * What the guard remembers of one run, and the signatures it checks as the run's numbers arrive: each method takes
- * one input (a fully evaluated checkpoint, a reference update, a judgment, training metrics), updates the state and
+ * one input (a fully evaluated checkpoint, a reference update, a judgment, training metrics, the held-out SFT NLL), updates the state and
  * returns what it found. Decisions depend only on the inputs and their order, never on the clock. A signature that
  * fired stays quiet until its condition clears (one alert per crossing, not one per checkpoint).
  *
@@ -32,7 +32,8 @@ import java.util.Map;
  */
 public final class RunGuard {
 
-    private static final byte VERSION = 1;
+    /** 2: the reference task's lowest NLL, its step and episode flag. */
+    private static final byte VERSION = 2;
 
     /** Judged preferences of a checkpoint, by prompt id (normalised to [1, 2], missing judgments left out). */
     @FunctionalInterface
@@ -57,6 +58,10 @@ public final class RunGuard {
     private double gradLowest = Double.POSITIVE_INFINITY;
     private boolean lossDiverged;
     private boolean gradDiverged;
+    /** The lowest held-out SFT NLL so far (the starting model's included), its step (0 = the start), -1 = none. */
+    private double sftNllLowest = Double.POSITIVE_INFINITY;
+    private long sftNllLowestStep = -1;
+    private boolean referenceTaskDegraded;
 
     /** The step of the last fully evaluated checkpoint, -1 before the first. */
     public long lastCheckpoint() {
@@ -195,6 +200,49 @@ public final class RunGuard {
         return found;
     }
 
+    /**
+     * The policy's NLL on the held-out SFT set: {@code start} (the starting model's, null when not in this record)
+     * and {@code nll} at optimizer step {@code step} (null when not scored there). REFERENCE_TASK_DEGRADED fires
+     * when the NLL exceeds its lowest value so far by {@link GuardConfig#referenceTaskRise()}, once per episode
+     * like the loss (it re-arms when the NLL is back within half the rise), and at once for a non-finite NLL.
+     */
+    public List<Finding> onReferenceTask(long step, Double start, Double nll, GuardConfig config) {
+        if (start != null && start < sftNllLowest) {
+            sftNllLowest = start;
+            sftNllLowestStep = 0;
+        }
+        if (nll == null) {
+            return List.of();
+        }
+        if (!Double.isFinite(nll)) {
+            List<Finding> found = referenceTaskDegraded ? List.of()
+                    : List.of(nonFinite(AlertKind.REFERENCE_TASK_DEGRADED, step, "held-out SFT NLL", nll));
+            referenceTaskDegraded = true;
+            return found;
+        }
+        double rise = config.referenceTaskRise();
+        boolean rising = nll > sftNllLowest + rise;
+        List<Finding> found = new ArrayList<>();
+        if (rising && !referenceTaskDegraded) {
+            Map<String, Double> evidence = new LinkedHashMap<>();
+            evidence.put("sft_nll", nll);
+            evidence.put("sft_nll_lowest", sftNllLowest);
+            evidence.put("lowest_step", (double) sftNllLowestStep);
+            evidence.put("increase", nll - sftNllLowest);
+            evidence.put("rise", rise);
+            found.add(new Finding(AlertKind.REFERENCE_TASK_DEGRADED, AlertSeverity.WARNING, step, String.format(
+                    "held-out SFT NLL %.4f nats/token rose %.4f above its lowest %.4f (step %d; threshold %.4f)",
+                    nll, nll - sftNllLowest, sftNllLowest, sftNllLowestStep, rise), evidence));
+        }
+        boolean recovered = nll <= sftNllLowest + rise / 2;
+        referenceTaskDegraded = referenceTaskDegraded ? !recovered : rising;
+        if (nll < sftNllLowest) {
+            sftNllLowest = nll;
+            sftNllLowestStep = step;
+        }
+        return found;
+    }
+
     private static Finding nonFinite(AlertKind kind, long step, String what, double value) {
         return new Finding(kind, AlertSeverity.CRITICAL, step, what + " is " + value + " at step " + step,
                 Map.of("value", value));
@@ -283,6 +331,9 @@ public final class RunGuard {
             out.writeDouble(gradLowest);
             out.writeBoolean(lossDiverged);
             out.writeBoolean(gradDiverged);
+            out.writeDouble(sftNllLowest);
+            out.writeLong(sftNllLowestStep);
+            out.writeBoolean(referenceTaskDegraded);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -318,6 +369,9 @@ public final class RunGuard {
             g.gradLowest = in.readDouble();
             g.lossDiverged = in.readBoolean();
             g.gradDiverged = in.readBoolean();
+            g.sftNllLowest = in.readDouble();
+            g.sftNllLowestStep = in.readLong();
+            g.referenceTaskDegraded = in.readBoolean();
         } catch (IOException e) {
             throw new IllegalArgumentException("guard state is truncated (" + bytes.length + " bytes)", e);
         }

@@ -30,7 +30,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The guard: win rates, judgments, reference updates and training metrics in, {@link Alert}s on tralign.alerts out
+ * The guard: win rates, judgments, reference updates and training metrics (with the held-out SFT NLL) in, {@link Alert}s on tralign.alerts out
  * (keyed by run id).
  *
  * <pre>
@@ -52,6 +52,12 @@ public final class GuardTopology {
     public static final String RUN_STATE = "evaluator-guard-runs";
     /** Store of the latest normalised preference per (run, step, prompt). */
     public static final String PREFERENCES = "evaluator-guard-preferences";
+    /**
+     * TrainMetrics names of the reference task the trainer publishes (metrics.heldout_sft.*): the policy's NLL on
+     * the held-out SFT set, and the starting model's in the run's first record.
+     */
+    public static final String SFT_NLL = "eval/sft_nll";
+    public static final String SFT_NLL_START = "eval/sft_nll_start";
 
     private GuardTopology() {
     }
@@ -160,7 +166,10 @@ public final class GuardTopology {
                 found = List.of();
             } else {
                 TrainMetrics m = (TrainMetrics) in;
-                found = guard.onTrainMetrics(m.getStep(), m.getLoss(), m.getGradNorm(), config);
+                found = new java.util.ArrayList<>(guard.onTrainMetrics(m.getStep(), m.getLoss(), m.getGradNorm(),
+                        config));
+                found.addAll(guard.onReferenceTask(m.getStep(), m.getMetrics().get(SFT_NLL_START),
+                        m.getMetrics().get(SFT_NLL), config));
             }
             runs.put(runId, guard.encode());
             for (Finding f : found) {

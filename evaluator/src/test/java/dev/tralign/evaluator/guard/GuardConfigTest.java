@@ -32,6 +32,10 @@ class GuardConfigTest {
         assertThatThrownBy(() -> GuardConfig.of(Map.of(GuardConfig.EVAL_PROMPTS, "8",
                 GuardConfig.OSCILLATION_SIGN_CHANGES, "9")))
                 .hasMessageContaining("guard.kl_oscillation.sign_changes=9").hasMessageContaining("window - 2 = 4");
+        assertThatThrownBy(() -> GuardConfig.of(Map.of(GuardConfig.EVAL_PROMPTS, "8",
+                GuardConfig.REFERENCE_TASK_RISE, "0")))
+                .hasMessageContaining("guard.reference_task.rise=0.0 is out of range: use a positive number of nats "
+                        + "per token");
         assertThatThrownBy(() -> GuardConfig.of(Map.of(GuardConfig.EVAL_PROMPTS, "eight")))
                 .hasMessageContaining("guard.eval_prompts=eight is not an int");
     }

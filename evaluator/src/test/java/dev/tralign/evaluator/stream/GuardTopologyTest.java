@@ -117,6 +117,21 @@ class GuardTopologyTest {
                 .setLearningRate(1e-3).setGradNorm(gradNorm).setTokensPerSecond(1).setAt(T0).build(), tick());
     }
 
+    /** A metrics record carrying the reference task's numbers (null = not in this record). */
+    private void heldout(String run, long step, Double start, Double nll) {
+        Map<String, Double> named = new java.util.LinkedHashMap<>();
+        if (start != null) {
+            named.put(GuardTopology.SFT_NLL_START, start);
+        }
+        if (nll != null) {
+            named.put(GuardTopology.SFT_NLL, nll);
+            named.put("eval/sft_nll_tokens", 500.0);
+        }
+        metrics.pipeInput(run, TrainMetrics.newBuilder().setRunId(run).setStep(step).setLoss(0.5)
+                .setLearningRate(1e-3).setGradNorm(1.0).setTokensPerSecond(1).setMetrics(named).setAt(T0).build(),
+                tick());
+    }
+
     private List<Alert> read() {
         return alerts.readValuesToList();
     }
@@ -398,5 +413,45 @@ class GuardTopologyTest {
                 AlertKind.REFERENCE_UPDATE_DROP, AlertKind.KL_BUDGET, AlertKind.KL_OSCILLATION,
                 AlertKind.LOSS_DIVERGENCE);
         assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void aRisingHeldoutSftNllAlertsOncePerEpisodePerRun() {
+        start(GuardConfig.defaults(PROMPTS));
+        heldout("dpo", 1, 1.20, null);
+        for (int step = 2; step <= 9; step++) {
+            heldout("dpo", step, null, null);
+        }
+        heldout("dpo", 10, null, 1.18);
+        heldout("other", 10, null, 5.0);     // another run's numbers are its own
+        heldout("dpo", 20, null, 1.25);
+        assertThat(read()).isEmpty();
+        heldout("dpo", 30, null, 1.31);
+        heldout("dpo", 40, null, 1.50);
+        List<Alert> out = read();
+        assertThat(out).hasSize(1);
+        Alert alert = out.get(0);
+        assertThat(alert.getKind()).isEqualTo(AlertKind.REFERENCE_TASK_DEGRADED);
+        assertThat(alert.getSeverity()).isEqualTo(AlertSeverity.WARNING);
+        assertThat(alert.getRunId()).isEqualTo("dpo");
+        assertThat(alert.getStep()).isEqualTo(30);
+        assertThat(alert.getEvidence()).containsEntry("sft_nll", 1.31).containsEntry("sft_nll_lowest", 1.18)
+                .containsEntry("lowest_step", 10.0).containsEntry("rise", 0.1);
+        assertThat(counted).containsExactly(alert);
+        heldout("dpo", 50, null, 1.20);      // back within half the rise of 1.18: re-armed
+        heldout("dpo", 60, null, 1.29);
+        assertThat(read()).extracting(Alert::getStep).containsExactly(60L);
+    }
+
+    @Test
+    void theReferenceTaskThresholdIsAGuardKey() {
+        GuardConfig config = GuardConfig.of(Map.of("guard.eval_prompts", "8", "guard.reference_task.rise", "0.5"));
+        assertThat(config.referenceTaskRise()).isEqualTo(0.5);
+        start(config);
+        heldout("r", 1, 1.0, null);
+        heldout("r", 10, null, 1.4);
+        assertThat(read()).isEmpty();
+        heldout("r", 20, null, 1.6);
+        assertThat(read()).extracting(Alert::getKind).containsExactly(AlertKind.REFERENCE_TASK_DEGRADED);
     }
 }
