@@ -7,7 +7,8 @@ import java.util.Locale;
 
 /**
  * The guard's verdicts in a report (docs/guard-rails.md): each run family's champion changes
- * (tralign.promotions) and each alert (tralign.alerts), as two HTML tables after the charts.
+ * (tralign.promotions) and each alert (tralign.alerts), as two HTML tables after the charts, and as the charts'
+ * marks ({@link #markers()}).
  *
  * @param alerts the alerts, in arrival order
  * @param promotions the promotions, in arrival order (the last of a family is its champion)
@@ -17,6 +18,11 @@ public record GuardSection(List<Alert> alerts, List<ModelPromotion> promotions) 
     public GuardSection {
         alerts = List.copyOf(alerts);
         promotions = List.copyOf(promotions);
+    }
+
+    /** What the charts mark of it: the alerts, and each family's current champion. */
+    public GuardMarkers markers() {
+        return GuardMarkers.of(alerts, promotions);
     }
 
     /** The section's HTML. */

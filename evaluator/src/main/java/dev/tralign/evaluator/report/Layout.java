@@ -15,6 +15,11 @@ record Layout(int width, int height, Chart chart) {
     static final int BOTTOM = 52;
     static final int TITLE_Y = 22;
     static final int LEGEND_Y = 44;
+    /** An alert's triangle: half its width and its height, pointing down from the plot's top edge. */
+    static final double TRIANGLE_HALF_WIDTH = 5;
+    static final double TRIANGLE_HEIGHT = 8;
+    /** Baseline of the guard marks' legend, a second row under the runs' one (only on charts with marks). */
+    static final int MARK_LEGEND_Y = 58;
 
     Layout {
         if (width < LEFT + RIGHT + 50 || height < TOP + BOTTOM + 50) {
@@ -63,19 +68,28 @@ record Layout(int width, int height, Chart chart) {
         double x = plotLeft();
         double total = 0;
         for (Chart.Series s : series) {
-            total += legendWidth(s);
+            total += legendWidth(s.name());
         }
         if (total > plotRight() - plotLeft()) {
             int n = Math.max(1, series.size());
             return plotLeft() + index * (plotRight() - plotLeft()) / n;
         }
         for (int i = 0; i < index; i++) {
-            x += legendWidth(series.get(i));
+            x += legendWidth(series.get(i).name());
         }
         return x;
     }
 
-    private static double legendWidth(Chart.Series s) {
-        return LEGEND_SAMPLE + LEGEND_CHAR_WIDTH * s.name().length() + LEGEND_GAP;
+    /** Left edge of the i-th entry of {@link Chart#markLegend()}: a few short labels, one after the other. */
+    double markLegendX(int index) {
+        double x = plotLeft();
+        for (int i = 0; i < index; i++) {
+            x += legendWidth(chart.markLegend().get(i).label());
+        }
+        return x;
+    }
+
+    private static double legendWidth(String text) {
+        return LEGEND_SAMPLE + LEGEND_CHAR_WIDTH * text.length() + LEGEND_GAP;
     }
 }

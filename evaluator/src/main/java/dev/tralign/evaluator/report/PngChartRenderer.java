@@ -10,6 +10,7 @@ import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Draws a {@link Chart} into a PNG with java.awt on an off-screen image (works headless, no display). */
 public final class PngChartRenderer {
@@ -28,9 +29,18 @@ public final class PngChartRenderer {
             for (Chart.Series s : chart.series()) {
                 band(g, layout, s);
             }
+            for (Chart.AlertLine a : chart.alertLines()) {
+                alert(g, layout, a);
+            }
             for (int i = 0; i < chart.series().size(); i++) {
                 series(g, layout, chart.series().get(i), i);
             }
+            g.setStroke(new BasicStroke(2f));
+            for (Chart.ChampionRing r : chart.rings()) {
+                g.setColor(Color.decode(r.color()));
+                g.draw(circle(layout.px(r.x()), layout.py(r.y()), Chart.RING_RADIUS));
+            }
+            markLegend(g, layout, chart);
         } finally {
             g.dispose();
         }
@@ -83,6 +93,47 @@ public final class PngChartRenderer {
             band.closePath();
             g.setColor(new Color(color.getRed(), color.getGreen(), color.getBlue(), 38));
             g.fill(band);
+        }
+    }
+
+    /** As {@link SvgChartRenderer}: a dashed line in the run's colour under a triangle in its severity's colour. */
+    private static void alert(Graphics2D g, Layout l, Chart.AlertLine a) {
+        double x = l.px(a.x());
+        g.setColor(Color.decode(a.color()));
+        g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 3f},
+                0f));
+        g.draw(new Line2D.Double(x, l.plotTop() + Layout.TRIANGLE_HEIGHT, x, l.plotBottom()));
+        triangle(g, x, l.plotTop(), Chart.severityColor(a.severity()));
+    }
+
+    private static void triangle(Graphics2D g, double x, double top, String color) {
+        Path2D.Double triangle = new Path2D.Double();
+        triangle.moveTo(x - Layout.TRIANGLE_HALF_WIDTH, top);
+        triangle.lineTo(x + Layout.TRIANGLE_HALF_WIDTH, top);
+        triangle.lineTo(x, top + Layout.TRIANGLE_HEIGHT);
+        triangle.closePath();
+        g.setColor(Color.decode(color));
+        g.fill(triangle);
+    }
+
+    private static Ellipse2D circle(double x, double y, double radius) {
+        return new Ellipse2D.Double(x - radius, y - radius, 2 * radius, 2 * radius);
+    }
+
+    private static void markLegend(Graphics2D g, Layout l, Chart chart) {
+        List<Chart.MarkLegend> entries = chart.markLegend();
+        for (int i = 0; i < entries.size(); i++) {
+            Chart.MarkLegend e = entries.get(i);
+            double x = l.markLegendX(i) + 9;
+            if (e.ring()) {
+                g.setColor(Color.decode(e.color()));
+                g.setStroke(new BasicStroke(2f));
+                g.draw(circle(x, Layout.MARK_LEGEND_Y - 4.0, 5));
+            } else {
+                triangle(g, x, Layout.MARK_LEGEND_Y - Layout.TRIANGLE_HEIGHT, e.color());
+            }
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(e.label(), (float) (l.markLegendX(i) + 22), Layout.MARK_LEGEND_Y);
         }
     }
 

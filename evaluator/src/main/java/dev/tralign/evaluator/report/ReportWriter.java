@@ -51,12 +51,16 @@ public final class ReportWriter {
         return write(directory, title, runs, ranking, Optional.empty());
     }
 
-    /** The same, with the guard's champions and alerts ({@link GuardSection}) after the charts when given. */
+    /**
+     * The same, with the guard's champions and alerts when given: marked on the charts (a dashed line at each
+     * alert's step, a ring around each family's champion) and listed in tables after them ({@link GuardSection}).
+     */
     public static Report write(Path directory, String title, List<RunSeries> runs,
             Optional<BradleyTerryRanking> ranking, Optional<GuardSection> guard) throws IOException {
         Files.createDirectories(directory);
-        Chart byStep = Chart.winRateVsStep(runs);
-        Chart byKl = Chart.winRateVsKl(runs);
+        GuardMarkers marks = guard.map(GuardSection::markers).orElse(GuardMarkers.NONE);
+        Chart byStep = Chart.winRateVsStep(runs, marks);
+        Chart byKl = Chart.winRateVsKl(runs, marks);
         Path html = directory.resolve("report.html");
         Path stepPng = directory.resolve("win-rate-by-step.png");
         Path klPng = directory.resolve("win-rate-by-kl.png");
@@ -93,7 +97,12 @@ public final class ReportWriter {
                 .append(Html.escape(title)).append("</h1>\n<p>Win rate against the SFT baseline, AlpacaEval ")
                 .append("conventions (ties count half, missing judgments excluded); bands are Wilson 95% intervals of ")
                 .append("(W + T/2)/N. LC is AlpacaEval's length-controlled win rate (length_controlled_minimal): ")
-                .append("the win rate predicted at equal output lengths. Runs: ").append(runs.size()).append(".</p>\n")
+                .append("the win rate predicted at equal output lengths. Runs: ").append(runs.size()).append(".")
+                .append(byStep.markLegend().isEmpty() ? "" : " Guard marks: a dashed line in the run's colour at "
+                        + "each alert's step (on the KL chart at its checkpoint's KL), under a triangle red for "
+                        + "critical and amber for warning alerts (hover for the alert); a ring around each run "
+                        + "family's champion.")
+                .append("</p>\n")
                 .append(SvgChartRenderer.render(byStep, WIDTH, HEIGHT))
                 .append(SvgChartRenderer.render(byKl, WIDTH, HEIGHT))
                 .append("<table>\n<tr><th>run</th><th>step</th><th>win rate %</th><th>Wilson 95% %</th>")

@@ -1,5 +1,6 @@
 package dev.tralign.evaluator.report;
 
+import java.util.List;
 import java.util.Locale;
 
 /** Draws a {@link Chart} as an inline SVG element (no scripts, no external resources). */
@@ -24,9 +25,19 @@ public final class SvgChartRenderer {
             band(svg, layout, s);
         }
         svg.append("</g>\n");
+        for (Chart.AlertLine a : chart.alertLines()) {
+            alert(svg, layout, a);
+        }
         for (int i = 0; i < chart.series().size(); i++) {
             series(svg, layout, chart.series().get(i), i);
         }
+        for (Chart.ChampionRing r : chart.rings()) {
+            svg.append(String.format(Locale.ROOT, "<circle class=\"champion\" data-run=\"%s\" data-step=\"%d\" "
+                    + "cx=\"%.1f\" cy=\"%.1f\" r=\"%.0f\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"><title>%s"
+                    + "</title></circle>%n", Html.escape(r.runId()), r.step(), layout.px(r.x()), layout.py(r.y()),
+                    Chart.RING_RADIUS, r.color(), Html.escape(r.tooltip())));
+        }
+        markLegend(svg, layout, chart);
         svg.append("</svg>\n");
         return svg.toString();
     }
@@ -62,6 +73,45 @@ public final class SvgChartRenderer {
             svg.append(String.format(Locale.ROOT, "<polygon points=\"%s\" fill=\"%s\" fill-opacity=\"0.15\" "
                     + "stroke=\"none\" data-run=\"%s\"/>%n", band.toString().trim(), s.color(), Html.escape(s.name())));
         }
+    }
+
+    /** A dashed line in the run's colour at the alert's x under a triangle in its severity's colour; hover: text. */
+    private static void alert(StringBuilder svg, Layout l, Chart.AlertLine a) {
+        double x = l.px(a.x());
+        svg.append(String.format(Locale.ROOT, "<g class=\"alert\" data-run=\"%s\" data-step=\"%d\" "
+                + "data-severity=\"%s\"><title>%s</title>%n", Html.escape(a.runId()), a.step(), a.severity(),
+                Html.escape(a.tooltip())));
+        svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                + "stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>%n", x, l.plotTop() + Layout.TRIANGLE_HEIGHT, x,
+                l.plotBottom(), a.color()));
+        svg.append(triangle(x, l.plotTop(), Chart.severityColor(a.severity())));
+        svg.append("</g>\n");
+    }
+
+    private static String triangle(double x, double top, String color) {
+        return String.format(Locale.ROOT, "<polygon points=\"%s\" fill=\"%s\"/>%n",
+                (point(x - Layout.TRIANGLE_HALF_WIDTH, top) + point(x + Layout.TRIANGLE_HALF_WIDTH, top)
+                        + point(x, top + Layout.TRIANGLE_HEIGHT)).trim(), color);
+    }
+
+    private static void markLegend(StringBuilder svg, Layout l, Chart chart) {
+        List<Chart.MarkLegend> entries = chart.markLegend();
+        if (entries.isEmpty()) {
+            return;
+        }
+        svg.append("<g class=\"mark-legend\">\n");
+        for (int i = 0; i < entries.size(); i++) {
+            Chart.MarkLegend e = entries.get(i);
+            double x = l.markLegendX(i) + 9;
+            if (e.ring()) {
+                svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"none\" "
+                        + "stroke=\"%s\" stroke-width=\"2\"/>%n", x, Layout.MARK_LEGEND_Y - 4.0, e.color()));
+            } else {
+                svg.append(triangle(x, Layout.MARK_LEGEND_Y - Layout.TRIANGLE_HEIGHT, e.color()));
+            }
+            svg.append(text(l.markLegendX(i) + 22, Layout.MARK_LEGEND_Y, "start", "normal", e.label()));
+        }
+        svg.append("</g>\n");
     }
 
     private static void series(StringBuilder svg, Layout l, Chart.Series s, int index) {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ReportWriterTest {
 
-    private static final List<RunSeries> RUNS = List.of(
+    /** Two runs, steps 100..300, KL 1..6 (tr-dpo's step 100 unmeasured); GuardSectionTest marks them too. */
+    static final List<RunSeries> RUNS = List.of(
             new RunSeries("dpo-seed1", List.of(
                     new WinRatePoint(200, 60.0, 50.0, 69.0, 2.5, 100),
                     new WinRatePoint(100, 55.0, 45.0, 64.0, 1.0, 100),
@@ -78,7 +79,7 @@ class ReportWriterTest {
             int py = (int) Math.round(layout.py(y));
             boolean hit = false;
             for (int dy = -1; dy <= 1; dy++) {
-                hit |= near(png.getRGB(px, py + dy), colour); // antialiased: the colour, or close to it
+                hit |= Pixels.near(png.getRGB(px, py + dy), colour); // antialiased: the colour, or close to it
             }
             onLine += hit ? 1 : 0;
         }
@@ -104,27 +105,10 @@ class ReportWriterTest {
         Layout layout = new Layout(800, 420, chart);
         int rgb = image.getRGB((int) Math.round(layout.px(100)), (int) Math.round(layout.py(55.0))) & 0xffffff;
         assertThat(rgb).isEqualTo(Integer.parseInt(Chart.color(0).substring(1), 16));
-        assertThat(darkPixels(image, 0, 8, 800, 26)).as("the title is drawn, in a visible colour").isPositive();
+        assertThat(Pixels.darkPixels(image, 0, 8, 800, 26)).as("the title is drawn, in a visible colour").isPositive();
     }
 
-    private static boolean near(int rgb, int target) {
-        int dr = Math.abs(((rgb >> 16) & 0xff) - ((target >> 16) & 0xff));
-        int dg = Math.abs(((rgb >> 8) & 0xff) - ((target >> 8) & 0xff));
-        int db = Math.abs((rgb & 0xff) - (target & 0xff));
-        return dr + dg + db < 90;
-    }
 
-    private static int darkPixels(BufferedImage image, int x0, int y0, int x1, int y1) {
-        int dark = 0;
-        for (int y = y0; y < y1; y++) {
-            for (int x = x0; x < x1; x++) {
-                int rgb = image.getRGB(x, y);
-                int luminance = ((rgb >> 16) & 0xff) + ((rgb >> 8) & 0xff) + (rgb & 0xff);
-                dark += luminance < 3 * 128 ? 1 : 0;
-            }
-        }
-        return dark;
-    }
 
     @Test
     void consoleTableHasOneSortedRowPerCheckpoint() {
