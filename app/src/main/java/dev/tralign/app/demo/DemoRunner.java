@@ -93,6 +93,8 @@ public final class DemoRunner {
         Path work = settings.workDir();
         Path runDir = work.resolve("run-" + System.currentTimeMillis());
         Files.createDirectories(runDir);
+        // Every run scores its policy on the same held-out SFT set: the guard's reference task (eval/sft_nll).
+        ReferenceTask.write(world, runDir);
 
         stage(1, "starting Kafka (KRaft) and the schema registry");
         EmbeddedStack stack = settings.bootstrap() == null ? EmbeddedStack.start(StackOptions.defaults()
@@ -291,6 +293,7 @@ public final class DemoRunner {
                 .checkpoints(runDir.resolve("checkpoints"), settings.checkpointEvery())
                 .logEverySteps(1_000_000)
                 .initFromSft(init)
+                .heldoutSft(runDir.resolve(ReferenceTask.FILE), ReferenceTask.EVERY_STEPS)
                 .alphabetTokenizer(tokens.tokenizer().alphabet())
                 .seed(settings.seed());
     }

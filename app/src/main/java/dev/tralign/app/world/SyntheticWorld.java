@@ -56,6 +56,20 @@ public final class SyntheticWorld {
         return samples;
     }
 
+    /**
+     * The reference task's held-out SFT set: (prompt, completion) samples of the true generator like
+     * {@link #sftSamples}, from a stream of their own (6), so none is a draw the SFT policy was trained on.
+     */
+    public List<String[]> heldoutSftSamples(int count) {
+        SplittableRandom random = stream(6);
+        List<String[]> samples = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String prompt = language.samplePrompt(random);
+            samples.add(new String[] {prompt, language.sampleCompletion(prompt, random)});
+        }
+        return samples;
+    }
+
     /** Training prompts for the annotators (stream 2) and held-out eval prompts (stream 3, disjoint by rejection). */
     public List<String> evalPrompts(int count) {
         SplittableRandom random = stream(3);
