@@ -1,8 +1,10 @@
 package dev.tralign.app.cli;
 
+import dev.tralign.evaluator.dashboard.AlertStore;
 import dev.tralign.evaluator.dashboard.WinRateSnapshot;
 import dev.tralign.evaluator.ranking.BradleyTerryRanking;
 import dev.tralign.evaluator.report.CheckpointGames;
+import dev.tralign.evaluator.report.GuardSection;
 import dev.tralign.evaluator.report.ReportWriter;
 import dev.tralign.evaluator.report.RunSeries;
 import dev.tralign.schemas.Topics;
@@ -21,7 +23,8 @@ import picocli.CommandLine.Option;
 /** A self-contained HTML report and PNG charts of runs' win rates, plus a table on the console. */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Write an HTML report and PNG charts (win rate vs step and vs KL, length-controlled win rate, "
-                + "Bradley-Terry scores) of runs from tralign.win-rates and tralign.judgments.")
+                + "Bradley-Terry scores, the guard's alerts and champions) of runs from tralign.win-rates, "
+                + "tralign.judgments, tralign.alerts and tralign.promotions.")
 final class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--run", required = true, split = ",", description = "Run ids (repeatable or comma-separated).")
@@ -44,6 +47,11 @@ final class ReportCommand implements Callable<Integer> {
             description = "Seed of the bootstrap, so a report is reproducible (default: ${DEFAULT-VALUE}).")
     long btSeed;
 
+    @Option(names = "--guard", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Mark the runs' alerts (tralign.alerts) and their families' champions (tralign.promotions) "
+                    + "on the charts and list them after them (default: on; --no-guard skips reading them).")
+    boolean guard;
+
     @Mixin
     ConnectionOptions connection;
 
@@ -59,6 +67,7 @@ final class ReportCommand implements Callable<Integer> {
         List<WinRate> all;
         CheckpointGames games = new CheckpointGames();
         boolean ranked = bradleyTerry;
+        Optional<GuardSection> guardSection = Optional.empty();
         try (Topics topics = Topics.create(Topics.DEFAULT_PREFIX, connection.serdeSettings())) {
             // The connection's full client settings: security (SASL, TLS) reaches this consumer too.
             Map<String, Object> consumer = new HashMap<>(connection.kafkaSettings());
@@ -76,6 +85,9 @@ final class ReportCommand implements Callable<Integer> {
                             + " (--no-bradley-terry skips it)");
                     ranked = false;
                 }
+            }
+            if (guard) {
+                guardSection = guardSection(consumer, topics);
             }
         }
         List<WinRate> selected = all.stream().filter(w -> runs.contains(w.getRunId())).toList();
@@ -95,11 +107,29 @@ final class ReportCommand implements Callable<Integer> {
                     + " prompt(s); a Bradley-Terry ranking across runs assumes one shared SFT baseline");
         }
         ReportWriter.Report report = ReportWriter.write(out, "tralign: win rate against the SFT policy",
-                RunSeries.fromWinRates(selected), ranking);
+                RunSeries.fromWinRates(selected), ranking, guardSection);
         console.println(report.consoleTable());
         console.println("report: " + report.html().toAbsolutePath());
         report.bradleyTerryPng().ifPresent(png -> console.println("ranking chart: " + png.toAbsolutePath()));
         console.flush();
         return 0;
+    }
+
+    /**
+     * The runs' verdicts, through the dashboard's {@link AlertStore} (which counts an alert repeated after a
+     * guard restart once); none, with a warning, when the topics cannot be read (no guard has run there).
+     */
+    private Optional<GuardSection> guardSection(Map<String, Object> consumer, Topics topics) {
+        AlertStore verdicts = new AlertStore();
+        try {
+            WinRateSnapshot.readEach(consumer, topics.alerts(), Duration.ofSeconds(30), verdicts::add);
+            WinRateSnapshot.readEach(consumer, topics.promotions(), Duration.ofSeconds(30), verdicts::promoted);
+        } catch (IllegalStateException unreadable) {
+            // As for the ranking: the win rates are the report, the guard's marks an addition.
+            spec.commandLine().getErr().println("warning: no guard marks: " + unreadable.getMessage()
+                    + " (--no-guard skips them)");
+            return Optional.empty();
+        }
+        return Optional.of(GuardSection.ofRuns(runs, verdicts.all(), verdicts.promotions()));
     }
 }

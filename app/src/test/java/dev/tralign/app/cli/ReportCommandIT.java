@@ -3,7 +3,11 @@ package dev.tralign.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.avro.Alert;
+import dev.tralign.schemas.avro.AlertKind;
+import dev.tralign.schemas.avro.AlertSeverity;
 import dev.tralign.schemas.avro.Judgment;
+import dev.tralign.schemas.avro.ModelPromotion;
 import dev.tralign.schemas.avro.WinRate;
 import dev.tralign.stack.EmbeddedStack;
 import dev.tralign.stack.EmbeddedStackExtension;
@@ -20,8 +24,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code tralign report} against a real broker and registry: win rates with their LC from tralign.win-rates, and
- * the Bradley-Terry ranking from tralign.judgments (two runs, two checkpoints each, one shared baseline).
+ * {@code tralign report} against a real broker and registry: win rates with their LC from tralign.win-rates, the
+ * Bradley-Terry ranking from tralign.judgments (two runs, two checkpoints each, one shared baseline), and the guard's
+ * alerts and champions from tralign.alerts and tralign.promotions as chart marks.
  */
 @ExtendWith(EmbeddedStackExtension.class)
 class ReportCommandIT {
@@ -40,6 +45,12 @@ class ReportCommandIT {
                 .setNTotal(40).setWinRate(winRate).setStandardError(5).setDiscreteWinRate(winRate)
                 .setWilsonLow(winRate - 10).setWilsonHigh(winRate + 10).setAt(Instant.EPOCH)
                 .setLengthControlledWinRate(lc).build();
+    }
+
+    private static Alert alert(String run, long step) {
+        return Alert.newBuilder().setRunId(run).setStep(step).setKind(AlertKind.KL_BUDGET)
+                .setSeverity(AlertSeverity.CRITICAL).setMessage("KL over budget at " + run).setEvidence(Map.of())
+                .setAt(Instant.EPOCH).build();
     }
 
     @Test
@@ -73,6 +84,21 @@ class ReportCommandIT {
                 judgments.flush();
                 winRates.flush();
             }
+            try (KafkaProducer<String, Alert> alerts = new KafkaProducer<>(kafka,
+                    topics.alerts().keySerde().serializer(), topics.alerts().valueSerde().serializer());
+                    KafkaProducer<String, ModelPromotion> promotions = new KafkaProducer<>(kafka,
+                            topics.promotions().keySerde().serializer(),
+                            topics.promotions().valueSerde().serializer())) {
+                // dpo's alert at step 20, sent twice (a guard restart re-sends it): one mark, one row.
+                for (String run : new String[] {"report-it-dpo", "report-it-dpo", "other"}) {
+                    alerts.send(new ProducerRecord<>(topics.alerts().name(), run, alert(run, 20)));
+                }
+                promotions.send(new ProducerRecord<>(topics.promotions().name(), "report-it-tr-dpo",
+                        ModelPromotion.newBuilder().setFamily("report-it-tr-dpo").setRunId("report-it-tr-dpo")
+                                .setStep(20).setEvidence(Map.of()).setAt(Instant.EPOCH).build()));
+                alerts.flush();
+                promotions.flush();
+            }
         }
 
         CliRun cli = new CliRun();
@@ -90,6 +116,13 @@ class ReportCommandIT {
         assertThat(Files.readString(out.resolve("report.html"))).contains("Bradley-Terry scores",
                 "data-player=\"report-it-tr-dpo@20\"", "<th>LC win rate %</th>");
         assertThat(ImageIO.read(out.resolve("bradley-terry.png").toFile())).isNotNull();
+        // The guard's marks: dpo's alert once per chart (its step 20 has a KL-less checkpoint, so the step chart
+        // only), tr-dpo's champion ring on the step chart; the other run's alert neither marked nor listed.
+        String html = Files.readString(out.resolve("report.html"));
+        assertThat(html).containsOnlyOnce("<g class=\"alert\" data-run=\"report-it-dpo\" data-step=\"20\"")
+                .containsOnlyOnce("<circle class=\"champion\" data-run=\"report-it-tr-dpo\" data-step=\"20\"")
+                .containsOnlyOnce("<td>report-it-dpo</td><td>20</td><td>KL_BUDGET</td>")
+                .doesNotContain("KL over budget at other");
         assertThat(cli.err()).doesNotContain("baseline outputs differ");
     }
 }

@@ -2,8 +2,11 @@ package dev.tralign.evaluator.report;
 
 import dev.tralign.schemas.avro.Alert;
 import dev.tralign.schemas.avro.ModelPromotion;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The guard's verdicts in a report (docs/guard-rails.md): each run family's champion changes
@@ -18,6 +21,21 @@ public record GuardSection(List<Alert> alerts, List<ModelPromotion> promotions) 
     public GuardSection {
         alerts = List.copyOf(alerts);
         promotions = List.copyOf(promotions);
+    }
+
+    /**
+     * The verdicts that concern {@code runIds} (a report of some runs): their alerts, and every promotion of each
+     * family one of them was champion of, or replaced a champion in, so the family's last promotion stays its
+     * current champion even when that is a run outside the report (which is then listed but not marked).
+     */
+    public static GuardSection ofRuns(Collection<String> runIds, List<Alert> alerts,
+            List<ModelPromotion> promotions) {
+        // previousRunId is null for a promotion over the SFT baseline; List.of's contains refuses null.
+        Set<String> families = promotions.stream().filter(p -> runIds.contains(p.getRunId())
+                || p.getPreviousRunId() != null && runIds.contains(p.getPreviousRunId()))
+                .map(ModelPromotion::getFamily).collect(Collectors.toSet());
+        return new GuardSection(alerts.stream().filter(a -> runIds.contains(a.getRunId())).toList(),
+                promotions.stream().filter(p -> families.contains(p.getFamily())).toList());
     }
 
     /** What the charts mark of it: the alerts, and each family's current champion. */

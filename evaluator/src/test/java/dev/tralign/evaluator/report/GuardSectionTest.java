@@ -143,6 +143,26 @@ class GuardSectionTest {
         assertThat(Files.readAllBytes(guarded.winRateByKlPng())).isEqualTo(Files.readAllBytes(plain.winRateByKlPng()));
     }
 
+    @Test
+    void aReportOfSomeRunsKeepsTheirAlertsAndTheWholeHistoryOfTheirFamilies() {
+        Alert mine = alert("dpo-seed1", 200, AlertKind.KL_BUDGET, AlertSeverity.CRITICAL, "over");
+        Alert theirs = alert("ipo", 200, AlertKind.KL_BUDGET, AlertSeverity.CRITICAL, "over");
+        ModelPromotion first = promotion("dpo", "dpo-seed1", 100);
+        // dpo-seed2 (not in the report) took over: it stays the family's champion, listed, not marked.
+        ModelPromotion second = ModelPromotion.newBuilder(promotion("dpo", "dpo-seed2", 200))
+                .setPreviousRunId("dpo-seed1").setPreviousStep(100L).build();
+        ModelPromotion other = promotion("ipo", "ipo", 100);
+
+        GuardSection section = GuardSection.ofRuns(List.of("dpo-seed1"), List.of(mine, theirs),
+                List.of(first, other, second));
+
+        assertThat(section.alerts()).containsExactly(mine);
+        assertThat(section.promotions()).containsExactly(first, second);
+        assertThat(section.markers().champions()).containsExactly(
+                new GuardMarkers.ChampionAt("dpo", "dpo-seed2", 200));
+        assertThat(Chart.winRateVsStep(RUNS, section.markers()).rings()).isEmpty();
+    }
+
     private static GuardSection guard() {
         return new GuardSection(List.of(
                 alert("dpo-seed1", 200, AlertKind.KL_BUDGET, AlertSeverity.CRITICAL,
