@@ -119,6 +119,10 @@ final class HeldoutSft {
         return out;
     }
 
+    List<TokenizedExample> examples() {
+        return examples;
+    }
+
     Path file() {
         return file;
     }

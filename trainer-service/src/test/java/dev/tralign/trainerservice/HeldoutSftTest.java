@@ -10,7 +10,9 @@ import dev.tralign.trainer.config.TrainingConfig;
 import dev.tralign.trainer.data.ExampleEncoder;
 import dev.tralign.trainer.data.TokenizedExample;
 import dev.tralign.trainer.data.TokenizedPair;
+import dev.tralign.trainer.config.LoraConfig;
 import dev.tralign.trainer.model.ModelConfig;
+import dev.tralign.trainer.model.SplitMix64;
 import dev.tralign.trainer.tokenizer.TextTokenizer;
 import dev.tralign.trainer.tokenizer.Tokenizers;
 import java.nio.file.Path;
@@ -124,6 +126,89 @@ class HeldoutSftTest {
                 assertThat(policy.digest()).as("weights trained without scoring").isEqualTo(scoredDigest);
             }
         }
+    }
+
+    /**
+     * The same scoring on every model the trainer trains: Hugging Face (llama-gqa of the shared hf-tiny fixtures),
+     * LoRA adapters over it, and a TorchScript export (the trainer module's test model). It equals the policy's own
+     * summed log-probs over the tokens, and a trainer scored between its steps ends with the weights of one that
+     * was not.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"hf", "lora", "torchscript"})
+    void worksOnEveryModelKindWithoutTouchingTraining(String kind) {
+        String[] digests = new String[2];
+        for (int run = 0; run < 2; run++) {
+            try (AlignmentTrainer trainer = trainer(kind)) {
+                int vocab = trainer.modelConfig().vocabSize();
+                int length = Math.max(2, Math.min(4, trainer.modelConfig().maxSeqLen() / 3));
+                HeldoutSft set = new HeldoutSft(Path.of("heldout.jsonl"), randomExamples(9, 12, vocab, length), 1);
+                for (int step = 0; step < 2; step++) {
+                    if (run == 0) {
+                        HeldoutSft.Score score = set.score(trainer);
+                        double summed = 0;
+                        try (Policy policy = trainer.policy()) {
+                            for (double logProb : policy.completionLogProbs(set.examples())) {
+                                summed += logProb;
+                            }
+                        }
+                        assertThat(score.nllPerToken()).as(kind).isCloseTo(-summed / score.tokens(),
+                                Offset.offset(1e-5)).isPositive();
+                    }
+                    trainer.stepPairs(randomPairs(100 + step, 4, vocab, length));
+                }
+                try (Policy policy = trainer.policy()) {
+                    digests[run] = policy.digest();
+                }
+            }
+        }
+        assertThat(digests[0]).as(kind + ": weights trained with and without scoring").isEqualTo(digests[1]);
+    }
+
+    private static AlignmentTrainer trainer(String kind) {
+        TrainingConfig config = dpo(1e-2);
+        switch (kind) {
+            case "hf":
+                return AlignmentTrainer.fromHuggingFace(hfTiny("llama-gqa"), 16, config);
+            case "lora":
+                return AlignmentTrainer.fromHuggingFace(hfTiny("llama-gqa"), 16, config,
+                        new LoraConfig(4, 8, 0, List.of("q_proj", "v_proj"), false, LoraConfig.ReferenceMix.EXACT));
+            default:
+                // The trainer module's test export (vocab 11, window 8), read from beside this module.
+                return AlignmentTrainer.createFromTorchScript(
+                        Path.of("../trainer/src/test/resources/torchscript/tiny_gpt.pt"), 11, 8, config);
+        }
+    }
+
+    private static Path hfTiny(String model) {
+        return Path.of("../../shared/data/hf-tiny", model).toAbsolutePath().normalize();
+    }
+
+    private static int[] ids(SplitMix64 random, int length, int vocab) {
+        int[] out = new int[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = (int) Long.remainderUnsigned(random.nextLong(), vocab);
+        }
+        return out;
+    }
+
+    private static List<TokenizedExample> randomExamples(long seed, int count, int vocab, int length) {
+        SplitMix64 random = new SplitMix64(seed);
+        List<TokenizedExample> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(new TokenizedExample("e" + i, ids(random, length, vocab), ids(random, length, vocab)));
+        }
+        return out;
+    }
+
+    private static List<TokenizedPair> randomPairs(long seed, int count, int vocab, int length) {
+        SplitMix64 random = new SplitMix64(seed);
+        List<TokenizedPair> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(new TokenizedPair("p" + seed + "-" + i, ids(random, length, vocab), ids(random, length, vocab),
+                    ids(random, length, vocab)));
+        }
+        return out;
     }
 
     private static List<TokenizedExample> examples(long seed, int count) {

@@ -400,6 +400,8 @@ class GuardTopologyTest {
             checkpoint("hard", 40, 11.5);
             checkpoint("hard", 50, 2.5);
             trainMetrics("hard", 1, Double.NaN, 1.0);
+            heldout("hard", 2, 1.0, null);
+            heldout("hard", 10, null, 1.2);
         };
         GuardConfig config = GuardConfig.defaults(PROMPTS).withKlBudget(10);
         start(config);
@@ -411,7 +413,7 @@ class GuardTopologyTest {
 
         assertThat(first).extracting(Alert::getKind).containsExactly(AlertKind.KL_BUDGET,
                 AlertKind.REFERENCE_UPDATE_DROP, AlertKind.KL_BUDGET, AlertKind.KL_OSCILLATION,
-                AlertKind.LOSS_DIVERGENCE);
+                AlertKind.LOSS_DIVERGENCE, AlertKind.REFERENCE_TASK_DEGRADED);
         assertThat(second).isEqualTo(first);
     }
 
