@@ -6,6 +6,7 @@ import dev.tralign.schemas.avro.CheckpointEvent;
 import dev.tralign.schemas.avro.DeadLetter;
 import dev.tralign.schemas.avro.EvaluationTask;
 import dev.tralign.schemas.avro.Generation;
+import dev.tralign.schemas.avro.GuardVerdict;
 import dev.tralign.schemas.avro.Judgment;
 import dev.tralign.schemas.avro.ModelPromotion;
 import dev.tralign.schemas.avro.PreferencePair;
@@ -50,6 +51,7 @@ public final class Topics implements AutoCloseable {
     private final Topic<String, WinRate> winRates;
     private final Topic<String, StepLedger> trainerLedger;
     private final Topic<String, Alert> alerts;
+    private final Topic<String, GuardVerdict> guardVerdicts;
     private final Topic<String, ModelPromotion> promotions;
 
     private Topics(String prefix, SchemaRegistryClient client, boolean ownsClient, Map<String, ?> serdeConfig) {
@@ -74,6 +76,7 @@ public final class Topics implements AutoCloseable {
         this.winRates = avro("win-rates", WinRate.class, serdeConfig);
         this.trainerLedger = avro("trainer-ledger", StepLedger.class, serdeConfig);
         this.alerts = avro("alerts", Alert.class, serdeConfig);
+        this.guardVerdicts = avro("guard-verdicts", GuardVerdict.class, serdeConfig);
         this.promotions = avro("promotions", ModelPromotion.class, serdeConfig);
     }
 
@@ -195,6 +198,14 @@ public final class Topics implements AutoCloseable {
         return alerts;
     }
 
+    /**
+     * The guard's watermark per run, keyed by run id: the checkpoints up to a step are fully checked and their
+     * alerts committed (a trainer with a stop policy waits for it, so its stop lands one checkpoint after the alert).
+     */
+    public Topic<String, GuardVerdict> guardVerdicts() {
+        return guardVerdicts;
+    }
+
     /** Champion changes per run family, keyed by family. */
     public Topic<String, ModelPromotion> promotions() {
         return promotions;
@@ -203,7 +214,7 @@ public final class Topics implements AutoCloseable {
     /** Every topic, in pipeline order. */
     public List<Topic<?, ?>> all() {
         return List.of(raw, preferences, preferencesOnline, feedback, dlq, checkpoints, referenceUpdates,
-                trainMetrics, generations, judgments, winRates, alerts, promotions);
+                trainMetrics, generations, judgments, winRates, alerts, guardVerdicts, promotions);
     }
 
     /** Every topic name, in pipeline order. */

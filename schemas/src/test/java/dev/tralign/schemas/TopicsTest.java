@@ -22,8 +22,9 @@ class TopicsTest {
         assertThat(topics.trainMetrics().name()).isEqualTo("tralign.train-metrics");
         assertThat(topics.winRates().name()).isEqualTo("tralign.win-rates");
         assertThat(topics.alerts().name()).isEqualTo("tralign.alerts");
+        assertThat(topics.guardVerdicts().name()).isEqualTo("tralign.guard-verdicts");
         assertThat(topics.promotions().name()).isEqualTo("tralign.promotions");
-        assertThat(topics.names()).hasSize(13).doesNotHaveDuplicates().allMatch(n -> n.startsWith("tralign."));
+        assertThat(topics.names()).hasSize(14).doesNotHaveDuplicates().allMatch(n -> n.startsWith("tralign."));
     }
 
     @Test

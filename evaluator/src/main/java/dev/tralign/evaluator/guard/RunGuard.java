@@ -68,6 +68,22 @@ public final class RunGuard {
         return lastCheckpoint;
     }
 
+    /**
+     * True while the paired drop test of the last checkpoint(s) waits for the later checkpoint's judgments: until it
+     * has run, the guard has not finished with that checkpoint (its verdict waits too).
+     */
+    public boolean awaitingDropTest() {
+        return dropAfter >= 0;
+    }
+
+    /**
+     * The earliest checkpoint whose judgments a drop test may still compare, given the checkpoint checked before
+     * the last one: that one, or the earlier checkpoint of a test still waiting for judgments.
+     */
+    public long earliestStepNeeded(long previousCheckpoint) {
+        return awaitingDropTest() ? Math.min(dropBefore, previousCheckpoint) : previousCheckpoint;
+    }
+
     /** A reference update at optimizer step {@code step} mixing in the policy with weight {@code alpha}. */
     public void onReferenceUpdate(long step, double alpha) {
         if (step >= lastCheckpoint) {

@@ -13,8 +13,8 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.Topology;
 
 /**
- * The evaluator's one Streams application: the win-rate topology and, reading its output, the guard (alerts) and
- * champion promotion.
+ * The evaluator's one Streams application: the win-rate topology and, reading its output, the guard (alerts and
+ * verdicts) and champion promotion.
  */
 public final class EvaluatorTopology {
 
@@ -38,7 +38,7 @@ public final class EvaluatorTopology {
         StreamsBuilder builder = new StreamsBuilder();
         WinRateTopology.build(builder, topics.judgments(), topics.winRates());
         GuardTopology.build(builder, topics.winRates(), topics.judgments(), topics.referenceUpdates(),
-                topics.trainMetrics(), topics.alerts(), guard, onAlert);
+                topics.trainMetrics(), topics.alerts(), topics.guardVerdicts(), guard, onAlert);
         ChampionTopology.build(builder, topics.winRates(), topics.judgments(), topics.checkpoints(),
                 topics.promotions(), champion, onPromotion);
         return builder.build();

@@ -6,6 +6,7 @@ import dev.tralign.evaluator.guard.RunGuard;
 import dev.tralign.schemas.Topic;
 import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.avro.Alert;
+import dev.tralign.schemas.avro.GuardVerdict;
 import dev.tralign.schemas.avro.Judgment;
 import dev.tralign.schemas.avro.ReferenceUpdateEvent;
 import dev.tralign.schemas.avro.TrainMetrics;
@@ -18,6 +19,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -30,14 +32,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The guard: win rates, judgments, reference updates and training metrics (with the held-out SFT NLL) in, {@link Alert}s on tralign.alerts out
- * (keyed by run id).
+ * The guard: win rates, judgments, reference updates and training metrics (with the held-out SFT NLL) in,
+ * {@link Alert}s on tralign.alerts and {@link GuardVerdict}s on tralign.guard-verdicts out (both keyed by run id).
  *
  * <pre>
  * win-rates, judgments, reference-updates, train-metrics --merge, key by runId, repartition-->
  *     one processor per run: RunGuard state (store evaluator-guard-runs)
  *                            + latest preference per (run, step, prompt) (store evaluator-guard-preferences)
- *     --> Alert
+ *     --> Alert, then GuardVerdict once a checkpoint is settled
  * </pre>
  *
  * A checkpoint is checked once, when its WinRate first counts {@code guard.eval_prompts} judgments and KL samples
@@ -45,6 +47,12 @@ import org.apache.kafka.streams.state.Stores;
  * checkpoint's judgments are all in the preference store, whichever topic the processor happened to read first, so
  * the alerts are a function of the topics' contents. Alert timestamps are the input records' timestamps, never
  * the clock. Null values are skipped.
+ *
+ * <p>A checkpoint is settled when it is checked and no paired drop test waits for its judgments; then a verdict
+ * (run, step) follows its alerts, forwarded by the same processor, so under exactly-once both are in one
+ * transaction: a read_committed reader that sees the verdict sees every checkpoint alert up to that step. A trainer
+ * with a stop policy waits for it (docs/guard-rails.md). Verdicts only grow: a checkpoint skipped because a later
+ * one was checked first is covered by the later one's verdict.
  */
 public final class GuardTopology {
 
@@ -66,21 +74,30 @@ public final class GuardTopology {
     public static Topology topology(Topics topics, GuardConfig config, Consumer<Alert> onAlert) {
         StreamsBuilder builder = new StreamsBuilder();
         build(builder, topics.winRates(), topics.judgments(), topics.referenceUpdates(), topics.trainMetrics(),
-                topics.alerts(), config, onAlert);
+                topics.alerts(), topics.guardVerdicts(), config, onAlert);
         return builder.build();
     }
 
     /** Adds the guard to a builder. Pure: touches nothing but the builder (and calls {@code onAlert} at run time). */
     public static void build(StreamsBuilder builder, Topic<String, WinRate> winRates, Topic<String, Judgment> judgments,
             Topic<String, ReferenceUpdateEvent> updates, Topic<String, TrainMetrics> metrics,
-            Topic<String, Alert> alerts, GuardConfig config, Consumer<Alert> onAlert) {
+            Topic<String, Alert> alerts, Topic<String, GuardVerdict> verdicts, GuardConfig config,
+            Consumer<Alert> onAlert) {
         List<Topic<String, ? extends SpecificRecord>> sources = List.of(winRates, judgments, updates, metrics);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUN_STATE),
                 Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(PreferenceStore.builder(PREFERENCES));
         merged(builder, sources, "guard", GuardTopology::runId)
                 .process(() -> new Guard(config, onAlert), Named.as("guard"), RUN_STATE, PREFERENCES)
-                .to(alerts.name(), Produced.with(alerts.keySerde(), alerts.valueSerde()));
+                .split(Named.as("guard-out-"))
+                .branch((runId, out) -> out instanceof Alert, Branched.<String, SpecificRecord>withConsumer(s -> s
+                        .mapValues(out -> (Alert) out, Named.as("guard-as-alert"))
+                        .to(alerts.name(), Produced.with(alerts.keySerde(), alerts.valueSerde())
+                                .withName("guard-write-alerts"))).withName("alerts"))
+                .defaultBranch(Branched.<String, SpecificRecord>withConsumer(s -> s
+                        .mapValues(out -> (GuardVerdict) out, Named.as("guard-as-verdict"))
+                        .to(verdicts.name(), Produced.with(verdicts.keySerde(), verdicts.valueSerde())
+                                .withName("guard-write-verdicts"))).withName("verdicts"));
     }
 
     /**
@@ -118,11 +135,11 @@ public final class GuardTopology {
         return ((TrainMetrics) value).getRunId();
     }
 
-    /** Feeds each run's {@link RunGuard} and publishes what it finds. */
-    private static final class Guard implements Processor<String, Envelope, String, Alert> {
+    /** Feeds each run's {@link RunGuard} and publishes what it finds, then the verdict on a settled checkpoint. */
+    private static final class Guard implements Processor<String, Envelope, String, SpecificRecord> {
         private final GuardConfig config;
         private final Consumer<Alert> onAlert;
-        private ProcessorContext<String, Alert> context;
+        private ProcessorContext<String, SpecificRecord> context;
         private KeyValueStore<String, byte[]> runs;
         private PreferenceStore preferences;
 
@@ -132,7 +149,7 @@ public final class GuardTopology {
         }
 
         @Override
-        public void init(ProcessorContext<String, Alert> context) {
+        public void init(ProcessorContext<String, SpecificRecord> context) {
             this.context = context;
             this.runs = context.getStateStore(RUN_STATE);
             this.preferences = new PreferenceStore(context.getStateStore(PREFERENCES));
@@ -147,6 +164,8 @@ public final class GuardTopology {
             String runId = runId(in);
             byte[] stored = runs.get(runId);
             RunGuard guard = stored == null ? new RunGuard() : RunGuard.decode(stored);
+            long checkedBefore = guard.lastCheckpoint();
+            boolean awaitingBefore = guard.awaitingDropTest();
             RunGuard.Preferences lookup = step -> preferences.of(runId, step);
             List<Finding> found;
             if (in instanceof WinRate w) {
@@ -156,8 +175,9 @@ public final class GuardTopology {
                 }
                 long previous = guard.lastCheckpoint();
                 found = guard.onCheckpoint(w.getStep(), w.getKlToSft(), w.getWinRate(), config, lookup);
-                // The next drop test compares this checkpoint with a later one: older verdicts are done with.
-                preferences.forgetBefore(runId, previous);
+                // The next drop test compares this checkpoint with a later one, and a test still waiting for
+                // judgments compares two earlier ones: older verdicts are done with.
+                preferences.forgetBefore(runId, guard.earliestStepNeeded(previous));
             } else if (in instanceof Judgment j) {
                 preferences.record(j);
                 found = guard.onJudgment(j.getStep(), config, lookup);
@@ -178,6 +198,14 @@ public final class GuardTopology {
                         .setAt(Instant.ofEpochMilli(record.timestamp())).build();
                 onAlert.accept(alert);
                 context.forward(new Record<>(runId, alert, record.timestamp()));
+            }
+            // Settled: a newly checked checkpoint without a waiting drop test, or the drop test that was waiting.
+            boolean settled = guard.lastCheckpoint() >= 0 && !guard.awaitingDropTest()
+                    && (guard.lastCheckpoint() != checkedBefore || awaitingBefore);
+            if (settled) {
+                GuardVerdict verdict = GuardVerdict.newBuilder().setRunId(runId).setStep(guard.lastCheckpoint())
+                        .setAt(Instant.ofEpochMilli(record.timestamp())).build();
+                context.forward(new Record<>(runId, verdict, record.timestamp()));
             }
         }
     }

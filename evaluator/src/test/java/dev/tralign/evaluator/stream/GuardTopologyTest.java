@@ -8,6 +8,7 @@ import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.avro.Alert;
 import dev.tralign.schemas.avro.AlertKind;
 import dev.tralign.schemas.avro.AlertSeverity;
+import dev.tralign.schemas.avro.GuardVerdict;
 import dev.tralign.schemas.avro.Judgment;
 import dev.tralign.schemas.avro.ReferenceUpdateEvent;
 import dev.tralign.schemas.avro.TrainMetrics;
@@ -44,6 +45,7 @@ class GuardTopologyTest {
     private TestInputTopic<String, ReferenceUpdateEvent> updates;
     private TestInputTopic<String, TrainMetrics> metrics;
     private TestOutputTopic<String, Alert> alerts;
+    private TestOutputTopic<String, GuardVerdict> verdicts;
     private long clock;
 
     private void start(GuardConfig config) {
@@ -68,6 +70,8 @@ class GuardTopologyTest {
                 topics.trainMetrics().valueSerde().serializer());
         alerts = driver.createOutputTopic(topics.alerts().name(), topics.alerts().keySerde().deserializer(),
                 topics.alerts().valueSerde().deserializer());
+        verdicts = driver.createOutputTopic(topics.guardVerdicts().name(),
+                topics.guardVerdicts().keySerde().deserializer(), topics.guardVerdicts().valueSerde().deserializer());
         clock = 0;
     }
 
@@ -134,6 +138,65 @@ class GuardTopologyTest {
 
     private List<Alert> read() {
         return alerts.readValuesToList();
+    }
+
+    /** The verdicts published since the last call, as "run@step". */
+    private List<String> verdictSteps() {
+        return verdicts.readValuesToList().stream().map(v -> v.getRunId() + "@" + v.getStep()).toList();
+    }
+
+    @Test
+    void eachCheckedCheckpointGetsOneVerdictWithItsAlerts() {
+        start(GuardConfig.defaults(PROMPTS).withKlBudget(10));
+        checkpoint("dpo", 10, 4.0);
+        assertThat(verdictSteps()).containsExactly("dpo@10");
+        // Partial aggregates are not checked, so they settle nothing.
+        checkpoint("dpo", 20, 12.0, PROMPTS - 1, PROMPTS);
+        assertThat(verdictSteps()).isEmpty();
+
+        checkpoint("dpo", 20, 12.0);
+        assertThat(read()).extracting(Alert::getKind).containsExactly(AlertKind.KL_BUDGET);
+        List<GuardVerdict> twenty = verdicts.readValuesToList();
+        assertThat(twenty).hasSize(1);
+        assertThat(twenty.get(0).getStep()).isEqualTo(20);
+        assertThat(twenty.get(0).getAt()).isEqualTo(T0.plusMillis(3));
+        // Later updates of a checked checkpoint's aggregate, and training metrics, give no second verdict.
+        checkpoint("dpo", 20, 12.5);
+        trainMetrics("dpo", 21, 0.5, 1.0);
+        checkpoint("other", 10, 3.0);
+        assertThat(verdictSteps()).containsExactly("other@10");
+    }
+
+    @Test
+    void aCheckpointWhoseDropTestWaitsForJudgmentsIsSettledOnlyWhenTheTestHasRun() {
+        start(GuardConfig.defaults(PROMPTS));
+        judgeAll("hard", 10, 2, 2, 2, 2, 2, 2, 2, 2);
+        checkpoint("hard", 10, 3.0);
+        assertThat(verdictSteps()).containsExactly("hard@10");
+        referenceUpdate("hard", 16, 1.0);
+        checkpoint("hard", 20, 3.5);
+        // Checked, but the paired test across the update has no judgments of step 20 yet.
+        assertThat(verdictSteps()).isEmpty();
+        // A later checkpoint checked meanwhile waits with it: a verdict covers every step up to its own.
+        checkpoint("hard", 30, 3.6);
+        judgeAll("hard", 20, 1, 1, 1, 1, 1, 1, 1.5);
+        assertThat(verdictSteps()).isEmpty();
+
+        judge("hard", 20, "p7", 1);
+
+        assertThat(read()).extracting(Alert::getKind).containsExactly(AlertKind.REFERENCE_UPDATE_DROP);
+        assertThat(verdictSteps()).containsExactly("hard@30");
+    }
+
+    @Test
+    void aCheckpointCheckedAfterALaterOneIsCoveredByTheLaterVerdict() {
+        start(GuardConfig.defaults(PROMPTS).withKlBudget(10));
+        checkpoint("r", 20, 3.0);
+        // Step 10's evaluation completed last: the guard skips it (steps only grow), and verdict 20 covers it.
+        checkpoint("r", 10, 12.0);
+
+        assertThat(read()).isEmpty();
+        assertThat(verdictSteps()).containsExactly("r@20");
     }
 
     @Test
@@ -407,14 +470,19 @@ class GuardTopologyTest {
         start(config);
         scenario.accept(null);
         List<Alert> first = read();
+        List<GuardVerdict> firstVerdicts = verdicts.readValuesToList();
         start(config);
         scenario.accept(null);
         List<Alert> second = read();
+        List<GuardVerdict> secondVerdicts = verdicts.readValuesToList();
 
         assertThat(first).extracting(Alert::getKind).containsExactly(AlertKind.KL_BUDGET,
                 AlertKind.REFERENCE_UPDATE_DROP, AlertKind.KL_BUDGET, AlertKind.KL_OSCILLATION,
                 AlertKind.LOSS_DIVERGENCE, AlertKind.REFERENCE_TASK_DEGRADED);
         assertThat(second).isEqualTo(first);
+        // Step 20's verdict waits for its drop test (its judgments come after its win rate); each step gets one.
+        assertThat(firstVerdicts).extracting(GuardVerdict::getStep).containsExactly(10L, 20L, 30L, 40L, 50L);
+        assertThat(secondVerdicts).isEqualTo(firstVerdicts);
     }
 
     @Test
