@@ -2,77 +2,163 @@ package dev.tralign.trainerservice;
 
 import dev.tralign.schemas.Topic;
 import dev.tralign.schemas.avro.Alert;
+import dev.tralign.schemas.avro.GuardVerdict;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The run's guard policy over tralign.alerts: at each checkpoint it reads what the topic holds so far (committed
- * records only, no consumer group, from the beginning, so a restarted trainer sees alerts it saw before) and answers
- * with the first alert of this run whose kind's policy is {@code stop}. The evaluator is a separate process; this is
- * how the trainer learns of its verdicts. A record that is not an Alert is skipped with a warning.
+ * The run's guard policy over tralign.alerts and tralign.guard-verdicts (committed records only, no consumer group,
+ * from the beginning, so a restarted trainer sees what it saw before). At each checkpoint it answers with the first
+ * alert of this run whose kind's policy is {@code stop}.
+ *
+ * <p>When a stop policy covers a checkpoint signature ({@link #CHECKPOINT_KINDS}), it first waits (bounded by
+ * guard.verdict_timeout, {@link VerdictWait}) until the guard's verdict on the run's previous checkpoint is
+ * committed, then reads the alerts up to their end: the guard commits a checkpoint's alerts no later than its
+ * verdict, so an alert about checkpoint N stops the run at the checkpoint after N, whatever the evaluator's lag.
+ * The evaluator is a separate process; these topics are how the trainer learns of its verdicts. A record that does
+ * not decode is skipped with a warning.
  */
 final class AlertWatch implements GuardSignal.Watch {
+
+    /**
+     * The kinds the guard decides per checkpoint, covered by its verdicts. The training-metric kinds (loss and
+     * gradient-norm divergence) come from tralign.train-metrics, which verdicts do not cover: a stop on them alone
+     * does not wait and lands at the first checkpoint after the alert is committed.
+     */
+    static final Set<String> CHECKPOINT_KINDS = Set.of("KL_BUDGET", "KL_OSCILLATION", "REFERENCE_UPDATE_DROP");
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertWatch.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration CATCH_UP = Duration.ofSeconds(10);
+    /** How often topics that did not exist yet are looked up again. */
+    private static final Duration TOPIC_RECHECK = Duration.ofSeconds(1);
 
-    private final KafkaConsumer<String, Alert> consumer;
-    private final String topic;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Topic<String, Alert> alerts;
+    private final Topic<String, GuardVerdict> verdicts;
     private final String runId;
+    private final byte[] runKey;
     private final Set<String> stopKinds;
-    private boolean assigned;
+    /** Null when no stop policy covers a checkpoint signature: nothing to wait for. */
+    private final VerdictWait wait;
+    private final Set<String> assignedTopics = new HashSet<>();
+    private long lastTopicCheck;
     private String reason;
+    private long verdictThrough = -1;
 
-    AlertWatch(Map<String, Object> kafka, Topic<String, Alert> alerts, String runId, Set<String> stopKinds) {
+    AlertWatch(Map<String, Object> kafka, Topic<String, Alert> alerts, Topic<String, GuardVerdict> verdicts,
+            String runId, Set<String> stopKinds, Duration verdictTimeout) {
         Map<String, Object> config = new HashMap<>(kafka);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        this.consumer = new KafkaConsumer<>(config, alerts.keySerde().deserializer(),
-                alerts.valueSerde().deserializer());
-        this.topic = alerts.name();
+        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.alerts = alerts;
+        this.verdicts = verdicts;
         this.runId = runId;
+        // Keys are run ids (String serde: UTF-8), so other runs' records are passed over without decoding them.
+        this.runKey = runId.getBytes(StandardCharsets.UTF_8);
         this.stopKinds = Set.copyOf(stopKinds);
+        boolean waits = stopKinds.stream().anyMatch(CHECKPOINT_KINDS::contains);
+        this.wait = waits ? new VerdictWait(runId, verdictTimeout, System::nanoTime, LOG::info) : null;
+        this.lastTopicCheck = System.nanoTime() - TOPIC_RECHECK.toNanos();
     }
 
     @Override
-    public Optional<String> stopReason(long step) {
+    public GuardSignal.Decision at(long step, long previousCheckpoint, BooleanSupplier stopping) {
+        if (reason == null && wait != null && previousCheckpoint > 0) {
+            VerdictWait.Outcome outcome = wait.await(previousCheckpoint, feed(), stopping);
+            if (outcome == VerdictWait.Outcome.TIMED_OUT) {
+                return GuardSignal.Decision.undecided("no verdict of the evaluator's guard on step "
+                        + previousCheckpoint + " within guard.verdict_timeout=" + wait.timeout().toSeconds()
+                        + " s (is the evaluator running, with the guard, on " + verdicts.name() + "?)");
+            }
+            if (outcome == VerdictWait.Outcome.ABANDONED) {
+                return GuardSignal.Decision.undecided("asked to stop while waiting for the guard's verdict on step "
+                        + previousCheckpoint);
+            }
+        }
         if (reason == null) {
             readToEnd();
         }
-        return Optional.ofNullable(reason);
+        return reason == null ? GuardSignal.Decision.GO_ON : GuardSignal.Decision.stop(reason);
     }
 
-    /** Reads up to the end offsets of this moment (bounded by a deadline: the trainer must not hang on it). */
+    private VerdictWait.Feed feed() {
+        return new VerdictWait.Feed() {
+            @Override
+            public void poll(Duration max) {
+                pollOnce(max);
+            }
+
+            @Override
+            public long verdictThrough() {
+                return verdictThrough;
+            }
+        };
+    }
+
+    /**
+     * Reads both topics up to their end offsets of this moment (bounded by a deadline: the trainer must not hang on
+     * it). Under read_committed an end offset is the last stable one, so every alert committed with or before a
+     * verdict already seen is read.
+     */
     private void readToEnd() {
-        if (!assigned && !assign()) {
+        assignNewTopics(true);
+        if (assignedTopics.isEmpty()) {
             return;
         }
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
         long deadline = System.nanoTime() + CATCH_UP.toNanos();
         while (reason == null && behind(end) && System.nanoTime() < deadline) {
+            pollOnce(POLL);
+        }
+    }
+
+    private void pollOnce(Duration max) {
+        assignNewTopics(false);
+        if (assignedTopics.isEmpty()) {
+            // Neither topic exists yet (the evaluator has not started): nothing to poll, wait the poll's time.
             try {
-                for (ConsumerRecord<String, Alert> record : consumer.poll(POLL)) {
-                    take(record.value());
+                Thread.sleep(max.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(max)) {
+            if (record.key() == null || !java.util.Arrays.equals(runKey, record.key()) || record.value() == null) {
+                continue;
+            }
+            try {
+                if (record.topic().equals(verdicts.name())) {
+                    GuardVerdict v = verdicts.valueSerde().deserializer().deserialize(record.topic(), record.value());
+                    if (runId.equals(v.getRunId())) {
+                        verdictThrough = Math.max(verdictThrough, v.getStep());
+                    }
+                } else {
+                    take(alerts.valueSerde().deserializer().deserialize(record.topic(), record.value()));
                 }
-            } catch (RecordDeserializationException e) {
-                LOG.warn("run {}: skipping a record on {} that is not an Alert ({}@{}): {}", runId, topic,
-                        e.topicPartition(), e.offset(), e.getMessage());
-                consumer.seek(e.topicPartition(), e.offset() + 1);
+            } catch (SerializationException e) {
+                LOG.warn("run {}: skipping a record on {} that does not decode ({}-{}@{}): {}", runId, record.topic(),
+                        record.topic(), record.partition(), record.offset(), e.getMessage());
             }
         }
     }
@@ -83,7 +169,7 @@ final class AlertWatch implements GuardSignal.Watch {
             return;
         }
         reason = alert.getKind() + " at step " + alert.getStep() + ": " + alert.getMessage();
-        LOG.warn("run {}: guard policy stop on {}; the run ends at its next checkpoint", runId, reason);
+        LOG.warn("run {}: guard policy stop on {}; the run ends at this checkpoint", runId, reason);
     }
 
     private boolean behind(Map<TopicPartition, Long> end) {
@@ -95,16 +181,36 @@ final class AlertWatch implements GuardSignal.Watch {
         return false;
     }
 
-    private boolean assign() {
-        List<PartitionInfo> partitions = consumer.partitionsFor(topic);
-        if (partitions == null || partitions.isEmpty()) {
-            return false;
+    /**
+     * Adds the partitions of the two topics that exist now and were not assigned yet (read from their beginning);
+     * a missing topic is looked up again at most every {@link #TOPIC_RECHECK} unless {@code now}.
+     */
+    private void assignNewTopics(boolean now) {
+        if (assignedTopics.size() == 2) {
+            return;
         }
-        List<TopicPartition> all = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(all);
-        consumer.seekToBeginning(all);
-        assigned = true;
-        return true;
+        long clock = System.nanoTime();
+        if (!now && clock - lastTopicCheck < TOPIC_RECHECK.toNanos()) {
+            return;
+        }
+        lastTopicCheck = clock;
+        List<TopicPartition> added = new ArrayList<>();
+        for (String topic : List.of(alerts.name(), verdicts.name())) {
+            if (assignedTopics.contains(topic)) {
+                continue;
+            }
+            List<PartitionInfo> partitions = consumer.partitionsFor(topic);
+            if (partitions != null && !partitions.isEmpty()) {
+                partitions.forEach(p -> added.add(new TopicPartition(topic, p.partition())));
+                assignedTopics.add(topic);
+            }
+        }
+        if (!added.isEmpty()) {
+            List<TopicPartition> all = new ArrayList<>(consumer.assignment());
+            all.addAll(added);
+            consumer.assign(all);
+            consumer.seekToBeginning(added);
+        }
     }
 
     @Override

@@ -91,7 +91,8 @@ public final class Replay {
         }
         RunConfig config = RunConfig.of(replaySettings(meta, connection, replayRunId));
         // A run its guard stopped ends where it ended: the replay repeats the recorded stop, it does not ask the
-        // alerts topic (whose verdicts about the replay could land at other steps).
+        // alerts topic (whose verdicts about the replay could land at other steps); one it did not stop never stops
+        // for an alert nor waits for the guard's verdicts.
         String stopReason = last.getStopReason();
         RunSummary summary;
         if (streaming) {
@@ -99,6 +100,8 @@ public final class Replay {
             try (TrainerService service = TrainerService.replayingLedger(config, steps)) {
                 if (stopReason != null) {
                     service.stoppingAt(last.getStep(), stopReason);
+                } else {
+                    service.withoutGuard();
                 }
                 summary = service.run();
             }
@@ -108,6 +111,8 @@ public final class Replay {
             try (TrainerService service = new TrainerService(config, range)) {
                 if (stopReason != null) {
                     service.stoppingAt(last.getStep(), stopReason);
+                } else {
+                    service.withoutGuard();
                 }
                 summary = service.run();
             }

@@ -73,7 +73,7 @@ public final class TrainerService implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean stopRequested;
     private volatile boolean training;
-    /** Set for a replay of a run its guard stopped: the recorded stop, instead of watching the alerts topic. */
+    /** Set for a replay: the recorded stop (or none), instead of watching the alerts topic. */
     private GuardSignal recordedStop;
     /** The reference task (metrics.heldout_sft.*), read at construction so a bad file fails at once; or null. */
     private final HeldoutSft heldout;
@@ -126,6 +126,15 @@ public final class TrainerService implements AutoCloseable {
      */
     public TrainerService stoppingAt(long step, String reason) {
         this.recordedStop = GuardSignal.at(step, reason);
+        return this;
+    }
+
+    /**
+     * Never stops for an alert and never waits for the guard's verdicts, whatever the guard policies say: a replay of
+     * a run its guard did not stop trains what the original trained. Call before {@link #run()}.
+     */
+    public TrainerService withoutGuard() {
+        this.recordedStop = GuardSignal.NONE;
         return this;
     }
 
@@ -222,16 +231,17 @@ public final class TrainerService implements AutoCloseable {
         if (config.guardStopKinds().isEmpty()) {
             return new NoGuard(GuardSignal.NONE);
         }
-        LOG.info("run {}: guard policy stop on {} (watching {})", config.runId(), config.guardStopKinds(),
-                topics.alerts().name());
-        return new AlertWatch(kafka, topics.alerts(), config.runId(), config.guardStopKinds());
+        LOG.info("run {}: guard policy stop on {} (watching {} and {})", config.runId(), config.guardStopKinds(),
+                topics.alerts().name(), topics.guardVerdicts().name());
+        return new AlertWatch(kafka, topics.alerts(), topics.guardVerdicts(), config.runId(), config.guardStopKinds(),
+                config.guardVerdictTimeout());
     }
 
     /** A guard with nothing to close. */
     private record NoGuard(GuardSignal signal) implements GuardSignal.Watch {
         @Override
-        public Optional<String> stopReason(long step) {
-            return signal.stopReason(step);
+        public GuardSignal.Decision at(long step, long previousCheckpoint, java.util.function.BooleanSupplier stopping) {
+            return signal.at(step, previousCheckpoint, stopping);
         }
 
         @Override

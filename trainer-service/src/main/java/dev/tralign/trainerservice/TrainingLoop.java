@@ -111,7 +111,9 @@ public final class TrainingLoop {
     RunSummary run(BooleanSupplier stop, long resumedFromStep) {
         ProgressLog progress = new ProgressLog(config.runId(), plannedSteps, config.logEverySteps(), resumedFromStep);
         boolean completed = false;
-        String stopReason = null;
+        GuardSignal.Decision guardSays = GuardSignal.Decision.GO_ON;
+        // The last checkpoint committed before the one at hand (0: none yet): the guard's verdict on it is awaited.
+        long previousCheckpoint = resumedFromStep;
         if (heldout != null && trainer.step() == 0) {
             // The SFT model's own value: the guard's baseline before any update moved the policy.
             heldoutPending.put(HeldoutSft.START, scoreHeldout().nllPerToken());
@@ -137,15 +139,22 @@ public final class TrainingLoop {
             trainStep(group, progress);
             consume(group);
             if (trainer.step() % config.checkpointEverySteps() == 0) {
-                // The guard is asked at checkpoints only, so a stop always lands on a checkpoint step.
-                stopReason = guard.stopReason(trainer.step()).orElse(null);
-                if (stopReason != null) {
+                // The guard is asked at checkpoints only, so a stop always lands on a checkpoint step; asking may
+                // wait for its verdict on the previous checkpoint. Either way the trained weights are the same.
+                guardSays = guard.at(trainer.step(), previousCheckpoint, stop);
+                if (guardSays.action() != GuardSignal.Action.GO_ON) {
                     break;
                 }
                 checkpoint(false, "periodic", null);
+                previousCheckpoint = trainer.step();
             }
         }
-        SavedCheckpoint last = stopReason != null ? checkpoint(true, GUARD_STOP, stopReason)
+        if (guardSays.action() == GuardSignal.Action.UNDECIDED) {
+            LOG.warn("run {}: ending at step {} with a resumable checkpoint (end=stopped): {}; restart the run to "
+                    + "go on", config.runId(), trainer.step(), guardSays.reason());
+        }
+        SavedCheckpoint last = guardSays.action() == GuardSignal.Action.STOP
+                ? checkpoint(true, GUARD_STOP, guardSays.reason())
                 : checkpoint(true, completed ? "completed" : "stopped", null);
         return new RunSummary(config.runId(), trainer.step(), last.path(), last.sha256(), List.copyOf(committed),
                 deadLetters, completed, resumedFromStep);

@@ -7,15 +7,18 @@ import dev.tralign.schemas.avro.Alert;
 import dev.tralign.schemas.avro.AlertKind;
 import dev.tralign.schemas.avro.AlertSeverity;
 import dev.tralign.schemas.avro.CheckpointEvent;
+import dev.tralign.schemas.avro.GuardVerdict;
 import dev.tralign.stack.EmbeddedStack;
 import dev.tralign.stack.EmbeddedStackExtension;
 import dev.tralign.trainerservice.config.RunConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -23,16 +26,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Guard policies against the real broker: an alert on tralign.alerts, written while the run trains (as the
- * evaluator would, from another process), ends a run whose policy for that kind is stop at its next checkpoint,
- * with the alert in the final event; warn runs and other runs' alerts change nothing; the replay stops at the same
- * step with the same checkpoints; a restart of a stopped run trains nothing.
+ * Guard policies against the real broker. The test plays the evaluator's guard: when the trainer has trained step 6
+ * (checkpoint 3 committed), another thread publishes, in one transaction as the guard does, a KL_BUDGET alert about
+ * checkpoint 3 and the verdict on it. A run whose policy for that kind is stop waits at checkpoint 6 for that
+ * verdict, so it ends exactly there, with the alert in the final event, however late the alert comes; warn runs and
+ * other runs' alerts change nothing; the replay stops at the same step with the same checkpoints without waiting;
+ * a restart of a stopped run trains nothing. Without a verdict before guard.verdict_timeout the run ends with a
+ * resumable checkpoint, and a restart goes on once the verdicts are there.
  */
 @ExtendWith(EmbeddedStackExtension.class)
 class GuardStopIT {
 
     @Test
-    void aStopPolicyEndsTheRunAtTheNextCheckpointAndTheReplayStopsThereToo(EmbeddedStack stack) throws Exception {
+    void aStopPolicyWaitsForTheVerdictAndEndsTheRunOneCheckpointAfterTheAlert(EmbeddedStack stack) throws Exception {
         String prefix = "guard.";
         Topics topics = PreferenceData.topics(stack, prefix, 1);
         PreferenceData.write(stack, topics, PreferenceData.pairs(60, 5), 1, List.of());
@@ -44,19 +50,26 @@ class GuardStopIT {
         settings.put("max_steps", "15");
 
         RunSummary summary;
+        Thread evaluator;
         try (TrainerService service = new TrainerService(RunConfig.of(settings))) {
-            // The evaluator finds the budget crossed at checkpoint 3 while the trainer is at step 4.
-            java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+            // Step 6 is trained, so checkpoint 3 was committed long ago; the guard's word about it comes only now,
+            // while the trainer goes on to its checkpoint 6 (a trainer that did not wait would train past it).
+            AtomicReference<Thread> started = new AtomicReference<>();
             service.addProgressListener(r -> {
-                if (r.step() == 4 && sent.compareAndSet(false, true)) {
-                    publish(stack, topics, alert("guarded", 3, AlertKind.KL_BUDGET));
-                    publish(stack, topics, alert("guarded", 3, AlertKind.KL_OSCILLATION));
+                if (r.step() == 6 && started.get() == null) {
+                    Thread t = new Thread(() -> publishTogether(stack, topics, List.of(
+                            alert("guarded", 3, AlertKind.KL_BUDGET), alert("guarded", 3, AlertKind.KL_OSCILLATION)),
+                            verdict("guarded", 3)), "test-guard");
+                    started.set(t);
+                    t.start();
                 }
             });
             summary = service.run();
+            evaluator = started.get();
         }
+        evaluator.join(30_000);
 
-        // Checkpoints every 3 steps: the alert is committed at step 4, so the run ends at checkpoint 6.
+        // Checkpoints every 3 steps: the alert is about checkpoint 3, so the run ends at checkpoint 6.
         assertThat(summary.steps()).isEqualTo(6);
         assertThat(summary.completed()).isFalse();
         List<CheckpointEvent> checkpoints = summary.checkpoints();
@@ -94,6 +107,70 @@ class GuardStopIT {
             assertThat(warnedSummary.completed()).isTrue();
         }
         topics.close();
+    }
+
+    @Test
+    void withoutAVerdictInTimeTheRunEndsResumableAndARestartGoesOn(EmbeddedStack stack) throws Exception {
+        String prefix = "blind.";
+        Topics topics = PreferenceData.topics(stack, prefix, 1);
+        PreferenceData.write(stack, topics, PreferenceData.pairs(60, 7), 1, List.of());
+        Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "ckpt");
+        Map<String, String> settings = PreferenceData.settings(stack, prefix, "blind", dir);
+        settings.put("guard.kl_budget.policy", "stop");
+        settings.put("guard.verdict_timeout", "2s");
+        settings.put("max_steps", "9");
+
+        // No evaluator: checkpoint 3 has nothing to wait for, checkpoint 6 waits 2 s for a verdict on 3.
+        long started = System.nanoTime();
+        RunSummary first;
+        try (TrainerService service = new TrainerService(RunConfig.of(settings))) {
+            first = service.run();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(first.steps()).isEqualTo(6);
+        assertThat(first.completed()).isFalse();
+        assertThat(first.checkpoints()).extracting(CheckpointEvent::getStep).containsExactly(3L, 6L);
+        CheckpointEvent last = first.checkpoints().get(1);
+        assertThat(last.getFinal$()).isTrue();
+        assertThat(last.getMetadata()).containsEntry("end", "stopped");
+        assertThat(last.getStopReason()).isNull();
+
+        // The evaluator is back and has judged both: the restart goes on from step 6 to max_steps.
+        publishTogether(stack, topics, List.of(), verdict("blind", 3));
+        publishTogether(stack, topics, List.of(), verdict("blind", 6));
+        try (TrainerService service = new TrainerService(RunConfig.of(settings))) {
+            RunSummary second = service.run();
+            assertThat(second.steps()).isEqualTo(9);
+            assertThat(second.completed()).isTrue();
+            assertThat(second.checkpoints()).extracting(CheckpointEvent::getStep).contains(9L);
+            assertThat(second.checkpoints()).allSatisfy(c -> assertThat(c.getStopReason()).isNull());
+        }
+        topics.close();
+    }
+
+    private static GuardVerdict verdict(String runId, long step) {
+        return GuardVerdict.newBuilder().setRunId(runId).setStep(step).setAt(Instant.EPOCH).build();
+    }
+
+    /** Alerts and a verdict in one transaction, as the guard's exactly-once Streams application commits them. */
+    private static void publishTogether(EmbeddedStack stack, Topics topics, List<Alert> alerts, GuardVerdict verdict) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", stack.bootstrapServers());
+        p.put("transactional.id", "test-guard-" + java.util.UUID.randomUUID());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (Alert alert : alerts) {
+                producer.send(new ProducerRecord<>(topics.alerts().name(),
+                        topics.alerts().keySerde().serializer().serialize(topics.alerts().name(), alert.getRunId()),
+                        topics.alerts().valueSerde().serializer().serialize(topics.alerts().name(), alert)));
+            }
+            String name = topics.guardVerdicts().name();
+            producer.send(new ProducerRecord<>(name, topics.guardVerdicts().keySerde().serializer().serialize(name,
+                    verdict.getRunId()), topics.guardVerdicts().valueSerde().serializer().serialize(name, verdict)));
+            producer.commitTransaction();
+        }
     }
 
     private static Alert alert(String runId, long step, AlertKind kind) {

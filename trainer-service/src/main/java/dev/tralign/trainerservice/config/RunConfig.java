@@ -365,6 +365,11 @@ public final class RunConfig {
         return kinds;
     }
 
+    /** guard.verdict_timeout: how long a checkpoint waits for the guard's verdict on the previous one. */
+    public java.time.Duration guardVerdictTimeout() {
+        return (java.time.Duration) values.get(GUARD_VERDICT_TIMEOUT);
+    }
+
     public boolean ktoSplitPairs() {
         return (Boolean) values.get(KTO_SPLIT_PAIRS);
     }

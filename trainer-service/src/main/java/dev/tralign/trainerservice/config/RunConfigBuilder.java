@@ -152,6 +152,11 @@ public final class RunConfigBuilder {
         return this;
     }
 
+    /** guard.verdict_timeout: how long a checkpoint waits for the guard's verdict on the previous one. */
+    public RunConfigBuilder guardVerdictTimeout(java.time.Duration timeout) {
+        return put(GUARD_VERDICT_TIMEOUT, timeout);
+    }
+
     /** Validates the settings as a config file would be; throws {@link RunConfigException} naming the key. */
     public RunConfig build() {
         return RunConfig.of(settings);

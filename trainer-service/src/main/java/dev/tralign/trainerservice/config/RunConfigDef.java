@@ -6,6 +6,7 @@ import static dev.tralign.config.ConfigKey.Validator.atLeast;
 import static dev.tralign.config.ConfigKey.Validator.between;
 import static dev.tralign.config.ConfigKey.Validator.nonEmpty;
 import static dev.tralign.config.ConfigKey.Validator.oneOf;
+import static dev.tralign.config.ConfigKey.Validator.positiveDuration;
 
 import dev.tralign.config.ConfigKey;
 import dev.tralign.config.ConfigType;
@@ -106,6 +107,8 @@ public final class RunConfigDef {
     public static final List<String> GUARD_POLICIES = List.of("guard.kl_budget.policy",
             "guard.kl_oscillation.policy", "guard.reference_update_drop.policy", "guard.loss_divergence.policy",
             "guard.grad_norm_divergence.policy", "guard.reference_task_degraded.policy");
+    /** How long a run with a stop policy for a checkpoint signature waits at a checkpoint for the guard's verdict. */
+    public static final String GUARD_VERDICT_TIMEOUT = "guard.verdict_timeout";
 
     /** Kafka client settings pass through under this prefix (e.g. kafka.security.protocol). */
     public static final String KAFKA_PREFIX = "kafka.";
@@ -120,7 +123,8 @@ public final class RunConfigDef {
     /** Keys whose values change where a run talks, not what it computes; left out of the config digest. */
     public static final List<String> PLACEMENT_KEYS = List.of(RUN_ID, BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,
             CHECKPOINT_DIR, METRICS_EVERY_STEPS, LOG_EVERY_STEPS, CHECKPOINT_STORE, CHECKPOINT_UPLOAD_TIMEOUT_MS,
-            CHECKPOINT_KEEP_LAST, CHECKPOINT_KEEP_EVERY, CHECKPOINT_KEEP_BEST, CHECKPOINT_KEEP_UNJUDGED);
+            CHECKPOINT_KEEP_LAST, CHECKPOINT_KEEP_EVERY, CHECKPOINT_KEEP_BEST, CHECKPOINT_KEEP_UNJUDGED,
+            GUARD_VERDICT_TIMEOUT);
 
     /**
      * Keys added after runs already existed, with the value that does what runs did before the key: at that value a
@@ -294,8 +298,8 @@ public final class RunConfigDef {
         put(k, LOG_EVERY_STEPS, ConfigType.INT, 10, atLeast(1), "Log a progress line every N optimizer steps.");
         put(k, GUARD_POLICIES.get(0), ConfigType.STRING, "warn", oneOf("warn", "stop"),
                 "What a KL_BUDGET alert (KL to SFT over the evaluator's guard.kl_budget) on tralign.alerts does to "
-                        + "this run: warn (reported only) or stop (the run ends at its next checkpoint, whose event "
-                        + "carries the alert as stopReason; docs/guard-rails.md).");
+                        + "this run: warn (reported only) or stop (the run ends at the checkpoint after the one that "
+                        + "crossed, whose event carries the alert as stopReason; docs/guard-rails.md).");
         put(k, GUARD_POLICIES.get(1), ConfigType.STRING, "warn", oneOf("warn", "stop"),
                 "The same for KL_OSCILLATION (the KL trend changing direction too often).");
         put(k, GUARD_POLICIES.get(2), ConfigType.STRING, "warn", oneOf("warn", "stop"),
@@ -307,6 +311,12 @@ public final class RunConfigDef {
         put(k, GUARD_POLICIES.get(5), ConfigType.STRING, "warn", oneOf("warn", "stop"),
                 "The same for REFERENCE_TASK_DEGRADED (the held-out SFT NLL, eval/sft_nll from "
                         + "metrics.heldout_sft.file, rising above its lowest).");
+        put(k, GUARD_VERDICT_TIMEOUT, ConfigType.DURATION, java.time.Duration.ofMinutes(30), positiveDuration(),
+                "With a stop policy for KL_BUDGET, KL_OSCILLATION or REFERENCE_UPDATE_DROP, each checkpoint waits up "
+                        + "to this long for the evaluator's verdict on the run's previous checkpoint "
+                        + "(<prefix>guard-verdicts), so a stop lands exactly one checkpoint after the alerting one. "
+                        + "Past it the run ends with a plain resumable checkpoint (end=stopped): restart it when the "
+                        + "evaluator is back. 500ms, 10s, 2m, 1h or ISO-8601.");
         put(k, MODEL_INIT, ConfigType.STRING, REQUIRED, modelInit(),
                 "sft:<checkpoint path> (policy and reference start from an SFT checkpoint), pretrained (from the "
                 + "Hugging Face folder model_name_or_path) or fresh (the built-in GPT, randomly initialised).");
