@@ -23,22 +23,19 @@ import picocli.CommandLine;
 /**
  * Guard rails on the synthetic world, end to end: a DPO run with guard.kl_budget.policy=stop (a high learning rate,
  * so it over-optimizes within a few hundred steps) crosses the KL budget; the evaluator's guard publishes KL_BUDGET
- * on tralign.alerts and the trainer, reading that topic, ends the run at a later checkpoint with the alert as its
- * stop reason. Meanwhile the champion is promoted early and kept while later checkpoints lose win rate. Training,
- * sampling and judging are seeded, so the curve is the same every time; only how many checkpoints the trainer gets
- * ahead of the evaluator before the alert lands depends on timing, and nothing asserted here depends on it.
- * Then {@code tralign export --champion} hands the champion over.
+ * on tralign.alerts with its verdict on tralign.guard-verdicts, and the trainer, which waits at each checkpoint for
+ * the verdict on the previous one, ends the run exactly one checkpoint after the crossing with the alert as its stop
+ * reason. Meanwhile the champion is promoted early and kept while later checkpoints lose win rate. Training,
+ * sampling and judging are seeded, so the curve is the same every time, and since the trainer waits for the guard,
+ * timing decides nothing asserted here. Then {@code tralign export --champion} hands the champion over.
  */
 @ExtendWith(EmbeddedStackExtension.class)
 class GuardDemoIT {
 
     private static final double BUDGET = 15.0;
-    /**
-     * Far past the crossing (about step 220): the trainer never waits for the evaluator, and on a fast quiet machine
-     * it ran all of 300 steps before the alert landed. The run stops at its first checkpoint after the alert, so
-     * this bound only costs time when the evaluator falls far behind.
-     */
-    private static final int MAX_STEPS = 1200;
+    private static final int CHECKPOINT_EVERY = 20;
+    /** Past the crossing (step 220) with room to spare; the run stops one checkpoint after it. */
+    private static final int MAX_STEPS = 320;
 
     @Test
     void aDpoRunOverItsKlBudgetIsStoppedAndItsEarlyChampionKept(EmbeddedStack stack) throws Exception {
@@ -47,7 +44,7 @@ class GuardDemoIT {
             stack.createTopics(topics);
         }
         DemoSettings settings = new DemoSettings(work, stack.bootstrapServers(), stack.registryUrl(), 1,
-                List.of("dpo"), 300, MAX_STEPS, 8, 20, 32, 0.02, 2e-3, 4, 5, 0, 150)
+                List.of("dpo"), 300, MAX_STEPS, 8, CHECKPOINT_EVERY, 32, 0.02, 2e-3, 4, 5, 0, 150)
                 .withGuard(new DemoSettings.Guard(BUDGET, List.of("dpo")));
         List<String> lines = new ArrayList<>();
         DemoResult result = new DemoRunner(settings, lines::add).run();
@@ -60,13 +57,11 @@ class GuardDemoIT {
         assertThat(budget.getRunId()).isEqualTo(dpo.runId());
         assertThat(budget.getEvidence().get("kl_to_sft")).isGreaterThan(BUDGET);
 
-        // Stopped by its guard after the crossing, well before max_steps, and the final checkpoint says why.
+        // Stopped by its guard exactly one checkpoint after the crossing, and the final checkpoint says why.
         long stoppedAt = dpo.last().getStep();
-        assertThat(stoppedAt).isGreaterThan(crossed).isLessThan(MAX_STEPS);
+        assertThat(stoppedAt).isEqualTo(crossed + CHECKPOINT_EVERY).isLessThan(MAX_STEPS);
         assertThat(lines).anySatisfy(l -> assertThat(l).contains(dpo.runId() + " stopped by its guard at step "
                 + stoppedAt + ": KL_BUDGET at step " + crossed + ": KL to SFT"));
-        System.out.printf("KL budget crossed at step %d, run stopped at step %d (%d checkpoint intervals later)%n",
-                crossed, stoppedAt, (stoppedAt - crossed) / 20);
 
         // The champion: promoted early, inside the budget, significant, and kept while later checkpoints lose.
         ModelPromotion champion = result.champion(dpo.runId()).orElseThrow();
