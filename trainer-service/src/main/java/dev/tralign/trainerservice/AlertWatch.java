@@ -38,8 +38,8 @@ final class AlertWatch implements GuardSignal.Watch {
 
     /**
      * The kinds the guard decides per checkpoint, covered by its verdicts. The training-metric kinds (loss and
-     * gradient-norm divergence) come from tralign.train-metrics, which verdicts do not cover: a stop on them alone
-     * does not wait and lands at the first checkpoint after the alert is committed.
+     * gradient-norm divergence, the reference task's held-out NLL) come from tralign.train-metrics, which verdicts do
+     * not cover: a stop on them alone does not wait and lands at the first checkpoint after the alert is committed.
      */
     static final Set<String> CHECKPOINT_KINDS = Set.of("KL_BUDGET", "KL_OSCILLATION", "REFERENCE_UPDATE_DROP");
 
