@@ -58,17 +58,24 @@ public record DemoResult(List<Row> rows, Path reportHtml, List<OnlineRounds.Roun
                 ofFamilies);
     }
 
-    /** A plain-text table for the console. */
+    /**
+     * A plain-text table for the console: per method the best and final checkpoints, the reference updates, the
+     * champion's step ("SFT" while no checkpoint beat the baseline) and the steps of each kind of alert.
+     */
     public String table() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-18s | %-30s | %-30s | %s%n", "method", "best: step  win% [95% CI]  KL",
-                "final: step  win% [95% CI]  KL", "ref updates"));
-        sb.append("-".repeat(98)).append('\n');
+        sb.append(String.format("%-18s | %-30s | %-30s | %-11s | %-8s | %s%n", "method",
+                "best: step  win% [95% CI]  KL", "final: step  win% [95% CI]  KL", "ref updates", "champion",
+                "alerts: kind steps"));
+        sb.append("-".repeat(132)).append('\n');
         for (Row row : rows) {
-            sb.append(String.format("%-18s | %s | %s | %d%n", row.method(), cell(row.best()), cell(row.last()),
-                    row.referenceUpdates()));
+            sb.append(String.format("%-18s | %s | %s | %-11d | %-8s | %s%n", row.method(), cell(row.best()),
+                    cell(row.last()), row.referenceUpdates(),
+                    champion(row.runId()).map(p -> Long.toString(p.getStep())).orElse("SFT"),
+                    AlertSummary.of(alerts.stream().filter(a -> a.getRunId().equals(row.runId())).toList())));
         }
-        sb.append("win% = gold-judge win rate against the SFT policy (ties half); KL = nats/sequence to SFT");
+        sb.append("win% = gold-judge win rate against the SFT policy (ties half); KL = nats/sequence to SFT\n");
+        sb.append("alerts: ").append(AlertSummary.LEGEND);
         return sb.toString();
     }
 
