@@ -1,5 +1,6 @@
 package dev.tralign.evaluator.dashboard;
 
+import dev.tralign.evaluator.report.GuardMarkers;
 import dev.tralign.schemas.avro.Alert;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -69,11 +70,10 @@ public final class AlertStore {
             alertNodes.addObject().put("runId", a.getRunId()).put("step", a.getStep()).put("kind", a.getKind().name())
                     .put("severity", a.getSeverity().name()).put("message", a.getMessage());
         }
-        Map<String, ModelPromotion> champions = new java.util.TreeMap<>();
-        promotions.forEach(p -> champions.put(p.getFamily(), p));
         ArrayNode championNodes = root.putArray("champions");
-        champions.values().forEach(p -> championNodes.addObject().put("family", p.getFamily())
-                .put("runId", p.getRunId()).put("step", p.getStep()));
+        // The report's marks pick the champions the same way (GuardMarkers).
+        GuardMarkers.champions(promotions()).forEach(c -> championNodes.addObject().put("family", c.family())
+                .put("runId", c.runId()).put("step", c.step()));
         try {
             return MAPPER.writeValueAsString(root);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -3,6 +3,7 @@ package dev.tralign.evaluator.dashboard;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tralign.evaluator.report.CheckpointGames;
+import dev.tralign.evaluator.report.GuardSection;
 import dev.tralign.evaluator.report.ReportWriter;
 import dev.tralign.evaluator.report.RunSeries;
 import dev.tralign.schemas.avro.WinRate;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *       unless {@link #showingGuard} was called</li>
  *   <li>GET /api/training: every run's training metrics by step under TRL's names ({@link TrainingStore#json})</li>
  *   <li>GET /: the dashboard page, which polls the API every 2 s and draws SVG charts</li>
- *   <li>GET /report: the static HTML report ({@link ReportWriter}) of the current store</li>
+ *   <li>GET /report: the static HTML report ({@link ReportWriter}) of the current store, with the guard's marks
+ *       and tables once {@link #showingGuard} was called</li>
  *   <li>GET /metrics: Prometheus metrics ({@link DashboardMetrics}); GET /healthz: 200 while the feed runs,
  *       503 once it has stopped</li>
  * </ul>
@@ -55,6 +57,8 @@ public final class DashboardServer implements AutoCloseable {
     private final DashboardMetrics metrics;
     private final BooleanSupplier healthy;
     private volatile AlertStore guard = new AlertStore();
+    /** Whether {@link #showingGuard} was called: only then does /report have the guard's section and marks. */
+    private volatile boolean guardShown;
 
     private DashboardServer(HttpServer server, ExecutorService threads, WinRateStore store, TrainingStore training,
             CheckpointGames games, BooleanSupplier healthy) {
@@ -120,9 +124,13 @@ public final class DashboardServer implements AutoCloseable {
         return dashboard;
     }
 
-    /** Shows the guard's alerts and champions as chart markers (GET /api/guard); none until called. */
+    /**
+     * Shows the guard's alerts and champions as chart markers (GET /api/guard) and in the report (GET /report: marks
+     * on its charts and the "Guard rails" tables); none until called.
+     */
     public DashboardServer showingGuard(AlertStore verdicts) {
         this.guard = Objects.requireNonNull(verdicts, "verdicts");
+        this.guardShown = true;
         return this;
     }
 
@@ -153,8 +161,11 @@ public final class DashboardServer implements AutoCloseable {
                 send(exchange, ok ? 200 : 503, "application/json", "{\"status\":\"" + (ok ? "ok" : "down")
                         + "\",\"runs\":" + store.runIds().size() + "}");
             } else if (path.equals("/report")) {
+                AlertStore verdicts = guard;
                 send(exchange, 200, "text/html; charset=utf-8", ReportWriter.html("tralign win rates",
-                        RunSeries.fromWinRates(store.all()), ranking.ranking()));
+                        RunSeries.fromWinRates(store.all()), ranking.ranking(), guardShown
+                                ? Optional.of(new GuardSection(verdicts.all(), verdicts.promotions()))
+                                : Optional.empty()));
             } else if (path.equals("/api/bradley-terry")) {
                 RankingJson.Answer answer = ranking.answer(exchange.getRequestURI().getRawQuery());
                 send(exchange, answer.status(), "application/json", answer.body());

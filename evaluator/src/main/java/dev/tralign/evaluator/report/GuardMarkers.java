@@ -71,11 +71,14 @@ public record GuardMarkers(List<AlertsAt> alerts, List<ChampionAt> champions) {
                     a.getKind(), a.getSeverity(), a.getStep(), a.getMessage())).toList();
             marks.add(new AlertsAt(at.runId(), at.step(), worst, String.join("\n", lines)));
         });
+        return new GuardMarkers(marks, champions(promotions));
+    }
+
+    /** Each family's current champion, by family: its last promotion in {@code promotions} (arrival order). */
+    public static List<ChampionAt> champions(List<ModelPromotion> promotions) {
         Map<String, ModelPromotion> current = new TreeMap<>();
         promotions.forEach(p -> current.put(p.getFamily(), p));
-        List<ChampionAt> champions = current.values().stream()
-                .map(p -> new ChampionAt(p.getFamily(), p.getRunId(), p.getStep())).toList();
-        return new GuardMarkers(marks, champions);
+        return current.values().stream().map(p -> new ChampionAt(p.getFamily(), p.getRunId(), p.getStep())).toList();
     }
 
     /**

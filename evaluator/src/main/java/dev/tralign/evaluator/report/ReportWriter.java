@@ -83,7 +83,14 @@ public final class ReportWriter {
 
     /** The HTML page alone, with a Bradley-Terry section when a ranking is given. */
     public static String html(String title, List<RunSeries> runs, Optional<BradleyTerryRanking> ranking) {
-        return html(title, runs, Chart.winRateVsStep(runs), Chart.winRateVsKl(runs), ranking, Optional.empty());
+        return html(title, runs, ranking, Optional.empty());
+    }
+
+    /** The HTML page alone, with the guard's marks and section when given (as {@link #write} does). */
+    public static String html(String title, List<RunSeries> runs, Optional<BradleyTerryRanking> ranking,
+            Optional<GuardSection> guard) {
+        GuardMarkers marks = guard.map(GuardSection::markers).orElse(GuardMarkers.NONE);
+        return html(title, runs, Chart.winRateVsStep(runs, marks), Chart.winRateVsKl(runs, marks), ranking, guard);
     }
 
     private static String html(String title, List<RunSeries> runs, Chart byStep, Chart byKl,

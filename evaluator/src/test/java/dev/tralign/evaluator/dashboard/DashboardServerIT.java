@@ -86,6 +86,7 @@ class DashboardServerIT {
 
         HttpResponse<String> report = get("/report");
         assertThat(report.statusCode()).isEqualTo(200);
-        assertThat(report.body()).contains("dpo", "team/tr-dpo", "<svg");
+        assertThat(report.body()).contains("dpo", "team/tr-dpo", "<svg")
+                .as("no guard shown: no section, no marks").doesNotContain("Guard rails", "class=\"alert\"");
     }
 }

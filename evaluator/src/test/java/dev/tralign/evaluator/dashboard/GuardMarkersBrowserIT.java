@@ -47,6 +47,14 @@ class GuardMarkersBrowserIT {
             assertThat(api.path("alerts").get(0).path("kind").asText()).isEqualTo("KL_BUDGET");
             assertThat(api.path("champions")).hasSize(1);
             assertThat(api.path("champions").get(0).path("step").asLong()).isEqualTo(100);
+            // The static report marks the same: the alert's line at step 200, the ring on the step-100 champion.
+            String report = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "report"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(report).contains("<h2>Guard rails</h2>")
+                    .contains("<g class=\"alert\" data-run=\"guard-it/dpo\" data-step=\"200\" "
+                            + "data-severity=\"CRITICAL\">")
+                    .contains("<circle class=\"champion\" data-run=\"guard-it/dpo\" data-step=\"100\"")
+                    .doesNotContain("data-step=\"200\" cx=");
 
             try (HeadlessChromium chromium = HeadlessChromium.start(url, 900, 1100);
                     DevToolsSession page = DevToolsSession.attach(chromium.devToolsPort(), url)) {
