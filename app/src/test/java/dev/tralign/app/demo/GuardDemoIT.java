@@ -74,7 +74,11 @@ class GuardDemoIT {
         assertThat(budget.getEvidence().get("win_rate")).isLessThan(champion.getEvidence().get("win_rate"));
         assertThat(String.join("\n", lines)).contains("champion per method").contains("guard alerts");
         assertThat(Files.readString(result.reportHtml())).contains("<h2>Guard rails</h2>")
-                .contains("<td>" + dpo.runId() + "</td><td>" + crossed + "</td><td>KL_BUDGET</td>");
+                .contains("<td>" + dpo.runId() + "</td><td>" + crossed + "</td><td>KL_BUDGET</td>")
+                // and on its charts: a line at the crossing's step, a ring on the champion's checkpoint.
+                .contains("<g class=\"alert\" data-run=\"" + dpo.runId() + "\" data-step=\"" + crossed + "\"")
+                .contains("<circle class=\"champion\" data-run=\"" + dpo.runId() + "\" data-step=\""
+                        + champion.getStep() + "\"");
 
         // ./tralign export --champion: a built-in GPT run, so the champion comes out as tralign's checkpoint file.
         Path out = work.resolve("champion");
