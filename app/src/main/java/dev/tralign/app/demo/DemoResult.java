@@ -113,7 +113,7 @@ public record DemoResult(List<Row> rows, Path reportHtml, List<OnlineRounds.Roun
                 sb.append(String.format("%n  %-18s none", row.method()));
             }
             for (Alert a : of) {
-                sb.append(String.format("%n  %-18s step %5d %-22s %s", row.method(), a.getStep(), a.getKind(),
+                sb.append(String.format("%n  %-18s step %5d %-23s %s", row.method(), a.getStep(), a.getKind(),
                         a.getMessage()));
             }
         }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The reference-task signature of {@link RunGuard}: held-out SFT NLL against its lowest value so far. */
 class RunGuardTest {
 
-    private static final GuardConfig CONFIG = GuardConfig.defaults(8);
+    private static final GuardConfig CONFIG = GuardConfig.defaults(8).withReferenceTaskRise(0.1);
 
     @Test
     void aRiseAboveTheLowestSoFarAlertsWithItsEvidence() {

@@ -466,7 +466,7 @@ class GuardTopologyTest {
             heldout("hard", 2, 1.0, null);
             heldout("hard", 10, null, 1.2);
         };
-        GuardConfig config = GuardConfig.defaults(PROMPTS).withKlBudget(10);
+        GuardConfig config = GuardConfig.defaults(PROMPTS).withKlBudget(10).withReferenceTaskRise(0.1);
         start(config);
         scenario.accept(null);
         List<Alert> first = read();
@@ -487,7 +487,7 @@ class GuardTopologyTest {
 
     @Test
     void aRisingHeldoutSftNllAlertsOncePerEpisodePerRun() {
-        start(GuardConfig.defaults(PROMPTS));
+        start(GuardConfig.defaults(PROMPTS).withReferenceTaskRise(0.1));
         heldout("dpo", 1, 1.20, null);
         for (int step = 2; step <= 9; step++) {
             heldout("dpo", step, null, null);
