@@ -70,6 +70,7 @@ public final class TrainerService implements AutoCloseable {
     private final List<ReplaySchedule.Step> replaySteps;
     private final TextTokenizer tokenizer;
     private final List<Consumer<StepResult>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<RunEvent.MetricsRecorded>> metricsListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean stopRequested;
     private volatile boolean training;
@@ -144,6 +145,14 @@ public final class TrainerService implements AutoCloseable {
     }
 
     /**
+     * Called on the training thread with each step's metrics as they will be published on tralign.train-metrics
+     * (every metrics.every_steps steps; committed with the next checkpoint).
+     */
+    public void addMetricsListener(Consumer<RunEvent.MetricsRecorded> listener) {
+        metricsListeners.add(listener);
+    }
+
+    /**
      * True once {@link #run()} resolved where to read (input.start, the range, or the checkpoint to resume) and
      * entered the training loop: records written from then on reach a streaming run.
      */
@@ -210,6 +219,7 @@ public final class TrainerService implements AutoCloseable {
                         InputStart.runMetadata(range, streamStart),
                         planned, last.map(CheckpointEvent::getReferenceVersion).orElse(0L), dedupe);
                 listeners.forEach(loop::addListener);
+                metricsListeners.forEach(loop::addMetricsListener);
                 loop.guardedBy(guard);
                 if (heldout != null) {
                     loop.scoringHeldout(heldout);

@@ -51,6 +51,7 @@ public final class TrainingLoop {
     private final Map<String, String> runMetadata;
     private final long plannedSteps;
     private final List<Consumer<StepResult>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<RunEvent.MetricsRecorded>> metricsListeners = new CopyOnWriteArrayList<>();
     private final List<RunEvent> pending = new ArrayList<>();
     private final List<CheckpointEvent> committed = new ArrayList<>();
     private Map<TopicPartition, Long> positions;
@@ -91,6 +92,10 @@ public final class TrainingLoop {
 
     void addListener(Consumer<StepResult> listener) {
         listeners.add(listener);
+    }
+
+    void addMetricsListener(Consumer<RunEvent.MetricsRecorded> listener) {
+        metricsListeners.add(listener);
     }
 
     /** Where the run's guard policy comes from (default: none, the run never stops for an alert). */
@@ -233,8 +238,10 @@ public final class TrainingLoop {
             if (heldout != null && heldout.due(step.step())) {
                 means.putAll(HeldoutSft.metrics(scoreHeldout()));
             }
-            pending.add(new RunEvent.MetricsRecorded(step.step(), meanLoss(results), step.learningRate(),
-                    step.gradNorm(), tokens / seconds, means, Instant.now()));
+            RunEvent.MetricsRecorded recorded = new RunEvent.MetricsRecorded(step.step(), meanLoss(results),
+                    step.learningRate(), step.gradNorm(), tokens / seconds, means, Instant.now());
+            pending.add(recorded);
+            metricsListeners.forEach(l -> l.accept(recorded));
         }
     }
 

@@ -55,7 +55,9 @@ class TrainerMetricsIT {
         AtomicBoolean running = new AtomicBoolean(true);
         try (TrainerService service = new TrainerService(run);
                 MetricsHttpServer server = MetricsHttpServer.start("127.0.0.1", 0, registry, running::get)) {
-            service.addProgressListener(new TrainerMetrics(registry, run.runId(), run.checkpointDir()));
+            TrainerMetrics meters = new TrainerMetrics(registry, run.runId(), run.checkpointDir());
+            service.addProgressListener(meters);
+            service.addMetricsListener(meters::published);
             RunSummary summary = service.run();
             assertThat(summary.steps()).isEqualTo(6);
             List<TrainMetrics> events = new ArrayList<>();
@@ -99,7 +101,8 @@ class TrainerMetricsIT {
             // TRL's names, the last step's values: the same numbers as its tralign.train-metrics event.
             String last = "name=\"%s\",run=\"metrics-a\"";
             for (String name : List.of("rewards/chosen", "rewards/rejected", "rewards/margins", "rewards/accuracies",
-                    "logps/chosen", "logps/rejected", "logits/chosen", "logits/rejected", "sft/rewards/margins")) {
+                    "logps/chosen", "logps/rejected", "logits/chosen", "logits/rejected", "sft/rewards/margins",
+                    "eval/sft_nll", "eval/sft_nll_tokens")) {
                 assertThat(value(text, "tralign_trainer_metric\\{" + last.formatted(name) + "\\}"))
                         .as(name).isEqualTo(lastMetrics.get(name));
             }

@@ -70,7 +70,9 @@ final class TrainCommand implements Callable<Integer> {
                 MetricsHttpServer metrics = metricsOptions.startIfAsked("train", registry,
                         () -> finished.getCount() > 0)) {
             if (metrics != null) {
-                trainer.addProgressListener(new TrainerMetrics(registry, run.runId(), run.checkpointDir()));
+                TrainerMetrics meters = new TrainerMetrics(registry, run.runId(), run.checkpointDir());
+                trainer.addProgressListener(meters);
+                trainer.addMetricsListener(meters::published);
             }
             // SIGTERM / Ctrl-C: finish the step, checkpoint, then let the JVM exit (hooks must wait for that).
             Thread stopper = new Thread(() -> {

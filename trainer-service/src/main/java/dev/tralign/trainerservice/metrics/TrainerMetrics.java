@@ -1,6 +1,7 @@
 package dev.tralign.trainerservice.metrics;
 
 import dev.tralign.trainer.StepResult;
+import dev.tralign.trainerservice.RunEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,9 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -24,7 +23,8 @@ import java.util.stream.Stream;
 
 /**
  * A progress listener ({@code TrainerService.addProgressListener}) that turns step results into Prometheus metrics,
- * every one tagged with the run id:
+ * and a metrics listener ({@code TrainerService.addMetricsListener}) that shows each published TrainMetrics record
+ * as gauges; every meter is tagged with the run id:
  *
  * <ul>
  *   <li>{@code tralign_trainer_step_duration_seconds} (timer): wall time of each optimizer step, all its
@@ -33,10 +33,11 @@ import java.util.stream.Stream;
  *   <li>{@code tralign_trainer_tokens_total}, {@code tralign_trainer_loss} (last micro-batch),
  *       {@code tralign_trainer_optimizer_step}</li>
  *   <li>{@code tralign_trainer_reference_updates_total}: trust-region updates of the reference model</li>
- *   <li>{@code tralign_trainer_metric{name="..."}}: the last optimizer step's training metrics under TRL's names
+ *   <li>{@code tralign_trainer_metric{name="..."}}: the last published step's training metrics under TRL's names
  *       ({@code rewards/chosen}, {@code rewards/margins}, {@code logps/rejected}, {@code logits/chosen},
- *       {@code grad_norm}, {@code learning_rate}, KTO's {@code kl}...), the same values as the step's
- *       {@code tralign.train-metrics} event: means over its micro-batches, the step's own gradient norm and rate</li>
+ *       {@code grad_norm}, {@code learning_rate}, KTO's {@code kl}, {@code sft/...}, the reference task's
+ *       {@code eval/sft_nll}...): the very map of its {@code tralign.train-metrics} event, every
+ *       metrics.every_steps steps (a name keeps its last value on steps that do not publish it)</li>
  *   <li>{@code tralign_trainer_checkpoint_last_step} and {@code tralign_trainer_checkpoint_files}: read from the
  *       run's checkpoint directory at scrape time, so they count the files actually written</li>
  * </ul>
@@ -45,9 +46,6 @@ import java.util.stream.Stream;
  * their state strongly (Micrometer's default is a weak reference, which reads NaN once collected).
  */
 public final class TrainerMetrics implements Consumer<StepResult> {
-
-    /** Per-step values that are not means over micro-batches: the step's own, or already a gauge. */
-    private static final Set<String> STEP_VALUES = Set.of("grad_norm", "learning_rate", "optimizer_step");
 
     private static final Pattern CHECKPOINT = Pattern.compile("step-(\\d+)\\.ckpt");
 
@@ -62,8 +60,6 @@ public final class TrainerMetrics implements Consumer<StepResult> {
     private final Tags tags;
     /** Gauge values by TRL metric name, registered when a name first appears (losses log different sets). */
     private final Map<String, AtomicLong> namedBits = new HashMap<>();
-    private final Map<String, Double> stepSums = new LinkedHashMap<>();
-    private int stepMicroBatches;
     private long stepStartedNanos;
     private long stepTokens;
 
@@ -110,12 +106,6 @@ public final class TrainerMetrics implements Consumer<StepResult> {
         stepTokens += result.tokens();
         lastLossBits.set(Double.doubleToLongBits(result.loss()));
         result.referenceUpdate().ifPresent(update -> referenceUpdates.increment());
-        result.metrics().forEach((name, value) -> {
-            if (!STEP_VALUES.contains(name)) {
-                stepSums.merge(name, value, Double::sum);
-            }
-        });
-        stepMicroBatches++;
         if (result.step() > optimizerStep.get()) {
             // This micro-batch completed an optimizer step: close the step's timing.
             long now = nanoClock.getAsLong();
@@ -125,13 +115,15 @@ public final class TrainerMetrics implements Consumer<StepResult> {
             optimizerStep.set(result.step());
             stepStartedNanos = now;
             stepTokens = 0;
-            int n = stepMicroBatches;
-            stepSums.forEach((name, sum) -> named(name).set(Double.doubleToLongBits(sum / n)));
-            named("grad_norm").set(Double.doubleToLongBits(result.gradNorm()));
-            named("learning_rate").set(Double.doubleToLongBits(result.learningRate()));
-            stepSums.clear();
-            stepMicroBatches = 0;
         }
+    }
+
+    /**
+     * A step's published metrics (TrainingLoop averaged them over the step's micro-batches once, for the event);
+     * the gauges show the same numbers instead of averaging again.
+     */
+    public void published(RunEvent.MetricsRecorded metrics) {
+        metrics.named().forEach((name, value) -> named(name).set(Double.doubleToLongBits(value)));
     }
 
     private AtomicLong named(String name) {
