@@ -82,7 +82,8 @@ final class EvaluateRunCommand implements Callable<Integer> {
     boolean winRates;
 
     @Option(names = "--guard", split = ",", description = "Guard thresholds as key=value (docs/guard-rails.md), "
-            + "e.g. guard.kl_budget=20,guard.kl_oscillation.amplitude=1.5; guard.eval_prompts is the prompt count.")
+            + "e.g. guard.kl_budget=20,guard.kl_oscillation.amplitude=1.5; guard.eval_prompts is the prompt count; "
+            + "--list-keys lists every guard key.")
     List<String> guardSettings = new ArrayList<>();
 
     @Option(names = "--champion-level", defaultValue = "0.05", description = "Significance level of the McNemar "
@@ -106,7 +107,11 @@ final class EvaluateRunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (KeyOptions.listKeysAsked(spec)) {
-            return KeyOptions.printListing(spec, EvaluatorKeys.TABLE, EvaluatorKeys.STORE, JudgeKeys.TABLE);
+            KeyOptions.printListing(spec, EvaluatorKeys.TABLE, EvaluatorKeys.STORE, JudgeKeys.TABLE);
+            spec.commandLine().getOut().print(KeyOptions.keyValueListing("--guard", GuardConfig.TABLE,
+                    java.util.Map.of(GuardConfig.EVAL_PROMPTS, "(the --prompts file's count)")));
+            spec.commandLine().getOut().flush();
+            return 0;
         }
         Settings settings = KeyOptions.read(spec, EvaluatorKeys.TABLE);
         Settings judging = KeyOptions.read(spec, JudgeKeys.TABLE);

@@ -1,6 +1,7 @@
 package dev.tralign.app.cli;
 
 import dev.tralign.config.ConfigKey;
+import dev.tralign.config.ConfigType;
 import dev.tralign.config.KeyTable;
 import dev.tralign.config.Settings;
 import java.util.LinkedHashMap;
@@ -13,7 +14,9 @@ import picocli.CommandLine.Model.OptionSpec;
  * A component's {@link KeyTable} as a command's options: key {@code max_body_bytes} is option
  * {@code --max-body-bytes}, and (by {@link EnvironmentDefaults}' one rule) variable {@code TRALIGN_MAX_BODY_BYTES}.
  * The option text is parsed and checked by the table, so a bad value gets the same message from the command line
- * and from the environment, naming the option. Every command with keys also gets {@code --list-keys}.
+ * and from the environment, naming the option. A boolean key's option may be given bare ({@code --s3-path-style}
+ * is {@code --s3-path-style true}) or with its value, as a user expects of a switch. Every command with keys also
+ * gets {@code --list-keys}.
  */
 final class KeyOptions {
 
@@ -41,6 +44,11 @@ final class KeyOptions {
                     .paramLabel(key.type().name())
                     .description(key.doc() + (key.defaultValue() == ConfigKey.REQUIRED ? " (required)"
                             : " (default: ${DEFAULT-VALUE})"));
+            if (key.type() == ConfigType.BOOLEAN) {
+                // Bare = true; a following true/false is its value. Picocli only takes the next argument as the
+                // value when it is not an option, so `--s3-path-style --checkpoint-store s3://b` works too.
+                option.arity("0..1").fallbackValue("true");
+            }
             if (key.defaultValue() == ConfigKey.REQUIRED) {
                 option.required(true);
             } else {
@@ -99,6 +107,27 @@ final class KeyOptions {
                         key.defaultValue() == ConfigKey.REQUIRED ? "(required)" : KeyTable.defaultText(key)));
                 sb.append("      ").append(key.doc()).append('\n');
             }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The keys of a key=value option such as {@code --guard} for {@code --list-keys}: one block per key, spelled as
+     * the user writes it ({@code --guard guard.kl_budget=DOUBLE}). {@code shownDefaults} replaces the default of
+     * keys the command derives (guard.eval_prompts is the prompt count).
+     */
+    static String keyValueListing(String option, KeyTable table, Map<String, String> shownDefaults) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(table.title()).append(" (").append(option).append(" KEY=VALUE, several comma-separated or ")
+                .append(option).append(" repeated; env ").append(EnvironmentDefaults.variableOf(option))
+                .append("):\n");
+        for (ConfigKey key : table.keys().values()) {
+            String type = key.type().name().toLowerCase(Locale.ROOT);
+            String shown = shownDefaults.containsKey(key.name()) ? shownDefaults.get(key.name())
+                    : key.defaultValue() == ConfigKey.REQUIRED ? "(required)" : KeyTable.defaultText(key);
+            sb.append(String.format(Locale.ROOT, "  %-53s %-8s %s%n",
+                    option + " " + key.name() + "=" + key.type().name(), type, shown));
+            sb.append("      ").append(key.doc()).append('\n');
         }
         return sb.toString();
     }

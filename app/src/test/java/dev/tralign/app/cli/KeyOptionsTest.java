@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tralign.config.ConfigException;
+import dev.tralign.evaluator.guard.GuardConfig;
 import dev.tralign.ingest.IngestKeys;
 import dev.tralign.ingest.http.HttpIngestConfig;
 import java.time.Duration;
@@ -85,6 +86,23 @@ class KeyOptionsTest {
     }
 
     @Test
+    void evaluateRunListsTheGuardKeysAsTheyAreGivenToGuard() {
+        assertThat(cli.run("evaluate", "run", "--list-keys")).isZero();
+        String out = cli.out();
+        assertThat(out).contains("guard (--guard KEY=VALUE", "TRALIGN_GUARD");
+        // Every key of the guard's table, with its type and default, as the user writes it.
+        for (dev.tralign.config.ConfigKey key : GuardConfig.TABLE.keys().values()) {
+            assertThat(out).contains("--guard " + key.name() + "=" + key.type().name());
+        }
+        assertThat(out).containsPattern("--guard guard\\.kl_budget=DOUBLE\\s+double\\s+Infinity")
+                .contains("--guard guard.eval_prompts=INT", "(the --prompts file's count)");
+        // What the listing shows is what --guard accepts.
+        GuardConfig parsed = EvaluateRunCommand.guardConfig(java.util.List.of("guard.kl_budget=20"), 8);
+        assertThat(parsed.klBudget()).isEqualTo(20.0);
+        assertThat(parsed.evalPrompts()).isEqualTo(8);
+    }
+
+    @Test
     void judgeKeysReachTheLlmJudgesConfigAndItsRangesNameTheOption() {
         EvaluateRunCommand run = leaf(Map.of("TRALIGN_JUDGE_MAX_CONCURRENCY", "8"), "evaluate", "run", "--sft", "s",
                 "--prompts", "p", "--tokenizer", "bytes", "--judge", "llm", "--judge-url", "http://127.0.0.1:8000/v1",
@@ -118,6 +136,46 @@ class KeyOptionsTest {
             result = result.subcommand();
         }
         return result.commandSpec().commandLine().getCommand();
+    }
+
+    private static dev.tralign.config.Settings store(Map<String, String> env, String... args) {
+        String[] all = new String[args.length + 3];
+        all[0] = "export";
+        all[1] = "--out";
+        all[2] = "out";
+        System.arraycopy(args, 0, all, 3, args.length);
+        ExportCommand export = leaf(env, all);
+        return KeyOptions.read(export.spec, dev.tralign.evaluator.service.EvaluatorKeys.STORE);
+    }
+
+    @Test
+    void aBooleanKeyIsASwitchBareOrWithItsValue() {
+        String style = dev.tralign.evaluator.service.EvaluatorKeys.S3_PATH_STYLE;
+        assertThat(store(Map.of(), "--checkpoint", "c.ckpt").bool(style)).isFalse();
+        // Bare, last or before another option: true.
+        assertThat(store(Map.of(), "--checkpoint", "c.ckpt", "--s3-path-style").bool(style)).isTrue();
+        assertThat(store(Map.of(), "--s3-path-style", "--checkpoint", "c.ckpt").bool(style)).isTrue();
+        // With a value, separate or after '='.
+        assertThat(store(Map.of(), "--s3-path-style", "true", "--checkpoint", "c.ckpt").bool(style)).isTrue();
+        assertThat(store(Map.of(), "--s3-path-style=false", "--checkpoint", "c.ckpt").bool(style)).isFalse();
+        assertThat(store(Map.of(), "--s3-path-style", "false", "--checkpoint", "c.ckpt").bool(style)).isFalse();
+        // The variable still works, and the command line still wins over it.
+        assertThat(store(Map.of("TRALIGN_S3_PATH_STYLE", "true"), "--checkpoint", "c.ckpt").bool(style)).isTrue();
+        assertThat(store(Map.of("TRALIGN_S3_PATH_STYLE", "true"), "--checkpoint", "c.ckpt",
+                "--s3-path-style=false").bool(style)).isFalse();
+        // A value that is not a boolean is refused by the table, naming the option.
+        assertThatThrownBy(() -> store(Map.of(), "--checkpoint", "c.ckpt", "--s3-path-style=yes"))
+                .hasMessageContaining("--s3-path-style=yes is not a boolean: give true or false");
+    }
+
+    @Test
+    void aBareBooleanKeyWorksOnTheWholeCommandLine() {
+        EvaluateRunCommand run = leaf(Map.of(), "evaluate", "run", "--sft", "s", "--prompts", "p", "--judge-ratings",
+                "--tokenizer", "bytes");
+        assertThat(KeyOptions.read(run.spec, dev.tralign.evaluator.judge.JudgeKeys.TABLE)
+                .bool(dev.tralign.evaluator.judge.JudgeKeys.RATINGS)).isTrue();
+        assertThat(KeyOptions.read(run.spec, dev.tralign.evaluator.service.EvaluatorKeys.TABLE)
+                .string(dev.tralign.evaluator.service.EvaluatorKeys.TOKENIZER)).isEqualTo("bytes");
     }
 
     @Test
