@@ -34,7 +34,7 @@ public record DemoSettings(Path workDir, String bootstrap, String registryUrl, l
      *
      * @param klBudget      KL to SFT (nats per sequence) above which a KL_BUDGET alert fires
      * @param stopMethods   methods whose runs use guard.kl_budget.policy=stop (the others only warn), so the run ends
-     *                      at its next checkpoint after the alert; none by default, so the table is that of the
+     *                      one checkpoint after the one that crossed; none by default, so the table is that of the
      *                      unguarded runs
      */
     public record Guard(double klBudget, List<String> stopMethods) {
