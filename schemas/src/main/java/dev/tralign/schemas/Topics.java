@@ -2,6 +2,7 @@ package dev.tralign.schemas;
 
 import dev.tralign.schemas.avro.Alert;
 import dev.tralign.schemas.avro.BinaryFeedback;
+import dev.tralign.schemas.avro.ChampionVerdict;
 import dev.tralign.schemas.avro.CheckpointEvent;
 import dev.tralign.schemas.avro.DeadLetter;
 import dev.tralign.schemas.avro.EvaluationTask;
@@ -53,6 +54,7 @@ public final class Topics implements AutoCloseable {
     private final Topic<String, Alert> alerts;
     private final Topic<String, GuardVerdict> guardVerdicts;
     private final Topic<String, ModelPromotion> promotions;
+    private final Topic<String, ChampionVerdict> championVerdicts;
 
     private Topics(String prefix, SchemaRegistryClient client, boolean ownsClient, Map<String, ?> serdeConfig) {
         if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
@@ -78,6 +80,7 @@ public final class Topics implements AutoCloseable {
         this.alerts = avro("alerts", Alert.class, serdeConfig);
         this.guardVerdicts = avro("guard-verdicts", GuardVerdict.class, serdeConfig);
         this.promotions = avro("promotions", ModelPromotion.class, serdeConfig);
+        this.championVerdicts = avro("champion-verdicts", ChampionVerdict.class, serdeConfig);
     }
 
     /**
@@ -211,10 +214,18 @@ public final class Topics implements AutoCloseable {
         return promotions;
     }
 
+    /**
+     * The champion race's decision on each fully evaluated checkpoint, keyed by family; committed with (or after) the
+     * promotion it caused, so a reader that sees it knows the champion as of that checkpoint.
+     */
+    public Topic<String, ChampionVerdict> championVerdicts() {
+        return championVerdicts;
+    }
+
     /** Every topic, in pipeline order. */
     public List<Topic<?, ?>> all() {
         return List.of(raw, preferences, preferencesOnline, feedback, dlq, checkpoints, referenceUpdates,
-                trainMetrics, generations, judgments, winRates, alerts, guardVerdicts, promotions);
+                trainMetrics, generations, judgments, winRates, alerts, guardVerdicts, promotions, championVerdicts);
     }
 
     /** Every topic name, in pipeline order. */

@@ -24,7 +24,8 @@ class TopicsTest {
         assertThat(topics.alerts().name()).isEqualTo("tralign.alerts");
         assertThat(topics.guardVerdicts().name()).isEqualTo("tralign.guard-verdicts");
         assertThat(topics.promotions().name()).isEqualTo("tralign.promotions");
-        assertThat(topics.names()).hasSize(14).doesNotHaveDuplicates().allMatch(n -> n.startsWith("tralign."));
+        assertThat(topics.championVerdicts().name()).isEqualTo("tralign.champion-verdicts");
+        assertThat(topics.names()).hasSize(15).doesNotHaveDuplicates().allMatch(n -> n.startsWith("tralign."));
     }
 
     @Test

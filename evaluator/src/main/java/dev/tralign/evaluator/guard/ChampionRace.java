@@ -39,6 +39,10 @@ public final class ChampionRace {
     private record Challenger(String runId, long step, double kl, double winRate) {
     }
 
+    /** A checkpoint the race has decided: it challenged the champion (and maybe won) or was over the budget. */
+    public record Decided(String runId, long step, boolean promoted) {
+    }
+
     /** A checkpoint no later test will compare again: it lost its challenge, was over budget, or was dethroned. */
     public record Retired(String runId, long step) {
     }
@@ -51,6 +55,8 @@ public final class ChampionRace {
     private final Map<String, Long> lastStep = new TreeMap<>();
     /** Filled by the last call, emptied by {@link #drainRetired}; not part of the stored state. */
     private final List<Retired> retired = new ArrayList<>();
+    /** Filled by the last call, emptied by {@link #drainDecided}; not part of the stored state. */
+    private final List<Decided> decided = new ArrayList<>();
 
     /** The champion's run, empty while the SFT baseline holds. */
     public java.util.Optional<String> championRun() {
@@ -70,6 +76,7 @@ public final class ChampionRace {
         lastStep.put(runId, step);
         if (!(klToSft <= config.klBudget())) {
             retired.add(new Retired(runId, step));
+            decided.add(new Decided(runId, step, false));
             return List.of();
         }
         waiting.add(new Challenger(runId, step, klToSft, winRate));
@@ -99,8 +106,10 @@ public final class ChampionRace {
                     : McNemar.of(mine, preferences.of(championRun, championStep));
             if (!test.significant(config.level())) {
                 retired.add(new Retired(c.runId(), c.step()));
+                decided.add(new Decided(c.runId(), c.step(), false));
                 continue;
             }
+            decided.add(new Decided(c.runId(), c.step(), true));
             if (championRun != null) {
                 retired.add(new Retired(championRun, championStep));
             }
@@ -123,6 +132,13 @@ public final class ChampionRace {
             championWinRate = c.winRate();
         }
         return promoted;
+    }
+
+    /** The checkpoints decided since the last call, in the order they were decided. */
+    public List<Decided> drainDecided() {
+        List<Decided> out = List.copyOf(decided);
+        decided.clear();
+        return out;
     }
 
     /** The checkpoints retired since the last call (their verdicts and file can be forgotten). */

@@ -3,6 +3,7 @@ package dev.tralign.evaluator.stream;
 import dev.tralign.evaluator.guard.ChampionConfig;
 import dev.tralign.evaluator.guard.ChampionRace;
 import dev.tralign.schemas.Topic;
+import dev.tralign.schemas.avro.ChampionVerdict;
 import dev.tralign.schemas.avro.CheckpointEvent;
 import dev.tralign.schemas.avro.Judgment;
 import dev.tralign.schemas.avro.ModelPromotion;
@@ -14,6 +15,7 @@ import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -24,14 +26,16 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Champion promotion: win rates, judgments and checkpoint events in, one {@link ModelPromotion} on
- * tralign.promotions (keyed by family) each time a family's champion changes.
+ * tralign.promotions (keyed by family) each time a family's champion changes, and one {@link ChampionVerdict} on
+ * tralign.champion-verdicts per decided checkpoint, after the promotion it caused (same processor, so under
+ * exactly-once the same transaction): a reader that sees a checkpoint's verdict knows the champion as of it.
  *
  * <pre>
  * win-rates, judgments, checkpoints --merge, key by family, repartition-->
  *     one processor per family: ChampionRace (store evaluator-champions)
  *                               + latest preference per (run, step, prompt) (store evaluator-champion-preferences)
  *                               + checkpoint URI and sha256 per (run, step) (store evaluator-champion-checkpoints)
- *     --> ModelPromotion
+ *     --> ModelPromotion, then ChampionVerdict
  * </pre>
  *
  * A checkpoint competes once, when its WinRate first counts {@code guard.eval_prompts} judgments and KL samples;
@@ -47,10 +51,14 @@ public final class ChampionTopology {
     private ChampionTopology() {
     }
 
-    /** Adds champion promotion to a builder. Pure: touches nothing but the builder. */
+    /**
+     * Adds champion promotion to a builder. Pure: touches nothing but the builder (and calls {@code onPromotion} and
+     * {@code onVerdict} at run time, a verdict after the promotion it caused).
+     */
     public static void build(StreamsBuilder builder, Topic<String, WinRate> winRates, Topic<String, Judgment> judgments,
             Topic<String, CheckpointEvent> checkpoints, Topic<String, ModelPromotion> promotions,
-            ChampionConfig config, Consumer<ModelPromotion> onPromotion) {
+            Topic<String, ChampionVerdict> verdicts, ChampionConfig config, Consumer<ModelPromotion> onPromotion,
+            Consumer<ChampionVerdict> onVerdict) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHAMPIONS),
                 Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(PreferenceStore.builder(PREFERENCES));
@@ -58,9 +66,17 @@ public final class ChampionTopology {
                 Serdes.String(), Serdes.String()));
         GuardTopology.merged(builder, List.of(winRates, judgments, checkpoints), "champion",
                         value -> config.familyOf(runId(value)))
-                .process(() -> new Champions(config, onPromotion), Named.as("champion"), CHAMPIONS, PREFERENCES,
-                        CHECKPOINTS)
-                .to(promotions.name(), Produced.with(promotions.keySerde(), promotions.valueSerde()));
+                .process(() -> new Champions(config, onPromotion, onVerdict), Named.as("champion"), CHAMPIONS,
+                        PREFERENCES, CHECKPOINTS)
+                .split(Named.as("champion-out-"))
+                .branch((family, out) -> out instanceof ModelPromotion, Branched.<String, SpecificRecord>withConsumer(
+                        s -> s.mapValues(out -> (ModelPromotion) out, Named.as("champion-as-promotion"))
+                                .to(promotions.name(), Produced.with(promotions.keySerde(), promotions.valueSerde())
+                                        .withName("champion-write-promotions"))).withName("promotions"))
+                .defaultBranch(Branched.<String, SpecificRecord>withConsumer(s -> s
+                        .mapValues(out -> (ChampionVerdict) out, Named.as("champion-as-verdict"))
+                        .to(verdicts.name(), Produced.with(verdicts.keySerde(), verdicts.valueSerde())
+                                .withName("champion-write-verdicts"))).withName("verdicts"));
     }
 
     private static String runId(SpecificRecord value) {
@@ -73,22 +89,24 @@ public final class ChampionTopology {
         return ((CheckpointEvent) value).getRunId();
     }
 
-    /** Feeds each family's {@link ChampionRace} and publishes its promotions. */
-    private static final class Champions implements Processor<String, Envelope, String, ModelPromotion> {
+    /** Feeds each family's {@link ChampionRace} and publishes its promotions, then its verdicts. */
+    private static final class Champions implements Processor<String, Envelope, String, SpecificRecord> {
         private final ChampionConfig config;
         private final Consumer<ModelPromotion> onPromotion;
-        private ProcessorContext<String, ModelPromotion> context;
+        private final Consumer<ChampionVerdict> onVerdict;
+        private ProcessorContext<String, SpecificRecord> context;
         private KeyValueStore<String, byte[]> races;
         private PreferenceStore preferences;
         private KeyValueStore<String, String> files;
 
-        Champions(ChampionConfig config, Consumer<ModelPromotion> onPromotion) {
+        Champions(ChampionConfig config, Consumer<ModelPromotion> onPromotion, Consumer<ChampionVerdict> onVerdict) {
             this.config = config;
             this.onPromotion = onPromotion;
+            this.onVerdict = onVerdict;
         }
 
         @Override
-        public void init(ProcessorContext<String, ModelPromotion> context) {
+        public void init(ProcessorContext<String, SpecificRecord> context) {
             this.context = context;
             this.races = context.getStateStore(CHAMPIONS);
             this.preferences = new PreferenceStore(context.getStateStore(PREFERENCES));
@@ -139,6 +157,13 @@ public final class ChampionTopology {
                         .build();
                 onPromotion.accept(promotion);
                 context.forward(new Record<>(family, promotion, record.timestamp()));
+            }
+            for (ChampionRace.Decided d : race.drainDecided()) {
+                ChampionVerdict verdict = ChampionVerdict.newBuilder().setFamily(family).setRunId(d.runId())
+                        .setStep(d.step()).setPromoted(d.promoted()).setAt(Instant.ofEpochMilli(record.timestamp()))
+                        .build();
+                onVerdict.accept(verdict);
+                context.forward(new Record<>(family, verdict, record.timestamp()));
             }
         }
     }

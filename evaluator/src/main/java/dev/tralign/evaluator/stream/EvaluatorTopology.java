@@ -4,6 +4,7 @@ import dev.tralign.evaluator.guard.ChampionConfig;
 import dev.tralign.evaluator.guard.GuardConfig;
 import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.avro.Alert;
+import dev.tralign.schemas.avro.ChampionVerdict;
 import dev.tralign.schemas.avro.ModelPromotion;
 import java.util.Properties;
 import java.util.function.Consumer;
@@ -35,12 +36,18 @@ public final class EvaluatorTopology {
     /** Win rates, guard and champions over the standard topics; the consumers see each alert and promotion. */
     public static Topology of(Topics topics, GuardConfig guard, ChampionConfig champion, Consumer<Alert> onAlert,
             Consumer<ModelPromotion> onPromotion) {
+        return of(topics, guard, champion, onAlert, onPromotion, verdict -> { });
+    }
+
+    /** As above; {@code onChampionVerdict} sees each champion decision, after the promotion it caused. */
+    public static Topology of(Topics topics, GuardConfig guard, ChampionConfig champion, Consumer<Alert> onAlert,
+            Consumer<ModelPromotion> onPromotion, Consumer<ChampionVerdict> onChampionVerdict) {
         StreamsBuilder builder = new StreamsBuilder();
         WinRateTopology.build(builder, topics.judgments(), topics.winRates());
         GuardTopology.build(builder, topics.winRates(), topics.judgments(), topics.referenceUpdates(),
                 topics.trainMetrics(), topics.alerts(), topics.guardVerdicts(), guard, onAlert);
         ChampionTopology.build(builder, topics.winRates(), topics.judgments(), topics.checkpoints(),
-                topics.promotions(), champion, onPromotion);
+                topics.promotions(), topics.championVerdicts(), champion, onPromotion, onChampionVerdict);
         return builder.build();
     }
 }

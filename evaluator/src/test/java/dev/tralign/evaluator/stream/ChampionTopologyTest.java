@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.tralign.evaluator.guard.ChampionConfig;
 import dev.tralign.evaluator.guard.GuardConfig;
 import dev.tralign.schemas.Topics;
+import dev.tralign.schemas.avro.ChampionVerdict;
 import dev.tralign.schemas.avro.CheckpointEvent;
 import dev.tralign.schemas.avro.Judgment;
 import dev.tralign.schemas.avro.ModelPromotion;
@@ -37,11 +38,15 @@ class ChampionTopologyTest {
     Path stateDir;
 
     private final List<ModelPromotion> seen = new ArrayList<>();
+    private final List<ChampionVerdict> decided = new ArrayList<>();
+    /** What the in-process consumers saw, in order. */
+    private final List<String> order = new ArrayList<>();
     private Topics topics;
     private TopologyTestDriver driver;
     private TestInputTopic<String, Judgment> judgments;
     private TestInputTopic<String, CheckpointEvent> checkpoints;
     private TestOutputTopic<String, ModelPromotion> promotions;
+    private TestOutputTopic<String, ChampionVerdict> verdicts;
     private long clock;
 
     private void start(ChampionConfig champion) {
@@ -53,7 +58,13 @@ class ChampionTopologyTest {
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         props.put("processing.exception.handler.global.enabled", true);
         GuardConfig guard = GuardConfig.defaults(PROMPTS).withKlBudget(champion.klBudget());
-        driver = new TopologyTestDriver(EvaluatorTopology.of(topics, guard, champion, alert -> { }, seen::add),
+        driver = new TopologyTestDriver(EvaluatorTopology.of(topics, guard, champion, alert -> { }, p -> {
+            seen.add(p);
+            order.add("promotion " + p.getStep());
+        }, v -> {
+            decided.add(v);
+            order.add("verdict " + v.getStep());
+        }),
                 props);
         judgments = driver.createInputTopic(topics.judgments().name(), topics.judgments().keySerde().serializer(),
                 topics.judgments().valueSerde().serializer());
@@ -61,6 +72,9 @@ class ChampionTopologyTest {
                 topics.checkpoints().keySerde().serializer(), topics.checkpoints().valueSerde().serializer());
         promotions = driver.createOutputTopic(topics.promotions().name(),
                 topics.promotions().keySerde().deserializer(), topics.promotions().valueSerde().deserializer());
+        verdicts = driver.createOutputTopic(topics.championVerdicts().name(),
+                topics.championVerdicts().keySerde().deserializer(),
+                topics.championVerdicts().valueSerde().deserializer());
     }
 
     @AfterEach
@@ -110,6 +124,24 @@ class ChampionTopologyTest {
             it.forEachRemaining(kv -> kept.add(Keys.parts(kv.key).get(1)));
         }
         assertThat(kept).containsExactly("10");
+    }
+
+    @Test
+    void everyFullyEvaluatedCheckpointGetsOneVerdictAfterThePromotionItCaused() {
+        start(ChampionConfig.of(GuardConfig.defaults(PROMPTS).withKlBudget(10)));
+        checkpoint("dpo", 10, 15, 2.0);
+        checkpoint("dpo", 20, 17, 3.5);
+        checkpoint("dpo", 30, 6, 12.0);
+        // The final event repeats step 30: nothing new to decide.
+        checkpoint("dpo", 30, 6, 12.0);
+
+        List<ChampionVerdict> out = verdicts.readValuesToList();
+        assertThat(out).extracting(v -> v.getRunId() + "@" + v.getStep() + (v.getPromoted() ? " promoted" : ""))
+                .containsExactly("dpo@10 promoted", "dpo@20", "dpo@30");
+        assertThat(out).allSatisfy(v -> assertThat(v.getFamily()).isEqualTo("dpo"));
+        assertThat(decided).isEqualTo(out);
+        // The in-process consumers see the promotion before the verdict that reports it.
+        assertThat(order).containsExactly("promotion 10", "verdict 10", "verdict 20", "verdict 30");
     }
 
     @Test
