@@ -98,11 +98,12 @@ final class DemoCommand implements Callable<Integer> {
     double klBudget;
 
     @Option(names = "--online-from-champion", description = "With --online: each round samples from the series' "
-            + "champion (tralign.promotions, as judged when the round starts) instead of the latest policy.")
+            + "champion (tralign.promotions) instead of the latest policy, once the evaluator has decided every "
+            + "checkpoint before the round (waits up to 120 s).")
     boolean onlineFromChampion;
 
     @Option(names = "--stop-at-budget", split = ",",
-            description = "Methods whose runs stop at their next checkpoint once over the KL budget "
+            description = "Methods whose runs stop one checkpoint after the one over the KL budget "
                     + "(guard.kl_budget.policy=stop); the others are only warned (default: none).")
     List<String> stopAtBudget = List.of();
 

@@ -69,6 +69,11 @@ public final class DemoRunner {
     private final DemoSettings settings;
     private final Consumer<String> out;
     private UnaryOperator<Judge> onlineJudge = UnaryOperator.identity();
+    /**
+     * "run@step" of every checkpoint the evaluator's champion race has decided (tralign.champion-verdicts, seen as the
+     * evaluator's Streams application produces them): rounds sampling from the champion wait for theirs.
+     */
+    private final java.util.Set<String> championDecided = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public DemoRunner(DemoSettings settings, Consumer<String> out) {
         this.settings = settings;
@@ -249,7 +254,8 @@ public final class DemoRunner {
                 // series id, under which the evaluator publishes the rounds' checkpoints).
                 rounds.samplingFrom(new SamplingSource(() -> promotions.stream()
                         .filter(p -> p.getFamily().equals(series)).reduce((a, b) -> b)
-                        .map(p -> java.util.OptionalLong.of(p.getStep())).orElse(java.util.OptionalLong.empty())));
+                        .map(p -> java.util.OptionalLong.of(p.getStep())).orElse(java.util.OptionalLong.empty()),
+                        step -> championDecided.contains(series + "@" + step)));
             }
             return rounds.run(sft, settings.steps(), (roundRunId, init, range, maxSteps, baseStep) -> {
                 RunConfig config = trainerConfig(method, roundRunId, init, tokens, bootstrap, registry, runDir)
@@ -388,7 +394,7 @@ public final class DemoRunner {
                 alerts::add, promotion -> {
                     promotions.add(promotion);
                     alerts.promoted(promotion);
-                }), props);
+                }, verdict -> championDecided.add(verdict.getRunId() + "@" + verdict.getStep())), props);
         streams.start();
         return streams;
     }

@@ -37,9 +37,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * The demo's online run, as iterative rounds of bounded training runs (docs/online.md says why rounds):
  *
  * <ol>
- *   <li>the policy at series step s (the SFT policy for s = 0) samples two completions on a share of the TRAINING
- *       prompts; the gold judge compares them; Generations and Judgments go out under {@code <series>.online} at
- *       step s ({@link OnPolicySampler});</li>
+ *   <li>the policy at series step s (the SFT policy for s = 0; sampling from the champion, the series' champion once
+ *       the evaluator has decided every checkpoint before the round, {@link SamplingSource}) samples two completions
+ *       on a share of the TRAINING prompts; the gold judge compares them; Generations and Judgments go out under
+ *       {@code <series>.online} at step s ({@link OnPolicySampler});</li>
  *   <li>{@link OnlineFeedbackTopology} turns the decisive judgments into pairs on tralign.preferences.online; the
  *       round waits (with a deadline) until they are committed, and checks every pair of its range against the
  *       step-provenance rule (judged at s, trained from s + 1 on);</li>
@@ -55,6 +56,11 @@ final class OnlineRounds implements AutoCloseable {
 
     /** How long a round waits for the topology to publish its pairs before training without the missing ones. */
     static final Duration PAIRS_DEADLINE = Duration.ofSeconds(60);
+    /**
+     * How long a round sampling from the champion waits for the evaluator's decisions on the series' checkpoints
+     * before sampling from the champion as far as it has judged.
+     */
+    static final Duration CHAMPION_DEADLINE = Duration.ofSeconds(120);
 
     /** Trains one round: a bounded run over {@code range} from {@code init}, at most {@code maxSteps} steps. */
     @FunctionalInterface
@@ -151,6 +157,14 @@ final class OnlineRounds implements AutoCloseable {
                 out.accept(String.format("  round %d (step %d): control, no on-policy sampling", round, base));
             } else {
                 try {
+                    // Sampling from the champion: as of every checkpoint before this round, whatever the timing.
+                    List<Long> undecided = samplingSource.awaitDecisions(CHAMPION_DEADLINE, System::nanoTime,
+                            OnlineRounds::sleep, out);
+                    if (!undecided.isEmpty()) {
+                        out.accept(String.format("  round %d (step %d): the evaluator has not decided step(s) %s "
+                                + "within %d s; sampling from the champion as far as it has judged", round, base,
+                                undecided, CHAMPION_DEADLINE.toSeconds()));
+                    }
                     SamplingSource.Choice from = samplingSource.choose(init, base);
                     if (from.champion()) {
                         out.accept(String.format("  round %d (step %d): sampling from the champion at step %d",
@@ -190,6 +204,15 @@ final class OnlineRounds implements AutoCloseable {
             onlineFrom = onlineTo;
         }
         return reports;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the evaluator's champion decisions", e);
+        }
     }
 
     /** Samples and judges the policy of {@code checkpoint}, publishes the round; returns the pairs to expect. */
