@@ -27,20 +27,17 @@ import org.slf4j.LoggerFactory;
  * from the beginning, so a restarted trainer sees what it saw before). At each checkpoint it answers with the first
  * alert of this run whose kind's policy is {@code stop}.
  *
- * <p>When a stop policy covers a checkpoint signature ({@link #CHECKPOINT_KINDS}), it first waits (bounded by
- * guard.verdict_timeout, {@link VerdictWait}) until the guard's verdict on the run's previous checkpoint is
- * committed, then reads the alerts up to their end: the guard commits a checkpoint's alerts no later than its
- * verdict, so an alert about checkpoint N stops the run at the checkpoint after N, whatever the evaluator's lag.
- * The evaluator is a separate process; these topics are how the trainer learns of its verdicts. A record that does
- * not decode is skipped with a warning.
+ * <p>First it waits (bounded by guard.verdict_timeout, {@link VerdictWait}) until the guard's verdicts cover the
+ * run's previous checkpoint P: for a stop policy on a checkpoint signature ({@link #CHECKPOINT_KINDS}) the
+ * checkpoint watermark reaching P, for one on a training-metric signature the metrics watermark reaching the last
+ * train-metrics step committed with P. Then it reads the alerts up to their end: the guard commits alerts no later
+ * than the verdict covering them, so an alert about checkpoint (or training step) N stops the run at the second
+ * checkpoint decision after N was committed, whatever the evaluator's lag. The evaluator is a separate process;
+ * these topics are how the trainer learns of its verdicts. A record that does not decode is skipped with a warning.
  */
 final class AlertWatch implements GuardSignal.Watch {
 
-    /**
-     * The kinds the guard decides per checkpoint, covered by its verdicts. The training-metric kinds (loss and
-     * gradient-norm divergence, the reference task's held-out NLL) come from tralign.train-metrics, which verdicts do
-     * not cover: a stop on them alone does not wait and lands at the first checkpoint after the alert is committed.
-     */
+    /** The kinds the guard decides per checkpoint, covered by the verdicts' checkpoint watermark. */
     static final Set<String> CHECKPOINT_KINDS = Set.of("KL_BUDGET", "KL_OSCILLATION", "REFERENCE_UPDATE_DROP");
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertWatch.class);
@@ -55,15 +52,26 @@ final class AlertWatch implements GuardSignal.Watch {
     private final String runId;
     private final byte[] runKey;
     private final Set<String> stopKinds;
-    /** Null when no stop policy covers a checkpoint signature: nothing to wait for. */
     private final VerdictWait wait;
+    /** A stop policy on a checkpoint signature: wait for the checkpoint watermark. */
+    private final boolean waitsForCheckpoints;
+    /** A stop policy on a training-metric signature: wait for the metrics watermark. */
+    private final boolean waitsForMetrics;
+    /** metrics.every_steps: which steps have a train-metrics record. */
+    private final int metricsEvery;
+    /**
+     * The step the run resumed from (0 for a fresh one): its metrics were written by an earlier session, perhaps with
+     * another metrics.every_steps (a placement key), so they are not awaited.
+     */
+    private final long resumedFrom;
     private final Set<String> assignedTopics = new HashSet<>();
     private long lastTopicCheck;
     private String reason;
-    private long verdictThrough = -1;
+    private long checkpointsThrough = -1;
+    private long metricsThrough = -1;
 
     AlertWatch(Map<String, Object> kafka, Topic<String, Alert> alerts, Topic<String, GuardVerdict> verdicts,
-            String runId, Set<String> stopKinds, Duration verdictTimeout) {
+            String runId, Set<String> stopKinds, Duration verdictTimeout, int metricsEvery, long resumedFrom) {
         Map<String, Object> config = new HashMap<>(kafka);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -76,14 +84,17 @@ final class AlertWatch implements GuardSignal.Watch {
         // Keys are run ids (String serde: UTF-8), so other runs' records are passed over without decoding them.
         this.runKey = runId.getBytes(StandardCharsets.UTF_8);
         this.stopKinds = Set.copyOf(stopKinds);
-        boolean waits = stopKinds.stream().anyMatch(CHECKPOINT_KINDS::contains);
-        this.wait = waits ? new VerdictWait(runId, verdictTimeout, System::nanoTime, LOG::info) : null;
+        this.waitsForCheckpoints = stopKinds.stream().anyMatch(CHECKPOINT_KINDS::contains);
+        this.waitsForMetrics = stopKinds.stream().anyMatch(k -> !CHECKPOINT_KINDS.contains(k));
+        this.metricsEvery = metricsEvery;
+        this.resumedFrom = resumedFrom;
+        this.wait = new VerdictWait(runId, verdictTimeout, System::nanoTime, LOG::info);
         this.lastTopicCheck = System.nanoTime() - TOPIC_RECHECK.toNanos();
     }
 
     @Override
     public GuardSignal.Decision at(long step, long previousCheckpoint, BooleanSupplier stopping) {
-        if (reason == null && wait != null && previousCheckpoint > 0) {
+        if (reason == null && previousCheckpoint > 0) {
             VerdictWait.Outcome outcome = wait.await(previousCheckpoint, feed(), stopping);
             if (outcome == VerdictWait.Outcome.TIMED_OUT) {
                 return GuardSignal.Decision.undecided("no verdict of the evaluator's guard on step "
@@ -109,10 +120,20 @@ final class AlertWatch implements GuardSignal.Watch {
             }
 
             @Override
-            public long verdictThrough() {
-                return verdictThrough;
+            public boolean covers(long step) {
+                return covered(step);
             }
         };
+    }
+
+    /**
+     * Whether the verdicts cover checkpoint {@code step}: its checkpoint signatures, and the training-metric
+     * signatures of the last train-metrics record committed with it (none when no step up to it had one).
+     */
+    private boolean covered(long step) {
+        long lastMetrics = step - step % metricsEvery;
+        return (!waitsForCheckpoints || checkpointsThrough >= step)
+                && (!waitsForMetrics || lastMetrics <= resumedFrom || metricsThrough >= lastMetrics);
     }
 
     /**
@@ -151,7 +172,8 @@ final class AlertWatch implements GuardSignal.Watch {
                 if (record.topic().equals(verdicts.name())) {
                     GuardVerdict v = verdicts.valueSerde().deserializer().deserialize(record.topic(), record.value());
                     if (runId.equals(v.getRunId())) {
-                        verdictThrough = Math.max(verdictThrough, v.getStep());
+                        checkpointsThrough = Math.max(checkpointsThrough, v.getStep());
+                        metricsThrough = Math.max(metricsThrough, v.getMetricsStep());
                     }
                 } else {
                     take(alerts.valueSerde().deserializer().deserialize(record.topic(), record.value()));

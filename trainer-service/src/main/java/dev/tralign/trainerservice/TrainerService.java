@@ -212,7 +212,7 @@ public final class TrainerService implements AutoCloseable {
                     RunOutput output = new KafkaRunOutput(producer, consumer, new RunEvents(topics, config.runId()));
                     RetentionFacts retentionFacts = new RetentionFacts(kafka, topics.winRates(), topics.promotions(),
                             config.runId());
-                    GuardSignal.Watch guard = guard(kafka, topics)) {
+                    GuardSignal.Watch guard = guard(kafka, topics, last.map(CheckpointEvent::getStep).orElse(0L))) {
                 CheckpointKeeper keeper = new CheckpointKeeper(config.runId(), store, config.checkpointUploadTimeout(),
                         config.checkpointRetention(), retentionFacts::read, history);
                 TrainingLoop loop = new TrainingLoop(config, trainer, source, decoder(topics), output, keeper,
@@ -234,7 +234,7 @@ public final class TrainerService implements AutoCloseable {
      * The run's guard: the recorded stop of a replay, the alerts topic when a policy says stop, else nothing (a run
      * with only warn policies never reads tralign.alerts).
      */
-    private GuardSignal.Watch guard(Map<String, Object> kafka, Topics topics) {
+    private GuardSignal.Watch guard(Map<String, Object> kafka, Topics topics, long resumedFrom) {
         if (recordedStop != null) {
             return new NoGuard(recordedStop);
         }
@@ -244,13 +244,14 @@ public final class TrainerService implements AutoCloseable {
         LOG.info("run {}: guard policy stop on {} (watching {} and {})", config.runId(), config.guardStopKinds(),
                 topics.alerts().name(), topics.guardVerdicts().name());
         return new AlertWatch(kafka, topics.alerts(), topics.guardVerdicts(), config.runId(), config.guardStopKinds(),
-                config.guardVerdictTimeout());
+                config.guardVerdictTimeout(), config.metricsEverySteps(), resumedFrom);
     }
 
     /** A guard with nothing to close. */
     private record NoGuard(GuardSignal signal) implements GuardSignal.Watch {
         @Override
-        public GuardSignal.Decision at(long step, long previousCheckpoint, java.util.function.BooleanSupplier stopping) {
+        public GuardSignal.Decision at(long step, long previousCheckpoint,
+                java.util.function.BooleanSupplier stopping) {
             return signal.at(step, previousCheckpoint, stopping);
         }
 

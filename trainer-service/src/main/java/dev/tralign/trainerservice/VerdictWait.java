@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Waiting, with a deadline, until the guard's verdicts on a run reach a checkpoint step: polls a {@link Feed}, says
+ * Waiting, with a deadline, until the guard's verdicts on a run cover a checkpoint step: polls a {@link Feed}, says
  * every {@link #PROGRESS_EVERY} what it waits for, and gives up at the deadline or when the run is asked to stop.
  * Pure logic: the clock, the feed and where progress lines go are given, so it is tested without a broker or
  * sleeps ({@code VerdictWaitTest}).
@@ -23,13 +23,13 @@ final class VerdictWait {
         /** Reads what arrived, blocking at most {@code max}. */
         void poll(Duration max);
 
-        /** The highest checkpoint step the run's verdicts have reached so far, -1 before any. */
-        long verdictThrough();
+        /** Whether the run's verdicts so far cover its checkpoint at {@code step} (and what it committed with it). */
+        boolean covers(long step);
     }
 
     /** How a wait ended. */
     enum Outcome {
-        /** The verdicts reached the step. */
+        /** The verdicts cover the step. */
         REACHED,
         /** The timeout passed first. */
         TIMED_OUT,
@@ -54,12 +54,12 @@ final class VerdictWait {
         return timeout;
     }
 
-    /** Waits until {@code feed}'s verdicts reach {@code step}, the timeout passes or {@code stopping} turns true. */
+    /** Waits until {@code feed}'s verdicts cover {@code step}, the timeout passes or {@code stopping} turns true. */
     Outcome await(long step, Feed feed, BooleanSupplier stopping) {
         long start = nanoClock.getAsLong();
         long deadline = start + timeout.toNanos();
         long nextProgress = start + PROGRESS_EVERY.toNanos();
-        while (feed.verdictThrough() < step) {
+        while (!feed.covers(step)) {
             if (stopping.getAsBoolean()) {
                 return Outcome.ABANDONED;
             }

@@ -42,8 +42,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * policy on a held-out SFT set every 5 steps; the evaluator's guard (GuardTopology in Kafka Streams) reads the
  * committed eval/sft_nll from tralign.train-metrics and publishes REFERENCE_TASK_DEGRADED once it rose 0.1
  * nats/token (set here; the default is 1) above its lowest; the run, with guard.reference_task_degraded.policy=stop,
- * ends at a later checkpoint whose event names the alert. The trainer does not wait for the guard: the data allows 1000 steps,
- * far more than the guard needs to answer, and nothing asserted depends on how far the trainer got ahead.
+ * ends at a later checkpoint whose event names the alert. The trainer waits at each checkpoint for the guard's
+ * verdict on the train-metrics committed with the previous one (tralign.guard-verdicts), so the stop lands exactly
+ * one checkpoint after the checkpoint that committed the alerting step, however far the trainer could have run.
  */
 @ExtendWith(EmbeddedStackExtension.class)
 class ReferenceTaskStopIT {
@@ -121,9 +122,11 @@ class ReferenceTaskStopIT {
             assertThat(lowestStep == 0 ? metrics.get(1L).get("eval/sft_nll_start")
                     : metrics.get(lowestStep).get("eval/sft_nll")).isEqualTo(evidence.get("sft_nll_lowest"));
 
-            // Stopped by its guard after the alert, before the data ran out, and the final event says why.
+            // Stopped by its guard one checkpoint after the one that committed the alerting step (checkpoints every
+            // 5 steps), and the final event says why.
             assertThat(summary.completed()).isFalse();
-            assertThat(summary.steps()).isGreaterThan(alert.getStep()).isLessThan(STEPS);
+            long committedWith = (alert.getStep() + 4) / 5 * 5;
+            assertThat(summary.steps()).isEqualTo(committedWith + 5);
             CheckpointEvent last = summary.checkpoints().get(summary.checkpoints().size() - 1);
             assertThat(last.getMetadata()).containsEntry("end", "guard-stop");
             assertThat(last.getStopReason()).startsWith("REFERENCE_TASK_DEGRADED at step " + alert.getStep() + ": ")

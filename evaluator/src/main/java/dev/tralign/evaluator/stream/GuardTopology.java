@@ -50,9 +50,10 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>A checkpoint is settled when it is checked and no paired drop test waits for its judgments; then a verdict
  * (run, step) follows its alerts, forwarded by the same processor, so under exactly-once both are in one
- * transaction: a read_committed reader that sees the verdict sees every checkpoint alert up to that step. A trainer
- * with a stop policy waits for it (docs/guard-rails.md). Verdicts only grow: a checkpoint skipped because a later
- * one was checked first is covered by the later one's verdict.
+ * transaction: a read_committed reader that sees the verdict sees every checkpoint alert up to that step. Each
+ * train-metrics record is followed the same way by a verdict (run, metricsStep) for the training-metric signatures.
+ * A trainer with a stop policy waits for them (docs/guard-rails.md). Verdicts only grow: a checkpoint skipped
+ * because a later one was checked first is covered by the later one's verdict.
  */
 public final class GuardTopology {
 
@@ -204,7 +205,14 @@ public final class GuardTopology {
                     && (guard.lastCheckpoint() != checkedBefore || awaitingBefore);
             if (settled) {
                 GuardVerdict verdict = GuardVerdict.newBuilder().setRunId(runId).setStep(guard.lastCheckpoint())
-                        .setAt(Instant.ofEpochMilli(record.timestamp())).build();
+                        .setMetricsStep(-1).setAt(Instant.ofEpochMilli(record.timestamp())).build();
+                context.forward(new Record<>(runId, verdict, record.timestamp()));
+            }
+            if (in instanceof TrainMetrics m) {
+                // A run's metrics come in step order (one partition, its key): the training-metric signatures of
+                // every step up to this one are decided.
+                GuardVerdict verdict = GuardVerdict.newBuilder().setRunId(runId).setStep(-1)
+                        .setMetricsStep(m.getStep()).setAt(Instant.ofEpochMilli(record.timestamp())).build();
                 context.forward(new Record<>(runId, verdict, record.timestamp()));
             }
         }

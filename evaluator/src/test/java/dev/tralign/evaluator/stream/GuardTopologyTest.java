@@ -140,9 +140,25 @@ class GuardTopologyTest {
         return alerts.readValuesToList();
     }
 
-    /** The verdicts published since the last call, as "run@step". */
+    /** The checkpoint verdicts published since the last call, as "run@step" (metrics verdicts left out). */
     private List<String> verdictSteps() {
-        return verdicts.readValuesToList().stream().map(v -> v.getRunId() + "@" + v.getStep()).toList();
+        return verdicts.readValuesToList().stream().filter(v -> v.getStep() >= 0)
+                .map(v -> v.getRunId() + "@" + v.getStep()).toList();
+    }
+
+    @Test
+    void eachTrainMetricsRecordIsFollowedByAMetricsVerdictAfterItsAlerts() {
+        start(GuardConfig.defaults(PROMPTS));
+        trainMetrics("r", 1, 0.5, 1.0);
+        trainMetrics("r", 2, Double.NaN, 1.0);
+
+        assertThat(read()).extracting(Alert::getStep).containsExactly(2L);
+        assertThat(verdicts.readValuesToList()).extracting(v -> v.getStep() + "/" + v.getMetricsStep())
+                .containsExactly("-1/1", "-1/2");
+        // A checkpoint verdict moves only the checkpoint watermark.
+        checkpoint("r", 10, 3.0);
+        assertThat(verdicts.readValuesToList()).extracting(v -> v.getStep() + "/" + v.getMetricsStep())
+                .containsExactly("10/-1");
     }
 
     @Test
@@ -481,7 +497,8 @@ class GuardTopologyTest {
                 AlertKind.LOSS_DIVERGENCE, AlertKind.REFERENCE_TASK_DEGRADED);
         assertThat(second).isEqualTo(first);
         // Step 20's verdict waits for its drop test (its judgments come after its win rate); each step gets one.
-        assertThat(firstVerdicts).extracting(GuardVerdict::getStep).containsExactly(10L, 20L, 30L, 40L, 50L);
+        assertThat(firstVerdicts).extracting(v -> v.getStep() + "/" + v.getMetricsStep())
+                .containsExactly("10/-1", "20/-1", "30/-1", "40/-1", "50/-1", "-1/1", "-1/2", "-1/10");
         assertThat(secondVerdicts).isEqualTo(firstVerdicts);
     }
 

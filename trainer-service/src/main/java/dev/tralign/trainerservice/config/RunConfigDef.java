@@ -107,7 +107,7 @@ public final class RunConfigDef {
     public static final List<String> GUARD_POLICIES = List.of("guard.kl_budget.policy",
             "guard.kl_oscillation.policy", "guard.reference_update_drop.policy", "guard.loss_divergence.policy",
             "guard.grad_norm_divergence.policy", "guard.reference_task_degraded.policy");
-    /** How long a run with a stop policy for a checkpoint signature waits at a checkpoint for the guard's verdict. */
+    /** How long a run with a stop policy waits at a checkpoint for the guard's verdicts on the previous one. */
     public static final String GUARD_VERDICT_TIMEOUT = "guard.verdict_timeout";
 
     /** Kafka client settings pass through under this prefix (e.g. kafka.security.protocol). */
@@ -312,9 +312,10 @@ public final class RunConfigDef {
                 "The same for REFERENCE_TASK_DEGRADED (the held-out SFT NLL, eval/sft_nll from "
                         + "metrics.heldout_sft.file, rising above its lowest).");
         put(k, GUARD_VERDICT_TIMEOUT, ConfigType.DURATION, java.time.Duration.ofMinutes(30), positiveDuration(),
-                "With a stop policy for KL_BUDGET, KL_OSCILLATION or REFERENCE_UPDATE_DROP, each checkpoint waits up "
-                        + "to this long for the evaluator's verdict on the run's previous checkpoint "
-                        + "(<prefix>guard-verdicts), so a stop lands exactly one checkpoint after the alerting one. "
+                "With a stop policy, each checkpoint waits up to this long for the evaluator's verdicts "
+                        + "(<prefix>guard-verdicts) covering the run's previous checkpoint and the train-metrics "
+                        + "committed with it, so a stop lands exactly one checkpoint after the one that committed "
+                        + "what alerted. "
                         + "Past it the run ends with a plain resumable checkpoint (end=stopped): restart it when the "
                         + "evaluator is back. 500ms, 10s, 2m, 1h or ISO-8601.");
         put(k, MODEL_INIT, ConfigType.STRING, REQUIRED, modelInit(),
