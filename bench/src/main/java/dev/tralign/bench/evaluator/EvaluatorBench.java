@@ -1,5 +1,6 @@
 package dev.tralign.bench.evaluator;
 
+import dev.tralign.bench.BenchFlags;
 import dev.tralign.evaluator.judge.GoldRewardJudge;
 import dev.tralign.evaluator.service.CheckpointEvaluation;
 import dev.tralign.evaluator.service.CheckpointEvaluatorService;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,8 +44,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * from a CheckpointEvent to its complete WinRate record, split into generation (sampling + log-probs under policy and
  * SFT), judging, and aggregation (publish to WinRate), with the demo's model shape and a gold judge.
  *
- * <p>Options: --judgments N (default 50000), --cells C (run/step aggregates, default 100), --prompts P (default 256),
- * --checkpoints K (latency repetitions, default 3).
+ * <p>Flags: {@link #FLAGS} ({@code tralign bench evaluator --help}).
  */
 public final class EvaluatorBench {
 
@@ -54,19 +53,24 @@ public final class EvaluatorBench {
     private EvaluatorBench() {
     }
 
+    /** The flags of {@code tralign bench evaluator}. */
+    public static final BenchFlags FLAGS = BenchFlags.of("evaluator")
+            .integer("judgments", 50_000, 1, "Judgments through the win-rate topology")
+            .integer("cells", 100, 1, "(run, step) aggregates they fill")
+            .integer("prompts", 256, 1, "Eval prompts per checkpoint in the latency part")
+            .integer("checkpoints", 3, 1, "Latency repetitions")
+            .build();
+
     public static void main(String[] args) throws Exception {
-        System.out.println(run(args));
+        System.out.println(BenchFlags.helpAsked(args) ? FLAGS.help() : run(args));
     }
 
     public static String run(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i], args[i + 1]);
-        }
-        int judgments = Integer.parseInt(options.getOrDefault("--judgments", "50000"));
-        int cells = Integer.parseInt(options.getOrDefault("--cells", "100"));
-        int prompts = Integer.parseInt(options.getOrDefault("--prompts", "256"));
-        int checkpoints = Integer.parseInt(options.getOrDefault("--checkpoints", "3"));
+        BenchFlags.Values flags = FLAGS.parse(args);
+        int judgments = flags.integer("judgments");
+        int cells = flags.integer("cells");
+        int prompts = flags.integer("prompts");
+        int checkpoints = flags.integer("checkpoints");
         Path work = Files.createTempDirectory("tralign-bench-evaluator");
         try (EmbeddedStack stack = EmbeddedStack.start(StackOptions.defaults().withDataDir(work.resolve("stack"))
                 .withKafkaPort(0).withRegistryPort(0));

@@ -1,5 +1,6 @@
 package dev.tralign.bench.evaluator;
 
+import dev.tralign.bench.BenchFlags;
 import dev.tralign.evaluator.generate.CompletionCodec;
 import dev.tralign.evaluator.judge.GoldRewardJudge;
 import dev.tralign.evaluator.service.CheckpointEvaluation;
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,8 +44,7 @@ import org.apache.kafka.common.TopicPartition;
  * Each checkpoint is a new file, so every worker that gets one of its shards loads and verifies it, as in production.
  * The first checkpoint of each worker count is a warm-up (JIT, first loads, group settling), reported but not timed.
  *
- * <p>Options: --workers 1,2,3, --prompts P (96), --prompts-per-task T (8), --checkpoints K (3, timed each),
- * --max-new-tokens N (32), --dim D (128), --layers L (4), --heads H (4).
+ * <p>Flags: {@link #FLAGS} ({@code tralign bench evaluator-workers --help}).
  */
 public final class EvaluatorWorkersBench {
 
@@ -55,24 +54,32 @@ public final class EvaluatorWorkersBench {
     private EvaluatorWorkersBench() {
     }
 
+    /** The flags of {@code tralign bench evaluator-workers}. */
+    public static final BenchFlags FLAGS = BenchFlags.of("evaluator-workers")
+            .integers("workers", "1,2,3", 1, "Worker counts, one measurement each")
+            .integer("prompts", 96, 1, "Eval prompts per checkpoint")
+            .integer("prompts-per-task", 8, 1, "Prompts per evaluation task (shard)")
+            .integer("checkpoints", 3, 1, "Timed checkpoints per worker count (after one warm-up)")
+            .integer("max-new-tokens", 32, 1, "Tokens sampled per completion")
+            .integer("dim", 128, 1, "Model width")
+            .integer("layers", 4, 1, "Model layers")
+            .integer("heads", 4, 1, "Attention heads")
+            .build();
+
     public static void main(String[] args) throws Exception {
-        System.out.println(run(args));
+        System.out.println(BenchFlags.helpAsked(args) ? FLAGS.help() : run(args));
     }
 
     public static String run(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i], args[i + 1]);
-        }
-        int[] workerCounts = Arrays.stream(options.getOrDefault("--workers", "1,2,3").split(","))
-                .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
-        int prompts = Integer.parseInt(options.getOrDefault("--prompts", "96"));
-        int perTask = Integer.parseInt(options.getOrDefault("--prompts-per-task", "8"));
-        int checkpoints = Integer.parseInt(options.getOrDefault("--checkpoints", "3"));
-        int maxNewTokens = Integer.parseInt(options.getOrDefault("--max-new-tokens", "32"));
-        int dim = Integer.parseInt(options.getOrDefault("--dim", "128"));
-        int layers = Integer.parseInt(options.getOrDefault("--layers", "4"));
-        int heads = Integer.parseInt(options.getOrDefault("--heads", "4"));
+        BenchFlags.Values flags = FLAGS.parse(args);
+        int[] workerCounts = flags.integers("workers");
+        int prompts = flags.integer("prompts");
+        int perTask = flags.integer("prompts-per-task");
+        int checkpoints = flags.integer("checkpoints");
+        int maxNewTokens = flags.integer("max-new-tokens");
+        int dim = flags.integer("dim");
+        int layers = flags.integer("layers");
+        int heads = flags.integer("heads");
         Path work = Files.createTempDirectory("tralign-bench-evaluator-workers");
         try {
             return run(work, workerCounts, prompts, perTask, checkpoints, maxNewTokens, dim, layers, heads);

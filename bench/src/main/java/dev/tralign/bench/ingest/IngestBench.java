@@ -1,5 +1,6 @@
 package dev.tralign.bench.ingest;
 
+import dev.tralign.bench.BenchFlags;
 import dev.tralign.ingest.file.FileImporter;
 import dev.tralign.ingest.file.ImportSummary;
 import dev.tralign.ingest.kafka.IngestTopicAdmin;
@@ -44,14 +45,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * embedded broker, GC, JIT) spent on each side: on a shared machine that ratio is far steadier than the wall-clock
  * one. Every measured round's pair and the best of each side are reported.
  *
- * <p>Options: --bootstrap-servers (required), --registry-url (required), --input (default the shared HH-RLHF
- * test split), --pairs (default 100000), --rounds (default 2), --warmup (default: enough rounds for 200,000
- * records per side, at least 1), --transaction-records
- * (default the importer's own, {@link FileImporter#DEFAULT_TRANSACTION_RECORDS}), --work-dir (default
- * java.io.tmpdir), --sides both|ingest|plain (default both; one side alone is for profiling it, and then no ratio
- * is printed), --baseline bytes|avro (default bytes, the issue's baseline: the file's lines as they are; avro: the
- * records the import publishes, parsed and serialized once before the clock starts, sent by the same plain
- * producer without transactions, so the ratio isolates what the import does beyond sending its own bytes).
+ * <p>Flags: {@link #FLAGS} ({@code tralign bench ingest --help}); here --bootstrap-servers and --registry-url are
+ * required (the CLI starts an embedded stack when they are not given). --baseline avro: the plain producer sends
+ * the records the import publishes, parsed and serialized once before the clock starts, without transactions, so
+ * the ratio isolates what the import does beyond sending its own bytes.
  */
 public final class IngestBench {
 
@@ -62,27 +59,48 @@ public final class IngestBench {
     private IngestBench() {
     }
 
+    /** The flags of {@code tralign bench ingest}. */
+    public static final BenchFlags FLAGS = BenchFlags.of("ingest")
+            .optionalString("bootstrap-servers", "an embedded broker (CLI)", "Use this broker (e.g. a separate "
+                    + "`tralign stack`, so its CPU is not counted with the clients'); needs --registry-url")
+            .optionalString("registry-url", "the embedded stack's (CLI)", "The schema registry of "
+                    + "--bootstrap-servers")
+            .optionalString("input", "../shared/data/hh-rlhf/harmless-base-test.jsonl.gz", "HH-RLHF file")
+            .integer("pairs", 100_000, 1, "Lines to ingest per round (the file repeated)")
+            .integer("rounds", 2, 1, "Measured rounds, best kept")
+            .optionalInteger("warmup", 0, "enough rounds for " + WARMUP_RECORDS + " records per side, at least 1",
+                    "Warm-up rounds, not counted")
+            .integer("transaction-records", FileImporter.DEFAULT_TRANSACTION_RECORDS, 1,
+                    "Records per import transaction (the importer's default)")
+            .optionalString("work-dir", "a temporary folder (java.io.tmpdir)", "Where the expanded file goes")
+            .choice("sides", "both", "One side alone is for profiling it (no ratio then)", "both", "ingest",
+                    "plain")
+            .choice("baseline", "bytes", "The plain producer sends the file's lines (the issue's baseline) or the "
+                    + "records the import publishes, serialized before the clock starts", "bytes", "avro")
+            .build();
+
     /** Runs the benchmark and prints the report. */
     public static void main(String[] args) {
-        System.out.println(run(args));
+        System.out.println(BenchFlags.helpAsked(args) ? FLAGS.help() : run(args));
     }
 
     /** Runs the benchmark; returns the report (also the text for docs/ingest.md). */
     public static String run(String[] args) {
-        Map<String, String> options = parse(args);
-        String bootstrap = required(options, "--bootstrap-servers");
-        String registry = required(options, "--registry-url");
-        Path input = Path.of(options.getOrDefault("--input", DEFAULT_INPUT.toString()));
-        int pairs = positive(options, "--pairs", 100_000);
-        int rounds = positive(options, "--rounds", 2);
+        BenchFlags.Values flags = FLAGS.parse(args);
+        String bootstrap = required(flags, "bootstrap-servers");
+        String registry = required(flags, "registry-url");
+        Path input = Path.of(flags.given("input") ? flags.optionalString("input") : DEFAULT_INPUT.toString());
+        int pairs = flags.integer("pairs");
+        int rounds = flags.integer("rounds");
         // Measured: the import's CPU per round kept falling until ~200,000 records had gone through the JIT
         // (6.5, 4.5, 2.6, 1.8, 1.5, 1.6 CPU-seconds for six 50,000-line rounds), so warm up that long by default.
-        int warmup = nonNegative(options, "--warmup", Math.max(1, (WARMUP_RECORDS + pairs - 1) / pairs));
-        int transactionRecords = positive(options, "--transaction-records", FileImporter.DEFAULT_TRANSACTION_RECORDS);
-        Path workDir = Path.of(options.getOrDefault("--work-dir", System.getProperty("java.io.tmpdir")));
-        String sides = options.getOrDefault("--sides", "both");
-        String baseline = options.getOrDefault("--baseline", "bytes");
-        checkChoices(sides, baseline);
+        int warmup = flags.given("warmup") ? flags.integer("warmup")
+                : Math.max(1, (WARMUP_RECORDS + pairs - 1) / pairs);
+        int transactionRecords = flags.integer("transaction-records");
+        Path workDir = Path.of(flags.given("work-dir") ? flags.optionalString("work-dir")
+                : System.getProperty("java.io.tmpdir"));
+        String sides = flags.string("sides");
+        String baseline = flags.string("baseline");
         if (!sides.equals("both")) {
             return oneSide(sides, baseline, bootstrap, registry, input, pairs, rounds, warmup, transactionRecords,
                     workDir);
@@ -150,16 +168,6 @@ public final class IngestBench {
                     lastSummary.duplicates(), lastSummary.deadLettered());
         } catch (IOException e) {
             throw new UncheckedIOException("ingest bench failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** Rejects --sides other than both|ingest|plain and --baseline other than bytes|avro (the CLI checks early). */
-    public static void checkChoices(String sides, String baseline) {
-        if (!List.of("both", "ingest", "plain").contains(sides)) {
-            throw new IllegalArgumentException("--sides must be both, ingest or plain, was '" + sides + "'");
-        }
-        if (!List.of("bytes", "avro").contains(baseline)) {
-            throw new IllegalArgumentException("--baseline must be bytes or avro, was '" + baseline + "'");
         }
     }
 
@@ -369,50 +377,11 @@ public final class IngestBench {
         return written;
     }
 
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected '--option value' pairs, got '" + args[i] + "'; options: "
-                        + "--bootstrap-servers, --registry-url, --input, --pairs, --rounds, --warmup, "
-                        + "--transaction-records, --work-dir, --sides, --baseline");
-            }
-            options.put(args[i], args[++i]);
+    private static String required(BenchFlags.Values flags, String name) {
+        if (!flags.given(name)) {
+            throw new IllegalArgumentException("bench ingest: --" + name + " is required here (the CLI's "
+                    + "`tralign bench ingest` starts an embedded stack without it)");
         }
-        return options;
-    }
-
-    private static String required(Map<String, String> options, String name) {
-        String value = options.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(name + " is required (e.g. the embedded stack's address)");
-        }
-        return value;
-    }
-
-    private static int nonNegative(Map<String, String> options, String name, int fallback) {
-        String value = options.get(name);
-        try {
-            int parsed = value == null ? fallback : Integer.parseInt(value.trim());
-            if (parsed < 0) {
-                throw new NumberFormatException();
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be 0 or a positive whole number, was '" + value + "'");
-        }
-    }
-
-    private static int positive(Map<String, String> options, String name, int fallback) {
-        String value = options.get(name);
-        try {
-            int parsed = value == null ? fallback : Integer.parseInt(value.trim());
-            if (parsed < 1) {
-                throw new NumberFormatException();
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a positive whole number, was '" + value + "'");
-        }
+        return flags.optionalString(name);
     }
 }

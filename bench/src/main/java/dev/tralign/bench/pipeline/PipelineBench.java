@@ -1,5 +1,6 @@
 package dev.tralign.bench.pipeline;
 
+import dev.tralign.bench.BenchFlags;
 import dev.tralign.schemas.Topic;
 import dev.tralign.schemas.Topics;
 import dev.tralign.schemas.avro.PreferencePair;
@@ -36,7 +37,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * once from a topic on an embedded broker (read_committed consumer, transactional checkpoint) and once from an
  * in-memory list of the same record bytes, and compares step rates after a warm-up. Target: ratio >= 0.95.
  *
- * <p>Arguments: {@code [--steps N]} (measured steps, default 30) {@code [--warmup N]} (default 5).
+ * <p>Flags: {@link #FLAGS} ({@code tralign bench pipeline --help}).
  */
 public final class PipelineBench {
 
@@ -46,17 +47,21 @@ public final class PipelineBench {
     private PipelineBench() {
     }
 
+    /** The flags of {@code tralign bench pipeline}. */
+    public static final BenchFlags FLAGS = BenchFlags.of("pipeline")
+            .integer("steps", 30, 1, "Measured steps")
+            .integer("warmup", 5, 1, "Steps before the clock starts")
+            .build();
+
     public static void main(String[] args) {
-        System.out.println(run(args));
+        System.out.println(BenchFlags.helpAsked(args) ? FLAGS.help() : run(args));
     }
 
     /** Runs the bench and returns its report. */
     public static String run(String[] args) {
-        int steps = intArg(args, "--steps", 30);
-        int warmup = intArg(args, "--warmup", 5);
-        if (steps < 1 || warmup < 1) {
-            throw new IllegalArgumentException("--steps and --warmup must be >= 1, got " + steps + " and " + warmup);
-        }
+        BenchFlags.Values flags = FLAGS.parse(args);
+        int steps = flags.integer("steps");
+        int warmup = flags.integer("warmup");
         int total = steps + warmup;
         Path dir;
         try {
@@ -178,19 +183,6 @@ public final class PipelineBench {
             throw new IllegalStateException(e);
         }
         return out;
-    }
-
-    private static int intArg(String[] args, String name, int fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                try {
-                    return Integer.parseInt(args[i + 1]);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(name + " " + args[i + 1] + " is not a whole number");
-                }
-            }
-        }
-        return fallback;
     }
 
     /** Optimizer steps per second between the end of the warm-up step and the end of the last step. */

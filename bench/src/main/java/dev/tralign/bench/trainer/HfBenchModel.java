@@ -1,5 +1,7 @@
 package dev.tralign.bench.trainer;
 
+import dev.tralign.bench.BenchFlags;
+
 import ai.djl.Device;
 import dev.tralign.trainer.AlignmentTrainer;
 import dev.tralign.trainer.config.LoraConfig;
@@ -66,18 +68,32 @@ final class HfBenchModel {
         return vocab * e + layers * block + e + e * vocab;
     }
 
+    /** The architectures a bench's --arch may name (their model_type). */
+    static String[] architectures(String... more) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(more),
+                java.util.Arrays.stream(Architecture.values()).map(Architecture::modelType)).toArray(String[]::new);
+    }
+
+    /** Declares --lora-r, --lora-targets and --lora-mix, read by {@link #lora}. */
+    static BenchFlags.Builder loraFlags(BenchFlags.Builder flags) {
+        return flags.integer("lora-r", 0, 0, "LoRA rank, adapters over the frozen decoder with lora_alpha 2R "
+                        + "(0: full fine-tuning)")
+                .string("lora-targets", LoraConfig.ALL_LINEAR, "With --lora-r: the adapted modules, comma-separated")
+                .choice("lora-mix", "exact", "With --lora-r: how the reference's adapters are mixed", "exact",
+                        "factors");
+    }
+
     /**
-     * The LoRA settings of the flags {@code --lora-r R} (0 or absent: full fine-tuning, null), {@code --lora-targets}
+     * The LoRA settings of the flags {@code --lora-r R} (0: full fine-tuning, null), {@code --lora-targets}
      * (default all-linear) and {@code --lora-mix exact|factors} (default exact); lora_alpha is 2R.
      */
-    static LoraConfig lora(java.util.Map<String, String> flags) {
-        int r = Integer.parseInt(flags.getOrDefault("lora-r", "0"));
+    static LoraConfig lora(BenchFlags.Values flags) {
+        int r = flags.integer("lora-r");
         if (r == 0) {
             return null;
         }
-        return new LoraConfig(r, 2.0 * r, 0, List.of(flags.getOrDefault("lora-targets", LoraConfig.ALL_LINEAR)
-                .split(",")), false, LoraConfig.ReferenceMix.valueOf(flags.getOrDefault("lora-mix", "exact")
-                .toUpperCase(java.util.Locale.ROOT)));
+        return new LoraConfig(r, 2.0 * r, 0, List.of(flags.string("lora-targets").split(",")), false,
+                LoraConfig.ReferenceMix.valueOf(flags.string("lora-mix").toUpperCase(java.util.Locale.ROOT)));
     }
 
     /** How a report names the run's LoRA settings. */

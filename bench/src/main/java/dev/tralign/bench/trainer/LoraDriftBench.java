@@ -1,6 +1,7 @@
 package dev.tralign.bench.trainer;
 
 import ai.djl.Device;
+import dev.tralign.bench.BenchFlags;
 import dev.tralign.trainer.AlignmentTrainer;
 import dev.tralign.trainer.Policy;
 import dev.tralign.trainer.StepResult;
@@ -41,32 +42,51 @@ import java.util.Set;
  *   model, the same yardstick for both: a win-rate proxy with the base as baseline).</li>
  * </ul>
  * Data: a learnable preference on random token sequences (chosen completions drawn from the lower half of the
- * vocabulary, rejected from the upper half). Flags: --arch (llama) --vocab (512) --embed (128) --layers (4) --heads
- * (4) --kv-heads (2) --r (8) --lora-alpha (16) --targets (all-linear) --alpha (0.5) --tau (4) --steps (80) --lr
- * (5e-3) --beta (0.1) --pairs (8).
+ * vocabulary, rejected from the upper half). Flags: {@link #FLAGS} ({@code tralign bench lora-drift --help}).
  */
 public final class LoraDriftBench {
 
     private LoraDriftBench() {
     }
 
+    /** The flags of {@code tralign bench lora-drift}. */
+    public static final BenchFlags FLAGS = BenchFlags.of("lora-drift")
+            .choice("arch", "llama", "Decoder architecture", HfBenchModel.architectures())
+            .integer("vocab", 512, 4, "Vocabulary size (chosen from the lower half, rejected from the upper)")
+            .integer("embed", 128, 1, "Hidden size")
+            .integer("layers", 4, 1, "Decoder layers")
+            .integer("heads", 4, 1, "Attention heads")
+            .integer("kv-heads", 2, 0, "Key/value heads (0: as --heads)")
+            .integer("r", 8, 1, "LoRA rank")
+            .decimal("lora-alpha", 16, "LoRA alpha")
+            .string("targets", LoraConfig.ALL_LINEAR, "Adapted modules, comma-separated")
+            .decimal("alpha", 0.5, "ref_model_mixup_alpha of the soft updates")
+            .integer("tau", 4, 1, "ref_model_sync_steps: steps between reference updates")
+            .integer("steps", 80, 1, "Training steps of each run")
+            .decimal("lr", 5e-3, "Learning rate")
+            .decimal("beta", 0.1, "DPO beta")
+            .integer("pairs", 8, 1, "Preference pairs per batch")
+            .build();
+
     public static String run(String[] args) {
-        Map<String, String> f = flags(args);
-        Architecture arch = Architecture.named(f.getOrDefault("arch", "llama"));
-        int vocab = Integer.parseInt(f.getOrDefault("vocab", "512"));
-        DecoderSpec spec = HfBenchModel.spec(arch, vocab, Integer.parseInt(f.getOrDefault("embed", "128")),
-                Integer.parseInt(f.getOrDefault("layers", "4")), Integer.parseInt(f.getOrDefault("heads", "4")),
-                Integer.parseInt(f.getOrDefault("kv-heads", "2")), 0, 64, null);
-        int r = Integer.parseInt(f.getOrDefault("r", "8"));
-        double loraAlpha = Double.parseDouble(f.getOrDefault("lora-alpha", "16"));
-        List<String> targets = List.of(f.getOrDefault("targets", LoraConfig.ALL_LINEAR).split(","));
-        double alpha = Double.parseDouble(f.getOrDefault("alpha", "0.5"));
-        int tau = Integer.parseInt(f.getOrDefault("tau", "4"));
-        int steps = Integer.parseInt(f.getOrDefault("steps", "80"));
-        double beta = Double.parseDouble(f.getOrDefault("beta", "0.1"));
-        int batchPairs = Integer.parseInt(f.getOrDefault("pairs", "8"));
+        if (BenchFlags.helpAsked(args)) {
+            return FLAGS.help();
+        }
+        BenchFlags.Values f = FLAGS.parse(args);
+        Architecture arch = Architecture.named(f.string("arch"));
+        int vocab = f.integer("vocab");
+        DecoderSpec spec = HfBenchModel.spec(arch, vocab, f.integer("embed"), f.integer("layers"),
+                f.integer("heads"), f.integer("kv-heads"), 0, 64, null);
+        int r = f.integer("r");
+        double loraAlpha = f.decimal("lora-alpha");
+        List<String> targets = List.of(f.string("targets").split(","));
+        double alpha = f.decimal("alpha");
+        int tau = f.integer("tau");
+        int steps = f.integer("steps");
+        double beta = f.decimal("beta");
+        int batchPairs = f.integer("pairs");
         TrainingConfig config = TrainingConfig.builder().lossType(LossType.SIGMOID).beta(beta)
-                .learningRate(Double.parseDouble(f.getOrDefault("lr", "5e-3"))).syncRefModel(true)
+                .learningRate(f.decimal("lr")).syncRefModel(true)
                 .refModelMixupAlpha(alpha).refModelSyncSteps(tau).seed(1).build();
         List<TokenizedPair> train = preferencePairs(vocab, 64, 11);
         List<TokenizedPair> heldOut = preferencePairs(vocab, 64, 12);
@@ -285,20 +305,5 @@ public final class LoraDriftBench {
             t[i] = from + (int) Math.floorMod(random.nextLong(), to - from);
         }
         return t;
-    }
-
-    private static Map<String, String> flags(String[] args) {
-        List<String> known = List.of("arch", "vocab", "embed", "layers", "heads", "kv-heads", "r", "lora-alpha",
-                "targets", "alpha", "tau", "steps", "lr", "beta", "pairs");
-        Map<String, String> f = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i].startsWith("--") ? args[i].substring(2) : "";
-            if (!known.contains(name) || i + 1 >= args.length) {
-                throw new IllegalArgumentException("flags are --name value with name in " + known + ", got '"
-                        + args[i] + "'");
-            }
-            f.put(name, args[++i]);
-        }
-        return f;
     }
 }

@@ -1,5 +1,6 @@
 package dev.tralign.bench.trainer;
 
+import dev.tralign.bench.BenchFlags;
 import dev.tralign.trainer.AlignmentTrainer;
 import dev.tralign.trainer.config.LoraConfig;
 import dev.tralign.trainer.config.LossType;
@@ -16,7 +17,7 @@ import java.util.List;
 /**
  * Checks that a long run does not grow native memory: trains a small TR-DPO model (soft update every step, a
  * cached sampling call every 10 steps, so every code path runs) and prints the resident set size (VmRSS, Linux) at step 100 and at the last step as one
- * JSON line. Flags: --steps (default 2000).
+ * JSON line. Flags: {@link #FLAGS} ({@code tralign bench memory --help}): --steps (default 2000).
  * <p>With {@code --arch gpt2|llama|qwen2|mistral|gpt_neox} it measures instead the peak memory of float32 AdamW
  * training with a moving reference (soft update every step) of a randomly initialised Hugging Face decoder, by
  * default GPT-2 small (124M parameters: vocab 50257, hidden 768, 12 layers, 12 heads, 1024 positions, tied head)
@@ -28,12 +29,59 @@ public final class MemoryBench {
     private MemoryBench() {
     }
 
-    public static void main(String[] args) {
-        if (args.length > 0 && java.util.Arrays.asList(args).contains("--arch")) {
-            System.out.println(runHf(args));
-            return;
+    private static final TrainingConfig DEFAULTS = TrainingConfig.builder().build();
+    /** --steps without --arch: the leak check's length. */
+    private static final int LEAK_CHECK_STEPS = 2000;
+
+    /** The flags of {@code tralign bench memory}: without --arch only --steps (the tiny GPT's leak check). */
+    public static final BenchFlags FLAGS = HfBenchModel.loraFlags(BenchFlags.of("memory")
+            .optionalChoice("arch", "none: the tiny GPT's long-run leak check, which reads only --steps",
+                    "A Hugging Face decoder whose peak training memory is measured", HfBenchModel.architectures())
+            .optionalInteger("steps", 1, "3 with --arch, " + LEAK_CHECK_STEPS + " without", "Training steps")
+            .integer("vocab", 50257, 2, "Vocabulary size")
+            .integer("embed", 768, 1, "Hidden size")
+            .integer("layers", 12, 1, "Decoder layers")
+            .integer("heads", 12, 1, "Attention heads")
+            .integer("kv-heads", 0, 0, "Key/value heads (0: as --heads)")
+            .integer("intermediate", 0, 0, "MLP width (0: the peer's for SwiGLU models)")
+            .integer("max-positions", 1024, 1, "Position table size (at least --seq is used)")
+            .optionalBool("tie", "tied for gpt2 only", "Tie the head to the embedding")
+            .integer("seq", 256, 2, "Tokens per sequence")
+            .integer("pairs", 2, 1, "Preference pairs per batch")
+            .integer("shards", DEFAULTS.microBatchShards(), 1,
+                    "Micro-batch shards (TrainingConfig.microBatchShards)")
+            .bool("parallel-reference", true, "Reference forward on a second thread"))
+            .build();
+
+    /**
+     * Parses {@code args}; without --arch (the leak check) any flag but --steps is refused, since it would be
+     * ignored.
+     */
+    public static BenchFlags.Values parse(String... args) {
+        BenchFlags.Values flags = FLAGS.parse(args);
+        if (!flags.given("arch")) {
+            for (String name : FLAGS.names()) {
+                String bare = name.substring(2);
+                if (!bare.equals("steps") && !bare.equals("arch") && flags.given(bare)) {
+                    throw new IllegalArgumentException("bench memory: " + name + " needs --arch (gpt2, llama, ...): "
+                            + "without --arch the bench is the tiny GPT's leak check, which reads only --steps");
+                }
+            }
         }
-        int steps = args.length == 2 && args[0].equals("--steps") ? Integer.parseInt(args[1]) : 2000;
+        return flags;
+    }
+
+    public static void main(String[] args) {
+        System.out.println(BenchFlags.helpAsked(args) ? FLAGS.help() : run(args));
+    }
+
+    /** Runs the bench (the leak check without --arch, else {@link #runHf}) and returns its JSON line. */
+    public static String run(String[] args) {
+        BenchFlags.Values flags = parse(args);
+        if (flags.given("arch")) {
+            return runHf(flags);
+        }
+        int steps = flags.given("steps") ? flags.integer("steps") : LEAK_CHECK_STEPS;
         ModelConfig shape = new ModelConfig(32, 64, 2, 4, 32);
         TrainingConfig config = TrainingConfig.builder().lossType(LossType.SIGMOID).learningRate(1e-4)
                 .syncRefModel(true).refModelMixupAlpha(0.6).refModelSyncSteps(1).seed(0).build();
@@ -60,8 +108,9 @@ public final class MemoryBench {
                             (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
                 }
             }
-            System.out.printf("{\"steps\": %d, \"rss_mb_at_100\": %.1f, \"rss_mb_at_half\": %.1f, "
-                    + "\"rss_mb_at_end\": %.1f}%n", steps, rssAt100 / 1024.0, rssAtHalf / 1024.0, rssKb() / 1024.0);
+            return String.format(java.util.Locale.ROOT, "{\"steps\": %d, \"rss_mb_at_100\": %.1f, "
+                    + "\"rss_mb_at_half\": %.1f, \"rss_mb_at_end\": %.1f}", steps, rssAt100 / 1024.0,
+                    rssAtHalf / 1024.0, rssKb() / 1024.0);
         }
     }
 
@@ -70,45 +119,26 @@ public final class MemoryBench {
      * a full GC, resets the kernel's peak-RSS mark ({@code /proc/self/clear_refs}), trains {@code --steps} DPO steps
      * with a soft reference update after each, and reports the peak (VmHWM) over the training steps alone, per
      * parameter, next to the floor of float32 AdamW with a moving reference (policy 4 + reference 4 + gradient 4 +
-     * Adam m and v 8 = 20 bytes per parameter). Flags: --arch (gpt2) --vocab (50257) --embed (768) --layers (12)
-     * --heads (12) --kv-heads --intermediate --max-positions (1024) --tie --seq (256) --pairs (2) --steps (3)
-     * --shards (TrainingConfig's default) --parallel-reference (true).
+     * Adam m and v 8 = 20 bytes per parameter). Flags: {@link #FLAGS}, --arch given.
      */
     public static String runHf(String[] args) {
-        java.util.Map<String, String> f = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("flags are --name value, got '" + args[i] + "'");
-            }
-            String name = args[i].substring(2);
-            if (!List.of("arch", "vocab", "embed", "layers", "heads", "kv-heads", "intermediate", "max-positions",
-                    "tie", "seq", "pairs", "steps", "shards", "parallel-reference", "lora-r", "lora-targets",
-                    "lora-mix").contains(name)) {
-                throw new IllegalArgumentException("unknown flag --" + name + "; known: --arch --vocab --embed "
-                        + "--layers --heads --kv-heads --intermediate --max-positions --tie --seq --pairs --steps "
-                        + "--shards --parallel-reference --lora-r --lora-targets --lora-mix");
-            }
-            f.put(name, args[++i]);
-        }
+        return runHf(parse(args));
+    }
+
+    private static String runHf(BenchFlags.Values f) {
         dev.tralign.trainer.model.hf.Architecture arch = dev.tralign.trainer.model.hf.Architecture.named(
-                f.getOrDefault("arch", "gpt2"));
-        int vocab = Integer.parseInt(f.getOrDefault("vocab", "50257"));
-        int seq = Integer.parseInt(f.getOrDefault("seq", "256"));
-        int pairs = Integer.parseInt(f.getOrDefault("pairs", "2"));
-        int steps = Integer.parseInt(f.getOrDefault("steps", "3"));
-        int maxPositions = Integer.parseInt(f.getOrDefault("max-positions", "1024"));
-        dev.tralign.trainer.model.hf.DecoderSpec spec = HfBenchModel.spec(arch, vocab,
-                Integer.parseInt(f.getOrDefault("embed", "768")), Integer.parseInt(f.getOrDefault("layers", "12")),
-                Integer.parseInt(f.getOrDefault("heads", "12")), Integer.parseInt(f.getOrDefault("kv-heads", "0")),
-                Integer.parseInt(f.getOrDefault("intermediate", "0")), Math.max(maxPositions, seq),
-                f.containsKey("tie") ? Boolean.parseBoolean(f.get("tie")) : null);
+                f.optionalString("arch"));
+        int vocab = f.integer("vocab");
+        int seq = f.integer("seq");
+        int pairs = f.integer("pairs");
+        int steps = f.given("steps") ? f.integer("steps") : 3;
+        dev.tralign.trainer.model.hf.DecoderSpec spec = HfBenchModel.spec(arch, vocab, f.integer("embed"),
+                f.integer("layers"), f.integer("heads"), f.integer("kv-heads"), f.integer("intermediate"),
+                Math.max(f.integer("max-positions"), seq), f.optionalBool("tie"));
         long params = HfBenchModel.parameterCount(spec);
         TrainingConfig.Builder builder = TrainingConfig.builder().lossType(LossType.SIGMOID).learningRate(1e-4)
                 .syncRefModel(true).refModelMixupAlpha(0.6).refModelSyncSteps(1).seed(0)
-                .parallelReference(Boolean.parseBoolean(f.getOrDefault("parallel-reference", "true")));
-        if (f.containsKey("shards")) {
-            builder.microBatchShards(Integer.parseInt(f.get("shards")));
-        }
+                .parallelReference(f.bool("parallel-reference")).microBatchShards(f.integer("shards"));
         TrainingConfig config = builder.build();
         LoraConfig lora = HfBenchModel.lora(f);
         List<TokenizedPair> batch = TrainerBench.randomBatch(vocab, seq, pairs);

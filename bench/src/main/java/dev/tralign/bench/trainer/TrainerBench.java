@@ -3,6 +3,7 @@ package dev.tralign.bench.trainer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.tralign.bench.BenchFlags;
 import dev.tralign.trainer.AlignmentTrainer;
 import dev.tralign.trainer.config.LossType;
 import dev.tralign.trainer.data.TokenizedPair;
@@ -27,10 +28,7 @@ import java.util.Map;
  * sequences of {@code seq} tokens, first half prompt), one sigmoid DPO step = policy forward+backward, reference
  * forward, AdamW step (lr 1e-4, no decay, no clipping, like the peer's Adam). Prints one JSON line with the peer's
  * keys plus {@code gemm_gflops_per_s}, a measured fp32 GEMM through DJL at the same thread count.
- * Flags: --vocab --embed --layers --heads --seq --pairs --threads --steps (30) --warmup (20) --beta --alpha,
- * --parallel-reference true|false (reference forward on a second thread; default true),
- * --backward-threads N (intra-op threads for backward + optimizer; default: TrainingConfig's),
- * --shards 1|2 (TrainingConfig.microBatchShards; default: TrainingConfig's).
+ * Flags: {@link #FLAGS} ({@code tralign bench trainer --help}).
  * <p>{@code --arch gpt} (default) is the built-in tiny GPT; {@code --arch llama|qwen2|mistral|gpt_neox|gpt2} a randomly
  * initialised Hugging Face decoder of the same flags ({@code --embed} = hidden size; {@code --kv-heads},
  * {@code --intermediate} as the peer's {@code --arch llama}, whose default MLP width is used for SwiGLU models;
@@ -46,27 +44,55 @@ public final class TrainerBench {
     private TrainerBench() {
     }
 
+    private static final TrainingConfig DEFAULTS = TrainingConfig.builder().build();
+
+    /** The flags of {@code tralign bench trainer}: the peer's (torch_dpo_step.py) plus the trainer's own. */
+    public static final BenchFlags FLAGS = HfBenchModel.loraFlags(BenchFlags.of("trainer")
+            .choice("arch", "gpt", "gpt: the built-in tiny GPT; else a randomly initialised Hugging Face decoder",
+                    HfBenchModel.architectures("gpt"))
+            .integer("vocab", 64, 2, "Vocabulary size")
+            .integer("embed", 128, 1, "Hidden size")
+            .integer("layers", 2, 1, "Decoder layers")
+            .integer("heads", 4, 1, "Attention heads")
+            .integer("kv-heads", 0, 0, "Hugging Face decoders: key/value heads (0: as --heads)")
+            .integer("intermediate", 0, 0, "Hugging Face decoders: MLP width (0: the peer's for SwiGLU models)")
+            .optionalBool("tie", "tied for gpt2 only", "Hugging Face decoders: tie the head to the embedding")
+            .integer("seq", 64, 2, "Tokens per sequence (first half prompt)")
+            .integer("pairs", 16, 1, "Preference pairs per batch")
+            .integer("threads", 1, 1, "Intra-op threads")
+            .string("device", "cpu", "Where the step runs: cpu, gpu or gpu1, ... (TrainingConfig.device; docs/gpu.md)")
+            .integer("steps", 30, 1, "Timed steps")
+            // Longer than the peer's default 5: the JVM's JIT compiles for the first ~20 steps and, on a small
+            // machine, takes CPU from the second thread while it does (14% of a 25-step run's CPU,
+            // async-profiler). The peer has no JIT; only steady-state steps are timed on either side.
+            .integer("warmup", 20, 0, "Untimed steps first (the JIT's)")
+            .decimal("beta", 0.1, "DPO beta")
+            .decimal("alpha", 0.6, "Soft-update mixing weight of the timed reference update")
+            .bool("parallel-reference", true, "Reference forward on a second thread")
+            .integer("backward-threads", DEFAULTS.backwardThreads(), 1,
+                    "Intra-op threads for backward + optimizer (TrainingConfig's default)")
+            .integer("shards", DEFAULTS.microBatchShards(), 1,
+                    "Micro-batch shards (TrainingConfig.microBatchShards)")
+            .choice("path", "native", "torchscript trains the TorchScript file --model instead", "native",
+                    "torchscript")
+            .optionalString("model", "none", "With --path torchscript: the exported FILE.pt "
+                    + "(bench/scripts/export_llama_torchscript.py)"))
+            .build();
+
     public static void main(String[] args) {
-        System.out.println(run(args));
+        System.out.println(BenchFlags.helpAsked(args) ? FLAGS.help() : run(args));
     }
 
     /** The flags both model paths read, parsed once. */
     private record StepFlags(int vocab, int embed, int layers, int heads, int seq, int pairs, int threads, int steps,
             int warmup, double beta, double alpha, boolean parallel, int backwardThreads, int shards, String device) {
 
-        static StepFlags of(Map<String, String> flags) {
-            TrainingConfig defaults = TrainingConfig.builder().build();
-            // warmup: longer than the peer's default 5: the JVM's JIT compiles for the first ~20 steps and, on a
-            // small machine, takes CPU from the second thread while it does (14% of a 25-step run's CPU,
-            // async-profiler). The peer has no JIT; only steady-state steps are timed on either side.
-            return new StepFlags(intFlag(flags, "vocab", 64), intFlag(flags, "embed", 128),
-                    intFlag(flags, "layers", 2), intFlag(flags, "heads", 4), intFlag(flags, "seq", 64),
-                    intFlag(flags, "pairs", 16), intFlag(flags, "threads", 1), intFlag(flags, "steps", 30),
-                    intFlag(flags, "warmup", 20), Double.parseDouble(flags.getOrDefault("beta", "0.1")),
-                    Double.parseDouble(flags.getOrDefault("alpha", "0.6")),
-                    Boolean.parseBoolean(flags.getOrDefault("parallel-reference", "true")),
-                    intFlag(flags, "backward-threads", defaults.backwardThreads()),
-                    intFlag(flags, "shards", defaults.microBatchShards()), flags.getOrDefault("device", "cpu"));
+        static StepFlags of(BenchFlags.Values flags) {
+            return new StepFlags(flags.integer("vocab"), flags.integer("embed"), flags.integer("layers"),
+                    flags.integer("heads"), flags.integer("seq"), flags.integer("pairs"), flags.integer("threads"),
+                    flags.integer("steps"), flags.integer("warmup"), flags.decimal("beta"), flags.decimal("alpha"),
+                    flags.bool("parallel-reference"), flags.integer("backward-threads"), flags.integer("shards"),
+                    flags.string("device"));
         }
 
         /** The peer's step: sigmoid DPO, Adam at 1e-4, no clipping. */
@@ -83,10 +109,10 @@ public final class TrainerBench {
 
     /** Runs the benchmark and returns its JSON line. */
     public static String run(String[] args) {
-        Map<String, String> flags = parse(args);
+        BenchFlags.Values flags = FLAGS.parse(args);
         StepFlags f = StepFlags.of(flags);
-        String arch = flags.getOrDefault("arch", "gpt");
-        String path = flags.getOrDefault("path", "native");
+        String arch = flags.string("arch");
+        String path = flags.string("path");
         if (!arch.equals("gpt") || !path.equals("native")) {
             return runHf(flags, f, arch, path);
         }
@@ -106,13 +132,10 @@ public final class TrainerBench {
     }
 
     /** A Hugging Face architecture (native) or a TorchScript file, with the same batch, config and timing. */
-    private static String runHf(Map<String, String> flags, StepFlags f, String arch, String path) {
-        int kvHeads = intFlag(flags, "kv-heads", 0);
-        int intermediate = intFlag(flags, "intermediate", 0);
-        Boolean tie = flags.containsKey("tie") ? Boolean.parseBoolean(flags.get("tie")) : null;
-        if (!path.equals("native") && !path.equals("torchscript")) {
-            throw new IllegalArgumentException("--path must be native or torchscript, got '" + path + "'");
-        }
+    private static String runHf(BenchFlags.Values flags, StepFlags f, String arch, String path) {
+        int kvHeads = flags.integer("kv-heads");
+        int intermediate = flags.integer("intermediate");
+        Boolean tie = flags.optionalBool("tie");
         TrainingConfig config = f.config();
         List<TokenizedPair> batch = f.batch();
 
@@ -124,7 +147,7 @@ public final class TrainerBench {
         List<ParameterSpec> layout;
         int effectiveShards;
         if (path.equals("torchscript")) {
-            String model = flags.get("model");
+            String model = flags.optionalString("model");
             if (model == null) {
                 throw new IllegalArgumentException("--path torchscript needs --model FILE.pt (a TorchScript export "
                         + "whose forward maps ids [N, W] int64 to logits [N, W, vocab])");
@@ -258,47 +281,6 @@ public final class TrainerBench {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return 2.0 * n * n * n * reps / seconds / 1e9;
-        }
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> flags = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + a + "': flags are --name value");
-            }
-            String name = a.substring(2);
-            String value;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            } else {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("flag --" + name + " needs a value");
-                }
-                value = args[++i];
-            }
-            if (!List.of("vocab", "embed", "layers", "heads", "seq", "pairs", "threads", "steps", "warmup", "beta",
-                    "alpha", "parallel-reference", "backward-threads", "shards", "arch", "kv-heads", "intermediate",
-                    "tie", "path", "model", "device", "lora-r", "lora-targets", "lora-mix").contains(name)) {
-                throw new IllegalArgumentException("unknown flag --" + name + "; known: --vocab --embed --layers "
-                        + "--heads --seq --pairs --threads --steps --warmup --beta --alpha --parallel-reference "
-                        + "--backward-threads --shards --arch --kv-heads --intermediate --tie --path --model --device "
-                        + "--lora-r --lora-targets --lora-mix");
-            }
-            flags.put(name, value);
-        }
-        return flags;
-    }
-
-    private static int intFlag(Map<String, String> flags, String name, int fallback) {
-        String v = flags.get(name);
-        try {
-            return v == null ? fallback : Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be an integer, got '" + v + "'", e);
         }
     }
 

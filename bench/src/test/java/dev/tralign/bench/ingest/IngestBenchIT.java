@@ -54,6 +54,6 @@ class IngestBenchIT {
                 .containsPattern("ratio: [0-9.]+x");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> IngestBench.run(new String[] {
                 "--bootstrap-servers", stack.bootstrapServers(), "--registry-url", stack.registryUrl(),
-                "--sides", "broker"})).hasMessageContaining("--sides must be both, ingest or plain");
+                "--sides", "broker"})).hasMessageContaining("--sides=broker is not one of both|ingest|plain");
     }
 }
