@@ -32,8 +32,8 @@ import java.util.Map;
  */
 public final class RunGuard {
 
-    /** 2: the reference task's lowest NLL, its step and episode flag. */
-    private static final byte VERSION = 2;
+    /** 2: the reference task's lowest NLL, its step and episode flag; 3: the verdicts' two watermarks. */
+    private static final byte VERSION = 3;
 
     /** Judged preferences of a checkpoint, by prompt id (normalised to [1, 2], missing judgments left out). */
     @FunctionalInterface
@@ -62,10 +62,27 @@ public final class RunGuard {
     private double sftNllLowest = Double.POSITIVE_INFINITY;
     private long sftNllLowestStep = -1;
     private boolean referenceTaskDegraded;
+    /** The latest checkpoint whose signatures are all decided, -1 before the first (the verdicts' watermark). */
+    private long settledCheckpoint = -1;
+    /** The step of the latest train-metrics record, -1 before the first (the verdicts' metrics watermark). */
+    private long metricsStep = -1;
 
     /** The step of the last fully evaluated checkpoint, -1 before the first. */
     public long lastCheckpoint() {
         return lastCheckpoint;
+    }
+
+    /**
+     * The latest checkpoint whose signatures are all decided (checked, and no drop test waiting for its judgments);
+     * -1 before the first. It only grows: a checkpoint skipped because a later one was checked first is covered.
+     */
+    public long settledCheckpoint() {
+        return settledCheckpoint;
+    }
+
+    /** The step of the latest training-metrics record, whose signatures are decided; -1 before the first. */
+    public long metricsStep() {
+        return metricsStep;
     }
 
     /**
@@ -126,6 +143,9 @@ public final class RunGuard {
         }
         lastCheckpoint = step;
         found.addAll(onJudgment(step, config, preferences));
+        if (!awaitingDropTest()) {
+            settledCheckpoint = lastCheckpoint;
+        }
         return found;
     }
 
@@ -143,6 +163,8 @@ public final class RunGuard {
         long beforeStep = dropBefore;
         dropBefore = -1;
         dropAfter = -1;
+        // Later checkpoints checked while the test waited are settled with it.
+        settledCheckpoint = lastCheckpoint;
         if (!(d.high() < 0) || -d.meanDifference() < config.dropMinPoints()) {
             return List.of();
         }
@@ -164,6 +186,7 @@ public final class RunGuard {
     /** One training-metrics record of optimizer step {@code step}. */
     public List<Finding> onTrainMetrics(long step, double loss, double gradNorm, GuardConfig config) {
         metricRecords++;
+        metricsStep = Math.max(metricsStep, step);
         List<Finding> found = new ArrayList<>();
         double weight = 2.0 / (config.divergenceSpan() + 1);
         if (!Double.isFinite(loss)) {
@@ -350,6 +373,8 @@ public final class RunGuard {
             out.writeDouble(sftNllLowest);
             out.writeLong(sftNllLowestStep);
             out.writeBoolean(referenceTaskDegraded);
+            out.writeLong(settledCheckpoint);
+            out.writeLong(metricsStep);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -388,6 +413,8 @@ public final class RunGuard {
             g.sftNllLowest = in.readDouble();
             g.sftNllLowestStep = in.readLong();
             g.referenceTaskDegraded = in.readBoolean();
+            g.settledCheckpoint = in.readLong();
+            g.metricsStep = in.readLong();
         } catch (IOException e) {
             throw new IllegalArgumentException("guard state is truncated (" + bytes.length + " bytes)", e);
         }

@@ -51,9 +51,10 @@ import org.apache.kafka.streams.state.Stores;
  * <p>A checkpoint is settled when it is checked and no paired drop test waits for its judgments; then a verdict
  * (run, step) follows its alerts, forwarded by the same processor, so under exactly-once both are in one
  * transaction: a read_committed reader that sees the verdict sees every checkpoint alert up to that step. Each
- * train-metrics record is followed the same way by a verdict (run, metricsStep) for the training-metric signatures.
- * A trainer with a stop policy waits for them (docs/guard-rails.md). Verdicts only grow: a checkpoint skipped
- * because a later one was checked first is covered by the later one's verdict.
+ * train-metrics record is followed the same way by a verdict whose metricsStep is its step, for the
+ * training-metric signatures; every verdict carries both watermarks (RunGuard state). A trainer with a stop policy
+ * waits for them (docs/guard-rails.md). Verdicts only grow: a checkpoint skipped because a later one was checked
+ * first is covered by the later one's verdict.
  */
 public final class GuardTopology {
 
@@ -165,8 +166,8 @@ public final class GuardTopology {
             String runId = runId(in);
             byte[] stored = runs.get(runId);
             RunGuard guard = stored == null ? new RunGuard() : RunGuard.decode(stored);
-            long checkedBefore = guard.lastCheckpoint();
-            boolean awaitingBefore = guard.awaitingDropTest();
+            long settledBefore = guard.settledCheckpoint();
+            long metricsBefore = guard.metricsStep();
             RunGuard.Preferences lookup = step -> preferences.of(runId, step);
             List<Finding> found;
             if (in instanceof WinRate w) {
@@ -200,19 +201,10 @@ public final class GuardTopology {
                 onAlert.accept(alert);
                 context.forward(new Record<>(runId, alert, record.timestamp()));
             }
-            // Settled: a newly checked checkpoint without a waiting drop test, or the drop test that was waiting.
-            boolean settled = guard.lastCheckpoint() >= 0 && !guard.awaitingDropTest()
-                    && (guard.lastCheckpoint() != checkedBefore || awaitingBefore);
-            if (settled) {
-                GuardVerdict verdict = GuardVerdict.newBuilder().setRunId(runId).setStep(guard.lastCheckpoint())
-                        .setMetricsStep(-1).setAt(Instant.ofEpochMilli(record.timestamp())).build();
-                context.forward(new Record<>(runId, verdict, record.timestamp()));
-            }
-            if (in instanceof TrainMetrics m) {
-                // A run's metrics come in step order (one partition, its key): the training-metric signatures of
-                // every step up to this one are decided.
-                GuardVerdict verdict = GuardVerdict.newBuilder().setRunId(runId).setStep(-1)
-                        .setMetricsStep(m.getStep()).setAt(Instant.ofEpochMilli(record.timestamp())).build();
+            // Verdict: either watermark moved. It carries both, so the latest record of a run says it all.
+            if (guard.settledCheckpoint() != settledBefore || guard.metricsStep() != metricsBefore) {
+                GuardVerdict verdict = GuardVerdict.newBuilder().setRunId(runId).setStep(guard.settledCheckpoint())
+                        .setMetricsStep(guard.metricsStep()).setAt(Instant.ofEpochMilli(record.timestamp())).build();
                 context.forward(new Record<>(runId, verdict, record.timestamp()));
             }
         }

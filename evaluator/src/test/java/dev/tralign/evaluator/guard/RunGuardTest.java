@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.tralign.schemas.avro.AlertKind;
 import dev.tralign.schemas.avro.AlertSeverity;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The reference-task signature of {@link RunGuard}: held-out SFT NLL against its lowest value so far. */
@@ -70,8 +71,13 @@ class RunGuardTest {
         guard.onReferenceTask(1, 1.00, null, CONFIG);
         guard.onReferenceTask(10, null, 0.90, CONFIG);
         guard.onReferenceTask(20, null, 1.01, CONFIG);    // degraded: 1.01 > 0.90 + 0.1
+        guard.onTrainMetrics(20, 0.5, 1.0, CONFIG);
+        guard.onCheckpoint(20, 3.0, 60, CONFIG, step -> Map.of());
         RunGuard copy = RunGuard.decode(guard.encode());
         assertThat(copy.encode()).isEqualTo(guard.encode());
+        // The verdicts' watermarks survive too.
+        assertThat(copy.settledCheckpoint()).isEqualTo(20);
+        assertThat(copy.metricsStep()).isEqualTo(20);
         // Still in the episode after the round trip, and the lowest is step 10's.
         assertThat(copy.onReferenceTask(30, null, 1.02, CONFIG)).isEmpty();
         assertThat(copy.onReferenceTask(40, null, 0.94, CONFIG)).isEmpty();
@@ -80,9 +86,9 @@ class RunGuardTest {
         assertThat(again.get(0).evidence().get("lowest_step")).isEqualTo(10.0);
 
         byte[] old = guard.encode();
-        old[0] = 1;
+        old[0] = 2;
         assertThatThrownBy(() -> RunGuard.decode(old)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("guard state version 1, expected 2: reset the evaluator's guard Streams "
+                .hasMessageContaining("guard state version 2, expected 3: reset the evaluator's guard Streams "
                         + "application after an upgrade");
     }
 }

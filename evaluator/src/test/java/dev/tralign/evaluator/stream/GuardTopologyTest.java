@@ -140,10 +140,9 @@ class GuardTopologyTest {
         return alerts.readValuesToList();
     }
 
-    /** The checkpoint verdicts published since the last call, as "run@step" (metrics verdicts left out). */
+    /** The verdicts published since the last call, as "run@step" (their checkpoint watermark). */
     private List<String> verdictSteps() {
-        return verdicts.readValuesToList().stream().filter(v -> v.getStep() >= 0)
-                .map(v -> v.getRunId() + "@" + v.getStep()).toList();
+        return verdicts.readValuesToList().stream().map(v -> v.getRunId() + "@" + v.getStep()).toList();
     }
 
     @Test
@@ -155,10 +154,12 @@ class GuardTopologyTest {
         assertThat(read()).extracting(Alert::getStep).containsExactly(2L);
         assertThat(verdicts.readValuesToList()).extracting(v -> v.getStep() + "/" + v.getMetricsStep())
                 .containsExactly("-1/1", "-1/2");
-        // A checkpoint verdict moves only the checkpoint watermark.
+        // Every verdict carries both watermarks, so the latest record of a run says it all (compaction keeps it).
         checkpoint("r", 10, 3.0);
+        trainMetrics("r", 3, 0.5, 1.0);
+        trainMetrics("r", 3, 0.5, 1.0);
         assertThat(verdicts.readValuesToList()).extracting(v -> v.getStep() + "/" + v.getMetricsStep())
-                .containsExactly("10/-1");
+                .containsExactly("10/2", "10/3");
     }
 
     @Test
@@ -176,11 +177,13 @@ class GuardTopologyTest {
         assertThat(twenty).hasSize(1);
         assertThat(twenty.get(0).getStep()).isEqualTo(20);
         assertThat(twenty.get(0).getAt()).isEqualTo(T0.plusMillis(3));
-        // Later updates of a checked checkpoint's aggregate, and training metrics, give no second verdict.
+        // Later updates of a checked checkpoint's aggregate give no second verdict; training metrics move only
+        // the metrics watermark.
         checkpoint("dpo", 20, 12.5);
         trainMetrics("dpo", 21, 0.5, 1.0);
         checkpoint("other", 10, 3.0);
-        assertThat(verdictSteps()).containsExactly("other@10");
+        assertThat(verdicts.readValuesToList()).extracting(v -> v.getRunId() + "@" + v.getStep() + "/"
+                + v.getMetricsStep()).containsExactly("dpo@20/21", "other@10/-1");
     }
 
     @Test
@@ -498,7 +501,7 @@ class GuardTopologyTest {
         assertThat(second).isEqualTo(first);
         // Step 20's verdict waits for its drop test (its judgments come after its win rate); each step gets one.
         assertThat(firstVerdicts).extracting(v -> v.getStep() + "/" + v.getMetricsStep())
-                .containsExactly("10/-1", "20/-1", "30/-1", "40/-1", "50/-1", "-1/1", "-1/2", "-1/10");
+                .containsExactly("10/-1", "20/-1", "30/-1", "40/-1", "50/-1", "50/1", "50/2", "50/10");
         assertThat(secondVerdicts).isEqualTo(firstVerdicts);
     }
 
