@@ -67,6 +67,9 @@ final class AlertWatch implements GuardSignal.Watch {
     private final Set<String> assignedTopics = new HashSet<>();
     private long lastTopicCheck;
     private String reason;
+    /** Time spent waiting for verdicts and how many checkpoints waited: the run's cost of the guard, logged at close. */
+    private long waitedNanos;
+    private int waits;
     private long checkpointsThrough = -1;
     private long metricsThrough = -1;
 
@@ -95,7 +98,10 @@ final class AlertWatch implements GuardSignal.Watch {
     @Override
     public GuardSignal.Decision at(long step, long previousCheckpoint, BooleanSupplier stopping) {
         if (reason == null && previousCheckpoint > 0) {
+            long started = System.nanoTime();
             VerdictWait.Outcome outcome = wait.await(previousCheckpoint, feed(), stopping);
+            waitedNanos += System.nanoTime() - started;
+            waits++;
             if (outcome == VerdictWait.Outcome.TIMED_OUT) {
                 return GuardSignal.Decision.undecided("no verdict of the evaluator's guard on step "
                         + previousCheckpoint + " within guard.verdict_timeout=" + wait.timeout().toSeconds()
@@ -237,6 +243,10 @@ final class AlertWatch implements GuardSignal.Watch {
 
     @Override
     public void close() {
+        if (waits > 0) {
+            LOG.info("run {}: waited {} s in all for the guard's verdicts at {} checkpoint(s)", runId,
+                    String.format("%.2f", waitedNanos / 1e9), waits);
+        }
         consumer.close();
     }
 }
