@@ -15,9 +15,8 @@ import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -64,19 +63,12 @@ public final class ChampionTopology {
         builder.addStateStore(PreferenceStore.builder(PREFERENCES));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHECKPOINTS),
                 Serdes.String(), Serdes.String()));
-        GuardTopology.merged(builder, List.of(winRates, judgments, checkpoints), "champion",
-                        value -> config.familyOf(runId(value)))
+        KStream<String, SpecificRecord> out = GuardTopology.merged(builder, List.of(winRates, judgments,
+                        checkpoints), "champion", value -> config.familyOf(runId(value)))
                 .process(() -> new Champions(config, onPromotion, onVerdict), Named.as("champion"), CHAMPIONS,
-                        PREFERENCES, CHECKPOINTS)
-                .split(Named.as("champion-out-"))
-                .branch((family, out) -> out instanceof ModelPromotion, Branched.<String, SpecificRecord>withConsumer(
-                        s -> s.mapValues(out -> (ModelPromotion) out, Named.as("champion-as-promotion"))
-                                .to(promotions.name(), Produced.with(promotions.keySerde(), promotions.valueSerde())
-                                        .withName("champion-write-promotions"))).withName("promotions"))
-                .defaultBranch(Branched.<String, SpecificRecord>withConsumer(s -> s
-                        .mapValues(out -> (ChampionVerdict) out, Named.as("champion-as-verdict"))
-                        .to(verdicts.name(), Produced.with(verdicts.keySerde(), verdicts.valueSerde())
-                                .withName("champion-write-verdicts"))).withName("verdicts"));
+                        PREFERENCES, CHECKPOINTS);
+        GuardTopology.toTwoTopics(out, "champion", ModelPromotion.class, promotions, ChampionVerdict.class,
+                verdicts);
     }
 
     private static String runId(SpecificRecord value) {

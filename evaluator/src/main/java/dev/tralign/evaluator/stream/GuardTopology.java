@@ -89,17 +89,26 @@ public final class GuardTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUN_STATE),
                 Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(PreferenceStore.builder(PREFERENCES));
-        merged(builder, sources, "guard", GuardTopology::runId)
-                .process(() -> new Guard(config, onAlert), Named.as("guard"), RUN_STATE, PREFERENCES)
-                .split(Named.as("guard-out-"))
-                .branch((runId, out) -> out instanceof Alert, Branched.<String, SpecificRecord>withConsumer(s -> s
-                        .mapValues(out -> (Alert) out, Named.as("guard-as-alert"))
-                        .to(alerts.name(), Produced.with(alerts.keySerde(), alerts.valueSerde())
-                                .withName("guard-write-alerts"))).withName("alerts"))
-                .defaultBranch(Branched.<String, SpecificRecord>withConsumer(s -> s
-                        .mapValues(out -> (GuardVerdict) out, Named.as("guard-as-verdict"))
-                        .to(verdicts.name(), Produced.with(verdicts.keySerde(), verdicts.valueSerde())
-                                .withName("guard-write-verdicts"))).withName("verdicts"));
+        KStream<String, SpecificRecord> out = merged(builder, sources, "guard", GuardTopology::runId)
+                .process(() -> new Guard(config, onAlert), Named.as("guard"), RUN_STATE, PREFERENCES);
+        toTwoTopics(out, "guard", Alert.class, alerts, GuardVerdict.class, verdicts);
+    }
+
+    /**
+     * Writes a processor's mixed output: records of {@code firstType} to {@code first}, the others (all of
+     * {@code restType}) to {@code rest}. One task forwards both, so under exactly-once they commit together.
+     */
+    static <A extends SpecificRecord, B extends SpecificRecord> void toTwoTopics(KStream<String, SpecificRecord> out,
+            String name, Class<A> firstType, Topic<String, A> first, Class<B> restType, Topic<String, B> rest) {
+        out.split(Named.as(name + "-out-"))
+                .branch((key, value) -> firstType.isInstance(value), Branched.<String, SpecificRecord>withConsumer(
+                        s -> s.mapValues(firstType::cast, Named.as(name + "-as-" + first.name()))
+                                .to(first.name(), Produced.with(first.keySerde(), first.valueSerde())
+                                        .withName(name + "-write-" + first.name()))).withName("first"))
+                .defaultBranch(Branched.<String, SpecificRecord>withConsumer(
+                        s -> s.mapValues(restType::cast, Named.as(name + "-as-" + rest.name()))
+                                .to(rest.name(), Produced.with(rest.keySerde(), rest.valueSerde())
+                                        .withName(name + "-write-" + rest.name()))).withName("rest"));
     }
 
     /**
