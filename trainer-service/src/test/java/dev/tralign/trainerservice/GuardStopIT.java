@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * verdict, so it ends exactly there, with the alert in the final event, however late the alert comes; warn runs and
  * other runs' alerts change nothing; the replay stops at the same step with the same checkpoints without waiting;
  * a restart of a stopped run trains nothing. Without a verdict before guard.verdict_timeout the run ends with a
- * resumable checkpoint, and a restart goes on once the verdicts are there.
+ * resumable checkpoint (at once when asked to stop meanwhile), and a restart goes on once the verdicts are there.
  */
 @ExtendWith(EmbeddedStackExtension.class)
 class GuardStopIT {
@@ -134,6 +134,29 @@ class GuardStopIT {
         assertThat(last.getFinal$()).isTrue();
         assertThat(last.getMetadata()).containsEntry("end", "stopped");
         assertThat(last.getStopReason()).isNull();
+
+        // Asked to stop while it would wait (10 minutes here), a run does not wait: it ends resumable at once.
+        Map<String, String> patient = PreferenceData.settings(stack, prefix, "patient", dir);
+        patient.put("guard.kl_budget.policy", "stop");
+        patient.put("guard.verdict_timeout", "10m");
+        patient.put("max_steps", "9");
+        long askedAt;
+        RunSummary stopped;
+        try (TrainerService service = new TrainerService(RunConfig.of(patient))) {
+            long[] asked = {0};
+            service.addProgressListener(r -> {
+                if (r.step() == 6 && asked[0] == 0) {
+                    asked[0] = System.nanoTime();
+                    service.stop();
+                }
+            });
+            stopped = service.run();
+            askedAt = asked[0];
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - askedAt)).isLessThan(Duration.ofMinutes(1));
+        assertThat(stopped.steps()).isEqualTo(6);
+        assertThat(stopped.checkpoints().get(stopped.checkpoints().size() - 1).getMetadata())
+                .containsEntry("end", "stopped");
 
         // The evaluator is back and has judged both: the restart goes on from step 6 to max_steps.
         publishTogether(stack, topics, List.of(), verdict("blind", 3));
