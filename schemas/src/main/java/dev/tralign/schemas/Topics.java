@@ -21,6 +21,7 @@ import dev.tralign.schemas.serde.SerdeConfig;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -34,6 +35,19 @@ public final class Topics implements AutoCloseable {
 
     /** The prefix used when none is configured. */
     public static final String DEFAULT_PREFIX = "tralign.";
+
+    /**
+     * Topics a replay or a resume reads back to a run's first step: its inputs (a run's batches are a function of
+     * their offsets), its checkpoint events and its ledger. Deleting old records would make old runs unreplayable, and
+     * compaction would shift the offsets a run recorded (docs/operations.md, "Replay in production").
+     */
+    private static final Map<String, String> KEPT_FOREVER = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1");
+    /**
+     * Topics whose latest record per key says it all: every guard verdict carries both of the run's watermarks, so
+     * compaction keeps a resumed run's verdict after the retention period.
+     */
+    private static final Map<String, String> COMPACTED =
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
 
     private final String prefix;
     private final SchemaRegistryClient client;
@@ -226,6 +240,29 @@ public final class Topics implements AutoCloseable {
     public List<Topic<?, ?>> all() {
         return List.of(raw, preferences, preferencesOnline, feedback, dlq, checkpoints, referenceUpdates,
                 trainMetrics, generations, judgments, winRates, alerts, guardVerdicts, promotions, championVerdicts);
+    }
+
+    /**
+     * How to create every tralign topic: those of {@link #all()} in the same order, then {@link #trainerLedger()}.
+     * The one place that knows each topic's configs (see {@link #specOf}).
+     */
+    public List<TopicSpec> specs() {
+        List<TopicSpec> out = new java.util.ArrayList<>(all().stream().map(this::specOf).toList());
+        out.add(specOf(trainerLedger));
+        return List.copyOf(out);
+    }
+
+    /**
+     * How to create {@code topic}: the input topics, the checkpoint events and the trainer's ledger are kept forever
+     * (a replay or resume reads them back to a run's first step), the guard verdicts compacted; every other topic
+     * takes the broker's defaults. Champion verdicts and promotions are not compacted: a family's runs share one key
+     * there, and a reader waiting for a checkpoint's decision needs that checkpoint's record, not the family's latest.
+     */
+    public TopicSpec specOf(Topic<?, ?> topic) {
+        List<Topic<?, ?>> keptForever = List.of(preferences, preferencesOnline, feedback, checkpoints, trainerLedger);
+        Map<String, String> configs = keptForever.contains(topic) ? KEPT_FOREVER
+                : topic.equals(guardVerdicts) ? COMPACTED : Map.of();
+        return new TopicSpec(topic.name(), configs);
     }
 
     /** Every topic name, in pipeline order. */

@@ -29,6 +29,26 @@ class TopicsTest {
     }
 
     @Test
+    void specsGiveEveryTopicItsConfigs() {
+        Topics topics = Topics.create("run7.", new InMemorySchemaRegistryClient(), Map.of());
+        Map<String, Map<String, String>> configs = topics.specs().stream()
+                .collect(java.util.stream.Collectors.toMap(TopicSpec::name, TopicSpec::configs));
+        assertThat(topics.specs()).extracting(TopicSpec::name).startsWith(topics.names().toArray(String[]::new))
+                .endsWith("run7.trainer-ledger").hasSize(16);
+        assertThat(configs.get("run7.guard-verdicts")).containsExactly(Map.entry("cleanup.policy", "compact"));
+        for (String kept : new String[] {"preferences", "preferences.online", "feedback", "checkpoints",
+            "trainer-ledger"}) {
+            assertThat(configs.get("run7." + kept)).as(kept).containsExactly(Map.entry("retention.ms", "-1"));
+        }
+        assertThat(configs.get("run7.champion-verdicts")).isEmpty();
+        assertThat(configs.get("run7.alerts")).isEmpty();
+        assertThat(configs.values().stream().filter(c -> !c.isEmpty())).hasSize(6);
+        assertThat(topics.specOf(topics.guardVerdicts())).isEqualTo(topics.specs().get(12));
+        assertThat(new TopicSpec("t", Map.of("b", "2", "a", "1")).configText()).isEqualTo("a=1,b=2");
+        assertThat(new TopicSpec("t", Map.of()).configText()).isEqualTo("-");
+    }
+
+    @Test
     void eachEvaluatorGroupHasItsOwnTaskTopic() {
         Topics topics = Topics.create("run7.", new InMemorySchemaRegistryClient(), Map.of());
         assertThat(topics.evaluationTasks("evaluators-a").name()).isEqualTo("run7.eval-tasks.evaluators-a");

@@ -1,7 +1,7 @@
 package dev.tralign.stack;
 
 import dev.tralign.registry.SchemaRegistryServer;
-import dev.tralign.schemas.Topic;
+import dev.tralign.schemas.TopicSpec;
 import dev.tralign.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,15 +91,18 @@ public final class EmbeddedStack implements AutoCloseable {
         return Topics.create(registryUrl());
     }
 
-    /** Creates every topic of {@code topics} with {@link StackOptions#partitions()} partitions, waiting for leaders. */
+    /**
+     * Creates every topic of {@code topics} with {@link StackOptions#partitions()} partitions and its configs
+     * ({@link Topics#specs()}, as {@code tralign topics create} does on a cluster), waiting for leaders.
+     */
     public void createTopics(Topics topics) {
         createTopics(topics, options.partitions());
     }
 
-    /** Creates every topic of {@code topics} with the given partition count, waiting for leaders. */
+    /** Creates every topic of {@code topics} with the given partition count and its configs, waiting for leaders. */
     public void createTopics(Topics topics, int partitions) {
-        for (Topic<?, ?> topic : topics.all()) {
-            kafka.createTopic(topic.name(), partitions, Map.of());
+        for (TopicSpec topic : topics.specs()) {
+            kafka.createTopic(topic.name(), partitions, topic.configs());
         }
     }
 

@@ -11,12 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -40,6 +42,13 @@ class EmbeddedStackIT {
             stack.createTopics(topics); // idempotent
             Set<String> names = stack.kafka().admin().listTopics().names().get();
             assertThat(names).containsAll(topics.names()).contains("_schemas");
+            // The same configs as `tralign topics create` on a cluster (Topics.specs()).
+            ConfigResource verdicts = new ConfigResource(ConfigResource.Type.TOPIC, topics.guardVerdicts().name());
+            ConfigResource preferences = new ConfigResource(ConfigResource.Type.TOPIC, topics.preferences().name());
+            Map<ConfigResource, Config> configs = stack.kafka().admin()
+                    .describeConfigs(List.of(verdicts, preferences)).all().get();
+            assertThat(configs.get(verdicts).get("cleanup.policy").value()).isEqualTo("compact");
+            assertThat(configs.get(preferences).get("retention.ms").value()).isEqualTo("-1");
         }
     }
 

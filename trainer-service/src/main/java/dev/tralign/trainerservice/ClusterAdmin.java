@@ -1,5 +1,6 @@
 package dev.tralign.trainerservice;
 
+import dev.tralign.schemas.TopicSpec;
 import dev.tralign.trainerservice.config.RunConfigException;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,10 +84,15 @@ final class ClusterAdmin {
         return out;
     }
 
-    /** Creates a one-partition topic unless it exists. */
-    void ensureTopic(String name) {
+    /**
+     * Creates a one-partition topic with its configs unless it exists (tralign topics create made it, or an earlier
+     * run); an existing topic is left as it is.
+     */
+    void ensureTopic(TopicSpec spec) {
+        String name = spec.name();
         try {
-            admin.createTopics(List.of(new NewTopic(name, Optional.of(1), Optional.empty()))).all().get();
+            admin.createTopics(List.of(new NewTopic(name, Optional.of(1), Optional.empty()).configs(spec.configs())))
+                    .all().get();
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e);

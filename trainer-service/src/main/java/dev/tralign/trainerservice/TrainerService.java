@@ -181,7 +181,7 @@ public final class TrainerService implements AutoCloseable {
                 CheckpointStore store = CheckpointStores.open(config.checkpointStore(), config.checkpointS3())) {
             ClusterAdmin cluster = new ClusterAdmin(admin, kafka.get("bootstrap.servers"));
             cluster.awaitReachable(config.runId(), () -> stopRequested);
-            cluster.ensureTopic(topics.trainerLedger().name());
+            cluster.ensureTopic(topics.specOf(topics.trainerLedger()));
             List<TopicPartition> inputs = cluster.partitionsOf(config.inputTopics());
             // Fences an older instance of this run and aborts its open transaction before we read history.
             producer.initTransactions();
