@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             StackCommand.class,
+            TopicsCommand.class,
             IngestCommand.class,
             TrainCommand.class,
             ReplayCommand.class,
