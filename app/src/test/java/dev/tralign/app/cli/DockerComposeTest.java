@@ -59,6 +59,34 @@ class DockerComposeTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void topicsInitCreatesTheTopicsBeforeEveryOtherTralignServiceStarts() throws IOException {
+        for (Map<String, Map<String, Object>> services : List.of(services("compose.yaml"),
+                merged(services("compose.yaml"), services("compose.single.yaml")))) {
+            Map<String, Object> init = services.get("topics-init");
+            assertThat(stringList(init.get("command"))).containsExactly("topics", "create");
+            assertThat(init.get("restart")).isEqualTo("no");
+            assertThat(((Map<String, Object>) init.get("depends_on"))).containsOnlyKeys("schema-registry");
+            List<String> waiting = new ArrayList<>();
+            services.forEach((name, service) -> {
+                if (String.valueOf(service.get("image")).startsWith("tralign") && !name.equals("topics-init")) {
+                    Map<String, Object> dependsOn = (Map<String, Object>) service.get("depends_on");
+                    assertThat(String.valueOf(dependsOn.get("topics-init"))).as(name)
+                            .contains("service_completed_successfully");
+                    waiting.add(name);
+                }
+            });
+            assertThat(waiting).contains("ingest-http", "ingest-normalise", "trainer", "trainer-cpu", "judge",
+                    "judge-worker", "evaluator");
+        }
+        // One broker holds one replica; three brokers hold three.
+        assertThat(environment(services("compose.yaml").get("topics-init")))
+                .containsEntry("TRALIGN_REPLICATION_FACTOR", "3");
+        assertThat(environment(merged(services("compose.yaml"), services("compose.single.yaml")).get("topics-init")))
+                .containsEntry("TRALIGN_REPLICATION_FACTOR", "1").containsEntry("TRALIGN_BOOTSTRAP", "kafka-1:9092");
+    }
+
+    @Test
     void theTrainersRunConfigIsValidWithTheComposeVariables() throws IOException {
         Map<String, Object> trainer = services("compose.yaml").get("trainer-cpu");
         List<String> command = stringList(trainer.get("command"));
