@@ -71,8 +71,8 @@ final class ClusterAdmin {
                 d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                    throw new RunConfigException("input topic " + topic + " does not exist: create it (tralign "
-                            + "stack creates the tralign topics) or fix input.topics");
+                    throw new RunConfigException("input topic " + topic + " does not exist: create it ('tralign "
+                            + "topics create' creates the tralign topics on a cluster) or fix input.topics");
                 }
                 throw new IllegalStateException("cannot describe input topic " + topic + ": " + e.getCause(), e);
             } catch (InterruptedException e) {
