@@ -177,8 +177,8 @@ public final class FileImporter {
         try {
             List<CompletableFuture<String>> hashes = files.stream()
                     .map(file -> CompletableFuture.supplyAsync(() -> sha256(file), hasher)).toList();
-            IngestTopicAdmin.ensureTopics(clientSettings, List.of(topics.preferences().name(),
-                    topics.feedback().name(), topics.dlq().name()), progressTopic, 1);
+            IngestTopicAdmin.ensureTopics(clientSettings, List.of(topics.specOf(topics.preferences()),
+                    topics.specOf(topics.feedback()), topics.specOf(topics.dlq())), progressTopic, 1);
             Map<String, ImportProgress> committed = new ImportProgressStore(clientSettings, progressTopic).readAll();
             FeedbackReader reader = new FeedbackReader(new FeedbackParser(format, limits, clock));
             OutcomeRecords records = new OutcomeRecords(topics, clock);

@@ -94,8 +94,8 @@ public final class IngestHttpServer implements AutoCloseable {
 
     private static IngestHttpServer start(HttpIngestConfig config, Map<String, Object> kafka, Topics topics,
                                           Topics owned) {
-        IngestTopicAdmin.ensureTopics(kafka, List.of(topics.preferences().name(), topics.feedback().name(),
-                topics.dlq().name()), null, 1);
+        IngestTopicAdmin.ensureTopics(kafka, List.of(topics.specOf(topics.preferences()),
+                topics.specOf(topics.feedback()), topics.specOf(topics.dlq())), null, 1);
         Map<String, Object> producerConfig = new HashMap<>(kafka);
         producerConfig.putAll(FileImporter.producerConfig(String.valueOf(kafka.get("bootstrap.servers"))));
         producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 2);

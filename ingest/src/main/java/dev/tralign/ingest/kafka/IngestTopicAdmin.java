@@ -1,5 +1,6 @@
 package dev.tralign.ingest.kafka;
 
+import dev.tralign.schemas.TopicSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +19,10 @@ import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * Creates the topics ingest writes to when they are missing, and waits until every partition has a leader
- * (producing earlier can lose records, KAFKA-15591). The progress topic is compacted: only the latest position
- * per file matters.
+ * (producing earlier can lose records, KAFKA-15591). Data topics get the configs of their {@link TopicSpec}
+ * ({@code Topics.specOf}: the same as {@code tralign topics create} gives them), so a deployment where ingest
+ * starts first keeps its inputs as long. The progress topic is compacted: only the latest position per file
+ * matters.
  */
 public final class IngestTopicAdmin {
 
@@ -28,23 +31,24 @@ public final class IngestTopicAdmin {
     private IngestTopicAdmin() {
     }
 
-    /** Ensures data topics (with {@code partitions}) and the compacted progress topic exist. */
+    /** Ensures data topics (with {@code partitions}, the broker's default configs) and the progress topic exist. */
     public static void ensureTopics(String bootstrapServers, List<String> dataTopics, String progressTopic,
                                     int partitions) {
-        ensureTopics(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), dataTopics, progressTopic,
-                partitions);
+        ensureTopics(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                dataTopics.stream().map(name -> new TopicSpec(name, Map.of())).toList(), progressTopic, partitions);
     }
 
-    /** The same with full Kafka client settings (bootstrap.servers plus security settings). */
-    public static void ensureTopics(Map<String, Object> kafka, List<String> dataTopics, String progressTopic,
+    /** The same for tralign's topics, with their configs, and full Kafka client settings (security too). */
+    public static void ensureTopics(Map<String, Object> kafka, List<TopicSpec> dataTopics, String progressTopic,
                                     int partitions) {
         Object bootstrapServers = kafka.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         try (Admin admin = Admin.create(kafka)) {
             Set<String> existing = admin.listTopics().names().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            for (String name : dataTopics) {
-                if (!existing.contains(name)) {
-                    missing.add(new NewTopic(name, Optional.of(partitions), Optional.empty()));
+            for (TopicSpec spec : dataTopics) {
+                if (!existing.contains(spec.name())) {
+                    missing.add(new NewTopic(spec.name(), Optional.of(partitions), Optional.empty())
+                            .configs(spec.configs()));
                 }
             }
             if (progressTopic != null && !existing.contains(progressTopic)) {
@@ -60,7 +64,7 @@ public final class IngestTopicAdmin {
                     }
                 }
             }
-            List<String> all = new ArrayList<>(dataTopics);
+            List<String> all = new ArrayList<>(dataTopics.stream().map(TopicSpec::name).toList());
             if (progressTopic != null) {
                 all.add(progressTopic);
             }

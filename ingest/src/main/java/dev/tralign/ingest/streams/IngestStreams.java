@@ -92,8 +92,8 @@ public final class IngestStreams implements AutoCloseable {
     }
 
     private static IngestStreams start(Map<String, Object> kafka, Topics topics, Options options, Topics owned) {
-        IngestTopicAdmin.ensureTopics(kafka, List.of(topics.raw().name(), topics.preferences().name(),
-                topics.feedback().name(), topics.dlq().name()), null, 1);
+        IngestTopicAdmin.ensureTopics(kafka, List.of(topics.specOf(topics.raw()), topics.specOf(topics.preferences()),
+                topics.specOf(topics.feedback()), topics.specOf(topics.dlq())), null, 1);
         Properties props = new Properties();
         props.putAll(kafka);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, options.applicationId());

@@ -65,6 +65,17 @@ class FileImporterIT {
         return Topics.create(prefix, Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, stack.registryUrl()));
     }
 
+    private static String retentionMs(String topic) {
+        org.apache.kafka.common.config.ConfigResource resource = new org.apache.kafka.common.config.ConfigResource(
+                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            return admin.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms").value();
+        } catch (Exception e) {
+            throw new AssertionError("cannot describe " + topic, e);
+        }
+    }
+
     /** What the pure reader makes of the file: ids of accepted pairs, and the number of rejections. */
     private static Set<String> expectedIds(List<Outcome> rejected) throws IOException {
         Set<String> ids = new HashSet<>();
@@ -117,6 +128,10 @@ class FileImporterIT {
                     .hasMessageContaining("simulated crash");
             // Two transactions (1000 records) were committed before the crash.
             assertThat(KafkaTestSupport.readAll(stack.bootstrapServers(), topics.preferences())).hasSizeBetween(990, 1000);
+            // The importer created its topics with their specs: inputs kept forever, the DLQ at the broker's default.
+            assertThat(retentionMs(topics.preferences().name())).isEqualTo("-1");
+            assertThat(retentionMs(topics.feedback().name())).isEqualTo("-1");
+            assertThat(retentionMs(topics.dlq().name())).isNotEqualTo("-1");
 
             ImportSummary rerun = new FileImporter(stack.bootstrapServers(), topics, IngestLimits.DEFAULTS, progress)
                     .importFiles(List.of(HH), Format.AUTO);
