@@ -15,7 +15,8 @@ import org.apache.kafka.streams.Topology;
 
 /**
  * The evaluator's one Streams application: the win-rate topology and, reading its output, the guard (alerts and
- * verdicts) and champion promotion.
+ * verdicts) and champion promotion. The win-rate topology fits the length-controlled win rate once a checkpoint
+ * holds {@code guard.eval_prompts} prompts, the same count the guard waits for.
  */
 public final class EvaluatorTopology {
 
@@ -43,7 +44,7 @@ public final class EvaluatorTopology {
     public static Topology of(Topics topics, GuardConfig guard, ChampionConfig champion, Consumer<Alert> onAlert,
             Consumer<ModelPromotion> onPromotion, Consumer<ChampionVerdict> onChampionVerdict) {
         StreamsBuilder builder = new StreamsBuilder();
-        WinRateTopology.build(builder, topics.judgments(), topics.winRates());
+        WinRateTopology.build(builder, topics.judgments(), topics.winRates(), guard.evalPrompts());
         GuardTopology.build(builder, topics.winRates(), topics.judgments(), topics.referenceUpdates(),
                 topics.trainMetrics(), topics.alerts(), topics.guardVerdicts(), guard, onAlert);
         ChampionTopology.build(builder, topics.winRates(), topics.judgments(), topics.checkpoints(),

@@ -95,10 +95,16 @@ public final class Records {
      * step gets its LC once it is re-aggregated from the judgments).
      */
     public static Optional<LengthControlledWinRate> lengthControlled(CheckpointAggregate aggregate) {
-        if (aggregate.lengths().judged() != aggregate.judged().nTotal()) {
-            return Optional.empty();
-        }
-        LengthControlledWinRate lc = aggregate.lengths().lengthControlled();
+        return lengthsCoverVerdicts(aggregate) ? finite(aggregate.lengths().lengthControlled()) : Optional.empty();
+    }
+
+    /** Whether the aggregate's lengths cover every counted verdict (not so for state from before lengths). */
+    static boolean lengthsCoverVerdicts(CheckpointAggregate aggregate) {
+        return aggregate.lengths().judged() == aggregate.judged().nTotal();
+    }
+
+    /** The fit, empty when undefined (fewer than 5 verdicts). */
+    static Optional<LengthControlledWinRate> finite(LengthControlledWinRate lc) {
         return Double.isFinite(lc.winRate()) ? Optional.of(lc) : Optional.empty();
     }
 
@@ -117,11 +123,16 @@ public final class Records {
         return Optional.of(new SampleLogProbs(policy, sft, tokens));
     }
 
-    /** A WinRate record from the aggregate of one (run, step). */
+    /** A WinRate record from the aggregate of one (run, step), with its LC fitted now. */
     public static WinRate winRate(String runId, long step, CheckpointAggregate aggregate, Instant at) {
+        return winRate(runId, step, aggregate, lengthControlled(aggregate), at);
+    }
+
+    /** A WinRate record from the aggregate of one (run, step) and its LC (empty: the LC fields are null). */
+    public static WinRate winRate(String runId, long step, CheckpointAggregate aggregate,
+            Optional<LengthControlledWinRate> lc, Instant at) {
         WinRateStats stats = aggregate.judged().stats();
         KlAccumulator klOrEmpty = aggregate.kl();
-        Optional<LengthControlledWinRate> lc = lengthControlled(aggregate);
         return WinRate.newBuilder()
                 .setRunId(runId).setStep(step)
                 .setNWins(stats.nWins()).setNWinsBase(stats.nWinsBase()).setNDraws(stats.nDraws())

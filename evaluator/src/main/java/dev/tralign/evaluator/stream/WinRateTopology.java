@@ -6,6 +6,7 @@ import dev.tralign.schemas.avro.Judgment;
 import dev.tralign.schemas.avro.WinRate;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -27,7 +28,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <pre>
  * judgments --rekey runId/step/promptId--> KTable (latest evaluation record per prompt)
  *     --groupBy runId/step--> aggregate(add, subtract) = CheckpointAggregate (verdicts and KL samples)
- *     --> WinRate (at = the update's record timestamp)
+ *     --> WinRate (at = the update's record timestamp; LC per {@link LengthControlFits})
  * </pre>
  *
  * Each Judgment is one (run, step, prompt)'s evaluation record: its verdict and, when the evaluator sampled the
@@ -36,6 +37,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * table's update retracts the old value (subtractor) before adding the new one, so nothing is counted twice. Input
  * keys are ignored (the key is rebuilt from the value), so producers keying by run id only are fine. Null values are
  * skipped.
+ *
+ * <p>The length-controlled win rate is fitted once a checkpoint holds the eval set's {@code evalPrompts} prompts
+ * (the guard's {@code guard.eval_prompts}), not on every update: earlier records carry it as null
+ * ({@link LengthControlFits}). Without the set's size ({@link #topology(Topics)}) it is fitted on every update.
  */
 public final class WinRateTopology {
 
@@ -47,16 +52,38 @@ public final class WinRateTopology {
     private WinRateTopology() {
     }
 
-    /** The whole topology over the standard topics. */
+    /**
+     * The whole topology over the standard topics, fitting LC on every update (for tools and tests that do not know
+     * the eval set's size: O(n) fits per checkpoint of n prompts).
+     */
     public static Topology topology(Topics topics) {
         StreamsBuilder builder = new StreamsBuilder();
-        build(builder, topics.judgments(), topics.winRates());
+        build(builder, topics.judgments(), topics.winRates(), LengthControlFits::everyUpdate);
         return builder.build();
     }
 
-    /** Adds the win-rate topology to a builder. Pure: touches nothing but the builder. */
+    /** The whole topology over the standard topics, fitting LC once a checkpoint holds evalPrompts prompts. */
+    public static Topology topology(Topics topics, int evalPrompts) {
+        StreamsBuilder builder = new StreamsBuilder();
+        build(builder, topics.judgments(), topics.winRates(), evalPrompts);
+        return builder.build();
+    }
+
+    /**
+     * Adds the win-rate topology to a builder, fitting LC once a checkpoint holds {@code evalPrompts} prompts.
+     * Pure: touches nothing but the builder.
+     *
+     * @throws IllegalArgumentException if evalPrompts is below 1
+     */
     public static void build(StreamsBuilder builder, Topic<String, Judgment> judgments,
-            Topic<String, WinRate> winRates) {
+            Topic<String, WinRate> winRates, int evalPrompts) {
+        LengthControlFits.whenComplete(evalPrompts); // validate now, not in the first task
+        build(builder, judgments, winRates, () -> LengthControlFits.whenComplete(evalPrompts));
+    }
+
+    /** As above with the LC schedule given: one instance per stream task. */
+    static void build(StreamsBuilder builder, Topic<String, Judgment> judgments, Topic<String, WinRate> winRates,
+            Supplier<LengthControlFits> lengthControl) {
         builder.stream(judgments.name(), Consumed.with(judgments.keySerde(), judgments.valueSerde()))
                 .filter((key, judgment) -> judgment != null, Named.as("evaluator-judgments-non-null"))
                 .selectKey((key, judgment) -> Records.judgmentKey(judgment), Named.as("evaluator-key-by-prompt"))
@@ -74,13 +101,18 @@ public final class WinRateTopology {
                                         CHECKPOINT_AGGREGATES)
                                 .withKeySerde(Serdes.String()).withValueSerde(AccumulatorSerdes.checkpoint()))
                 .toStream(Named.as("evaluator-aggregates"))
-                .processValues(ToWinRate::new, Named.as("evaluator-to-win-rate"))
+                .processValues(() -> new ToWinRate(lengthControl.get()), Named.as("evaluator-to-win-rate"))
                 .to(winRates.name(), Produced.with(winRates.keySerde(), winRates.valueSerde()));
     }
 
     /** Builds the WinRate record; the only step that needs the record's key and timestamp. */
     private static final class ToWinRate implements FixedKeyProcessor<String, CheckpointAggregate, WinRate> {
+        private final LengthControlFits lengthControl;
         private FixedKeyProcessorContext<String, WinRate> context;
+
+        ToWinRate(LengthControlFits lengthControl) {
+            this.lengthControl = lengthControl;
+        }
 
         @Override
         public void init(FixedKeyProcessorContext<String, WinRate> context) {
@@ -94,7 +126,7 @@ public final class WinRateTopology {
             }
             List<String> parts = Keys.parts(record.key());
             WinRate winRate = Records.winRate(parts.get(0), Long.parseLong(parts.get(1)), record.value(),
-                    Instant.ofEpochMilli(record.timestamp()));
+                    lengthControl.of(record.key(), record.value()), Instant.ofEpochMilli(record.timestamp()));
             context.forward(record.withValue(winRate));
         }
     }

@@ -36,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 class AlpacaLeaderboardConformanceTest {
 
     private static final double TOLERANCE = 1e-9;
+    /** AlpacaEval's eval set: every candidate is judged on its 805 instructions; LC is fitted once all are in. */
+    private static final int ALPACA_EVAL_PROMPTS = 805;
 
     private static Path dataDir() {
         String dir = System.getProperty("tralign.alpaca.dir", "../../shared/data/alpaca_eval");
@@ -142,7 +144,8 @@ class AlpacaLeaderboardConformanceTest {
 
         Map<String, WinRate> latest;
         try (Topics topics = Topics.forTests(new InMemorySchemaRegistryClient());
-                TopologyTestDriver driver = new TopologyTestDriver(WinRateTopology.topology(topics), props)) {
+                TopologyTestDriver driver =
+                        new TopologyTestDriver(WinRateTopology.topology(topics, ALPACA_EVAL_PROMPTS), props)) {
             TestInputTopic<String, Judgment> in = driver.createInputTopic(topics.judgments().name(),
                     topics.judgments().keySerde().serializer(), topics.judgments().valueSerde().serializer());
             judgments.forEach(j -> in.pipeInput(j.getRunId(), j));
