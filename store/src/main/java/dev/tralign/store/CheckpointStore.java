@@ -3,6 +3,7 @@ package dev.tralign.store;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where a run's checkpoints are kept ({@code checkpoint.store}): a local directory or an S3 bucket and prefix. The
@@ -27,6 +28,25 @@ public interface CheckpointStore extends CheckpointOpener, AutoCloseable {
 
     /** Removes the object; a missing one is not an error (retention may run twice over the same checkpoint). */
     void delete(URI uri) throws IOException;
+
+    /**
+     * The objects directly under {@code directory} (one key segment such as a run id), as the URIs {@link #delete}
+     * takes, sorted: not those of a longer name sharing its start ({@code a-2/} when asked for {@code a}) nor those in
+     * sub-directories. None when the directory does not exist; an unreachable store (or one that refuses to list, e.g.
+     * S3 without {@code s3:ListBucket}) is an {@link IOException}.
+     *
+     * @throws IllegalArgumentException when {@code directory} is not a single plain segment
+     */
+    List<URI> list(String directory) throws IOException;
+
+    /** The check every {@link #list} does on its argument: one segment, not {@code .} or {@code ..}. */
+    static String segment(String directory) {
+        if (directory == null || directory.isEmpty() || directory.equals(".") || directory.equals("..")
+                || directory.contains("/") || directory.contains("\\")) {
+            throw new IllegalArgumentException("'" + directory + "' is not one plain key segment (a run id): not listed");
+        }
+        return directory;
+    }
 
     /** Whether {@code uri} names an object inside this store's location (and so may be opened or deleted by it). */
     boolean holds(URI uri);

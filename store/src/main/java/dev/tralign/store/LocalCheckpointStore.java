@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Checkpoints in a local or mounted directory (today's behaviour): the trainer already wrote the file there, so
@@ -90,6 +92,19 @@ public final class LocalCheckpointStore implements CheckpointStore {
         Path file = fileOf(uri);
         Files.deleteIfExists(file);
         Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".sha256"));
+    }
+
+    @Override
+    public List<URI> list(String directory) throws IOException {
+        Path dir = root.resolve(CheckpointStore.segment(directory));
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(Files::isRegularFile).sorted().map(Path::toUri).toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
     }
 
     @Override

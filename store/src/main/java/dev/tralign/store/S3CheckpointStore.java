@@ -3,6 +3,7 @@ package dev.tralign.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.Channels;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -158,6 +160,28 @@ public final class S3CheckpointStore implements CheckpointStore {
         } catch (SdkException e) {
             throw new IOException("cannot delete " + uri + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public List<URI> list(String directory) throws IOException {
+        // The trailing slash keeps run "a" from listing "a-2/...", the delimiter keeps sub-directories out.
+        String prefix = location.objectKey(CheckpointStore.segment(directory) + "/");
+        List<URI> out = new ArrayList<>();
+        try {
+            for (S3Object object : client.listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(prefix)
+                    .delimiter("/")).contents()) {
+                String name = object.key().substring(Math.min(prefix.length(), object.key().length()));
+                if (object.key().startsWith(prefix) && !name.isEmpty() && !name.contains("/")) {
+                    out.add(new URI("s3", location.bucket(), "/" + object.key(), null));
+                }
+            }
+        } catch (SdkException e) {
+            throw new IOException("cannot list s3://" + location.bucket() + "/" + prefix + " (is the store reachable, may these keys list the bucket?): " + e.getMessage(), e);
+        } catch (URISyntaxException e) {
+            throw new IOException("an object key under " + prefix + " is not a URI path: " + e.getMessage(), e);
+        }
+        out.sort(null);
+        return out;
     }
 
     @Override

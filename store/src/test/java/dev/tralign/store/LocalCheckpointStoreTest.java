@@ -91,4 +91,19 @@ class LocalCheckpointStoreTest {
         assertThatThrownBy(() -> new StoreOrFileOpener(null, "--checkpoint-store")
                 .open(URI.create("s3://bucket/run/a.ckpt"))).hasMessageContaining("(none given)");
     }
+
+    @Test
+    void listingARunShowsItsOwnFilesOnlyNotThoseOfALongerRunIdOrASubDirectory() throws Exception {
+        LocalCheckpointStore store = new LocalCheckpointStore(new StoreLocation.Local(dir));
+        Path run = Files.createDirectories(dir.resolve("a"));
+        Path one = Files.writeString(run.resolve("step-1.ckpt"), "1");
+        Path sidecar = Files.writeString(run.resolve("step-1.ckpt.sha256"), "x");
+        Files.writeString(Files.createDirectories(run.resolve("sub")).resolve("step-3.ckpt"), "3");
+        Files.writeString(Files.createDirectories(dir.resolve("a-2")).resolve("step-2.ckpt"), "2");
+
+        assertThat(store.list("a")).containsExactly(one.toUri(), sidecar.toUri());
+        assertThat(store.list("missing")).isEmpty();
+        assertThatThrownBy(() -> store.list("..")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.list("a/sub")).isInstanceOf(IllegalArgumentException.class);
+    }
 }

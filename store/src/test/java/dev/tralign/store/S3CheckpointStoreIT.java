@@ -169,6 +169,26 @@ class S3CheckpointStoreIT {
         }
     }
 
+    @Test
+    void listingARunShowsItsOwnObjectsOnlyNotThoseOfALongerRunIdOrASubDirectory() throws Exception {
+        try (S3CheckpointStore store = store("listing"); S3CheckpointStore other = store("listing-2")) {
+            Path file = file("step-1.ckpt", 1000, 7);
+            String sha = sha256(file);
+            URI one = store.put(file, "a/step-1.ckpt", sha);
+            URI two = store.put(file, "a/step-2.ckpt", sha);
+            store.put(file, "a-2/step-1.ckpt", sha);
+            store.put(file, "a/sub/step-3.ckpt", sha);
+            other.put(file, "a/step-9.ckpt", sha);
+
+            assertThat(store.list("a")).containsExactly(one, two);
+            assertThat(store.list("b")).isEmpty();
+            store.delete(store.list("a").get(0));
+            assertThat(store.list("a")).containsExactly(two);
+            assertThat(other.list("a")).hasSize(1);
+            assertThatThrownBy(() -> store.list("..")).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
     /** Forwards everything to a store; tests override one method. */
     private static class Delegating implements CheckpointStore {
         private final CheckpointStore store;
@@ -200,6 +220,11 @@ class S3CheckpointStoreIT {
         @Override
         public void delete(URI uri) throws IOException {
             store.delete(uri);
+        }
+
+        @Override
+        public java.util.List<URI> list(String directory) throws IOException {
+            return store.list(directory);
         }
 
         @Override
