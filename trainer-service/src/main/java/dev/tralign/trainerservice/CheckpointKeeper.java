@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * the local staging directory.
  *
  * <p>A crash after an upload and before its transaction commits leaves an object no event names: harmless (readers
- * only follow committed events), replaced when the resumed run checkpoints that step again, and otherwise left for
- * the operator (docs/operations.md, "Checkpoint storage").
+ * only follow committed events), swept by the next start of the run ({@link OrphanSweep}, checkpoint.sweep_orphans)
+ * or replaced when the resumed run checkpoints that step again. When the run ends for good (completed, guard-stop)
+ * the keeper sweeps once more after the final commit: nothing can name a step after the final one.
  */
 final class CheckpointKeeper {
 
@@ -45,6 +46,8 @@ final class CheckpointKeeper {
     private Path lastStaged;
     /** Whether committed checkpoints of earlier processes were checked for having been deleted already. */
     private boolean historyChecked;
+    /** Sweeps orphaned checkpoints after the run's final commit; null when checkpoint.sweep_orphans is off. */
+    private OrphanSweep sweep;
 
     CheckpointKeeper(String runId, CheckpointStore store, Duration uploadTimeout, RetentionPolicy retention,
             Supplier<RetentionFacts.Facts> facts, List<CheckpointEvent> history) {
@@ -54,6 +57,12 @@ final class CheckpointKeeper {
         this.retention = retention;
         this.facts = facts;
         history.forEach(this::remember);
+    }
+
+    /** Sweeps with {@code sweep} once the run's final checkpoint committed and the run is over for good. */
+    CheckpointKeeper sweepingOrphansAtEnd(OrphanSweep sweep) {
+        this.sweep = sweep;
+        return this;
     }
 
     /**
@@ -85,6 +94,16 @@ final class CheckpointKeeper {
         if (retention.enabled()) {
             applyRetention();
         }
+        if (sweep != null && endsForGood(event)) {
+            // Steps only grow, so the final event's step is the run's last: it alone bounds what may be named.
+            sweep.sweep(List.of(event), "at its end (" + event.getMetadata().get("end") + ")");
+        }
+    }
+
+    /** A final checkpoint of a completed or guard-stopped run: it will not train (nor checkpoint) again. */
+    static boolean endsForGood(CheckpointEvent event) {
+        String end = event.getMetadata().get("end");
+        return event.getFinal$() && ("completed".equals(end) || TrainingLoop.GUARD_STOP.equals(end));
     }
 
     private void remember(CheckpointEvent event) {

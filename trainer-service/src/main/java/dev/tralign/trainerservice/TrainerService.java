@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * Trains one run from Kafka, exactly once: a read_committed consumer (group {@code tralign-trainer-<run.id>},
  * manual assignment) feeds the {@link TrainingLoop}; a transactional producer (same transactional.id) commits each
  * checkpoint's events with the input offsets. On start it resumes from the run's last committed checkpoint, if
- * any; checkpoint files written after it (by a transaction that never committed) are ignored.
+ * any; checkpoint files written after it (by a transaction that never committed) are ignored, and deleted
+ * ({@link OrphanSweep}, checkpoint.sweep_orphans).
  *
  * <pre>{@code
  * try (TrainerService service = new TrainerService(RunConfig.load(file, Map.of()))) {
@@ -189,10 +190,16 @@ public final class TrainerService implements AutoCloseable {
             Optional<CheckpointEvent> last = history.isEmpty() ? Optional.empty()
                     : Optional.of(history.get(history.size() - 1));
             checkCommittedOffsets(consumer, inputs, last);
+            last.ifPresent(this::checkSameConfig);
+            OrphanSweep sweep = config.checkpointSweepOrphans()
+                    ? new OrphanSweep(config.runId(), store, config.checkpointDir()) : null;
+            if (sweep != null) {
+                // The history is complete (read_committed to the end, after fencing): what it cannot name, nothing can.
+                sweep.sweep(history, "at start");
+            }
             if (last.isPresent()) {
-                checkSameConfig(last.get());
                 String end = last.get().getMetadata().get("end");
-                if (last.get().getFinal$() && ("completed".equals(end) || TrainingLoop.GUARD_STOP.equals(end))) {
+                if (CheckpointKeeper.endsForGood(last.get())) {
                     LOG.info("run {} already {} at step {}: nothing to do", config.runId(),
                             "completed".equals(end) ? "completed" : "stopped by its guard policy ("
                                     + last.get().getStopReason() + ")", last.get().getStep());
@@ -214,7 +221,7 @@ public final class TrainerService implements AutoCloseable {
                             config.runId());
                     GuardSignal.Watch guard = guard(kafka, topics, last.map(CheckpointEvent::getStep).orElse(0L))) {
                 CheckpointKeeper keeper = new CheckpointKeeper(config.runId(), store, config.checkpointUploadTimeout(),
-                        config.checkpointRetention(), retentionFacts::read, history);
+                        config.checkpointRetention(), retentionFacts::read, history).sweepingOrphansAtEnd(sweep);
                 TrainingLoop loop = new TrainingLoop(config, trainer, source, decoder(topics), output, keeper,
                         InputStart.runMetadata(range, streamStart),
                         planned, last.map(CheckpointEvent::getReferenceVersion).orElse(0L), dedupe);

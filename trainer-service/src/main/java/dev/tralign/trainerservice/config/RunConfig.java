@@ -311,6 +311,11 @@ public final class RunConfig {
                 integer(CHECKPOINT_KEEP_BEST), (Boolean) values.get(CHECKPOINT_KEEP_UNJUDGED));
     }
 
+    /** checkpoint.sweep_orphans. */
+    public boolean checkpointSweepOrphans() {
+        return (Boolean) values.get(CHECKPOINT_SWEEP_ORPHANS);
+    }
+
     public int metricsEverySteps() {
         return integer(METRICS_EVERY_STEPS);
     }

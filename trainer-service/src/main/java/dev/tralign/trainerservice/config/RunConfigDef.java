@@ -68,6 +68,7 @@ public final class RunConfigDef {
     public static final String CHECKPOINT_KEEP_EVERY = "checkpoint.keep_every";
     public static final String CHECKPOINT_KEEP_BEST = "checkpoint.keep_best";
     public static final String CHECKPOINT_KEEP_UNJUDGED = "checkpoint.keep_unjudged";
+    public static final String CHECKPOINT_SWEEP_ORPHANS = "checkpoint.sweep_orphans";
     public static final String METRICS_EVERY_STEPS = "metrics.every_steps";
     public static final String METRICS_SFT_EVERY_STEPS = "metrics.sft_every_steps";
     public static final String METRICS_HELDOUT_SFT_FILE = "metrics.heldout_sft.file";
@@ -124,7 +125,7 @@ public final class RunConfigDef {
     public static final List<String> PLACEMENT_KEYS = List.of(RUN_ID, BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,
             CHECKPOINT_DIR, METRICS_EVERY_STEPS, LOG_EVERY_STEPS, CHECKPOINT_STORE, CHECKPOINT_UPLOAD_TIMEOUT_MS,
             CHECKPOINT_KEEP_LAST, CHECKPOINT_KEEP_EVERY, CHECKPOINT_KEEP_BEST, CHECKPOINT_KEEP_UNJUDGED,
-            GUARD_VERDICT_TIMEOUT);
+            CHECKPOINT_SWEEP_ORPHANS, GUARD_VERDICT_TIMEOUT);
 
     /**
      * Keys added after runs already existed, with the value that does what runs did before the key: at that value a
@@ -273,6 +274,10 @@ public final class RunConfigDef {
         put(k, CHECKPOINT_KEEP_UNJUDGED, ConfigType.BOOLEAN, true, any(),
                 "Retention: keep checkpoints that have no win rate yet (the evaluator has not read them); set false "
                         + "when no evaluator runs.");
+        put(k, CHECKPOINT_SWEEP_ORPHANS, ConfigType.BOOLEAN, true, any(),
+                "Delete the run's checkpoint objects (and staging files) at steps after its last committed "
+                        + "checkpoint, left by a crash between upload and commit: at start, and when the run completes "
+                        + "or its guard stops it. No committed event can name them.");
         put(k, METRICS_EVERY_STEPS, ConfigType.INT, 1, atLeast(1), "Publish TrainMetrics every N optimizer steps.");
         put(k, METRICS_SFT_EVERY_STEPS, ConfigType.INT, 0, atLeast(0),
                 "Every N optimizer steps (0 = never) pair losses also report their implicit rewards against the frozen "
