@@ -50,13 +50,8 @@ class OrphanSweepIT {
     }
 
     private Map<String, String> s3Settings(EmbeddedStack stack, String prefix, String runId) {
-        Map<String, String> s = PreferenceData.settings(stack, prefix, runId, dir.resolve("staging"));
-        s.put("checkpoint.store", "s3://" + BUCKET + "/runs");
-        s.put("checkpoint.s3.endpoint", peer.endpoint().toString());
-        s.put("checkpoint.s3.path_style", "true");
-        s.put("checkpoint.s3.access_key_id", S3rverPeer.ACCESS_KEY_ID);
-        s.put("checkpoint.s3.secret_access_key", S3rverPeer.SECRET_ACCESS_KEY);
-        return s;
+        return PreferenceData.withS3Store(PreferenceData.settings(stack, prefix, runId, dir.resolve("staging")), peer,
+                BUCKET);
     }
 
     private static URI object(String key) {

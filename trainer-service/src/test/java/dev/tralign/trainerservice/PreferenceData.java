@@ -117,4 +117,15 @@ final class PreferenceData {
         s.put("log.every_steps", "5");
         return s;
     }
+
+    /** {@code settings} with checkpoint.store in {@code bucket} (prefix "runs") of an s3rver peer, path-style. */
+    static Map<String, String> withS3Store(Map<String, String> settings, dev.tralign.stack.S3rverPeer peer,
+            String bucket) {
+        settings.put("checkpoint.store", "s3://" + bucket + "/runs");
+        settings.put("checkpoint.s3.endpoint", peer.endpoint().toString());
+        settings.put("checkpoint.s3.path_style", "true");
+        settings.put("checkpoint.s3.access_key_id", dev.tralign.stack.S3rverPeer.ACCESS_KEY_ID);
+        settings.put("checkpoint.s3.secret_access_key", dev.tralign.stack.S3rverPeer.SECRET_ACCESS_KEY);
+        return settings;
+    }
 }

@@ -61,13 +61,7 @@ class S3CheckpointStoreIT {
 
     private static Map<String, String> settings(EmbeddedStack stack, String prefix, String runId) throws Exception {
         Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "staging");
-        Map<String, String> s = PreferenceData.settings(stack, prefix, runId, dir);
-        s.put("checkpoint.store", "s3://" + BUCKET + "/runs");
-        s.put("checkpoint.s3.endpoint", peer.endpoint().toString());
-        s.put("checkpoint.s3.path_style", "true");
-        s.put("checkpoint.s3.access_key_id", S3rverPeer.ACCESS_KEY_ID);
-        s.put("checkpoint.s3.secret_access_key", S3rverPeer.SECRET_ACCESS_KEY);
-        return s;
+        return PreferenceData.withS3Store(PreferenceData.settings(stack, prefix, runId, dir), peer, BUCKET);
     }
 
     private static S3CheckpointStore store(RunConfig config) {
