@@ -62,4 +62,18 @@ class OrphanCheckpointsTest {
                 .containsExactly(dir.resolve("step-7.ckpt"), dir.resolve("step-7.ckpt.sha256"),
                         dir.resolve("step-9.ckpt.123.tmp"), dir.resolve("step-9.ckpt.sha256.456.tmp"));
     }
+
+    @Test
+    void theRunEndsForGoodOnlyWithAFinalCompletedOrGuardStoppedCheckpoint() {
+        CheckpointEvent periodic = event(6, RUN + "step-6.ckpt");
+        java.util.function.BiFunction<Boolean, String, CheckpointEvent> ending = (last, end) ->
+                CheckpointEvent.newBuilder(periodic).setFinal$(last).setMetadata(Map.of("end", end)).build();
+
+        assertThat(CheckpointKeeper.endsForGood(ending.apply(true, "completed"))).isTrue();
+        assertThat(CheckpointKeeper.endsForGood(ending.apply(true, TrainingLoop.GUARD_STOP))).isTrue();
+        // Stopped by hand (or undecided guard): it resumes and checkpoints again; the next start sweeps.
+        assertThat(CheckpointKeeper.endsForGood(ending.apply(true, "stopped"))).isFalse();
+        assertThat(CheckpointKeeper.endsForGood(ending.apply(false, "completed"))).isFalse();
+        assertThat(CheckpointKeeper.endsForGood(periodic)).isFalse();
+    }
 }
