@@ -459,6 +459,11 @@ public final class RunConfigDef {
                 throw new RunConfigException(key + "=" + v + " may only hold letters, digits, '.', '_' and '-' "
                         + "(it names a consumer group, a transactional.id and a directory)");
             }
+            // "." and ".." would name the checkpoint store's own directory or its parent.
+            if (v.toString().matches("\\.+")) {
+                throw new RunConfigException(key + "=" + v + " is only dots: it names the run's checkpoint "
+                        + "directory, so give it a letter or digit (e.g. run.id=dpo-1)");
+            }
         };
     }
 

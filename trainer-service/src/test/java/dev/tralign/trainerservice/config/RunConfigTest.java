@@ -383,4 +383,12 @@ class RunConfigTest {
                 .containsExactly("REFERENCE_TASK_DEGRADED");
         assertThat(dev.tralign.schemas.avro.AlertKind.valueOf("REFERENCE_TASK_DEGRADED")).isNotNull();
     }
+
+    @Test
+    void aRunIdOfOnlyDotsIsRefusedBecauseItNamesADirectory() {
+        for (String dots : List.of(".", "..", "...")) {
+            assertThatThrownBy(() -> with("run.id", dots)).hasMessageContaining("run.id=" + dots + " is only dots");
+        }
+        assertThat(with("run.id", "v1.2").runId()).isEqualTo("v1.2");
+    }
 }
