@@ -121,17 +121,22 @@ public final class S3CheckpointStore implements CheckpointStore {
         try {
             ResponseInputStream<GetObjectResponse> in = client.getObject(b -> b.bucket(location.bucket()).key(key));
             Long length = in.response().contentLength();
-            return new Blob(uri, length == null ? -1 : length, in);
+            return new Blob(uri, length == null ? -1 : length, new BrokenOffIsTransient(in, uri));
         } catch (NoSuchKeyException e) {
             throw new NoSuchFileException(uri.toString(), null, "no such object in the store");
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 throw new NoSuchFileException(uri.toString(), null, "not found (" + e.getMessage() + ")");
             }
-            throw new IOException("cannot read " + uri + ": " + e.getMessage(), e);
+            throw failure("cannot read " + uri + ": " + e.getMessage(), e);
         } catch (SdkException e) {
-            throw new IOException("cannot read " + uri + " (is the store reachable?): " + e.getMessage(), e);
+            throw failure("cannot read " + uri + " (is the store reachable?): " + e.getMessage(), e);
         }
+    }
+
+    /** A {@link StoreUnavailableException} when the store did not answer ({@link S3Failures}), else a plain one. */
+    private static IOException failure(String message, SdkException e) {
+        return S3Failures.transientFailure(e) ? new StoreUnavailableException(message, e) : new IOException(message, e);
     }
 
     @Override
@@ -146,9 +151,9 @@ public final class S3CheckpointStore implements CheckpointStore {
             if (e.statusCode() == 404) {
                 return false;
             }
-            throw new IOException("cannot look up " + uri + ": " + e.getMessage(), e);
+            throw failure("cannot look up " + uri + ": " + e.getMessage(), e);
         } catch (SdkException e) {
-            throw new IOException("cannot look up " + uri + " (is the store reachable?): " + e.getMessage(), e);
+            throw failure("cannot look up " + uri + " (is the store reachable?): " + e.getMessage(), e);
         }
     }
 
@@ -204,6 +209,42 @@ public final class S3CheckpointStore implements CheckpointStore {
     @Override
     public void close() {
         client.close();
+    }
+
+    /**
+     * An object's body whose read failures (the connection reset or timed out half way) are
+     * {@link StoreUnavailableException}s: the store stopped answering, and reading the object again may succeed.
+     */
+    private static final class BrokenOffIsTransient extends java.io.FilterInputStream {
+        private final URI uri;
+
+        BrokenOffIsTransient(InputStream in, URI uri) {
+            super(in);
+            this.uri = uri;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw brokenOff(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            try {
+                return super.read(buffer, offset, length);
+            } catch (IOException e) {
+                throw brokenOff(e);
+            }
+        }
+
+        private IOException brokenOff(IOException e) {
+            return e instanceof StoreUnavailableException ? e
+                    : new StoreUnavailableException("reading " + uri + " broke off: " + e.getMessage(), e);
+        }
     }
 
     /** Exactly {@code length} bytes of a stream, then end of stream: one part of a multipart upload. */

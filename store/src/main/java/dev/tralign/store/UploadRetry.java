@@ -16,8 +16,6 @@ import org.slf4j.LoggerFactory;
 public final class UploadRetry {
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadRetry.class);
-    private static final Duration FIRST_PAUSE = Duration.ofMillis(200);
-    private static final Duration LONGEST_PAUSE = Duration.ofSeconds(10);
 
     private final CheckpointStore store;
     private final Duration budget;
@@ -30,7 +28,7 @@ public final class UploadRetry {
     /** {@link CheckpointStore#put}, retried within the budget; the last failure once it is spent. */
     public URI put(Path file, String key, String sha256) throws IOException {
         long deadline = System.nanoTime() + budget.toNanos();
-        Duration pause = FIRST_PAUSE;
+        Backoff backoff = new Backoff();
         for (int attempt = 1;; attempt++) {
             try {
                 URI uri = store.put(file, key, sha256);
@@ -44,11 +42,10 @@ public final class UploadRetry {
                     throw new IOException("gave up storing " + key + " in " + store.location() + " after " + attempt
                             + " attempts in " + budget.toSeconds() + " s: " + e.getMessage(), e);
                 }
+                long pause = Math.min(backoff.next().toMillis(), left / 1_000_000);
                 LOG.warn("storing {} in {} failed (attempt {}), retrying in {} ms: {}", key, store.location(), attempt,
-                        Math.min(pause.toMillis(), left / 1_000_000), e.getMessage());
-                sleep(Math.min(pause.toMillis(), left / 1_000_000));
-                Duration doubled = pause.multipliedBy(2);
-                pause = doubled.compareTo(LONGEST_PAUSE) < 0 ? doubled : LONGEST_PAUSE;
+                        pause, e.getMessage());
+                sleep(pause);
             }
         }
     }

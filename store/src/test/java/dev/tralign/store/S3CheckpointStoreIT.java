@@ -121,7 +121,8 @@ class S3CheckpointStoreIT {
             store.delete(uri);
             assertThat(store.exists(uri)).isFalse();
 
-            assertThatThrownBy(() -> store.open(uri)).isInstanceOf(NoSuchFileException.class);
+            assertThatThrownBy(() -> store.open(uri)).isInstanceOf(NoSuchFileException.class)
+                    .isNotInstanceOf(StoreUnavailableException.class);
             assertThatThrownBy(() -> store.open(URI.create("s3://" + BUCKET + "/elsewhere/x.ckpt")))
                     .hasMessageContaining("not inside");
         }
@@ -135,8 +136,9 @@ class S3CheckpointStoreIT {
             URI before = store.put(file, "run-a/step-50.ckpt", sha);
             peer.stop();
             try {
-                assertThatThrownBy(() -> store.open(before)).isInstanceOf(IOException.class)
-                        .isNotInstanceOf(NoSuchFileException.class).hasMessageContaining("reachable");
+                // Connection refused: transient, which readers retry (a missing object, below, is not).
+                assertThatThrownBy(() -> store.open(before)).isInstanceOf(StoreUnavailableException.class)
+                        .hasMessageContaining("reachable");
                 long started = System.nanoTime();
                 assertThatThrownBy(() -> new UploadRetry(store, Duration.ofSeconds(1))
                         .put(file, "run-a/step-60.ckpt", sha)).hasMessageContaining("gave up storing run-a/step-60.ckpt");

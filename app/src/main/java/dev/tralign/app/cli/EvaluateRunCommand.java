@@ -149,6 +149,7 @@ final class EvaluateRunCommand implements Callable<Integer> {
                 evaluation, group, line -> System.err.println("evaluate: " + line))
                 .withFileLimits(settings.longValue(EvaluatorKeys.MAX_CHECKPOINT_BYTES),
                         settings.duration(EvaluatorKeys.HASH_TIMEOUT))
+                .withStoreRetry(settings.duration(EvaluatorKeys.STORE_RETRY_TIMEOUT))
                 .withSharding(promptsPerTask, settings.integer(EvaluatorKeys.TASK_PARTITIONS))
                 .withSessionTimeout(settings.duration(EvaluatorKeys.SESSION_TIMEOUT))
                 .withProgress(line -> System.err.println("evaluate: " + line));

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * that is not Avro, a URI outside the checkpoint store it reads ({@code file:} by default, or the S3 store of
  * {@link #withCheckpointStore}), a file or object that is missing or unreachable, not a regular file, over the size cap,
  * not hashed within the time limit ({@link CheckpointSource}), whose sha256 does not match, or that does not load as
- * a policy. Each goes to the listener, the log, {@link #skipped()} and tralign.dlq (a DeadLetter with the event's
+ * a policy. A store that does not answer is first retried for {@link #withStoreRetry a while}, holding the task. Each goes to the listener, the log, {@link #skipped()} and tralign.dlq (a DeadLetter with the event's
  * origin and the reason; one per shard, since each shard's worker finds it), and the offset is committed past it,
  * so a restart does not meet it again.
  */
@@ -61,12 +61,12 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
     private final Map<String, Judged> judgedAt = new ConcurrentHashMap<>();
     private final Thread planner;
     private final Thread worker;
-    private volatile CheckpointSource source = new CheckpointSource(CheckpointSource.DEFAULT_MAX_BYTES,
-            CheckpointSource.DEFAULT_HASH_TIMEOUT, () -> !running.get());
     private long maxBytes = CheckpointSource.DEFAULT_MAX_BYTES;
     private Duration hashTimeout = CheckpointSource.DEFAULT_HASH_TIMEOUT;
+    private Duration storeRetry = CheckpointSource.DEFAULT_STORE_RETRY;
     private CheckpointStore store;
     private Path downloads;
+    private volatile CheckpointSource source = newSource();
     private volatile Throwable failure;
     private volatile PublishedAs publishedAs = PublishedAs.own();
     private volatile Consumer<String> progressLines = line -> { };
@@ -104,8 +104,27 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
     public CheckpointEvaluatorService withFileLimits(long maxBytes, Duration hashTimeout) {
         this.maxBytes = maxBytes;
         this.hashTimeout = hashTimeout;
-        this.source = new CheckpointSource(store, downloads, maxBytes, hashTimeout, () -> !running.get());
+        this.source = newSource();
         return this;
+    }
+
+    /**
+     * How long a checkpoint store that does not answer (connection refused, timeouts, 5xx, throttling) is retried
+     * before its checkpoint is skipped as unreadable (default 10 minutes); the task stays uncommitted meanwhile and
+     * each retry is a progress line. Call before {@link #start}.
+     */
+    public CheckpointEvaluatorService withStoreRetry(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("the store retry timeout cannot be negative, got " + timeout);
+        }
+        this.storeRetry = timeout;
+        this.source = newSource();
+        return this;
+    }
+
+    private CheckpointSource newSource() {
+        return new CheckpointSource(store, downloads, maxBytes, hashTimeout, storeRetry, () -> !running.get(),
+                line -> progressLines.accept(line));
     }
 
     /**
@@ -116,7 +135,7 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
     public CheckpointEvaluatorService withCheckpointStore(CheckpointStore store, Path downloads) {
         this.store = store;
         this.downloads = downloads;
-        this.source = new CheckpointSource(store, downloads, maxBytes, hashTimeout, () -> !running.get());
+        this.source = newSource();
         return this;
     }
 
@@ -145,7 +164,10 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
         return this;
     }
 
-    /** Receives a line when this process starts a task and when it has committed one. Call before {@link #start}. */
+    /**
+     * Receives a line when this process starts a task, when it has committed one, and before each retry of a
+     * checkpoint store that does not answer. Call before {@link #start}.
+     */
     public CheckpointEvaluatorService withProgress(Consumer<String> lines) {
         this.progressLines = lines;
         return this;
@@ -192,7 +214,7 @@ public final class CheckpointEvaluatorService implements AutoCloseable {
 
     private void work() {
         new EvaluationWorker(kafkaConfig, topics, topics.evaluationTasks(group), group + "-workers", sessionTimeout,
-                evaluation, () -> source,
+                storeRetry, evaluation, () -> source,
                 running::get, new EvaluationWorker.Progress() {
                     @Override
                     public void started(EvaluationTask task) {

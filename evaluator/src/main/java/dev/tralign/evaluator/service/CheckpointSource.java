@@ -7,6 +7,7 @@ import dev.tralign.store.LocalCheckpointStore;
 import dev.tralign.store.LocalCopy;
 import dev.tralign.store.ReadLimits;
 import dev.tralign.store.StoreLocation;
+import dev.tralign.store.StoreRetry;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * trainer; only regular files, not /dev/zero, not a pipe) or, when the evaluator was given an S3 checkpoint store,
  * an {@code s3://} object inside that store, downloaded into a local directory. At most {@code maxBytes}, read and
  * hashed within {@code hashTimeout}, stopping as soon as the service closes; the sha256 must match the event's.
- * Anything else is {@link Unreadable} with a reason, so the follower skips the event instead of dying on it or
+ * A store that does not answer (connection refused, timeouts, 5xx, throttling) is tried again with growing pauses
+ * for up to {@code storeRetry} ({@link StoreRetry}), so a short outage delays the checkpoint instead of losing it; the
+ * worker holds the task uncommitted meanwhile, so a crash retries it after restart. Anything else, and a store down
+ * past that bound, is {@link Unreadable} with a reason, so the follower skips the event instead of dying on it or
  * reading forever. A download is kept until the next checkpoint is verified (or {@link #close}), so the disk holds
  * one checkpoint at a time.
  */
@@ -33,6 +38,8 @@ final class CheckpointSource implements AutoCloseable {
     static final long DEFAULT_MAX_BYTES = 16L * 1024 * 1024 * 1024;
     /** Default hashing time limit. */
     static final Duration DEFAULT_HASH_TIMEOUT = Duration.ofMinutes(5);
+    /** Default time to keep retrying a store that does not answer: outlasts a restart or a network blip. */
+    static final Duration DEFAULT_STORE_RETRY = Duration.ofMinutes(10);
 
     /** Why a checkpoint cannot be evaluated. */
     static final class Unreadable extends Exception {
@@ -44,6 +51,8 @@ final class CheckpointSource implements AutoCloseable {
     private final long maxBytes;
     private final Duration hashTimeout;
     private final BooleanSupplier cancelled;
+    private final StoreRetry retry;
+    private final Consumer<String> retrying;
     /** Null: file: URIs only, anywhere (the evaluator shares a disk with the trainer). */
     private final CheckpointStore store;
     private final Path downloads;
@@ -51,20 +60,23 @@ final class CheckpointSource implements AutoCloseable {
 
     /** Reads {@code file:} checkpoints only. */
     CheckpointSource(long maxBytes, Duration hashTimeout, BooleanSupplier cancelled) {
-        this(null, null, maxBytes, hashTimeout, cancelled);
+        this(null, null, maxBytes, hashTimeout, Duration.ZERO, cancelled, line -> { });
     }
 
     /**
      * Reads checkpoints of {@code store} (an S3 store: objects under its prefix, downloaded into {@code downloads},
-     * and {@code file:} URIs anywhere; a directory: only files under it).
+     * and {@code file:} URIs anywhere; a directory: only files under it), retrying a store that does not answer for
+     * up to {@code storeRetry} and telling {@code retrying} (and the log) before each pause.
      */
-    CheckpointSource(CheckpointStore store, Path downloads, long maxBytes, Duration hashTimeout,
-            BooleanSupplier cancelled) {
+    CheckpointSource(CheckpointStore store, Path downloads, long maxBytes, Duration hashTimeout, Duration storeRetry,
+            BooleanSupplier cancelled, Consumer<String> retrying) {
         this.store = store;
         this.downloads = downloads;
         this.maxBytes = maxBytes;
         this.hashTimeout = hashTimeout;
         this.cancelled = cancelled;
+        this.retry = new StoreRetry(storeRetry, cancelled);
+        this.retrying = retrying;
     }
 
     /** The checkpoint as a local file, once its sha256 matched the event's. */
@@ -72,14 +84,27 @@ final class CheckpointSource implements AutoCloseable {
         URI uri = uri(event.getUri());
         release();
         try {
-            LocalCopy copy = LocalCopy.of(this::open, uri, event.getSha256(), downloads,
-                    new ReadLimits(maxBytes, hashTimeout, cancelled));
+            ReadLimits limits = new ReadLimits(maxBytes, hashTimeout, cancelled);
+            LocalCopy copy = retry.call(() -> LocalCopy.of(this::open, uri, event.getSha256(), downloads, limits),
+                    (attempt, pause, left, failure) -> {
+                        String line = "store unreachable, retrying checkpoint step " + event.getStep() + " of run "
+                                + event.getRunId() + " for up to " + left.toSeconds() + " s more (attempt " + attempt
+                                + ", next in " + pause.toMillis() + " ms): " + failure.getMessage();
+                        LOG.warn("{}", line);
+                        retrying.accept(line);
+                    });
             if (copy.downloaded()) {
                 lastDownload = copy.path();
             }
             return copy.path();
         } catch (NoSuchFileException e) {
             throw new Unreadable(describe(uri) + " is missing");
+        } catch (StoreRetry.GaveUp e) {
+            throw new Unreadable("the checkpoint store did not answer for " + retry.budget() + " ("
+                    + e.attempts() + " attempts; a transient failure: " + e.getCause().getMessage() + "); once it "
+                    + "answers again, re-evaluate by resetting the evaluator group's offset on the checkpoint topic to "
+                    + "this event (docs/operations.md, \"Reading\"), or allow longer outages with "
+                    + "--store-retry-timeout");
         } catch (IOException e) {
             throw new Unreadable(e.getMessage());
         }

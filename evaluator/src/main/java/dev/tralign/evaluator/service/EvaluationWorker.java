@@ -38,7 +38,8 @@ import org.apache.kafka.common.errors.RecordDeserializationException;
  * <p>One task at a time (max.poll.records = 1), so a rebalance waits at most one shard's work for this member, and a
  * short session timeout, so a killed worker's partitions move on within seconds. A task that cannot be done (the
  * checkpoint is unreadable or does not load, the worker is configured for other prompts) is dead-lettered with its
- * offset and never retried.
+ * offset and never retried; only a checkpoint store that does not answer is retried first, for a bounded time, with
+ * the task held uncommitted ({@link CheckpointSource}).
  */
 final class EvaluationWorker implements Runnable {
 
@@ -60,6 +61,7 @@ final class EvaluationWorker implements Runnable {
     private final Topic<String, EvaluationTask> tasks;
     private final String group;
     private final Duration sessionTimeout;
+    private final Duration storeRetry;
     private final CheckpointEvaluation evaluation;
     private final String digest;
     private final Supplier<CheckpointSource> source;
@@ -68,7 +70,7 @@ final class EvaluationWorker implements Runnable {
     private LoadedCheckpoint loaded;
 
     EvaluationWorker(Map<String, Object> kafka, Topics topics, Topic<String, EvaluationTask> tasks, String group,
-            Duration sessionTimeout,
+            Duration sessionTimeout, Duration storeRetry,
             CheckpointEvaluation evaluation, Supplier<CheckpointSource> source, BooleanSupplier running,
             Progress progress) {
         this.kafka = new HashMap<>(kafka);
@@ -76,6 +78,7 @@ final class EvaluationWorker implements Runnable {
         this.tasks = tasks;
         this.group = group;
         this.sessionTimeout = sessionTimeout;
+        this.storeRetry = storeRetry;
         this.evaluation = evaluation;
         this.digest = evaluation.digest();
         this.source = source;
@@ -92,7 +95,10 @@ final class EvaluationWorker implements Runnable {
         consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-        consumerConfig.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 600_000);
+        // One task may wait out a store outage (storeRetry) before its 10 minutes of reading and judging; the member
+        // must stay in the group meanwhile, or its partition moves and the task is done twice.
+        consumerConfig.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                (int) Math.min(Integer.MAX_VALUE, 600_000 + storeRetry.toMillis()));
         consumerConfig.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
         consumerConfig.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500,
                 sessionTimeout.toMillis() / 4));

@@ -36,6 +36,7 @@ public final class EvaluatorKeys {
     public static final String SESSION_TIMEOUT = "session_timeout";
     public static final String MAX_CHECKPOINT_BYTES = "max_checkpoint_bytes";
     public static final String HASH_TIMEOUT = "hash_timeout";
+    public static final String STORE_RETRY_TIMEOUT = "store_retry_timeout";
     public static final String CHECKPOINT_STORE = "checkpoint_store";
     public static final String S3_ENDPOINT = "s3_endpoint";
     public static final String S3_REGION = "s3_region";
@@ -74,6 +75,15 @@ public final class EvaluatorKeys {
                     "Largest checkpoint file read; a larger one is skipped and reported.")
             .key(HASH_TIMEOUT, ConfigType.DURATION, CheckpointSource.DEFAULT_HASH_TIMEOUT, positiveDuration(),
                     "Longest time to hash a checkpoint file; a slower one is skipped and reported.")
+            .key(STORE_RETRY_TIMEOUT, ConfigType.DURATION, CheckpointSource.DEFAULT_STORE_RETRY, (key, v) -> {
+                if (((java.time.Duration) v).isNegative()) {
+                    throw new ConfigException(key + "=" + v + " cannot be negative: 0s skips at once, 10m retries "
+                            + "for ten minutes");
+                }
+            },
+                    "How long a checkpoint store that does not answer (connection refused, timeouts, 5xx, "
+                            + "throttling) is retried, 200ms doubling to 10s, before its checkpoint is skipped and "
+                            + "reported; the task waits uncommitted meanwhile. 0s: skip at once.")
             .build();
 
     /**

@@ -45,4 +45,23 @@ class EvaluatorStoreKeysTest {
                 "s3_access_key_id", "tralign"), null))
                 .hasMessageContaining("s3_access_key_id").hasMessageContaining("--s3-secret-access-key");
     }
+
+    private static Settings evaluator(String... kv) {
+        Map<String, String> given = new LinkedHashMap<>(Map.of("sft", "sft.ckpt", "prompts", "p.txt", "tokenizer",
+                "bytes"));
+        for (int i = 0; i < kv.length; i += 2) {
+            given.put(kv[i], kv[i + 1]);
+        }
+        return EvaluatorKeys.TABLE.parse(given);
+    }
+
+    @Test
+    void aStoreOutageIsRetriedTenMinutesUnlessToldOtherwise() {
+        assertThat(evaluator().duration(EvaluatorKeys.STORE_RETRY_TIMEOUT)).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(evaluator("store_retry_timeout", "90s").duration(EvaluatorKeys.STORE_RETRY_TIMEOUT))
+                .isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(evaluator("store_retry_timeout", "0s").duration(EvaluatorKeys.STORE_RETRY_TIMEOUT)).isZero();
+        assertThatThrownBy(() -> evaluator("store_retry_timeout", "PT-5S"))
+                .hasMessageContaining("store_retry_timeout").hasMessageContaining("cannot be negative");
+    }
 }

@@ -29,8 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The checkpoint follower reading an S3 checkpoint store (s3rver, a real S3-protocol server): it evaluates a good
  * object, skips and reports (notice, log, DLQ, counter) a replaced object, a missing one, one outside its store and
- * one it cannot reach while the server is down, and evaluates again once the server is back.
+ * one it cannot reach for longer than its store retry timeout, and evaluates again once the server is back. A store
+ * that is down for a few seconds only delays the checkpoint, also across a restart of the evaluator meanwhile.
  */
 @ExtendWith(EmbeddedStackExtension.class)
 class S3CheckpointFollowerIT {
@@ -91,7 +95,8 @@ class S3CheckpointFollowerIT {
             CheckpointEvaluation evaluation = new CheckpointEvaluation(new CompletionCodec(tokenizer), sft,
                     List.of("ab", "ba"), new GoldRewardJudge((p, c) -> c.chars().filter(x -> x == 'a').count()), 6, 11);
             CheckpointEvaluatorService service = new CheckpointEvaluatorService(kafka, topics, evaluation, GROUP,
-                    notices::add).withCheckpointStore(new S3CheckpointStore(location, options), downloads).start();
+                    notices::add).withCheckpointStore(new S3CheckpointStore(location, options), downloads)
+                    .withStoreRetry(Duration.ofSeconds(2)).start();
             try (KafkaProducer<String, CheckpointEvent> events = new KafkaProducer<>(kafka,
                     topics.checkpoints().keySerde().serializer(), topics.checkpoints().valueSerde().serializer())) {
                 String name = topics.checkpoints().name();
@@ -109,7 +114,8 @@ class S3CheckpointFollowerIT {
                 peer.stop();
                 events.send(new ProducerRecord<>(name, "run-s", event(4, step4, good.sha256()))).get();
                 await().atMost(Duration.ofSeconds(90)).until(() -> service.skipped() == 4);
-                assertThat(notices.get(3)).contains("@4").contains("reachable");
+                assertThat(notices.get(3)).contains("@4").contains("did not answer for PT2S")
+                        .contains("a transient failure").contains("reachable").contains("resetting");
 
                 peer.start();
                 events.send(new ProducerRecord<>(name, "run-s", event(5, step5, good.sha256()))).get();
@@ -124,15 +130,102 @@ class S3CheckpointFollowerIT {
                         .anySatisfy(r -> assertThat(r).contains("run-s@2"))
                         .anySatisfy(r -> assertThat(r).contains("run-s@3"))
                         .anySatisfy(r -> assertThat(r).contains("run-s@6"))
-                        .anySatisfy(r -> assertThat(r).contains("run-s@4"));
+                        .anySatisfy(r -> assertThat(r).contains("run-s@4").contains("did not answer"));
             } finally {
                 service.close();
             }
         }
     }
 
+    @Test
+    void aStoreDownForSecondsDelaysTheCheckpointAcrossARestartAndLosesNothing() throws Exception {
+        AlphabetTokenizer tokenizer = new AlphabetTokenizer(ALPHABET);
+        SavedCheckpoint good = checkpoint(dir.resolve("good.ckpt"), tokenizer, 3);
+        Map<String, Object> kafka = Map.of("bootstrap.servers", stack.bootstrapServers());
+        String group = "evaluator-s3-outage-it";
+        try (S3rverPeer peer = S3rverPeer.start(dir.resolve("s3"), BUCKET);
+                Topics topics = Topics.create("s3outage.", Map.of("schema.registry.url", stack.registryUrl()));
+                Policy sft = Policy.load(good.path())) {
+            stack.createTopics(topics);
+            S3Options options = S3Options.parse(Map.of("endpoint", peer.endpoint().toString(), "path_style", "true",
+                    "access_key_id", S3rverPeer.ACCESS_KEY_ID, "secret_access_key", S3rverPeer.SECRET_ACCESS_KEY), "");
+            StoreLocation.S3 location = (StoreLocation.S3) StoreLocation.parse("store", "s3://" + BUCKET + "/runs");
+            URI step1;
+            try (S3CheckpointStore trainerSide = new S3CheckpointStore(location, options)) {
+                step1 = trainerSide.put(good.path(), "run-r/step-1.ckpt", good.sha256());
+            }
+            CheckpointEvaluation evaluation = new CheckpointEvaluation(new CompletionCodec(tokenizer), sft,
+                    List.of("ab", "ba"), new GoldRewardJudge((p, c) -> c.chars().filter(x -> x == 'a').count()), 6, 11);
+            List<String> notices = new CopyOnWriteArrayList<>();
+            String retrying = "store unreachable, retrying checkpoint step 1 of run run-r";
+
+            // The store is down when the event arrives: the evaluator retries, and is closed meanwhile.
+            peer.stop();
+            List<String> firstLines = new CopyOnWriteArrayList<>();
+            CheckpointEvaluatorService first = new CheckpointEvaluatorService(kafka, topics, evaluation, group,
+                    notices::add).withCheckpointStore(new S3CheckpointStore(location, options), dir.resolve("d1"))
+                    .withStoreRetry(Duration.ofSeconds(60)).withProgress(firstLines::add).start();
+            try (KafkaProducer<String, CheckpointEvent> events = new KafkaProducer<>(kafka,
+                    topics.checkpoints().keySerde().serializer(), topics.checkpoints().valueSerde().serializer())) {
+                events.send(new ProducerRecord<>(topics.checkpoints().name(), "run-r", event("run-r", 1, step1,
+                        good.sha256()))).get();
+            }
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> count(firstLines, retrying) >= 2);
+            } finally {
+                long closing = System.nanoTime();
+                first.close();
+                // Closing stops the retry at once instead of waiting out its 60 s.
+                assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(10));
+            }
+            assertThat(first.skipped()).isZero();
+            assertThat(first.evaluated()).isZero();
+
+            // The next evaluator of the group meets the same uncommitted task, retries it through ~3 s of outage,
+            // and judges it once the store answers again.
+            List<String> lines = new CopyOnWriteArrayList<>();
+            CheckpointEvaluatorService second = new CheckpointEvaluatorService(kafka, topics, evaluation, group,
+                    notices::add).withCheckpointStore(new S3CheckpointStore(location, options), dir.resolve("d2"))
+                    .withStoreRetry(Duration.ofSeconds(60)).withProgress(lines::add).start();
+            try {
+                // Five failed attempts: 200 + 400 + 800 + 1600 ms of pauses, about 3 s of the store being down.
+                await().atMost(Duration.ofSeconds(60)).until(() -> count(lines, retrying) >= 5);
+                peer.start();
+                await().atMost(Duration.ofSeconds(60)).until(() -> second.evaluated() == 1
+                        || second.skipped() > 0);
+                assertThat(second.skipped()).isZero();
+                assertThat(second.evaluated()).isEqualTo(1);
+                assertThat(second.failure()).isNull();
+                assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("judged shard 1/1 of run-r@1"));
+            } finally {
+                second.close();
+            }
+            assertThat(notices).isEmpty();
+            assertThat(deadLettersWritten(topics)).isZero();
+        }
+    }
+
+    private static long count(List<String> lines, String prefix) {
+        return lines.stream().filter(l -> l.startsWith(prefix)).count();
+    }
+
+    /** Offsets written to the DLQ (dead letters and their transaction markers): zero when nothing was ever sent. */
+    private long deadLettersWritten(Topics topics) {
+        try (KafkaConsumer<String, DeadLetter> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                topics.dlq().keySerde().deserializer(), topics.dlq().valueSerde().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topics.dlq().name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
     private static CheckpointEvent event(long step, URI uri, String sha256) {
-        return CheckpointEvent.newBuilder().setRunId("run-s").setStep(step).setUri(uri.toString()).setSha256(sha256)
+        return event("run-s", step, uri, sha256);
+    }
+
+    private static CheckpointEvent event(String run, long step, URI uri, String sha256) {
+        return CheckpointEvent.newBuilder().setRunId(run).setStep(step).setUri(uri.toString()).setSha256(sha256)
                 .setConfigDigest("c").setCreatedAt(Instant.now()).build();
     }
 }
