@@ -66,6 +66,17 @@ class S3CheckpointFollowerIT {
         }
     }
 
+    private static S3Options options(S3rverPeer peer) {
+        return S3Options.parse(Map.of("endpoint", peer.endpoint().toString(), "path_style", "true",
+                "access_key_id", S3rverPeer.ACCESS_KEY_ID, "secret_access_key", S3rverPeer.SECRET_ACCESS_KEY), "");
+    }
+
+    /** Two prompts judged by the count of 'a's: quick, and the same for every test. */
+    private static CheckpointEvaluation evaluation(AlphabetTokenizer tokenizer, Policy sft) {
+        return new CheckpointEvaluation(new CompletionCodec(tokenizer), sft, List.of("ab", "ba"),
+                new GoldRewardJudge((p, c) -> c.chars().filter(x -> x == 'a').count()), 6, 11);
+    }
+
     @Test
     void evaluatesGoodObjectsAndSkipsReplacedMissingForeignAndUnreachableOnes() throws Exception {
         AlphabetTokenizer tokenizer = new AlphabetTokenizer(ALPHABET);
@@ -78,8 +89,7 @@ class S3CheckpointFollowerIT {
                 Topics topics = Topics.create("s3eval.", Map.of("schema.registry.url", stack.registryUrl()));
                 Policy sft = Policy.load(good.path())) {
             stack.createTopics(topics);
-            S3Options options = S3Options.parse(Map.of("endpoint", peer.endpoint().toString(), "path_style", "true",
-                    "access_key_id", S3rverPeer.ACCESS_KEY_ID, "secret_access_key", S3rverPeer.SECRET_ACCESS_KEY), "");
+            S3Options options = options(peer);
             StoreLocation.S3 location = (StoreLocation.S3) StoreLocation.parse("store", "s3://" + BUCKET + "/runs");
             URI step1;
             URI step2;
@@ -92,8 +102,7 @@ class S3CheckpointFollowerIT {
                 step4 = trainerSide.put(good.path(), "run-s/step-4.ckpt", good.sha256());
                 step5 = trainerSide.put(good.path(), "run-s/step-5.ckpt", good.sha256());
             }
-            CheckpointEvaluation evaluation = new CheckpointEvaluation(new CompletionCodec(tokenizer), sft,
-                    List.of("ab", "ba"), new GoldRewardJudge((p, c) -> c.chars().filter(x -> x == 'a').count()), 6, 11);
+            CheckpointEvaluation evaluation = evaluation(tokenizer, sft);
             CheckpointEvaluatorService service = new CheckpointEvaluatorService(kafka, topics, evaluation, GROUP,
                     notices::add).withCheckpointStore(new S3CheckpointStore(location, options), downloads)
                     .withStoreRetry(Duration.ofSeconds(2)).start();
@@ -147,15 +156,13 @@ class S3CheckpointFollowerIT {
                 Topics topics = Topics.create("s3outage.", Map.of("schema.registry.url", stack.registryUrl()));
                 Policy sft = Policy.load(good.path())) {
             stack.createTopics(topics);
-            S3Options options = S3Options.parse(Map.of("endpoint", peer.endpoint().toString(), "path_style", "true",
-                    "access_key_id", S3rverPeer.ACCESS_KEY_ID, "secret_access_key", S3rverPeer.SECRET_ACCESS_KEY), "");
+            S3Options options = options(peer);
             StoreLocation.S3 location = (StoreLocation.S3) StoreLocation.parse("store", "s3://" + BUCKET + "/runs");
             URI step1;
             try (S3CheckpointStore trainerSide = new S3CheckpointStore(location, options)) {
                 step1 = trainerSide.put(good.path(), "run-r/step-1.ckpt", good.sha256());
             }
-            CheckpointEvaluation evaluation = new CheckpointEvaluation(new CompletionCodec(tokenizer), sft,
-                    List.of("ab", "ba"), new GoldRewardJudge((p, c) -> c.chars().filter(x -> x == 'a').count()), 6, 11);
+            CheckpointEvaluation evaluation = evaluation(tokenizer, sft);
             List<String> notices = new CopyOnWriteArrayList<>();
             String retrying = "store unreachable, retrying checkpoint step 1 of run run-r";
 
