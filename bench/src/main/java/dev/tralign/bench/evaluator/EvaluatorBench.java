@@ -35,6 +35,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -59,6 +60,11 @@ public final class EvaluatorBench {
             .integer("cells", 100, 1, "(run, step) aggregates they fill")
             .integer("prompts", 256, 1, "Eval prompts per checkpoint in the latency part")
             .integer("checkpoints", 3, 1, "Latency repetitions")
+            .choice("lc", "complete", "When the length-controlled win rate is fitted: once a (run, step) holds its "
+                    + "prompts, as the evaluator does, or on every update (as before 2026-12-07)", "complete",
+                    "every-update")
+            .integer("cache-bytes", 10 * 1024 * 1024, 0, "The win-rate app's statestore.cache.max.bytes: the "
+                    + "default (Streams' own) collapses updates between commits; 0 emits every update, as the demo")
             .build();
 
     public static void main(String[] args) throws Exception {
@@ -71,6 +77,8 @@ public final class EvaluatorBench {
         int cells = flags.integer("cells");
         int prompts = flags.integer("prompts");
         int checkpoints = flags.integer("checkpoints");
+        boolean everyUpdate = flags.string("lc").equals("every-update");
+        int cacheBytes = flags.integer("cache-bytes");
         Path work = Files.createTempDirectory("tralign-bench-evaluator");
         try (EmbeddedStack stack = EmbeddedStack.start(StackOptions.defaults().withDataDir(work.resolve("stack"))
                 .withKafkaPort(0).withRegistryPort(0));
@@ -80,15 +88,29 @@ public final class EvaluatorBench {
             int perCell = judgments / cells;
             fillJudgments(bootstrap, topics, cells, perCell);
             long started = System.nanoTime();
-            try (KafkaStreams streams = topology(bootstrap, topics, work);
-                    KafkaConsumer<String, WinRate> winRates = winRateConsumer(bootstrap, topics)) {
-                awaitWinRates(winRates, w -> w.getRunId().startsWith("agg-") && w.getNTotal() == perCell, cells);
-                double seconds = (System.nanoTime() - started) / 1e9;
-                StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-                        "aggregation: %d judgments into %d (run, step) win rates in %.2f s = %,.0f judgments/s "
-                                + "(exactly-once Streams, from a pre-filled topic; includes the app's start)%n",
-                        perCell * cells, cells, seconds, perCell * cells / seconds));
-                out.append(latency(bootstrap, topics, work, prompts, checkpoints, winRates));
+            StringBuilder out = new StringBuilder();
+            try (KafkaConsumer<String, WinRate> winRates = winRateConsumer(bootstrap, topics)) {
+                KafkaStreams aggregation = topology(bootstrap, topics, work, everyUpdate ? 0 : perCell, cacheBytes);
+                try {
+                    awaitWinRates(winRates, w -> w.getRunId().startsWith("agg-") && w.getNTotal() == perCell
+                            && (perCell < 5 || w.getLengthControlledWinRate() != null), cells);
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    out.append(String.format(Locale.ROOT,
+                            "aggregation: %d judgments into %d (run, step) win rates in %.2f s = %,.0f judgments/s "
+                                    + "(exactly-once Streams, from a pre-filled topic; includes the app's start; "
+                                    + "LC fitted %s)%n",
+                            perCell * cells, cells, seconds, perCell * cells / seconds,
+                            everyUpdate ? "on every update" : "once per (run, step)"));
+                } finally {
+                    // Leave the group so the restart below is assigned at once, not after the session timeout.
+                    aggregation.close(CloseOptions.groupMembershipOperation(
+                            CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
+                }
+                // The same application again (its committed offsets and stores), told the latency checkpoints' size.
+                try (KafkaStreams streams = topology(bootstrap, topics, work, everyUpdate ? 0 : prompts, cacheBytes)) {
+                    awaitRunning(streams);
+                    out.append(latency(bootstrap, topics, work, prompts, checkpoints, winRates));
+                }
                 return out.toString();
             }
         }
@@ -166,16 +188,30 @@ public final class EvaluatorBench {
         }
     }
 
-    private static KafkaStreams topology(String bootstrap, Topics topics, Path work) {
+    /** The win-rate app; LC fitted once a (run, step) holds evalPrompts prompts, or on every update when 0. */
+    private static KafkaStreams topology(String bootstrap, Topics topics, Path work, int evalPrompts,
+            int cacheBytes) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-win-rates");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve("streams").toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        KafkaStreams streams = new KafkaStreams(WinRateTopology.topology(topics), props);
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, (long) cacheBytes);
+        KafkaStreams streams = new KafkaStreams(evalPrompts == 0 ? WinRateTopology.topology(topics)
+                : WinRateTopology.topology(topics, evalPrompts), props);
         streams.start();
         return streams;
+    }
+
+    private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()) {
+                throw new IllegalStateException("the win-rate app did not start: " + streams.state());
+            }
+            Thread.sleep(50);
+        }
     }
 
     private static KafkaConsumer<String, WinRate> winRateConsumer(String bootstrap, Topics topics) {
