@@ -142,7 +142,9 @@ class BenchCommandTest {
         // The typo of the issue: evaluator-workers used to run at its defaults (and start a broker) without a word.
         assertThat(cli.run("bench", "evaluator-workers", "--checkpoint", "4")).isNotZero();
         assertThat(cli.err()).contains("unknown flag --checkpoint (did you mean '--checkpoints'?)",
-                "valid flags: --workers --prompts --prompts-per-task --checkpoints");
+                "valid flags: --workers --prompts --prompts-per-task --checkpoints")
+                .contains("bench evaluator-workers: unknown flag")
+                .as("the bench is named once").doesNotContain("evaluator-workers: bench evaluator-workers");
         cli.clear();
         assertThat(cli.run("bench", "evaluator", "--judgments", "ten")).isNotZero();
         assertThat(cli.err()).contains("--judgments=ten is not an int");
