@@ -56,12 +56,12 @@ public final class RunGuard {
     private double lossLowest = Double.POSITIVE_INFINITY;
     private double gradAverage;
     private double gradLowest = Double.POSITIVE_INFINITY;
-    private boolean lossDiverged;
-    private boolean gradDiverged;
+    private final Episode lossDiverged = new Episode();
+    private final Episode gradDiverged = new Episode();
     /** The lowest held-out SFT NLL so far (the starting model's included), its step (0 = the start), -1 = none. */
     private double sftNllLowest = Double.POSITIVE_INFINITY;
     private long sftNllLowestStep = -1;
-    private boolean referenceTaskDegraded;
+    private final Episode referenceTaskDegraded = new Episode();
     /** The latest checkpoint whose signatures are all decided, -1 before the first (the verdicts' watermark). */
     private long settledCheckpoint = -1;
     /** The step of the latest train-metrics record, -1 before the first (the verdicts' metrics watermark). */
@@ -190,48 +190,44 @@ public final class RunGuard {
         List<Finding> found = new ArrayList<>();
         double weight = 2.0 / (config.divergenceSpan() + 1);
         if (!Double.isFinite(loss)) {
-            if (!lossDiverged) {
+            if (lossDiverged.startsNonFinite()) {
                 found.add(nonFinite(AlertKind.LOSS_DIVERGENCE, step, "loss", loss));
             }
-            lossDiverged = true;
         } else {
             lossAverage = metricRecords == 1 || !Double.isFinite(lossAverage) ? loss
                     : lossAverage + weight * (loss - lossAverage);
             boolean rising = metricRecords > config.divergenceWarmup()
                     && lossAverage > lossLowest + config.lossRise();
-            if (rising && !lossDiverged) {
+            // One alert per episode: an average hovering at the threshold does not alert on every crossing; the
+            // episode ends when it is back halfway to its lowest.
+            boolean recovered = lossAverage <= lossLowest + config.lossRise() / 2;
+            if (lossDiverged.starts(rising, recovered)) {
                 found.add(new Finding(AlertKind.LOSS_DIVERGENCE, AlertSeverity.WARNING, step, String.format(
                         "training loss average %.3f rose %.3f above its lowest %.3f (threshold %.3f)", lossAverage,
                         lossAverage - lossLowest, lossLowest, config.lossRise()), Map.of("loss_average",
                         lossAverage, "loss_lowest", lossLowest, "rise", config.lossRise(), "loss", loss)));
             }
-            // One alert per episode: an average hovering at the threshold does not alert on every crossing; the
-            // episode ends when it is back halfway to its lowest.
-            boolean recovered = lossAverage <= lossLowest + config.lossRise() / 2;
-            lossDiverged = lossDiverged ? !recovered : rising;
             if (metricRecords > config.divergenceWarmup()) {
                 lossLowest = Math.min(lossLowest, lossAverage);
             }
         }
         if (!Double.isFinite(gradNorm)) {
-            if (!gradDiverged) {
+            if (gradDiverged.startsNonFinite()) {
                 found.add(nonFinite(AlertKind.GRAD_NORM_DIVERGENCE, step, "gradient norm", gradNorm));
             }
-            gradDiverged = true;
         } else {
             gradAverage = metricRecords == 1 || !Double.isFinite(gradAverage) ? gradNorm
                     : gradAverage + weight * (gradNorm - gradAverage);
             boolean rising = metricRecords > config.divergenceWarmup()
                     && gradAverage > gradLowest * config.gradNormFactor();
-            if (rising && !gradDiverged) {
+            boolean recovered = gradAverage <= gradLowest * (1 + (config.gradNormFactor() - 1) / 2);
+            if (gradDiverged.starts(rising, recovered)) {
                 found.add(new Finding(AlertKind.GRAD_NORM_DIVERGENCE, AlertSeverity.WARNING, step, String.format(
                         "gradient norm average %.3g is %.1fx its lowest %.3g (threshold %.1fx)", gradAverage,
                         gradAverage / gradLowest, gradLowest, config.gradNormFactor()), Map.of("grad_norm_average",
                         gradAverage, "grad_norm_lowest", gradLowest, "factor", config.gradNormFactor(),
                         "grad_norm", gradNorm)));
             }
-            boolean recovered = gradAverage <= gradLowest * (1 + (config.gradNormFactor() - 1) / 2);
-            gradDiverged = gradDiverged ? !recovered : rising;
             if (metricRecords > config.divergenceWarmup()) {
                 gradLowest = Math.min(gradLowest, gradAverage);
             }
@@ -254,15 +250,15 @@ public final class RunGuard {
             return List.of();
         }
         if (!Double.isFinite(nll)) {
-            List<Finding> found = referenceTaskDegraded ? List.of()
-                    : List.of(nonFinite(AlertKind.REFERENCE_TASK_DEGRADED, step, "held-out SFT NLL", nll));
-            referenceTaskDegraded = true;
-            return found;
+            return referenceTaskDegraded.startsNonFinite()
+                    ? List.of(nonFinite(AlertKind.REFERENCE_TASK_DEGRADED, step, "held-out SFT NLL", nll))
+                    : List.of();
         }
         double rise = config.referenceTaskRise();
         boolean rising = nll > sftNllLowest + rise;
+        boolean recovered = nll <= sftNllLowest + rise / 2;
         List<Finding> found = new ArrayList<>();
-        if (rising && !referenceTaskDegraded) {
+        if (referenceTaskDegraded.starts(rising, recovered)) {
             Map<String, Double> evidence = new LinkedHashMap<>();
             evidence.put("sft_nll", nll);
             evidence.put("sft_nll_lowest", sftNllLowest);
@@ -273,13 +269,36 @@ public final class RunGuard {
                     "held-out SFT NLL %.4f nats/token rose %.4f above its lowest %.4f (step %d; threshold %.4f)",
                     nll, nll - sftNllLowest, sftNllLowest, sftNllLowestStep, rise), evidence));
         }
-        boolean recovered = nll <= sftNllLowest + rise / 2;
-        referenceTaskDegraded = referenceTaskDegraded ? !recovered : rising;
         if (nll < sftNllLowest) {
             sftNllLowest = nll;
             sftNllLowestStep = step;
         }
         return found;
+    }
+
+    /**
+     * One alert per episode, the rule of the three rising-value signatures (loss, gradient norm, held-out SFT NLL):
+     * an episode starts when the value rises past its threshold while none is under way, and ends only once the
+     * value has recovered (halfway back), so a value hovering at the threshold alerts once. A non-finite value
+     * starts one at once, or keeps the one under way open.
+     */
+    private static final class Episode {
+        /** An episode is under way (part of the encoded state). */
+        boolean active;
+
+        /** True when an episode starts now; {@code recovered} ends the one under way. */
+        boolean starts(boolean rising, boolean recovered) {
+            boolean starts = rising && !active;
+            active = active ? !recovered : rising;
+            return starts;
+        }
+
+        /** True when a non-finite value starts an episode (none was under way). */
+        boolean startsNonFinite() {
+            boolean starts = !active;
+            active = true;
+            return starts;
+        }
     }
 
     private static Finding nonFinite(AlertKind kind, long step, String what, double value) {
@@ -368,11 +387,11 @@ public final class RunGuard {
             out.writeDouble(lossLowest);
             out.writeDouble(gradAverage);
             out.writeDouble(gradLowest);
-            out.writeBoolean(lossDiverged);
-            out.writeBoolean(gradDiverged);
+            out.writeBoolean(lossDiverged.active);
+            out.writeBoolean(gradDiverged.active);
             out.writeDouble(sftNllLowest);
             out.writeLong(sftNllLowestStep);
-            out.writeBoolean(referenceTaskDegraded);
+            out.writeBoolean(referenceTaskDegraded.active);
             out.writeLong(settledCheckpoint);
             out.writeLong(metricsStep);
         } catch (IOException e) {
@@ -408,11 +427,11 @@ public final class RunGuard {
             g.lossLowest = in.readDouble();
             g.gradAverage = in.readDouble();
             g.gradLowest = in.readDouble();
-            g.lossDiverged = in.readBoolean();
-            g.gradDiverged = in.readBoolean();
+            g.lossDiverged.active = in.readBoolean();
+            g.gradDiverged.active = in.readBoolean();
             g.sftNllLowest = in.readDouble();
             g.sftNllLowestStep = in.readLong();
-            g.referenceTaskDegraded = in.readBoolean();
+            g.referenceTaskDegraded.active = in.readBoolean();
             g.settledCheckpoint = in.readLong();
             g.metricsStep = in.readLong();
         } catch (IOException e) {
