@@ -2,7 +2,6 @@ package dev.tralign.store;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -120,11 +119,7 @@ public final class LocalCheckpointStore implements CheckpointStore {
         Path tmp = Files.createTempFile(to.getParent(), to.getFileName() + ".", ".tmp");
         try {
             Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
-            try {
-                Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicReplace.move(tmp, to);
         } finally {
             Files.deleteIfExists(tmp);
         }

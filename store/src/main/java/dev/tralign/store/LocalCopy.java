@@ -3,10 +3,8 @@ package dev.tralign.store;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * A checkpoint a URI names, as a verified local file for code that loads files (the evaluator's policy, resume,
@@ -51,11 +49,7 @@ public record LocalCopy(Path path, boolean downloaded) {
             if (!actual.equalsIgnoreCase(sha256)) {
                 throw new ChecksumMismatchException(uri, actual, sha256);
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicReplace.move(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
         }
