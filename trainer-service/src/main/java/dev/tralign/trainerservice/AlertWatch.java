@@ -2,6 +2,7 @@ package dev.tralign.trainerservice;
 
 import dev.tralign.schemas.Topic;
 import dev.tralign.schemas.avro.Alert;
+import dev.tralign.schemas.avro.AlertKind;
 import dev.tralign.schemas.avro.GuardVerdict;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
 final class AlertWatch implements GuardSignal.Watch {
 
     /** The kinds the guard decides per checkpoint, covered by the verdicts' checkpoint watermark. */
-    static final Set<String> CHECKPOINT_KINDS = Set.of("KL_BUDGET", "KL_OSCILLATION", "REFERENCE_UPDATE_DROP");
+    static final Set<String> CHECKPOINT_KINDS = Set.of(AlertKind.KL_BUDGET.name(), AlertKind.KL_OSCILLATION.name(),
+            AlertKind.REFERENCE_UPDATE_DROP.name());
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertWatch.class);
     private static final Duration POLL = Duration.ofMillis(100);
